@@ -1,0 +1,187 @@
+// The Assembler: a growable byte buffer, labels, and references to labels
+// (fixups) that finish(base) resolves once every label is bound.
+
+import { encode, FIX_ABS32, FIX_ABS64, FIX_REL32 } from './encode.ts';
+import { EncodeError, type Label, type Operand } from './operands.ts';
+
+export class Assembler {
+  /** Mode of the instructions that follow; may be switched mid-stream. */
+  bits: 32 | 64;
+  private buf = new Uint8Array(4096);
+  private n = 0;
+
+  // Internal state shared with encode.ts (not part of the public surface).
+  /** @internal label id -> bound offset, -1 when unbound */
+  _labelOff: number[] = [];
+  private labels: Label[] = [];
+  private named = new Map<string, Label>();
+  private fxKind: number[] = [];
+  private fxAt: number[] = [];
+  private fxLabel: number[] = [];
+  private fxAddend: number[] = [];
+  private fxEnd: number[] = [];
+  /** @internal pending RIP-relative field of the instruction being encoded */
+  _ripAt = -1;
+  /** @internal */
+  _ripLabel: Label | null = null;
+  /** @internal */
+  _ripAddend = 0;
+
+  constructor(opts?: { bits?: 32 | 64 }) {
+    this.bits = opts?.bits ?? 64;
+  }
+
+  /** Current offset in bytes. */
+  get pos(): number { return this.n; }
+
+  /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))`. Throws EncodeError if no table row fits. */
+  i(mnemonic: string, ...ops: Operand[]): void {
+    encode(this, mnemonic, ops);
+  }
+
+  // ---- labels ----
+
+  /** A fresh anonymous label. */
+  label(): Label {
+    const l: Label = { k: 'l', id: this.labels.length };
+    this.labels.push(l);
+    this._labelOff.push(-1);
+    return l;
+  }
+
+  /** The named label `name`, created on first use (a global symbol). */
+  sym(name: string): Label {
+    let l = this.named.get(name);
+    if (!l) {
+      l = { k: 'l', id: this.labels.length, name };
+      this.labels.push(l);
+      this._labelOff.push(-1);
+      this.named.set(name, l);
+    }
+    return l;
+  }
+
+  /** Bind `l` at the current position. Caller must bind each label once. */
+  bind(l: Label): void {
+    this.own(l);
+    if (this._labelOff[l.id] >= 0) {
+      throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
+    }
+    this._labelOff[l.id] = this.n;
+  }
+
+  isBound(l: Label): boolean { this.own(l); return this._labelOff[l.id] >= 0; }
+
+  /** Offset of a bound label. */
+  offsetOf(l: Label): number {
+    if (!this.isBound(l)) throw new EncodeError('X86_LABEL_UNBOUND', `label ${labelName(l)} is not bound yet`);
+    return this._labelOff[l.id];
+  }
+
+  private own(l: Label): void {
+    if (this.labels[l.id] !== l) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
+  }
+
+  // ---- data ----
+
+  private grow(need: number): void {
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.buf.subarray(0, this.n));
+    this.buf = b;
+  }
+
+  u8(v: number): void {
+    if (this.n >= this.buf.length) this.grow(this.n + 1);
+    this.buf[this.n++] = v;
+  }
+  u16(v: number): void { this.u8(v & 0xff); this.u8((v >>> 8) & 0xff); }
+  u32(v: number): void {
+    if (this.n + 4 > this.buf.length) this.grow(this.n + 4);
+    const b = this.buf, n = this.n;
+    b[n] = v; b[n + 1] = v >>> 8; b[n + 2] = v >>> 16; b[n + 3] = v >>> 24;
+    this.n = n + 4;
+  }
+  u64(v: bigint | number): void {
+    const b = BigInt.asUintN(64, BigInt(v));
+    this.u32(Number(b & 0xffffffffn));
+    this.u32(Number(b >> 32n));
+  }
+  bytes(b: ArrayLike<number>): void {
+    if (this.n + b.length > this.buf.length) this.grow(this.n + b.length);
+    for (let i = 0; i < b.length; i++) this.buf[this.n++] = b[i];
+  }
+  /** Pad to a multiple of `n` (a power of two) with `fill` (default: nop, 0x90). */
+  align(n: number, fill = 0x90): void {
+    if (n <= 0 || (n & (n - 1)) !== 0) throw new EncodeError('X86_BAD_ALIGN', `alignment ${n} is not a power of two`);
+    while (this.n % n !== 0) this.u8(fill);
+  }
+  /** 4-byte absolute address of `l` (+ addend) as data. */
+  addr32(l: Label, addend = 0): void { this._fixup(FIX_ABS32, this.n, l, addend, 0); this.u32(0); }
+  /** 8-byte absolute address of `l` (+ addend) as data. */
+  addr64(l: Label, addend = 0): void { this._fixup(FIX_ABS64, this.n, l, addend, 0); this.u32(0); this.u32(0); }
+  /** 4-byte PC-relative reference to `l`, relative to the end of the field. */
+  rel32(l: Label): void { this._fixup(FIX_REL32, this.n, l, 0, this.n + 4); this.u32(0); }
+
+  /** @internal record a reference to resolve in finish() */
+  _fixup(kind: number, at: number, l: Label, addend: number, end: number): void {
+    this.own(l);
+    this.fxKind.push(kind); this.fxAt.push(at); this.fxLabel.push(l.id); this.fxAddend.push(addend); this.fxEnd.push(end);
+  }
+
+  private markPos = 0;
+  private markFx = 0;
+  /** @internal remember position and fixup count, to undo a failed instruction */
+  _mark(): void { this.markPos = this.n; this.markFx = this.fxKind.length; }
+  /** @internal undo everything since _mark() */
+  _rollback(): void {
+    this.n = this.markPos;
+    for (const arr of [this.fxKind, this.fxAt, this.fxLabel, this.fxAddend, this.fxEnd]) arr.length = this.markFx;
+  }
+
+  // ---- output ----
+
+  /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
+  finish(base: number): Uint8Array {
+    const unbound = new Set<string>();
+    for (const id of this.fxLabel) if (this._labelOff[id] < 0) unbound.add(labelName(this.labels[id]));
+    if (unbound.size > 0) {
+      throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
+    }
+    const out = this.buf.slice(0, this.n);
+    const dv = new DataView(out.buffer);
+    for (let i = 0; i < this.fxKind.length; i++) this.patch(dv, i, base);
+    return out;
+  }
+
+  private patch(dv: DataView, i: number, base: number): void {
+    const target = this._labelOff[this.fxLabel[i]] + this.fxAddend[i];
+    const at = this.fxAt[i];
+    const kind = this.fxKind[i];
+    if (kind === FIX_REL32) {
+      const d = target - this.fxEnd[i];
+      if (d < -(2 ** 31) || d >= 2 ** 31) throw new EncodeError('X86_RANGE', `rel32 at offset ${at} out of range`);
+      dv.setInt32(at, d, true);
+    } else if (kind === FIX_ABS32) {
+      const v = base + target;
+      if (v < 0 || v >= 2 ** 32) {
+        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${labelName(this.labels[this.fxLabel[i]])} does not fit 32 bits`);
+      }
+      dv.setUint32(at, v, true);
+    } else {
+      dv.setBigUint64(at, BigInt.asUintN(64, BigInt(base) + BigInt(target)), true);
+    }
+  }
+
+  /** Bound named labels, sorted by offset. */
+  symbols(): { name: string; offset: number }[] {
+    const out: { name: string; offset: number }[] = [];
+    for (const [name, l] of this.named) if (this._labelOff[l.id] >= 0) out.push({ name, offset: this._labelOff[l.id] });
+    return out.sort((x, y) => x.offset - y.offset || (x.name < y.name ? -1 : 1));
+  }
+}
+
+function labelName(l: Label): string {
+  return l.name ?? `#${l.id}`;
+}

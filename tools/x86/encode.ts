@@ -1,0 +1,276 @@
+// Selects the first table Form whose operand kinds match, then emits it:
+// prefixes, REX, opcode, ModRM/SIB/displacement, immediates, targets
+// (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX Prefixes").
+
+import type { Assembler } from './assembler.ts';
+import { EncodeError, operandText, r32, type Label, type Mem, type Operand } from './operands.ts';
+import { FORMS, T, type Form, type OpSpec } from './rows.ts';
+
+export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2;
+
+const P63 = 2n ** 63n, P64 = 2n ** 64n;
+const POW: Record<number, number> = { 8: 2 ** 8, 16: 2 ** 16, 32: 2 ** 32 };
+const HALF: Record<number, number> = { 8: 2 ** 7, 16: 2 ** 15, 32: 2 ** 31, 64: 2 ** 63 };
+
+/** Number or bigint immediate as an exact number, or null (non-integer, out of int64/uint64 range). */
+function toNumber(v: number | bigint, sx64: boolean): number | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  if (v < -P63 || v >= P64) return null;
+  const w = sx64 ? BigInt.asIntN(64, v) : v;
+  return w >= -(2n ** 53n) && w <= 2n ** 53n ? Number(w) : null;
+}
+
+/**
+ * The field value (low W bits, unsigned) of immediate `v` for spec `s`, or null if it does not fit.
+ * Sign-extended fields take the operand-size value (given signed or unsigned) and need it to fit signed W.
+ */
+export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bigint | null {
+  const w = s.size;
+  if (w === 64) {
+    const b = typeof v === 'bigint' ? v : Number.isInteger(v) ? BigInt(v) : null;
+    return b === null || b < -P63 || b >= P64 ? null : BigInt.asUintN(64, b);
+  }
+  const to = s.sx ? (s.sxTo || bits) : 0;
+  let n = toNumber(v, to === 64);
+  if (n === null) return null;
+  if (s.sx && to <= 32) {
+    if (n < -HALF[to] || n >= POW[to]) return null;
+    if (n >= HALF[to]) n -= POW[to];
+  }
+  if (s.sx ? n < -HALF[w] || n >= HALF[w] : n < -HALF[w] || n >= POW[w]) return null;
+  return n < 0 ? n + POW[w] : n;
+}
+
+function memSizeOk(o: Mem, s: OpSpec): boolean {
+  return o.size === undefined ? s.sizeFixed : s.size === 0 || o.size === s.size;
+}
+
+function shortOk(a: Assembler, f: Form, l: Label): boolean {
+  const off = a._labelOff[l.id];
+  if (off === undefined || off < 0) return false;
+  const d = off - (a.pos + f.shortLen);
+  return d >= -128 && d <= 127;
+}
+
+function matchOp(a: Assembler, f: Form, s: OpSpec, o: Operand): boolean {
+  switch (s.t) {
+    case T.GPR: return o.k === 'r' && o.size === s.size;
+    case T.RM: return o.k === 'r' ? o.size === s.size : o.k === 'm' && memSizeOk(o, s);
+    case T.MEM: return o.k === 'm' && memSizeOk(o, s);
+    case T.XMM: return o.k === 'x';
+    case T.XMMRM: return o.k === 'x' || (o.k === 'm' && memSizeOk(o, s));
+    case T.FIXED: return o.k === 'r' && o.n === s.n && o.size === s.size;
+    case T.CR: return o.k === 'c';
+    case T.SREG: return o.k === 's';
+    case T.ONE: return o.k === 'i' && (o.v === 1 || o.v === 1n);
+    case T.IMM: return o.k === 'i' && fitImm(o.v, s, a.bits) !== null;
+    case T.REL: return o.k === 'l' && (s.size === 32 || shortOk(a, f, o));
+    case T.PTR: return o.k === 'l' || (o.k === 'i' && fitImm(o.v, s, 32) !== null);
+  }
+}
+
+function matches(a: Assembler, f: Form, ops: Operand[]): boolean {
+  if (f.ops.length !== ops.length || (f.mode !== 0 && f.mode !== a.bits)) return false;
+  for (let i = 0; i < ops.length; i++) if (!matchOp(a, f, f.ops[i], ops[i])) return false;
+  return true;
+}
+
+// Operand classes for the candidate cache: r8 r16 r32 r64 xmm cr sreg mem imm label.
+function opClass(o: Operand): number {
+  switch (o.k) {
+    case 'r': return o.size === 8 ? 0 : o.size === 16 ? 1 : o.size === 32 ? 2 : 3;
+    case 'x': return 4;
+    case 'c': return 5;
+    case 's': return 6;
+    case 'm': return 7;
+    case 'i': return 8;
+    case 'l': return 9;
+  }
+}
+
+/** Classes of operand an OpSpec can accept, as a bit mask over opClass. */
+function specMask(s: OpSpec): number {
+  const g = (size: number) => 1 << (size === 8 ? 0 : size === 16 ? 1 : size === 32 ? 2 : 3);
+  switch (s.t) {
+    case T.GPR: case T.FIXED: return g(s.size);
+    case T.RM: return g(s.size) | 1 << 7;
+    case T.MEM: return 1 << 7;
+    case T.XMM: return 1 << 4;
+    case T.XMMRM: return 1 << 4 | 1 << 7;
+    case T.CR: return 1 << 5;
+    case T.SREG: return 1 << 6;
+    case T.ONE: case T.IMM: return 1 << 8;
+    case T.REL: return 1 << 9;
+    case T.PTR: return 1 << 8 | 1 << 9;
+  }
+}
+
+interface Entry { forms: Form[]; cache: Map<number, Form[]> }
+const ENTRIES = new Map<string, Entry>();
+for (const [mn, forms] of FORMS) ENTRIES.set(mn, { forms, cache: new Map() });
+
+/** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
+function candidates(a: Assembler, mn: string, ops: Operand[]): Form[] {
+  const e = ENTRIES.get(mn);
+  if (!e) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in tools/x86/table.ts`);
+  let sig = ops.length * 2 + (a.bits === 64 ? 1 : 0);
+  for (let i = 0; i < ops.length; i++) sig = sig * 10 + opClass(ops[i]);
+  let list = e.cache.get(sig);
+  if (list === undefined) {
+    list = e.forms.filter((f) => f.ops.length === ops.length && (f.mode === 0 || f.mode === a.bits)
+      && f.ops.every((s, i) => (specMask(s) >> opClass(ops[i])) & 1));
+    e.cache.set(sig, list);
+  }
+  return list;
+}
+
+/** Encode one instruction into `a`. Throws EncodeError when no row of `mn` fits `ops`. */
+export function encode(a: Assembler, mn: string, ops: Operand[]): void {
+  if (mn === 'mov') movImmHook(ops);
+  const list = candidates(a, mn, ops);
+  for (let i = 0; i < list.length; i++) {
+    if (!matches(a, list[i], ops)) continue;
+    a._mark();
+    try { emit(a, list[i], ops); } catch (e) { a._rollback(); throw e; }
+    return;
+  }
+  throw noMatch(a, mn, ops, ENTRIES.get(mn)!.forms);
+}
+
+/** The Form `encode` would use for `mn ops` at the current position, or null (for tests and tools). */
+export function selectForm(a: Assembler, mn: string, ops: Operand[]): Form | null {
+  const copy = ops.slice();
+  if (mn === 'mov') movImmHook(copy);
+  return candidates(a, mn, copy).find((f) => matches(a, f, copy)) ?? null;
+}
+
+/** `mov r64, imm` with 0 <= imm < 2^32 is `mov r32, imm32` (writes zero-extend, SDM Vol. 1 §3.4.1.1). */
+function movImmHook(ops: Operand[]): void {
+  const [d, s] = ops;
+  if (ops.length !== 2 || d.k !== 'r' || d.size !== 64 || s.k !== 'i') return;
+  const v = s.v;
+  if (typeof v === 'number' ? v >= 0 && v < 2 ** 32 && Number.isInteger(v) : v >= 0n && v < 2n ** 32n) ops[0] = r32(d.n);
+}
+
+function noMatch(a: Assembler, mn: string, ops: Operand[], forms: Form[]): EncodeError {
+  const text = `${mn} ${ops.map(operandText).join(', ')}`.trim();
+  const mode = forms.filter((f) => f.mode === 0 || f.mode === a.bits).map((f) => f.text.slice(mn.length + 1));
+  const unsized = ops.some((o) => o.k === 'm' && o.size === undefined) ? ' (a memory operand may need a size)' : '';
+  return new EncodeError('X86_NO_FORM', `no encoding of "${text}" in ${a.bits}-bit mode${unsized}; forms: ${mode.join(' | ') || 'none in this mode'}`);
+}
+
+const regNum = (o: Operand): number => (o.k === 'r' || o.k === 'x' || o.k === 'c' || o.k === 's' ? o.n : 0);
+
+/** REX bits (SDM §2.2.1.2): W from the row, R from ModRM.reg, X from SIB.index, B from rm/base/opcode reg. */
+function rexOf(f: Form, ops: Operand[]): number {
+  let rex = f.rexW ? 8 : 0;
+  if (f.regIdx >= 0 && regNum(ops[f.regIdx]) >= 8) rex |= 4;
+  if (f.rmIdx >= 0) {
+    const o = ops[f.rmIdx];
+    if (o.k === 'm') {
+      if (o.base !== null && o.base >= 8) rex |= 1;
+      if (o.index !== null && o.index >= 8) rex |= 2;
+    } else if (regNum(o) >= 8) rex |= 1;
+  }
+  if (f.opRegIdx >= 0 && regNum(ops[f.opRegIdx]) >= 8) rex |= 1;
+  if (f.hasByteReg) {
+    // SPL/BPL/SIL/DIL exist only with a REX prefix (SDM §3.4.1.1, Table 3-2).
+    for (const o of ops) if (o.k === 'r' && o.size === 8 && o.n >= 4 && o.n < 8) rex |= 0x100;
+  }
+  return rex;
+}
+
+function emit(a: Assembler, f: Form, ops: Operand[]): void {
+  for (let i = 0; i < f.prefixes.length; i++) a.u8(f.prefixes[i]);
+  const rex = rexOf(f, ops);
+  if (rex !== 0) {
+    if (a.bits === 32) throw new EncodeError('X86_NEEDS_REX', `"${f.mn} ${ops.map(operandText).join(', ')}" needs a REX prefix, which 32-bit mode does not have`);
+    a.u8(0x40 | (rex & 15));
+  }
+  const op = f.opcode;
+  for (let i = 0; i < op.length - 1; i++) a.u8(op[i]);
+  a.u8(op[op.length - 1] + (f.opRegIdx >= 0 ? regNum(ops[f.opRegIdx]) & 7 : 0));
+  a._ripAt = -1;
+  if (f.rmIdx >= 0) {
+    const reg3 = f.digit >= 0 ? f.digit : regNum(ops[f.regIdx]) & 7;
+    emitRm(a, reg3, ops[f.rmIdx]);
+  }
+  if (f.farSel >= 0) emitFar(a, ops[f.farSel], ops[f.farSel + 1]);
+  for (let i = 0; i < f.immIdx.length; i++) emitImm(a, f.ops[f.immIdx[i]], ops[f.immIdx[i]]);
+  if (f.relIdx >= 0) emitRel(a, f.ops[f.relIdx].size, ops[f.relIdx] as Label);
+  if (a._ripAt >= 0) a._fixup(FIX_REL32, a._ripAt, a._ripLabel!, a._ripAddend, a.pos);
+}
+
+function emitImm(a: Assembler, s: OpSpec, o: Operand): void {
+  const v = fitImm((o as { v: number | bigint }).v, s, a.bits)!;
+  if (typeof v === 'bigint') { a.u64(v); return; }
+  if (s.size === 8) a.u8(v); else if (s.size === 16) a.u16(v); else a.u32(v);
+}
+
+function emitRel(a: Assembler, size: number, l: Label): void {
+  if (size === 8) { a.u8((a._labelOff[l.id] - (a.pos + 1)) & 0xff); return; }
+  a._fixup(FIX_REL32, a.pos, l, 0, a.pos + 4);
+  a.u32(0);
+}
+
+/** `jmp far sel:offset` (EA cp, ptr16:32): 4-byte offset, then the 2-byte selector. */
+function emitFar(a: Assembler, sel: Operand, target: Operand): void {
+  if (target.k === 'l') { a._fixup(FIX_ABS32, a.pos, target, 0, 0); a.u32(0); }
+  else a.u32(Number(fitImm((target as { v: number | bigint }).v, { size: 32 } as OpSpec, 32)));
+  a.u16(Number(fitImm((sel as { v: number | bigint }).v, { size: 16 } as OpSpec, 32)));
+}
+
+function dispValue(a: Assembler, disp: number): number {
+  const ok = Number.isInteger(disp) && disp >= -(2 ** 31) && disp < (a.bits === 32 ? 2 ** 32 : 2 ** 31);
+  if (!ok) throw new EncodeError('X86_BAD_MEMORY', `displacement ${disp} does not fit a signed 32-bit field in ${a.bits}-bit mode`);
+  return disp >>> 0;
+}
+
+/** ModRM (+SIB, +disp) for a register or memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */
+function emitRm(a: Assembler, reg3: number, o: Operand): void {
+  const r = reg3 << 3;
+  if (o.k !== 'm') { a.u8(0xc0 | r | (regNum(o) & 7)); return; }
+  const { base, index } = o;
+  if (a.bits === 32 && ((base !== null && base >= 8) || (index !== null && index >= 8))) {
+    throw new EncodeError('X86_NEEDS_REX', `r8..r15 cannot address memory in 32-bit mode: ${operandText(o)}`);
+  }
+  if (o.label) { emitLabelMem(a, r, o); return; }
+  const ss = (o.scale === 8 ? 3 : o.scale === 4 ? 2 : o.scale === 2 ? 1 : 0) << 6;
+  const disp = dispValue(a, o.disp);
+  if (base === null) {
+    // No base: SIB with base=101 and mod=00 means [index*scale + disp32]; 32-bit mode has plain [disp32].
+    if (index === null && a.bits === 32) a.u8(0x05 | r);
+    else { a.u8(0x04 | r); a.u8(ss | ((index === null ? 4 : index) & 7) << 3 | 5); }
+    a.u32(disp);
+    return;
+  }
+  const b = base & 7;
+  const d = o.disp;
+  const mod = d === 0 && b !== 5 ? 0 : d >= -128 && d <= 127 ? 1 : 2; // rbp/r13 base has no mod=00 form
+  if (index !== null) { a.u8((mod << 6) | r | 4); a.u8(ss | (index & 7) << 3 | b); }
+  else if (b === 4) { a.u8((mod << 6) | r | 4); a.u8(0x24); } // rsp/r12 base needs a SIB
+  else a.u8((mod << 6) | r | b);
+  if (mod === 1) a.u8(d & 0xff); else if (mod === 2) a.u32(disp);
+}
+
+/** A label operand: [rip + rel32] in 64-bit mode, absolute disp32 (label address + disp) in 32-bit mode. */
+function emitLabelMem(a: Assembler, r: number, o: Mem): void {
+  const l = o.label!;
+  if (a.bits === 64) {
+    if (o.base !== null || o.index !== null) {
+      throw new EncodeError('X86_BAD_MEMORY', `a RIP-relative operand cannot have a base or index: ${operandText(o)}`);
+    }
+    a.u8(0x05 | r);
+    a._ripAt = a.pos; a._ripLabel = l; a._ripAddend = o.disp;
+    a.u32(0);
+    return;
+  }
+  const ss = (o.scale === 8 ? 3 : o.scale === 4 ? 2 : o.scale === 2 ? 1 : 0) << 6;
+  if (o.base === null && o.index === null) a.u8(0x05 | r);
+  else if (o.base === null) { a.u8(0x04 | r); a.u8(ss | (o.index! & 7) << 3 | 5); }
+  else if (o.index !== null) { a.u8(0x84 | r); a.u8(ss | (o.index & 7) << 3 | (o.base & 7)); }
+  else if ((o.base & 7) === 4) { a.u8(0x84 | r); a.u8(0x24); }
+  else a.u8(0x80 | r | (o.base & 7));
+  a._fixup(FIX_ABS32, a.pos, l, o.disp, 0);
+  a.u32(0);
+}
