@@ -1,0 +1,33 @@
+// buildKernelElf: the whole path from a kernel .wasm to a bootable ELF32
+// (decode -> H0 from the declared memory -> linkKernel with the compiler).
+
+import { decodeModule } from '../wasm/index.ts';
+import { compileModule } from '../aot/index.ts';
+import { type LinkResult, linkKernel } from './link.ts';
+
+/** The module's initial memory in pages (defined or imported memory 0); 0 if it has none. */
+function initialPagesOf(m: ReturnType<typeof decodeModule>): number {
+  if (m.memories.length > 0) return m.memories[0].limits.min;
+  for (const imp of m.imports) if (imp.desc.kind === 'memory') return imp.desc.memory.limits.min;
+  return 0;
+}
+
+export interface KernelBuildOptions {
+  /** An embedded initrd (CPIO): loaded after the bss; the kernel sees it as multiboot module "embedded". */
+  einitrd?: Uint8Array;
+}
+
+/** decodeModule -> layout -> boot stub -> compileModule(target 'kernel') -> ELF32. */
+export function buildKernelElf(wasm: Uint8Array, opts: KernelBuildOptions = {}): LinkResult {
+  const t0 = performance.now();
+  const m = decodeModule(wasm);
+  const decodeMs = performance.now() - t0;
+  const r = linkKernel({
+    initialPages: initialPagesOf(m),
+    einitrd: opts.einitrd,
+    emitKernel: (asm) => compileModule(m, asm, { target: 'kernel' }) as { symbolNames?: Map<string, string> },
+  });
+  r.stats.decodeMs = decodeMs;
+  r.stats.totalMs += decodeMs;
+  return r;
+}
