@@ -26,6 +26,8 @@ export const DEFAULT_IMAGE = 'hello';
 export const ASC_FLAGS = [
   '-O3', '--runtime', 'incremental', '--memoryBase', '1048576',
   '--use', 'abort=kernel/panic/kernelAbort', '--noExportMemory',
+  // Keeps the name section (same code, ~2 KB more) so traps and objdump name functions.
+  '--debug',
 ];
 const SOURCE_DIRS = ['kernel', 'drivers', 'fs'];
 

@@ -1,0 +1,31 @@
+// kernel/ — the AssemblyScript kernel core. Map (who calls whom):
+//
+//   main.ts       kernelMain: the stub calls it; boot order console -> multiboot
+//                 -> memory -> cmdline -> app main(args); args(), programName(),
+//                 kernelOption()
+//   hw.ts         the `hw` imports tools/aot lowers to instructions (in/out,
+//                 rdtsc, cpuid, MMIO, memLayout, poweroff)
+//   console.ts    COM1 16550 serial; print/println and allocation-free number output
+//   multiboot.ts  Multiboot v1 info block, modules, memory map (read in place)
+//   memory.ts     where the TLSF heap may grow: past the modules, below the RAM top
+//   cmdline.ts    `argv0 kernel-options -- app-args` splitting, option lists
+//   time.ts       TSC clock, lazy PIT/CPUID calibration, boot time
+//   panic.ts      panic, the runtime abort (asc --use abort=...), exit
+//
+// Build flags (tools/image): asc ENTRY -O3 --runtime incremental
+//   --memoryBase 1048576 --use abort=kernel/panic/kernelAbort
+export { kernelMain, args, programName, kernelOptions, kernelOption } from "./main";
+export {
+  consoleInit, print, println, printHex, printU64, printI64, printBytes, putByte, putCodePoint,
+  consoleFlush, COM1,
+} from "./console";
+export { panic, exit, kernelAbort, PANIC_CODE } from "./panic";
+export { ramSize, ramTop, heapGrowStart, heapGrowLimit, heapHeadroom, bootMemEnd } from "./memory";
+export {
+  bootTimeUs, uptimeUs, tscKhz, tscMhz, tscSource, tscToUs,
+  TSC_PIT, TSC_PIT_CH0, TSC_CPUID15, TSC_CPUID16, TSC_GUESS,
+} from "./time";
+export {
+  mbModCount, mbModStart, mbModEnd, mbModString, mbCmdline, cstrLen,
+} from "./multiboot";
+export { cmdlineList, cmdlineUnquote, cmdlineWords } from "./cmdline";

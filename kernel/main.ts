@@ -1,0 +1,73 @@
+// kernel/main.ts — kernelMain: boot order from the stub's call to the app's main.
+//
+//   consoleInit                 COM1 ready, so every later failure can print
+//   mbInit                      latch the multiboot block (no allocation)
+//   memInit                     TLSF in the early heap, E, RAM top, hw.memLayout
+//   cmdline                     decode + split (first allocations past memInit)
+//   timeMarkMain -> main(args)  returns the app's exit code to the stub (console flushed)
+import { consoleFlush, consoleInit, print, printHex, putCodePoint } from "./console";
+import { cstrLen, mbCmdline, mbInit } from "./multiboot";
+import { memInit } from "./memory";
+import { Cmdline, cmdlineOption, cmdlineParse } from "./cmdline";
+import { timeBoot, timeMarkMain } from "./time";
+import { exit, PANIC_CODE } from "./panic";
+
+let cmdline: Cmdline | null = null;
+let argv: string[] = [];
+
+/** The stub's entry into the kernel (see the generated build/<image>/entry.ts). Returns the exit code. */
+export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main: (args: string[]) => i32): i32 {
+  consoleInit();
+  timeBoot(tsc0);
+  if (!mbInit(magic, <usize>mbi)) {
+    print("panic: kernelMain: not booted by a Multiboot v1 loader (eax=");
+    printHex(magic, 8);
+    print(")");
+    putCodePoint(0x0a);
+    exit(PANIC_CODE);
+  }
+  let rc = memInit(<usize>imageEnd);
+  if (rc < 0) {
+    print(rc == -1 ? "panic: memInit: the boot loader gave no memory map"
+                   : "panic: memInit: RAM ends below the boot modules (give QEMU more -m)");
+    putCodePoint(0x0a);
+    exit(PANIC_CODE);
+  }
+  cmdlineInit();
+  timeMarkMain();
+  let code = main(argv);
+  consoleFlush(); // the stub powers off next: let the UART drain first
+  return code;
+}
+
+/** Decodes and splits the multiboot command line; fills argv. */
+function cmdlineInit(): void {
+  let p = mbCmdline();
+  let s = p != 0 ? String.UTF8.decodeUnsafe(p, cstrLen(p)) : "";
+  let c = cmdlineParse(s);
+  cmdline = c;
+  argv = c.args;
+}
+
+/**
+ * The app's arguments: the words after `--` (quotes removed), WITHOUT a
+ * program name — like Java's `main(String[] args)`; see programName().
+ */
+export function args(): string[] { return argv; }
+
+/** The first command-line word (QEMU: the kernel image path), "" when none. */
+export function programName(): string {
+  let c = cmdline;
+  return c !== null ? c.argv0 : "";
+}
+
+/** The raw kernel option words (before `--`), e.g. `vfs.fstab=[ "..." ]`. */
+export function kernelOptions(): string[] {
+  let c = cmdline;
+  return c !== null ? c.options : [];
+}
+
+/** The raw value of kernel option `key` (`key=value`), or null. */
+export function kernelOption(key: string): string | null {
+  return cmdlineOption(kernelOptions(), key);
+}

@@ -1,0 +1,140 @@
+// kernel/time.ts — the TSC as the kernel's clock.
+//
+// tsc0 is the TSC the boot stub read with its very first instruction; the
+// kernel marks the TSC again just before the app's main. The TSC frequency is
+// calibrated lazily (the first time anyone needs microseconds), so an app that
+// never asks does not pay the ~10 ms of calibration in its boot time:
+//   1. PIT channel 2 one-shot (Intel 8254 datasheet, mode 0; gate and OUT via
+//      port 0x61 as on the IBM PC/AT): count 10 ms of PIT ticks, read the TSC
+//      delta;
+//   1b. else (QEMU microvm has a PIT but no port 0x61) PIT channel 0 in mode 0,
+//      its count read back with the Counter Latch command (8254 datasheet,
+//      "Read Operations"), the TSC read across >= 10 ms of PIT ticks;
+//   2. else CPUID leaf 0x15 (TSC/crystal ratio × crystal Hz) or 0x16 (base MHz)
+//      (Intel SDM vol. 2A, CPUID);
+//   3. else assume 1 GHz (tscSource() says "guess").
+import { cpuid, inb, outb, rdtsc } from "./hw";
+
+const PIT_HZ: u64 = 1193182;
+const CAL_MS: u64 = 10;
+const PIT_CH0: u16 = 0x40;
+const PIT_CH2: u16 = 0x42;
+const PIT_CH0_LOHI_MODE0: u8 = 0x30; // channel 0, lobyte/hibyte, mode 0, binary
+const PIT_CH0_LATCH: u8 = 0x00; // counter latch command for channel 0
+const PIT_CMD: u16 = 0x43;
+const PORT_B: u16 = 0x61; // bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 OUT
+const PIT_CH2_LOHI_MODE0: u8 = 0xb0; // channel 2, lobyte/hibyte, mode 0, binary
+const PIT_SPIN_LIMIT: i32 = 1 << 24;
+/** Give up waiting for 10 ms of PIT after this many TSC ticks (50 ms even at 10 GHz). */
+const TSC_WAIT_LIMIT: u64 = 500_000_000;
+/** A PIT whose count has not moved after this many TSC ticks (1 ms at 10 GHz) is absent. */
+const TSC_STILL_LIMIT: u64 = 10_000_000;
+
+export const TSC_NONE: i32 = 0;
+export const TSC_PIT: i32 = 1;
+export const TSC_CPUID15: i32 = 2;
+export const TSC_CPUID16: i32 = 3;
+export const TSC_GUESS: i32 = 4;
+export const TSC_PIT_CH0: i32 = 5;
+
+let tscBoot: u64 = 0;
+let tscMain: u64 = 0;
+let tscKhzValue: u64 = 0;
+let tscFrom: i32 = TSC_NONE;
+const cpuidBuf = memory.data(16);
+
+/** Records the TSC at stub entry (kernelMain's tsc0). */
+export function timeBoot(tsc0: u64): void { tscBoot = tsc0; }
+/** Records the TSC just before the app's main. */
+export function timeMarkMain(): void { tscMain = rdtsc(); }
+
+/** Calibrates against the PIT; returns kHz, or 0 when there is no working PIT. */
+export function tscCalibratePit(): u64 {
+  let saved = inb(PORT_B);
+  outb(PORT_B, (saved & 0xfc) | 0x01); // gate on, speaker off
+  outb(PIT_CMD, PIT_CH2_LOHI_MODE0); // OUT goes low until the count expires
+  let latch = PIT_HZ * CAL_MS / 1000;
+  outb(PIT_CH2, <u8>(latch & 0xff));
+  outb(PIT_CH2, <u8>(latch >> 8));
+  if ((inb(PORT_B) & 0x20) != 0) { outb(PORT_B, saved); return 0; } // OUT stuck high: no PIT
+  let t0 = rdtsc();
+  let n = 0;
+  while ((inb(PORT_B) & 0x20) == 0) {
+    if (++n > PIT_SPIN_LIMIT || rdtsc() - t0 > TSC_WAIT_LIMIT) { outb(PORT_B, saved); return 0; }
+  }
+  let t1 = rdtsc();
+  outb(PORT_B, saved);
+  return t1 > t0 ? (t1 - t0) / CAL_MS : 0;
+}
+
+/** Reads PIT channel 0's current count (latched, low byte then high byte). */
+function pitCh0Count(): u32 {
+  outb(PIT_CMD, PIT_CH0_LATCH);
+  let lo = <u32>inb(PIT_CH0);
+  return lo | (<u32>inb(PIT_CH0) << 8);
+}
+
+/**
+ * Calibrates against PIT channel 0 read back by latching (no port 0x61 needed).
+ * Returns kHz, or 0 when the count does not move like a PIT's.
+ */
+export function tscCalibratePitCh0(): u64 {
+  outb(PIT_CMD, PIT_CH0_LOHI_MODE0);
+  outb(PIT_CH0, 0xff);
+  outb(PIT_CH0, 0xff); // count down from 65535 (~55 ms), then stop at 0 (mode 0)
+  let want = <u32>(PIT_HZ * CAL_MS / 1000);
+  let c0 = pitCh0Count();
+  let t0 = rdtsc();
+  let c = c0;
+  let n = 0;
+  while (c <= c0 && c0 - c < want) {
+    let dt = rdtsc() - t0;
+    if (++n > PIT_SPIN_LIMIT || dt > TSC_WAIT_LIMIT || (c == c0 && dt > TSC_STILL_LIMIT)) return 0;
+    c = pitCh0Count();
+  }
+  let t1 = rdtsc();
+  if (c > c0 || t1 <= t0) return 0; // count went up: not a PIT counting down
+  return (t1 - t0) * PIT_HZ / (<u64>(c0 - c) * 1000);
+}
+
+/** Reads the TSC frequency from CPUID 0x15 / 0x16; returns kHz (0: unknown) and sets tscFrom. */
+function tscFromCpuid(): u64 {
+  cpuid(0, 0, cpuidBuf);
+  let maxLeaf = load<u32>(cpuidBuf);
+  if (maxLeaf >= 0x15) {
+    cpuid(0x15, 0, cpuidBuf);
+    let den = <u64>load<u32>(cpuidBuf, 0);
+    let num = <u64>load<u32>(cpuidBuf, 4);
+    let hz = <u64>load<u32>(cpuidBuf, 8);
+    if (den != 0 && num != 0 && hz != 0) { tscFrom = TSC_CPUID15; return hz * num / den / 1000; }
+  }
+  if (maxLeaf >= 0x16) {
+    cpuid(0x16, 0, cpuidBuf);
+    let mhz = <u64>(load<u32>(cpuidBuf) & 0xffff);
+    if (mhz != 0) { tscFrom = TSC_CPUID16; return mhz * 1000; }
+  }
+  return 0;
+}
+
+/** TSC frequency in kHz, calibrated on first use. */
+export function tscKhz(): u64 {
+  if (tscKhzValue != 0) return tscKhzValue;
+  let khz = tscCalibratePit();
+  if (khz != 0) tscFrom = TSC_PIT;
+  if (khz == 0) { khz = tscCalibratePitCh0(); if (khz != 0) tscFrom = TSC_PIT_CH0; }
+  if (khz == 0) khz = tscFromCpuid();
+  if (khz == 0) { khz = 1000000; tscFrom = TSC_GUESS; }
+  tscKhzValue = khz;
+  return khz;
+}
+
+/** TSC frequency in MHz (rounded down). */
+export function tscMhz(): u64 { return tscKhz() / 1000; }
+/** How the frequency was found: TSC_PIT, TSC_PIT_CH0, TSC_CPUID15, TSC_CPUID16, TSC_GUESS (TSC_NONE: not yet). */
+export function tscSource(): i32 { return tscFrom; }
+/** Converts TSC ticks to microseconds. */
+export function tscToUs(ticks: u64): u64 { return ticks * 1000 / tscKhz(); }
+/** Microseconds from the boot stub's first instruction to the app's main. */
+export function bootTimeUs(): u64 { return tscMain > tscBoot ? tscToUs(tscMain - tscBoot) : 0; }
+/** Microseconds since the boot stub's first instruction. */
+export function uptimeUs(): u64 { return tscToUs(rdtsc() - tscBoot); }
