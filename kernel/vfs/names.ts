@@ -4,7 +4,7 @@
 
 import { Errno } from "./errno";
 import { unmountRoot, mountOn, vfsRoot } from "./mount";
-import { Walker, checkPath, lookupPath, setCwd, walkParent } from "./path";
+import { Walker, checkPath, cwdSet, lookupPath, setCwd, walkParent } from "./path";
 import { FileSystem, Stat, Vnode, VRef } from "./vnode";
 
 function isDot(name: string): bool { return name == "." || name == ".."; }
@@ -176,15 +176,15 @@ export function vfsMount(path: string, fs: FileSystem): i32 {
   return mountOn(fs, changetype<Vnode>(w.node), path);
 }
 
-/** umount(2): `path` must name the root of a mount; -EBUSY while files are open in it. */
+/** umount(2): `path` must name the root of a mount; -EBUSY while files are open in it or it holds the current directory. */
 export function vfsUmount(path: string): i32 {
   let w = new Walker();
   let r = lookupPath(path, true, w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.node);
-  r = unmountRoot(node);
-  if (r == 0) setCwd(null);
-  return r;
+  let c = cwdSet();
+  if (c !== null && c.fs === node.fs) return -Errno.EBUSY;
+  return unmountRoot(node);
 }
 
 /**

@@ -42,6 +42,8 @@ export function vfsCwd(): Vnode | null {
   let c = cwd;
   return c !== null ? c : vfsRoot();
 }
+/** The directory set by vfsChdir, or null (the root). */
+export function cwdSet(): Vnode | null { return cwd; }
 /** Sets the current directory (caller checked it is a directory). */
 export function setCwd(v: Vnode | null): void { cwd = v; }
 

@@ -78,6 +78,17 @@ program.command('aot')
     }
   });
 
+program.command('mkcpio')
+  .description('pack a directory into a newc CPIO archive (deterministic order)')
+  .argument('<dir>', 'the directory to pack')
+  .argument('<out>', 'the archive to write')
+  .option('--mtime <seconds>', 'pin every timestamp to this value')
+  .action(async (dir: string, out: string, o: { mtime?: string }) => {
+    const { mkcpioMain } = await import('../cpio/main.ts');
+    const code = await mkcpioMain([dir, out, ...(o.mtime !== undefined ? ['--mtime', o.mtime] : [])]);
+    if (code !== 0) process.exit(code);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -1,0 +1,305 @@
+// fs/cpio/loader.ts — unpacks newc / crc CPIO archives from memory into a
+// directory of any filesystem, through the Vnode operations only (plus
+// Vnode.borrow, the interface's zero-copy option for file bodies).
+//
+// Two passes over the headers: the first checks everything (format, bounds,
+// crc sums, names) and writes nothing, so a bad archive leaves the target
+// untouched; the second creates the entries. Cost is proportional to the
+// number of entries (bodies are borrowed, not read), except that crc
+// archives have every body byte summed once.
+//
+// Safety: names are normalized ("./", "/" and "." dropped); a ".." component
+// is refused; a path never continues through a symlink and the walk never
+// leaves the target directory's filesystem, so nothing lands outside it.
+
+import {
+  ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_UID, Errno, NAME_MAX, PATH_MAX,
+  S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_IPERM,
+  Stat, VRef, Vnode, errnoName, vfsLog,
+} from "../../kernel/vfs/index";
+import { CPIO_OK, CPIO_E_CRC, CpioHeader, cpioBodySum, cpioIsTrailer, cpioParse, cpioProblem } from "./header";
+
+const WRITE_CHUNK: usize = 1 << 20;
+
+/** Decodes the UTF-8 bytes at (p, n) to a string. */
+function utf8(p: usize, n: usize): string {
+  return String.UTF8.decodeUnsafe(p, n, false);
+}
+
+class Loader {
+  base: usize;
+  len: usize;
+  root: Vnode;
+  h: CpioHeader = new CpioHeader();
+  ref: VRef = new VRef();
+  st: Stat = new Stat();
+  comps: Array<string> = new Array<string>();
+  name: string = "";
+  index: i32 = 0;
+  /** Hard links of the current archive: "devmajor:devminor:ino" -> node. */
+  links: Map<string, Vnode> = new Map<string, Vnode>();
+  dirs: Array<Vnode> = new Array<Vnode>();
+  dirTimes: Array<i64> = new Array<i64>();
+
+  constructor(base: usize, len: usize, root: Vnode) {
+    this.base = base;
+    this.len = len;
+    this.root = root;
+  }
+
+  /** Prints the error line for the current entry and returns `err`. */
+  fail(problem: string, err: i32): i32 {
+    let who = this.name.length > 0 ? "\"" + this.name + "\"" : "entry #" + this.index.toString();
+    vfsLog("cpio: error: " + who + ": " + problem + " at offset " + this.h.offset.toString());
+    return err;
+  }
+
+  warn(problem: string): void {
+    vfsLog("cpio: warning: \"" + this.name + "\": " + problem + " at offset " + this.h.offset.toString() + ", skipped");
+  }
+
+  /** Offset of the first non-NUL byte at or after `off` (padding between archives). */
+  skipZeros(off: usize): usize {
+    let p = this.base;
+    while (off + 4 <= this.len && load<u32>(p + off) == 0) off += 4;
+    while (off < this.len && load<u8>(p + off) == 0) off++;
+    return off;
+  }
+
+  /**
+   * Splits the entry name into this.comps. Returns 0, 1 for the root itself
+   * (".", "/": nothing to create), or a negative errno after the error line.
+   */
+  split(): i32 {
+    let s = this.name;
+    let comps = this.comps;
+    comps.length = 0;
+    let n = s.length;
+    let i = 0;
+    while (i < n) {
+      let j = s.indexOf("/", i);
+      if (j < 0) j = n;
+      let c = s.substring(i, j);
+      i = j + 1;
+      if (c.length == 0 || c == ".") continue;
+      if (c == "..") return this.fail("\"..\" component (would land outside the mount)", -Errno.EINVAL);
+      if (String.UTF8.byteLength(c) > NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
+      comps.push(c);
+    }
+    return comps.length == 0 ? 1 : 0;
+  }
+
+  /** Checks the entry's type and body; writes nothing. */
+  check(): i32 {
+    let h = this.h;
+    let t = h.mode & S_IFMT;
+    // GNU cpio sums regular file bodies only (a symlink's check is 0).
+    if (h.crc && t == S_IFREG && cpioBodySum(h) != h.check) return this.fail(cpioProblem(CPIO_E_CRC), -Errno.EINVAL);
+    if (t == S_IFLNK) {
+      if (h.filesize == 0) return this.fail("symlink with an empty target", -Errno.EINVAL);
+      if (h.filesize >= <u32>PATH_MAX) return this.fail("symlink target longer than 4095 bytes", -Errno.ENAMETOOLONG);
+    } else if (t != S_IFREG && t != S_IFDIR && t != S_IFCHR && t != S_IFBLK && t != S_IFIFO && t != S_IFSOCK) {
+      return this.fail("unknown file type in mode " + h.mode.toString(8), -Errno.EINVAL);
+    } else if (t == S_IFDIR && h.filesize != 0) {
+      return this.fail("directory with a body", -Errno.EINVAL);
+    }
+    return 0;
+  }
+
+  /** An fs operation failed: error line with the errno name. */
+  fsFail(r: i32): i32 {
+    return this.fail(errnoName(r), r);
+  }
+
+  /** Walks (creating missing directories) to the parent of the entry; the parent in ref.node. */
+  parentDir(): i32 {
+    let dir = this.root;
+    let comps = this.comps;
+    for (let i = 0; i < comps.length - 1; i++) {
+      let r = dir.lookup(comps[i], this.ref);
+      if (r == -Errno.ENOENT) r = dir.mkdir(comps[i], 0o755, this.ref);
+      if (r < 0) return this.fsFail(r);
+      let next = changetype<Vnode>(this.ref.node);
+      if (next.isLink()) return this.fail("path goes through a symlink", -Errno.ELOOP);
+      if (!next.isDir()) return this.fail("parent is not a directory", -Errno.ENOTDIR);
+      dir = next;
+    }
+    this.ref.node = dir;
+    return 0;
+  }
+
+  /** Removes what `name` in `dir` holds, unless it is `keep` or a directory and `keepDir`. 1: kept. */
+  clear(dir: Vnode, name: string, keepDir: bool): i32 {
+    let r = dir.lookup(name, this.ref);
+    if (r == -Errno.ENOENT) return 0;
+    if (r < 0) return this.fsFail(r);
+    let old = changetype<Vnode>(this.ref.node);
+    if (old.isDir()) {
+      if (keepDir) return 1;
+      r = dir.rmdir(name);
+    } else {
+      r = dir.unlink(name);
+    }
+    return r < 0 ? this.fsFail(r) : 0;
+  }
+
+  /** Sets mode, owner and mtime from the header. */
+  attrs(node: Vnode, mtime: bool): i32 {
+    let h = this.h;
+    let st = this.st;
+    st.mode = h.mode & S_IPERM;
+    st.uid = h.uid;
+    st.gid = h.gid;
+    st.mtime = <i64>h.mtime;
+    let mask = ATTR_UID | ATTR_GID | (node.isLink() ? 0 : ATTR_MODE) | (mtime ? ATTR_MTIME : 0);
+    let r = node.setattr(st, mask);
+    return r < 0 && r != -Errno.ENOSYS ? this.fsFail(r) : 0;
+  }
+
+  /** Gives `node` the entry's body: borrowed when the fs can, else written. */
+  body(node: Vnode): i32 {
+    let h = this.h;
+    let r = node.borrow(h.dataAddr, <usize>h.filesize);
+    if (r != -Errno.ENOSYS) return r < 0 ? this.fsFail(r) : 0;
+    r = node.truncate(0);
+    let done: usize = 0;
+    let total = <usize>h.filesize;
+    while (r >= 0 && done < total) {
+      let n = total - done < WRITE_CHUNK ? total - done : WRITE_CHUNK;
+      let w = node.write(<u64>done, h.dataAddr + done, n);
+      if (w <= 0) r = w < 0 ? <i32>w : -Errno.EIO;
+      done += n;
+    }
+    return r < 0 ? this.fsFail(r) : 0;
+  }
+
+  applyDir(dir: Vnode, name: string): i32 {
+    let r = this.clear(dir, name, true);
+    if (r < 0) return r;
+    if (r == 1) r = dir.lookup(name, this.ref);
+    else r = dir.mkdir(name, this.h.mode & S_IPERM, this.ref);
+    if (r < 0) return this.fsFail(r);
+    let node = changetype<Vnode>(this.ref.node);
+    this.dirs.push(node);
+    this.dirTimes.push(<i64>this.h.mtime);
+    return this.attrs(node, false);
+  }
+
+  applyFile(dir: Vnode, name: string): i32 {
+    let h = this.h;
+    let key = h.nlink > 1 ? h.devmajor.toString() + ":" + h.devminor.toString() + ":" + h.ino.toString() : "";
+    if (key.length > 0 && this.links.has(key)) {
+      let node = this.links.get(key);
+      let r = dir.lookup(name, this.ref);
+      if (r == 0 && this.ref.node === node) return h.filesize > 0 ? this.body(node) : 0;
+      r = this.clear(dir, name, false);
+      if (r < 0) return r;
+      r = dir.link(name, node);
+      if (r < 0) return this.fsFail(r);
+      return h.filesize > 0 ? this.body(node) : 0;
+    }
+    let r = this.clear(dir, name, false);
+    if (r < 0) return r;
+    r = dir.create(name, h.mode & S_IPERM, this.ref);
+    if (r < 0) return this.fsFail(r);
+    let node = changetype<Vnode>(this.ref.node);
+    if (key.length > 0) this.links.set(key, node);
+    r = this.body(node);
+    if (r < 0) return r;
+    return this.attrs(node, true);
+  }
+
+  applyLink(dir: Vnode, name: string): i32 {
+    let r = this.clear(dir, name, false);
+    if (r < 0) return r;
+    let target = utf8(this.h.dataAddr, <usize>this.h.filesize);
+    r = dir.symlink(name, target, this.ref);
+    if (r < 0) return this.fsFail(r);
+    return this.attrs(changetype<Vnode>(this.ref.node), true);
+  }
+
+  /** Creates the current entry. */
+  apply(): i32 {
+    let t = this.h.mode & S_IFMT;
+    if (t == S_IFCHR) { this.warn("character device"); return 0; }
+    if (t == S_IFBLK) { this.warn("block device"); return 0; }
+    if (t == S_IFIFO) { this.warn("FIFO"); return 0; }
+    if (t == S_IFSOCK) { this.warn("socket"); return 0; }
+    let r = this.parentDir();
+    if (r < 0) return r;
+    let dir = changetype<Vnode>(this.ref.node);
+    let name = this.comps[this.comps.length - 1];
+    if (t == S_IFDIR) return this.applyDir(dir, name);
+    if (t == S_IFLNK) return this.applyLink(dir, name);
+    return this.applyFile(dir, name);
+  }
+
+  /** One entry that is not a trailer: check (pass 1) or create (pass 2). */
+  entry(create: bool): i32 {
+    let h = this.h;
+    this.name = utf8(h.nameAddr, h.nameLen);
+    let r = this.split();
+    if (r < 0) return r;
+    if (!create) return this.check();
+    if (r == 1) return 0; // "." or "/": the target directory itself
+    return this.apply();
+  }
+
+  /** One pass over the archive(s). Returns the number of entries, or -errno. */
+  run(create: bool): i32 {
+    let off: usize = 0;
+    let inArchive = false;
+    this.index = 0;
+    while (true) {
+      this.name = "";
+      this.h.offset = off;
+      if (!inArchive) {
+        off = this.skipZeros(off);
+        if (off >= this.len) break;
+      } else if (off >= this.len) {
+        this.h.offset = this.len;
+        return this.fail("archive ends without TRAILER!!!", -Errno.EINVAL);
+      }
+      let r = cpioParse(this.base, this.len, off, this.h);
+      if (r != CPIO_OK) return this.fail(cpioProblem(r), -Errno.EINVAL);
+      inArchive = true;
+      off = this.h.next;
+      if (cpioIsTrailer(this.h)) {
+        inArchive = false;
+        this.links.clear();
+        continue;
+      }
+      r = this.entry(create);
+      if (r < 0) return r;
+      this.index++;
+    }
+    return this.index;
+  }
+
+  /** Sets directory mtimes last (creating children changed them), as Linux's dir_utime. */
+  finishDirs(): void {
+    let st = this.st;
+    for (let i = 0; i < this.dirs.length; i++) {
+      st.mtime = this.dirTimes[i];
+      this.dirs[i].setattr(st, ATTR_MTIME);
+    }
+  }
+}
+
+/**
+ * Unpacks the CPIO archive(s) at (`base`, `len`) into directory `root`.
+ * Regular file bodies are handed to Vnode.borrow: the memory must stay valid
+ * and unchanged for as long as the files exist (an initrd does).
+ * Returns the number of entries unpacked, or -Errno after one error line
+ * naming the entry and its byte offset (on a format error nothing was
+ * created). Device nodes, FIFOs and sockets are skipped with a warning line.
+ */
+export function cpioLoad(base: usize, len: usize, root: Vnode): i32 {
+  if (!root.isDir()) return -Errno.ENOTDIR;
+  let l = new Loader(base, len, root);
+  let r = l.run(false);
+  if (r < 0) return r;
+  r = l.run(true);
+  if (r >= 0) l.finishDirs();
+  return r;
+}
