@@ -1,0 +1,309 @@
+// The spec test harness: runs the official WebAssembly suite
+// (/work/shared/wasm-spec/*.wast) against tools/wasm (decoder/validator) and
+// tools/aot through the Linux target (driver-mode executables).
+//
+//   convert   wast2json per file into a temp dir -> command list
+//   run       one driver process per `module` command; assertions go through
+//             NativeInstance (test/aot/linux-runner.ts)
+//   report    FileReport per file; formatReports() prints the table
+//
+// Counted: every assertion, `action` and `register`. Not counted (listed as
+// excluded, with the reason): text-format assert_malformed/assert_invalid
+// (module_type "text": those test the text parser, which we do not have).
+
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { execa } from 'execa';
+import { decodeModule, funcTypeOf } from '../../tools/wasm/index.ts';
+import { NativeInstance, tmpPath, type Builder, type CallResult } from '../aot/linux-runner.ts';
+
+export const SPEC_DIR = '/work/shared/wasm-spec';
+
+export interface Failure { line: number; reason: string }
+export interface FileReport {
+  file: string; passed: number; failed: number; excluded: number;
+  failures: Failure[]; excludedReasons: Map<string, number>; ms: number;
+}
+
+interface Value { type: string; value?: string | string[] }
+interface Action { type: 'invoke' | 'get'; module?: string; field: string; args?: Value[] }
+interface Command {
+  type: string; line: number; filename?: string; name?: string; as?: string; text?: string;
+  module_type?: 'binary' | 'text'; action?: Action; expected?: Value[];
+}
+
+/** A module as the harness holds it: a running driver, or why there is none. */
+type Slot = { inst: NativeInstance } | { error: string };
+
+export interface HarnessDeps {
+  build: Builder;
+  /** tools/wasm validateModule when it exists. */
+  validate?: (m: ReturnType<typeof decodeModule>) => void;
+}
+
+/** Loads the real builder (tools/aot/linux) and the validator if tools/wasm exports one. */
+export async function loadDeps(): Promise<HarnessDeps> {
+  const wasm = await import('../../tools/wasm/index.ts') as Record<string, unknown>;
+  const validate = typeof wasm.validateModule === 'function' ? wasm.validateModule as HarnessDeps['validate'] : undefined;
+  let build: Builder;
+  try {
+    build = (await import('../../tools/aot/linux/index.ts')).buildLinuxExecutable;
+  } catch (e) {
+    const why = `tools/aot not loadable: ${(e as Error).message.split('\n')[0]}`;
+    build = () => { throw new Error(why); };
+  }
+  return { build, validate };
+}
+
+async function convert(file: string): Promise<{ dir: string; commands: Command[] }> {
+  const dir = tmpPath(basename(file, '.wast'));
+  const json = join(dir, 'out.json');
+  await execa('mkdir', ['-p', dir]);
+  await execa('wast2json', [file, '-o', json], { timeout: 60_000 });
+  return { dir, commands: (JSON.parse(readFileSync(json, 'utf8')) as { commands: Command[] }).commands };
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
+
+/** Runs one .wast file. */
+export async function runSpecFile(file: string, deps: HarnessDeps): Promise<FileReport> {
+  const t0 = Date.now();
+  const report: FileReport = {
+    file: basename(file, '.wast'), passed: 0, failed: 0, excluded: 0, failures: [], excludedReasons: new Map(), ms: 0,
+  };
+  const { dir, commands } = await convert(file);
+  const named = new Map<string, Slot>();
+  const all: NativeInstance[] = [];
+  let current: Slot = { error: 'no module defined yet' };
+  const ctx: Ctx = { dir, deps, named, all, registry: new Map(), get current() { return current; } };
+  try {
+    for (const c of commands) {
+      if (c.type === 'module') {
+        current = await startModule(ctx, c.filename!);
+        if (c.name) named.set(c.name, current);
+        continue;
+      }
+      if (c.module_type === 'text') {
+        report.excluded++;
+        const why = `${c.type} of text-format modules (no text parser)`;
+        report.excludedReasons.set(why, (report.excludedReasons.get(why) ?? 0) + 1);
+        continue;
+      }
+      let verdict: string | null;
+      try { verdict = await runCommand(ctx, c); } catch (e) { verdict = `harness: ${firstLine(e)}`; }
+      if (verdict === null) report.passed++;
+      else { report.failed++; report.failures.push({ line: c.line, reason: verdict }); }
+    }
+  } finally {
+    await Promise.all(all.map((i) => i.close()));
+  }
+  report.ms = Date.now() - t0;
+  return report;
+}
+
+interface Ctx {
+  dir: string; deps: HarnessDeps; named: Map<string, Slot>; all: NativeInstance[]; readonly current: Slot;
+  /** Modules registered under an import name (`register`). */
+  registry: Map<string, Slot>;
+}
+
+/**
+ * Builds and starts a driver, then runs instantiation (the start function may trap).
+ * Function imports from registered modules are host calls into that module's process;
+ * other imports from them (memories, tables, globals) are not supported.
+ */
+async function startModule(ctx: Ctx, filename: string): Promise<Slot> {
+  const wasm = new Uint8Array(readFileSync(join(ctx.dir, filename)));
+  let link: { any: boolean; globals: Map<string, bigint> };
+  try { link = await linkCheck(ctx, decodeModule(wasm)); } catch (e) { return { error: firstLine(e) }; }
+  let inst: NativeInstance;
+  try {
+    inst = await NativeInstance.start(wasm, {
+      build: ctx.deps.build, timeoutMs: 10_000, hostImports: link.any ? hostCall(ctx) : undefined, globalValues: link.globals,
+    });
+  } catch (e) {
+    return { error: `module did not build: ${firstLine(e)}` };
+  }
+  ctx.all.push(inst);
+  const r = await inst.instantiate().catch((e) => ({ trap: `driver failed: ${firstLine(e)}`, results: [] }));
+  if (r.trap) return { error: `instantiation trapped: ${r.trap}` };
+  return { inst };
+}
+
+const HOST_MODULES = new Set(['spectest', 'wasi_snapshot_preview1']);
+
+/**
+ * Checks imports from registered modules (§4.5.4 import matching) and collects
+ * the values of imported immutable globals. Throws "unlinkable: ..." for a
+ * mismatch; memories, tables and mutable globals cannot be shared between
+ * driver processes (not supported).
+ */
+async function linkCheck(ctx: Ctx, m: ReturnType<typeof decodeModule>): Promise<{ any: boolean; globals: Map<string, bigint> }> {
+  const globals = new Map<string, bigint>();
+  let any = false;
+  let funcIndex = 0;
+  for (const imp of m.imports) {
+    const ordinal = imp.desc.kind === 'func' ? funcIndex++ : -1;
+    if (HOST_MODULES.has(imp.module)) continue;
+    any = true;
+    const what = `${imp.module}.${imp.name}`;
+    const slot = ctx.registry.get(imp.module);
+    if (!slot) throw new Error(`unlinkable: unknown import ${what}`);
+    if ('error' in slot) throw new Error(`import ${what} from a module that failed: ${slot.error}`);
+    const kind = slot.inst.exportKind(imp.name);
+    if (!kind) throw new Error(`unlinkable: unknown import ${what}`);
+    if (kind !== imp.desc.kind) throw new Error(`unlinkable: incompatible import type ${what} (${kind}, not ${imp.desc.kind})`);
+    if (imp.desc.kind === 'func') {
+      const have = slot.inst.exportedFunc(imp.name)!;
+      const want = funcTypeOf(m, ordinal);
+      const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((v, k) => v === b[k]);
+      if (!same(have.params, want.params) || !same(have.results, want.results)) throw new Error(`unlinkable: incompatible import type ${what}`);
+    } else if (imp.desc.kind === 'global') {
+      const have = slot.inst.exportedGlobal(imp.name)!;
+      if (have.type !== imp.desc.global.type || have.mutable !== imp.desc.global.mutable) throw new Error(`unlinkable: incompatible import type ${what}`);
+      if (have.mutable) throw new Error(`module did not build: a mutable global (${what}) cannot be shared between driver processes`);
+      const v = await slot.inst.getGlobal(imp.name);
+      if (v.trap) throw new Error(`module did not build: reading ${what}: ${v.trap}`);
+      globals.set(what, v.results[0]!);
+    } else {
+      throw new Error(`module did not build: importing a ${imp.desc.kind} from another module (${what}) is not supported`);
+    }
+  }
+  return { any, globals };
+}
+
+function hostCall(ctx: Ctx) {
+  return async (module: string, name: string, args: bigint[]): Promise<CallResult> => {
+    const slot = ctx.registry.get(module);
+    if (!slot || 'error' in slot) throw new Error(`host call to ${module}.${name}: no such instance`);
+    return slot.inst.invoke(name, args);
+  };
+}
+
+/** Runs one command; returns null when it passed, else the reason it failed. */
+async function runCommand(ctx: Ctx, c: Command): Promise<string | null> {
+  switch (c.type) {
+    case 'assert_return': return checkReturn(await act(ctx, c.action!), c.expected ?? []);
+    case 'action': { const r = await act(ctx, c.action!); return r.trap ? r.trap.startsWith('!') ? r.trap.slice(2) : `trapped: ${r.trap}` : null; }
+    case 'assert_trap':
+    case 'assert_exhaustion': {
+      const r = await act(ctx, c.action!);
+      if (r.trap?.startsWith('!')) return r.trap.slice(2);
+      if (!r.trap) return `expected trap "${c.text}", returned [${r.results.join(', ')}]`;
+      return trapMatches(r.trap, c.text!) ? null : `expected trap "${c.text}", got "${r.trap}"`;
+    }
+    case 'assert_invalid':
+    case 'assert_malformed': return rejects(ctx, c);
+    case 'assert_uninstantiable': return uninstantiable(ctx, c);
+    case 'assert_unlinkable': return unlinkable(ctx, c);
+    case 'register': {
+      const slot = c.name ? ctx.named.get(c.name) : ctx.current;
+      if (!slot) return `register: unknown module ${c.name}`;
+      ctx.registry.set(c.as!, slot);
+      return 'error' in slot ? `register: ${slot.error}` : null;
+    }
+    default: return `unknown command ${c.type}`;
+  }
+}
+
+/** Runs an action; harness-level problems come back as a pseudo-trap starting with "!". */
+async function act(ctx: Ctx, a: Action): Promise<CallResult> {
+  const slot = a.module ? ctx.named.get(a.module) ?? { error: `unknown module ${a.module}` } : ctx.current;
+  if ('error' in slot) return { trap: `! ${slot.error}`, results: [] };
+  try {
+    if (a.type === 'get') return await slot.inst.getGlobal(a.field);
+    const args = (a.args ?? []).map(argBits);
+    return await slot.inst.invoke(a.field, args);
+  } catch (e) {
+    return { trap: `! ${firstLine(e)}`, results: [] };
+  }
+}
+
+/**
+ * Raw bits of an argument. References follow tools/aot's representation:
+ * null = 0; a funcref is a descriptor address; the host's externref N is N + 1.
+ */
+function argBits(v: Value): bigint {
+  if (v.type === 'externref' || v.type === 'funcref') {
+    if (v.value === 'null') return 0n;
+    if (v.type === 'externref' && typeof v.value === 'string') return BigInt(v.value) + 1n;
+    throw new Error(`argument ${v.type} ${String(v.value)} cannot be passed`);
+  }
+  if (v.type !== 'i32' && v.type !== 'i64' && v.type !== 'f32' && v.type !== 'f64') {
+    throw new Error(`argument of type ${v.type} is not supported (SIMD)`);
+  }
+  return BigInt(v.value as string);
+}
+
+function trapMatches(actual: string, expected: string): boolean {
+  return actual === expected || expected.startsWith(actual) || actual.startsWith(expected);
+}
+
+/** Compares results bit-exactly; nan:canonical / nan:arithmetic per the spec (§4.3.3 NaN propagation). */
+export function checkReturn(r: CallResult, expected: Value[]): string | null {
+  if (r.trap) return r.trap.startsWith('!') ? r.trap.slice(2) : `trapped: ${r.trap}`;
+  if (r.results.length !== expected.length) return `expected ${expected.length} results, got ${r.results.length}`;
+  for (let k = 0; k < expected.length; k++) {
+    const why = valueMismatch(expected[k]!, r.results[k]!);
+    if (why) return expected.length > 1 ? `result ${k}: ${why}` : why;
+  }
+  return null;
+}
+
+function valueMismatch(e: Value, got: bigint): string | null {
+  const hex = (v: bigint): string => `0x${v.toString(16)}`;
+  if (e.type === 'externref' || e.type === 'funcref') return refMismatch(e, got);
+  if (typeof e.value !== 'string') return `expected ${e.type} value is not supported`;
+  if (e.value === 'nan:canonical' || e.value === 'nan:arithmetic') {
+    const f32 = e.type === 'f32';
+    const quiet = f32 ? 0x0040_0000n : 0x0008_0000_0000_0000n;
+    const exp = f32 ? 0x7f80_0000n : 0x7ff0_0000_0000_0000n;
+    const abs = got & (f32 ? 0x7fff_ffffn : 0x7fff_ffff_ffff_ffffn);
+    const ok = e.value === 'nan:canonical' ? abs === (exp | quiet) : (abs & exp) === exp && (abs & quiet) !== 0n;
+    return ok ? null : `expected ${e.value} ${e.type}, got ${hex(got)}`;
+  }
+  if (e.type !== 'i32' && e.type !== 'i64' && e.type !== 'f32' && e.type !== 'f64') {
+    return `expected ${e.type} value is not supported (SIMD)`;
+  }
+  const want = BigInt(e.value);
+  return want === got ? null : `expected ${e.type} ${hex(want)}, got ${hex(got)}`;
+}
+
+/** References: "null" = 0, externref N = N + 1, a funcref without a value = any non-null. */
+function refMismatch(e: Value, got: bigint): string | null {
+  const show = (v: bigint): string => (v === 0n ? 'null' : e.type === 'externref' ? `ref.extern ${v - 1n}` : `ref 0x${v.toString(16)}`);
+  if (e.value === undefined) return got !== 0n ? null : `expected a non-null ${e.type}, got null`;
+  const want = e.value === 'null' ? 0n : e.type === 'externref' ? BigInt(e.value as string) + 1n : null;
+  if (want === null) return `expected ${e.type} ${String(e.value)} cannot be compared`;
+  return want === got ? null : `expected ${show(want)}, got ${show(got)}`;
+}
+
+/** assert_invalid / assert_malformed (binary): the decoder or validator must reject the module. */
+async function rejects(ctx: Ctx, c: Command): Promise<string | null> {
+  const bytes = new Uint8Array(readFileSync(join(ctx.dir, c.filename!)));
+  let m;
+  try { m = decodeModule(bytes); } catch { return null; }
+  if (!ctx.deps.validate) return c.type === 'assert_invalid' ? 'no validator yet' : `decoded a malformed module ("${c.text}")`;
+  try { ctx.deps.validate(m); } catch { return null; }
+  return `accepted a module that is ${c.type === 'assert_invalid' ? 'invalid' : 'malformed'} ("${c.text}")`;
+}
+
+/** assert_uninstantiable: instantiation (segments, start function) must trap. */
+async function uninstantiable(ctx: Ctx, c: Command): Promise<string | null> {
+  const slot = await startModule(ctx, c.filename!);
+  if ('inst' in slot) return `instantiated; expected "${c.text}"`;
+  if (slot.error.startsWith('instantiation trapped: ')) {
+    const trap = slot.error.slice('instantiation trapped: '.length);
+    return trapMatches(trap, c.text!) ? null : `expected "${c.text}", got "${trap}"`;
+  }
+  return slot.error;
+}
+
+/** assert_unlinkable: the import must be refused (unknown, or a type the target does not provide). */
+async function unlinkable(ctx: Ctx, c: Command): Promise<string | null> {
+  const slot = await startModule(ctx, c.filename!);
+  if ('inst' in slot) return `linked; expected "${c.text}"`;
+  if (slot.error.startsWith('unlinkable: ')) return null;
+  if (/unsupported import [^ ]+(: type |$)/.test(slot.error)) return null;
+  return slot.error;
+}

@@ -1,0 +1,121 @@
+// Assembles the Linux executable: runtime, compiled module, data area, ELF64.
+// See index.ts for the map.
+
+import { Assembler } from '../../x86/index.ts';
+import { decodeModule, funcTypeOf, funcName, numImportedFuncs, type Module, type Limits } from '../../wasm/index.ts';
+import { writeElf64Exec } from '../../link/elf64.ts';
+import { makeRt, type Rt } from './emit.ts';
+import { emitIo } from './io.ts';
+import { emitStart, emitSignalHandler, emitFuncAt, emitFuncTable, emitMemoryGrow, type MemoryConfig } from './start.ts';
+import { emitTrap, emitAbort, emitCommandMain, emitDriverMain, type DriverFunc, type DriverGlobal } from './main.ts';
+import { emitHostFunc } from './wasi.ts';
+import { emitHostCalls } from './hostcall.ts';
+import { linuxImports, LinuxTargetError, type ResolvedImports } from './imports.ts';
+
+export { linuxImports, LinuxTargetError } from './imports.ts';
+
+/** Load address of the blob (code byte 0). */
+export const LINUX_BASE = 0x400000;
+
+export interface LinuxBuildOptions {
+  mode: 'driver' | 'command';
+  /** CPU features for the compiler (default: baseline x86-64 + SSE2, like the kernel target). */
+  features?: CpuFeatures;
+  /** Driver mode: function imports the target does not provide become host calls (hostcall.ts). */
+  hostImports?: boolean;
+  /** Values for imported immutable globals the target does not provide, by "module.name" (raw bits). */
+  globalValues?: Map<string, bigint>;
+}
+
+/** CPU features beyond x86-64 baseline + SSE2 (tools/aot AotOptions.features). */
+export interface CpuFeatures { sse41?: boolean; popcnt?: boolean; lzcnt?: boolean; bmi1?: boolean }
+
+/** What the Linux target passes to the compiler (a subset of tools/aot AotOptions). */
+export interface LinuxAotOptions {
+  target: 'linux'; providedImports: Set<string>; importValues: Map<string, bigint>; features?: CpuFeatures;
+}
+
+function memoryConfig(limits: Limits | null): MemoryConfig {
+  if (!limits) return { minPages: 0, capPages: 0 };
+  return { minPages: limits.min, capPages: Math.min(limits.max ?? 65536, 65536) };
+}
+
+/** Exported functions and globals in export order (the driver protocol's ordinals). */
+function driverExports(m: Module, asm: Assembler): { funcs: DriverFunc[]; globals: DriverGlobal[] } {
+  const funcs: DriverFunc[] = [], globals: DriverGlobal[] = [];
+  for (const e of m.exports) {
+    if (e.kind === 'func') {
+      const t = funcTypeOf(m, e.index);
+      funcs.push({ label: asm.sym(`export:${e.name}`), params: t.params, results: t.results });
+    } else if (e.kind === 'global') {
+      const l = asm.sym(`global:${e.index}`); // tools/aot: global i (full index space) lives at global:i
+      globals.push({ label: asm.isBound(l) ? l : null });
+    }
+  }
+  return { funcs, globals };
+}
+
+/** Compiles the module into `asm` (tools/aot compileModule, or a hand-written stand-in in runtime tests). */
+export type CompileFn = (m: Module, asm: Assembler, opts: LinuxAotOptions) => { symbolNames?: Map<string, string> };
+
+/** Builds a static ELF64 executable running `wasm` (see main.ts for the two modes), compiling with `compile`. */
+export function buildWith(wasm: Uint8Array, opts: LinuxBuildOptions, compile: CompileFn): Uint8Array {
+  const m = decodeModule(wasm);
+  if (opts.hostImports && opts.mode !== 'driver') throw new LinuxTargetError('invalid', 'hostImports needs driver mode');
+  const imports = linuxImports(m, { hostImports: opts.hostImports, globalValues: opts.globalValues });
+  if (opts.mode === 'command' && !m.exports.some((e) => e.kind === 'func' && e.name === '_start')) {
+    throw new LinuxTargetError('invalid', 'command mode needs an exported function _start (a WASI command)');
+  }
+  const asm = new Assembler({ bits: 64 });
+  const rt = makeRt(asm, opts.mode);
+  const mem = memoryConfig(imports.memory);
+  emitRuntime(rt, mem, m, imports);
+  const stats = compile(m, asm, {
+    target: 'linux', providedImports: imports.provided, importValues: imports.globalValues, features: opts.features,
+  });
+  if (opts.mode === 'command') emitCommandMain(rt, asm.sym('export:_start'));
+  else {
+    const { funcs, globals } = driverExports(m, asm);
+    emitDriverMain(rt, funcs, globals);
+  }
+  const nImp = numImportedFuncs(m);
+  emitFuncTable(rt, m.funcs.map((_, k) => ({ label: asm.sym(`func:${nImp + k}`), name: funcName(m, nImp + k) })));
+  rt.data.emit();
+  const code = asm.finish(LINUX_BASE);
+  const names = stats.symbolNames;
+  return writeElf64Exec({
+    base: LINUX_BASE, code, bssSize: 0, entry: asm.offsetOf(asm.sym('_start')),
+    symbols: elfSymbols(asm.symbols(), code.length, names),
+  });
+}
+
+function emitRuntime(rt: Rt, mem: MemoryConfig, m: Module, imports: ResolvedImports): void {
+  emitStart(rt, mem);
+  emitIo(rt);
+  emitSignalHandler(rt);
+  emitFuncAt(rt);
+  emitMemoryGrow(rt, mem);
+  emitTrap(rt);
+  emitAbort(rt);
+  const emitted = new Set<string>();
+  for (const imp of m.imports) {
+    const key = `${imp.module}.${imp.name}`;
+    const hostCall = imports.hostCalls.some((h) => h.module === imp.module && h.name === imp.name);
+    if (imp.desc.kind === 'func' && imports.provided.has(key) && !hostCall && !emitted.has(key)) {
+      emitted.add(key);
+      emitHostFunc(rt, imp.module, imp.name);
+    }
+  }
+  emitHostCalls(rt, imports.hostCalls);
+}
+
+/** Symbol sizes run to the next symbol; `func:N` takes its wasm name when the name section has one. */
+function elfSymbols(syms: { name: string; offset: number }[], end: number, names?: Map<string, string>) {
+  return syms.map((s, k) => {
+    let next = end;
+    for (let j = k + 1; j < syms.length; j++) if (syms[j]!.offset > s.offset) { next = syms[j]!.offset; break; }
+    const wasmName = names?.get(s.name);
+    return { name: wasmName ? `${s.name}:${wasmName}` : s.name, offset: s.offset, size: next - s.offset };
+  });
+}
+
