@@ -1,0 +1,317 @@
+// Structured control flow: block, loop, if/else, end, br, br_if, br_table,
+// return, unreachable, plus select/drop/nop.
+//
+// Merge convention (the same for every label): a label of arity 1 receives
+// its value in rax (integers, references) or xmm0 (floats); any other arity
+// receives its values in the spill slots base..base+n-1. On entry to a block
+// every value below it is spilled (or constant), so all paths that reach a
+// label agree on the stack below its base without further moves.
+
+import { Op } from '../wasm/opcodes.ts';
+import { ValType, type Instr } from '../wasm/types.ts';
+import { imm, r8, r32, r64, memIdx, ripMem, type Label } from '../x86/index.ts';
+import { K, isFloat, regVal, sizeOf, type Val } from './frame.ts';
+import type { FuncCompiler } from './func.ts';
+import { on } from './dispatch.ts';
+import { RAX, SCRATCH, gpr } from './masm.ts';
+import { TrapKind } from './traps.ts';
+
+export const enum CtrlKind { Block, Loop, If, Func }
+
+export interface Ctrl {
+  kind: CtrlKind;
+  params: ValType[];
+  results: ValType[];
+  /** Stack height below the block's parameters. */
+  base: number;
+  /** Branch target: the end (block, if, func) or the start (loop). */
+  label: Label;
+  elseLabel: Label | null;
+  targeted: boolean;
+  /** Operand stack at the start of the then-arm (if), to restart the else-arm from. */
+  entry: Val[] | null;
+  hasElse: boolean;
+}
+
+/** x86 condition codes and their negations. */
+export type Cond = 'e' | 'ne' | 'l' | 'ge' | 'le' | 'g' | 'b' | 'ae' | 'be' | 'a' | 's' | 'ns' | 'p' | 'np' | 'o' | 'no';
+const NEG: Record<Cond, Cond> = {
+  e: 'ne', ne: 'e', l: 'ge', ge: 'l', le: 'g', g: 'le', b: 'ae', ae: 'b', be: 'a', a: 'be',
+  s: 'ns', ns: 's', p: 'np', np: 'p', o: 'no', no: 'o',
+};
+export function negate(c: Cond): Cond { return NEG[c]; }
+
+function labelTypes(c: Ctrl): ValType[] { return c.kind === CtrlKind.Loop ? c.params : c.results; }
+
+/** Emits moves of the top values into the merge location of `types` at `base`; state unchanged. */
+export function emitMerge(fc: FuncCompiler, types: ValType[], base: number): void {
+  const f = fc.frame;
+  const n = types.length;
+  if (n === 0) return;
+  const top = f.stack.length;
+  if (n === 1) { f.loadTo(f.stack[top - 1], top - 1, isFloat(types[0]) ? 0 : RAX); return; }
+  for (let k = 0; k < n; k++) {
+    const d = top - n + k;
+    const v = f.stack[d];
+    if (v.k === K.Slot && d === base + k) continue;
+    f.storeTo(v, d, f.slotMem(base + k, sizeOf(v.t)));
+  }
+}
+
+/** Resets the compile-time state to "values of `types` in their merge location at `base`". */
+export function setMergeState(fc: FuncCompiler, types: ValType[], base: number): void {
+  const f = fc.frame;
+  f.stack.length = base;
+  f.resetRegs();
+  if (types.length === 1) { f.pushReg(types[0], isFloat(types[0]) ? 0 : RAX); return; }
+  for (const t of types) f.push({ k: K.Slot, t, n: 0, b: 0n });
+}
+
+/** Spills everything below the top `params` values and puts them in their merge location. */
+function enterBlock(fc: FuncCompiler, params: ValType[]): number {
+  const f = fc.frame;
+  const base = f.stack.length - params.length;
+  f.spillBelow(base, true);
+  emitMerge(fc, params, base);
+  setMergeState(fc, params, base);
+  return base;
+}
+
+function pushCtrl(fc: FuncCompiler, kind: CtrlKind, ins: Instr, label: Label): Ctrl {
+  const sig = fc.blockSig(ins.blockType!);
+  const c: Ctrl = {
+    kind, params: sig.params, results: sig.results, base: 0, label,
+    elseLabel: null, targeted: false, entry: null, hasElse: false,
+  };
+  fc.ctrl.push(c);
+  return c;
+}
+
+/** Sets the flags from the popped i32 condition; returns the condition meaning "true". */
+export function condFromTop(fc: FuncCompiler): Cond {
+  const f = fc.frame;
+  const v = f.popReg();
+  fc.asm.i('test', r32(v.n), r32(v.n));
+  f.free(v);
+  return 'ne';
+}
+
+/** Where a branch to relative depth `depth` goes. */
+function target(fc: FuncCompiler, depth: number, ins: Instr): Ctrl {
+  const c = fc.ctrl[fc.ctrl.length - 1 - depth];
+  if (!c) fc.fail('invalid', ins, `branch depth ${depth} out of range`);
+  return c;
+}
+
+/** Emits an unconditional branch to `c` (moves + jmp). */
+function branchTo(fc: FuncCompiler, c: Ctrl): void {
+  emitMerge(fc, labelTypes(c), c.base);
+  c.targeted = true;
+  fc.asm.i('jmp', c.label);
+}
+
+/** br_if / fused compare-and-branch: flags hold `cond`; state unchanged on fall-through. */
+export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr): void {
+  const c = target(fc, depth, ins);
+  c.targeted = true;
+  const types = labelTypes(c);
+  if (types.length === 0) { fc.asm.i(`j${cond}`, c.label); return; }
+  const skip = fc.asm.label();
+  fc.asm.i(`j${negate(cond)}`, skip);
+  branchTo(fc, c);
+  fc.asm.bind(skip);
+}
+
+/** if / fused compare-and-if: flags hold `cond` (moves below keep flags). */
+export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr): void {
+  const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
+  c.elseLabel = fc.asm.label();
+  c.base = enterBlock(fc, c.params);
+  fc.asm.i(`j${negate(cond)}`, c.elseLabel);
+  c.entry = fc.frame.stack.map((v) => ({ ...v }));
+}
+
+function restoreEntry(fc: FuncCompiler, c: Ctrl): void {
+  const f = fc.frame;
+  f.stack = c.entry!.map((v) => ({ ...v }));
+  f.resetRegs();
+  for (const v of f.stack) if (v.k === K.Reg) f.mark(v.t, v.n);
+}
+
+function opBlock(fc: FuncCompiler, ins: Instr): void {
+  if (!fc.reachable) { fc.deadDepth++; return; }
+  const c = pushCtrl(fc, CtrlKind.Block, ins, fc.asm.label());
+  c.base = enterBlock(fc, c.params);
+}
+
+function opLoop(fc: FuncCompiler, ins: Instr): void {
+  if (!fc.reachable) { fc.deadDepth++; return; }
+  const c = pushCtrl(fc, CtrlKind.Loop, ins, fc.asm.label());
+  c.base = enterBlock(fc, c.params);
+  fc.asm.align(16);
+  fc.asm.bind(c.label);
+}
+
+function opIf(fc: FuncCompiler, ins: Instr): void {
+  if (!fc.reachable) { fc.deadDepth++; return; }
+  beginIf(fc, condFromTop(fc), ins);
+}
+
+function opElse(fc: FuncCompiler, ins: Instr): void {
+  if (fc.deadDepth > 0) return;
+  const c = fc.ctrl[fc.ctrl.length - 1];
+  if (!c || c.kind !== CtrlKind.If) fc.fail('invalid', ins, 'else without if');
+  if (fc.reachable) branchTo(fc, c);
+  c.hasElse = true;
+  fc.asm.bind(c.elseLabel!);
+  restoreEntry(fc, c);
+  fc.reachable = true;
+}
+
+function opEnd(fc: FuncCompiler, ins: Instr): void {
+  if (fc.deadDepth > 0) { fc.deadDepth--; return; }
+  const c = fc.ctrl.pop();
+  if (!c) fc.fail('invalid', ins, 'end without block');
+  if (c.kind === CtrlKind.Loop) return;               // falls through with its current state
+  const asm = fc.asm;
+  const joins = c.targeted || c.kind === CtrlKind.Func || (c.kind === CtrlKind.If && !c.hasElse);
+  if (joins) {
+    if (fc.reachable) emitMerge(fc, c.results, c.base);
+    if (c.kind === CtrlKind.If && !c.hasElse) asm.bind(c.elseLabel!);
+    asm.bind(c.label);
+    setMergeState(fc, c.results, c.base);
+    fc.reachable = true;
+  } else {
+    asm.bind(c.label);
+  }
+  if (c.kind === CtrlKind.Func) {
+    if (fc.reachable) fc.emitReturn();
+    fc.reachable = false;
+  }
+}
+
+function opBr(fc: FuncCompiler, ins: Instr): void {
+  branchTo(fc, target(fc, ins.a!, ins));
+  fc.reachable = false;
+}
+
+function opBrIf(fc: FuncCompiler, ins: Instr): void {
+  branchIf(fc, condFromTop(fc), ins.a!, ins);
+}
+
+function opReturn(fc: FuncCompiler): void {
+  branchTo(fc, fc.ctrl[0]);
+  fc.reachable = false;
+}
+
+/** br_table: bounds-checked jump table; arity-1 values move to rax/xmm0 once, others per target. */
+function opBrTable(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame, asm = fc.asm;
+  const idx = f.popReg();
+  const all = [...ins.targets!, ins.a!].map((d) => target(fc, d, ins));
+  const types = labelTypes(all[0]);
+  let ir = idx.n;
+  if (types.length === 1) {
+    if (ir === RAX && !isFloat(types[0])) { asm.i('mov', r32(SCRATCH), r32(ir)); ir = SCRATCH; }
+    emitMerge(fc, types, 0);
+  }
+  const dests: Label[] = all.map((c) => {
+    c.targeted = true;
+    if (types.length <= 1) return c.label;
+    const tramp = asm.label();
+    const saved = f.stack.map((v) => ({ ...v }));
+    fc.outOfLine(() => {
+      const now = f.stack;
+      f.stack = saved;
+      asm.bind(tramp);
+      branchTo(fc, c);
+      f.stack = now;
+    });
+    return tramp;
+  });
+  const n = ins.targets!.length;
+  asm.i('cmp', r32(ir), imm(n));
+  asm.i('jae', dests[n]);
+  const table = asm.label();
+  const base = ir === SCRATCH ? 10 /* r10 */ : SCRATCH;
+  if (base === 10) f.evictGpr(10);
+  asm.i('lea', r64(base), ripMem(table));
+  asm.i('jmp', memIdx(base, ir, 8, 0, 64));
+  fc.outOfLine(() => {
+    asm.align(8, 0);
+    asm.bind(table);
+    for (let i = 0; i < n; i++) asm.addr64(dests[i]);
+  });
+  f.free(idx);
+  fc.reachable = false;
+}
+
+function opUnreachable(fc: FuncCompiler): void {
+  fc.asm.i('jmp', fc.trap(TrapKind.Unreachable));
+  fc.reachable = false;
+}
+
+function opDrop(fc: FuncCompiler): void { fc.frame.free(fc.frame.pop()); }
+
+/** select / typed select: cond ? a : b. */
+function opSelect(fc: FuncCompiler): void {
+  const f = fc.frame;
+  const c = f.popReg();
+  fc.asm.i('test', r32(c.n), r32(c.n));
+  f.free(c);
+  selectOnFlags(fc, 'ne');
+}
+
+/** Completes a select whose condition is in the flags as `cond` (true picks the first value). */
+export function selectOnFlags(fc: FuncCompiler, cond: Cond): void {
+  const f = fc.frame, asm = fc.asm;
+  const db = f.stack.length - 1;
+  const b = f.pop();
+  const a = f.popReg();
+  if (isFloat(a.t)) {
+    const skip = asm.label();
+    asm.i(`j${cond}`, skip);
+    f.loadTo(b, db, a.n);
+    asm.bind(skip);
+  } else {
+    const size = sizeOf(a.t);
+    let src;
+    if (b.k === K.Reg) src = gpr(size, b.n);
+    else if (b.k === K.Const) { f.loadTo(b, db, SCRATCH); src = gpr(size, SCRATCH); }
+    else src = f.memOf(b, db);
+    asm.i(`cmov${negate(cond)}`, gpr(size, a.n), src);
+  }
+  f.free(b);
+  f.push(regVal(a.t, a.n));
+}
+
+/**
+ * A compare left its result in the flags as `cond`: fuse it with a following
+ * br_if / if / select, or materialise 0/1 into a fresh i32 register.
+ */
+export function useFlags(fc: FuncCompiler, cond: Cond): void {
+  const next = fc.next();
+  if (next && fc.frame.stack.length >= 0) {
+    if (next.op === Op.BrIf) { fc.pc++; branchIf(fc, cond, next.a!, next); return; }
+    if (next.op === Op.If) { fc.pc++; beginIf(fc, cond, next); return; }
+    if (next.op === Op.Select || next.op === Op.SelectT) { fc.pc++; selectOnFlags(fc, cond); return; }
+  }
+  const r = fc.frame.allocGpr();
+  fc.asm.i(`set${cond}`, r8(r));
+  fc.asm.i('movzx', r32(r), r8(r));
+  fc.frame.push(regVal(ValType.I32, r));
+}
+
+on([Op.Block], opBlock);
+on([Op.Loop], opLoop);
+on([Op.If], opIf);
+on([Op.Else], opElse);
+on([Op.End], opEnd);
+on([Op.Br], opBr);
+on([Op.BrIf], opBrIf);
+on([Op.BrTable], opBrTable);
+on([Op.Return], opReturn);
+on([Op.Unreachable], opUnreachable);
+on([Op.Nop], () => {});
+on([Op.Drop], opDrop);
+on([Op.Select, Op.SelectT], opSelect);

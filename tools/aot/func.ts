@@ -1,0 +1,173 @@
+// The per-function compiler: a single pass over the decoded body that keeps
+// the operand stack in a Frame (frame.ts) and dispatches each op to its
+// family's visitor (control.ts, intops.ts, floatops.ts, convert.ts,
+// memory.ts, calls.ts, tables.ts). Emission order of one function:
+//   body (label body) | out-of-line paths | trap stubs | entry `func:<i>`
+// The entry (prologue + stack check + zeroed locals) sits at the end because
+// the frame size is only known once the body is compiled; it jumps to body.
+
+import { Op, opInfo } from '../wasm/opcodes.ts';
+import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
+import { imm, mem, r32, r64, ripMem, xmm, type Label } from '../x86/index.ts';
+import { choosePins } from './pins.ts';
+import { aotFail, AotError } from './errors.ts';
+import { Frame, K, type Val } from './frame.ts';
+import type { ModCtx } from './context.ts';
+import { RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
+import { TrapKind } from './traps.ts';
+import { CtrlKind, type Ctrl } from './control.ts';
+import { handlers, handlerIndex } from './dispatch.ts';
+
+
+export class FuncCompiler {
+  readonly frame: Frame;
+  readonly masm: Masm;
+  readonly ctrl: Ctrl[] = [];
+  reachable = true;
+  /** Nesting of blocks opened inside unreachable code (skipped). */
+  deadDepth = 0;
+  pc = 0;
+  instrs: Instr[] = [];
+  maxOut = 0;
+  private traps = new Map<number, Label>();
+  private late: (() => void)[] = [];
+
+  constructor(readonly ctx: ModCtx, readonly index: number, readonly type: FuncType, localTypes: ValType[]) {
+    this.masm = ctx.masm;
+    this.frame = new Frame(ctx.masm, localTypes, type.params.length);
+  }
+
+  get asm() { return this.ctx.asm; }
+
+  /** "func <name> op <name> at byte N" for error messages. */
+  where(ins?: Instr): string {
+    const base = `function ${this.index} (${this.ctx.funcName(this.index)})`;
+    if (!ins) return base;
+    return `${base}, ${opInfo(ins.op)?.name ?? ins.op} at byte ${ins.pos}`;
+  }
+  fail(code: 'unsupported' | 'invalid' | 'internal', ins: Instr, what: string): never {
+    return aotFail(code, this.where(ins), what);
+  }
+
+  trap(kind: TrapKind): Label {
+    let l = this.traps.get(kind);
+    if (!l) { l = this.asm.label(); this.traps.set(kind, l); }
+    return l;
+  }
+  /** Queues code emitted after the body (slow paths); it must end with a jump. */
+  outOfLine(emit: () => void): void { this.late.push(emit); }
+  needOut(slots: number): void { if (slots > this.maxOut) this.maxOut = slots; }
+
+  blockSig(bt: BlockType): FuncType {
+    if (bt.kind === 'empty') return { params: [], results: [] };
+    if (bt.kind === 'value') return { params: [], results: [bt.type] };
+    const t = this.ctx.m.types[bt.index];
+    if (!t) throw new AotError('invalid', `${this.where()}: block type index ${bt.index} out of range`);
+    return t;
+  }
+
+  /** Peeks the next instruction (for compare fusion); undefined at the end. */
+  next(): Instr | undefined { return this.instrs[this.pc + 1]; }
+
+  compile(instrs: Instr[]): void {
+    const asm = this.asm;
+    this.instrs = instrs;
+    choosePins(this, instrs);
+    const body = asm.sym(`body:${this.index}`);
+    asm.bind(body);
+    this.ctrl.push({
+      kind: CtrlKind.Func, params: [], results: this.type.results, base: 0,
+      label: asm.label(), elseLabel: null, targeted: false, entry: null, hasElse: false,
+    });
+    for (this.pc = 0; this.pc < instrs.length; this.pc++) {
+      const ins = instrs[this.pc];
+      if (!this.reachable && !this.isStructural(ins.op)) continue;
+      const h = handlers[handlerIndex(ins.op)];
+      if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
+      h(this, ins);
+      if (this.ctrl.length === 0) break;
+    }
+    if (this.ctrl.length !== 0) throw new AotError('invalid', `${this.where()}: body ends without end`);
+    for (const emit of this.late) emit();
+    this.emitTraps();
+    this.emitEntry(body);
+  }
+
+  private isStructural(op: Op): boolean {
+    return op === Op.Block || op === Op.Loop || op === Op.If || op === Op.Else || op === Op.End;
+  }
+
+  /** The epilogue after the function-level end label (results already in place). */
+  emitReturn(): void {
+    const f = this.frame;
+    const n = this.type.results.length;
+    if (n > 1) {
+      for (let k = 0; k < n; k++) {
+        const v: Val = { k: K.Slot, t: this.type.results[k], n: 0, b: 0n };
+        f.storeTo(v, k, mem(RBP, 16 + 8 * k));
+      }
+    }
+    this.asm.i('mov', r64(RSP), r64(RBP));
+    this.asm.i('pop', r64(RBP));
+    this.asm.i('ret');
+  }
+
+  private stackTrap!: Label;
+
+  private emitTraps(): void {
+    const asm = this.asm;
+    this.stackTrap = this.trap(TrapKind.StackExhausted);
+    for (const [kind, l] of this.traps) {
+      asm.bind(l);
+      asm.i('mov', r32(RDI), imm(kind));
+      asm.i('lea', r64(RSI), ripMem(this.ctx.funcNameLabel(this.index)));
+      asm.i('call', asm.sym('trap'));
+    }
+  }
+
+  private frameBytes(): number {
+    const slots = this.frame.nLocalSlots + this.frame.maxDepth + this.maxOut;
+    return (slots * 8 + 15) & ~15;
+  }
+
+  private emitEntry(body: Label): void {
+    const asm = this.asm;
+    asm.align(16);
+    asm.bind(asm.sym(`func:${this.index}`));
+    asm.i('push', r64(RBP));
+    asm.i('mov', r64(RBP), r64(RSP));
+    const n = this.frameBytes();
+    if (n > 0) asm.i('sub', r64(RSP), imm(n));
+    asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
+    asm.i('jb', this.stackTrap);
+    this.zeroLocals();
+    this.loadPins();
+    asm.i('jmp', body);
+  }
+
+  /** Pinned parameters come from their argument slots; other pinned locals start at zero. */
+  private loadPins(): void {
+    const f = this.frame;
+    for (const p of f.pinned) {
+      if (p.local < f.nParams) continue;
+      if (p.float) this.asm.i('xorps', xmm(p.reg), xmm(p.reg));
+      else this.asm.i('xor', r32(p.reg), r32(p.reg));
+    }
+    f.reloadParams();
+  }
+
+  private zeroLocals(): void {
+    const asm = this.asm;
+    const L = this.frame.nLocalSlots;
+    if (L === 0) return;
+    if (L <= 16) {
+      asm.i('xor', r32(RAX), r32(RAX));
+      for (let j = 0; j < L; j++) asm.i('mov', this.frame.localMem(this.frame.nParams + j, 64), r64(RAX));
+      return;
+    }
+    asm.i('lea', r64(RDI), this.frame.localMem(this.frame.localTypes.length - 1));
+    asm.i('mov', r32(RCX), imm(L * 8));
+    asm.i('xor', r32(RAX), r32(RAX));
+    asm.i('rep stosb');
+  }
+}

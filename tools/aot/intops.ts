@@ -1,0 +1,316 @@
+// Integer and variable ops: constants, locals, globals, i32/i64 arithmetic,
+// compares (fused with br_if/if/select via useFlags), shifts and rotates,
+// division with the spec's traps (§4.3.2 idiv/irem), clz/ctz/popcnt with
+// baseline fallbacks, sign extension, wrap/extend.
+
+import { Op } from '../wasm/opcodes.ts';
+import { ValType, type Instr } from '../wasm/types.ts';
+import { imm, r8, r16, r32, r64, ripMem, type Operand } from '../x86/index.ts';
+import { K, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
+import type { FuncCompiler } from './func.ts';
+import { on } from './dispatch.ts';
+import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
+import { useFlags, type Cond } from './control.ts';
+import { TrapKind } from './traps.ts';
+
+/** An operand for `b` in `op a, b`: register, imm32, or memory; 64-bit constants that do not fit go via r11. */
+export function srcOperand(fc: FuncCompiler, b: Val, d: number, size: Size): Operand {
+  if (b.k === K.Reg) return gpr(size, b.n);
+  if (b.k === K.Const) {
+    if (size === 32) return imm(b.n);
+    if (fitsI32Val(b)) return imm(b.b);
+    fc.frame.loadTo(b, d, SCRATCH);
+    return r64(SCRATCH);
+  }
+  return fc.frame.memOf(b, d);
+}
+
+function binop(mn: string, size: Size, commutative: boolean) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame;
+    let db = f.stack.length - 1;
+    let b = f.pop();
+    let a: Val;
+    if (commutative && b.k === K.Reg && f.peek().k !== K.Reg) {
+      const da = f.stack.length - 1;
+      a = b;
+      b = f.pop();
+      db = da;
+    } else {
+      a = f.popReg();
+    }
+    const src = srcOperand(fc, b, db, size);
+    if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, a.n), gpr(size, a.n), src);
+    else fc.asm.i(mn, gpr(size, a.n), src);
+    f.free(b);
+    f.push(regVal(a.t, a.n));
+  };
+}
+
+function compare(cond: Cond, size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame;
+    const db = f.stack.length - 1;
+    const b = f.pop();
+    const a = f.popReg();
+    fc.asm.i('cmp', gpr(size, a.n), srcOperand(fc, b, db, size));
+    f.free(a);
+    f.free(b);
+    useFlags(fc, cond);
+  };
+}
+
+function eqz(size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame;
+    const d = f.stack.length - 1;
+    const a = f.pop();
+    if (a.k === K.Slot || a.k === K.Local) fc.asm.i('cmp', f.memOf(a, d), imm(0));
+    else {
+      const r = a.k === K.Reg ? a : (f.stack.push(a), f.popReg());
+      fc.asm.i('test', gpr(size, r.n), gpr(size, r.n));
+      f.free(r);
+    }
+    useFlags(fc, 'e');
+  };
+}
+
+function shift(mn: string, size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame;
+    const c = f.peek();
+    if (c.k === K.Const) {
+      f.pop();
+      const a = f.popReg();
+      const n = size === 32 ? c.n & 31 : Number(c.b & 63n);
+      fc.asm.i(mn, gpr(size, a.n), imm(n));
+      f.push(regVal(a.t, a.n));
+      return;
+    }
+    const cnt = f.popFixed(RCX);
+    const a = f.popReg(1 << RCX);
+    fc.asm.i(mn, gpr(size, a.n), r8(RCX));
+    f.free(cnt);
+    f.push(regVal(a.t, a.n));
+  };
+}
+
+/** div/rem: dividend in rax, result in rax (quotient) or rdx (remainder). */
+function divide(signed: boolean, rem: boolean, size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame, asm = fc.asm;
+    f.evictGpr(RAX, 1 << RDX);
+    f.evictGpr(RDX, 1 << RAX);
+    f.mark(ValType.I32, RDX);
+    const bc = f.peek();
+    const isConst = bc.k === K.Const;
+    const bv = isConst ? (size === 32 ? BigInt(bc.n) : bc.b) : 0n;
+    const b = f.popReg((1 << RAX) | (1 << RDX));
+    const a = f.popFixed(RAX, 1 << RDX);
+    const B = gpr(size, b.n), A = gpr(size, RAX), D = gpr(size, RDX);
+    if (!isConst || bv === 0n) {
+      asm.i('test', B, B);
+      asm.i('je', fc.trap(TrapKind.DivByZero));
+    }
+    if (!signed) {
+      asm.i('xor', r32(RDX), r32(RDX));
+      asm.i('div', B);
+    } else if (!rem) {
+      if (!isConst || bv === -1n) {
+        const ok = asm.label();
+        asm.i('cmp', B, imm(-1));
+        asm.i('jne', ok);
+        asm.i('cmp', A, imm(1));
+        asm.i('jo', fc.trap(TrapKind.IntOverflow));
+        asm.bind(ok);
+      }
+      asm.i(size === 32 ? 'cdq' : 'cqo');
+      asm.i('idiv', B);
+    } else {
+      const done = asm.label();
+      asm.i('xor', r32(RDX), r32(RDX));
+      asm.i('cmp', B, imm(-1));
+      asm.i('je', done);
+      asm.i(size === 32 ? 'cdq' : 'cqo');
+      asm.i('idiv', B);
+      asm.bind(done);
+    }
+    void D;
+    f.free(b);
+    const t = size === 32 ? ValType.I32 : ValType.I64;
+    if (rem) { f.freeGpr(RAX); f.pushReg(t, RDX); } else { f.freeGpr(RDX); f.pushReg(t, RAX); }
+    void a;
+  };
+}
+
+function clz(size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame, asm = fc.asm;
+    const a = f.popReg();
+    const A = gpr(size, a.n);
+    if (fc.ctx.features.lzcnt) asm.i('lzcnt', A, A);
+    else {
+      asm.i('bsr', A, A);
+      asm.i('mov', r32(SCRATCH), imm(size === 32 ? 63 : 127));
+      asm.i('cmove', A, gpr(size, SCRATCH));
+      asm.i('xor', A, imm(size - 1));
+    }
+    f.push(regVal(a.t, a.n));
+  };
+}
+
+function ctz(size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame, asm = fc.asm;
+    const a = f.popReg();
+    const A = gpr(size, a.n);
+    if (fc.ctx.features.bmi1) asm.i('tzcnt', A, A);
+    else {
+      asm.i('bsf', A, A);
+      asm.i('mov', r32(SCRATCH), imm(size));
+      asm.i('cmove', A, gpr(size, SCRATCH));
+    }
+    f.push(regVal(a.t, a.n));
+  };
+}
+
+/** popcnt by the SWAR bit trick unless the CPU has POPCNT. */
+function popcnt(size: Size) {
+  return (fc: FuncCompiler): void => {
+    const f = fc.frame, asm = fc.asm;
+    const a = f.popReg();
+    const A = gpr(size, a.n);
+    if (fc.ctx.features.popcnt) { asm.i('popcnt', A, A); f.push(regVal(a.t, a.n)); return; }
+    const t = f.allocGpr();
+    const T = gpr(size, t), S = gpr(size, SCRATCH);
+    const k = (v: bigint): void => { fc.masm.movImm(size, SCRATCH, size === 32 ? v & 0xffffffffn : v); };
+    asm.i('mov', T, A); asm.i('shr', T, imm(1));
+    k(0x5555555555555555n); asm.i('and', T, S); asm.i('sub', A, T);
+    asm.i('mov', T, A); asm.i('shr', T, imm(2));
+    k(0x3333333333333333n); asm.i('and', T, S); asm.i('and', A, S); asm.i('add', A, T);
+    asm.i('mov', T, A); asm.i('shr', T, imm(4)); asm.i('add', A, T);
+    k(0x0f0f0f0f0f0f0f0fn); asm.i('and', A, S);
+    k(0x0101010101010101n); asm.i('imul', A, S);
+    asm.i('shr', A, imm(size - 8));
+    f.freeGpr(t);
+    f.push(regVal(a.t, a.n));
+  };
+}
+
+/** Unary op rewriting a register in place: `emit(dst)`; `to` is the result type. */
+function unary(to: ValType, emit: (fc: FuncCompiler, r: number) => void) {
+  return (fc: FuncCompiler): void => {
+    const a = fc.frame.popReg();
+    emit(fc, a.n);
+    fc.frame.push(regVal(to, a.n));
+  };
+}
+
+function opConst(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame;
+  switch (ins.op) {
+    case Op.I32Const: f.push(cI32(ins.a!)); break;
+    case Op.I64Const: f.push(cI64(ins.i64!)); break;
+    case Op.F32Const: f.push({ k: K.Const, t: ValType.F32, n: ins.a! >>> 0, b: 0n }); break;
+    default: f.push({ k: K.Const, t: ValType.F64, n: 0, b: BigInt.asUintN(64, ins.i64!) }); break;
+  }
+}
+
+function localType(fc: FuncCompiler, ins: Instr): ValType {
+  const t = fc.frame.localTypes[ins.a!];
+  if (t === undefined) fc.fail('invalid', ins, `unknown local ${ins.a}`);
+  return t;
+}
+
+function opLocalGet(fc: FuncCompiler, ins: Instr): void {
+  fc.frame.push({ k: K.Local, t: localType(fc, ins), n: ins.a!, b: 0n });
+}
+
+function opLocalSet(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame;
+  const i = ins.a!;
+  const t = localType(fc, ins);
+  const tee = ins.op === Op.LocalTee;
+  const d = f.stack.length - 1;
+  const v = f.peek();
+  if (v.k === K.Local && v.n === i) { if (!tee) f.pop(); return; }
+  f.pop();
+  f.materializeLocal(i);
+  const pr = f.pinReg[i];
+  if (pr >= 0) {
+    f.loadTo(v, d, pr);
+    f.free(v);
+    if (tee) f.push({ k: K.Local, t, n: i, b: 0n });
+    return;
+  }
+  f.storeTo(v, d, f.localMem(i, sizeOf(t)));
+  if (tee) f.push(v); else f.free(v);
+}
+
+function opGlobalGet(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame;
+  const g = fc.ctx.globals[ins.a!];
+  if (!g) fc.fail('invalid', ins, `unknown global ${ins.a}`);
+  if (g.constBits !== null) {
+    const c: Val = { k: K.Const, t: g.type, n: 0, b: 0n };
+    if (g.type === ValType.I32 || g.type === ValType.F32) c.n = g.type === ValType.I32 ? Number(BigInt.asIntN(32, g.constBits)) : Number(BigInt.asUintN(32, g.constBits));
+    else c.b = g.type === ValType.I64 ? BigInt.asIntN(64, g.constBits) : BigInt.asUintN(64, g.constBits);
+    f.push(c);
+    return;
+  }
+  const r = f.alloc(g.type);
+  if (isFloat(g.type)) fc.masm.loadX(g.type === ValType.F64, r, ripMem(g.label));
+  else fc.masm.load(sizeOf(g.type), r, ripMem(g.label));
+  f.push(regVal(g.type, r));
+}
+
+function opGlobalSet(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame;
+  const g = fc.ctx.globals[ins.a!];
+  if (!g) fc.fail('invalid', ins, `unknown global ${ins.a}`);
+  const d = f.stack.length - 1;
+  const v = f.pop();
+  f.storeTo(v, d, ripMem(g.label, 0, sizeOf(g.type)));
+  f.free(v);
+}
+
+const I32 = ValType.I32, I64 = ValType.I64;
+on([Op.I32Const, Op.I64Const, Op.F32Const, Op.F64Const], opConst);
+on([Op.LocalGet], opLocalGet);
+on([Op.LocalSet, Op.LocalTee], opLocalSet);
+on([Op.GlobalGet], opGlobalGet);
+on([Op.GlobalSet], opGlobalSet);
+
+for (const [size, base] of [[32, Op.I32Add], [64, Op.I64Add]] as [Size, number][]) {
+  on([base], binop('add', size, true));
+  on([base + 1], binop('sub', size, false));
+  on([base + 2], binop('imul', size, true));
+  on([base + 3], divide(true, false, size));
+  on([base + 4], divide(false, false, size));
+  on([base + 5], divide(true, true, size));
+  on([base + 6], divide(false, true, size));
+  on([base + 7], binop('and', size, true));
+  on([base + 8], binop('or', size, true));
+  on([base + 9], binop('xor', size, true));
+  on([base + 10], shift('shl', size));
+  on([base + 11], shift('sar', size));
+  on([base + 12], shift('shr', size));
+  on([base + 13], shift('rol', size));
+  on([base + 14], shift('ror', size));
+  on([base - 3], clz(size));
+  on([base - 2], ctz(size));
+  on([base - 1], popcnt(size));
+}
+const conds: Cond[] = ['e', 'ne', 'l', 'b', 'g', 'a', 'le', 'be', 'ge', 'ae'];
+conds.forEach((c, i) => { on([Op.I32Eq + i], compare(c, 32)); on([Op.I64Eq + i], compare(c, 64)); });
+on([Op.I32Eqz], eqz(32));
+on([Op.I64Eqz], eqz(64));
+
+on([Op.I32WrapI64], unary(I32, (fc, r) => fc.asm.i('mov', r32(r), r32(r))));
+on([Op.I64ExtendI32S], unary(I64, (fc, r) => fc.asm.i('movsxd', r64(r), r32(r))));
+on([Op.I64ExtendI32U], unary(I64, (fc, r) => fc.asm.i('mov', r32(r), r32(r))));
+on([Op.I32Extend8S], unary(I32, (fc, r) => fc.asm.i('movsx', r32(r), r8(r))));
+on([Op.I32Extend16S], unary(I32, (fc, r) => fc.asm.i('movsx', r32(r), r16(r))));
+on([Op.I64Extend8S], unary(I64, (fc, r) => fc.asm.i('movsx', r64(r), r8(r))));
+on([Op.I64Extend16S], unary(I64, (fc, r) => fc.asm.i('movsx', r64(r), r16(r))));
+on([Op.I64Extend32S], unary(I64, (fc, r) => fc.asm.i('movsxd', r64(r), r32(r))));

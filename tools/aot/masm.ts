@@ -1,0 +1,95 @@
+// The macro-assembler layer: the few value-level operations every op family
+// needs (moves between registers, frame slots and constants; the module's
+// constant pool; out-of-line code), lowered to x86-64 through tools/x86.
+// Op visitors talk to this and to FuncCompiler; only this file and the op
+// files name x86 mnemonics.
+//
+// Invariant kept by every move helper here: moves never change EFLAGS (no
+// `xor r, r` for zero), so a compare may be emitted before a merge's moves.
+
+import {
+  Assembler, r8, r32, r64, xmm, imm, mem, ripMem,
+  type Gpr, type Xmm, type Mem, type Label,
+} from '../x86/index.ts';
+
+export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
+export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
+/** Scratch registers never handed out by the allocator. */
+export const SCRATCH = R11;
+export const XSCRATCH = 15;
+
+export type Size = 32 | 64;
+
+export function gpr(size: Size, n: number): Gpr { return size === 64 ? r64(n) : r32(n); }
+export function gpr8(n: number): Gpr { return r8(n); }
+export function xr(n: number): Xmm { return xmm(n); }
+export function fitsI32(v: bigint): boolean { return v >= -0x80000000n && v <= 0x7fffffffn; }
+
+/** A 16-byte constant in the module's pool, emitted once at the end. */
+interface PoolEntry { lo: bigint; hi: bigint; label: Label }
+
+export class Masm {
+  private pool = new Map<string, PoolEntry>();
+
+  constructor(readonly asm: Assembler) {}
+
+  /** RIP-relative operand of a 16-byte-aligned constant (lo = low 8 bytes). */
+  constant(lo: bigint, hi = 0n, size: 32 | 64 | 128 = 128): Mem {
+    const key = `${lo}:${hi}`;
+    let e = this.pool.get(key);
+    if (!e) { e = { lo: BigInt.asUintN(64, lo), hi: BigInt.asUintN(64, hi), label: this.asm.label() }; this.pool.set(key, e); }
+    return ripMem(e.label, 0, size);
+  }
+
+  /** Emits the constant pool (call once, after all code). */
+  emitPool(): void {
+    this.asm.align(16, 0);
+    for (const e of this.pool.values()) {
+      this.asm.bind(e.label);
+      this.asm.u64(e.lo);
+      this.asm.u64(e.hi);
+    }
+  }
+
+  /** mov reg, imm without touching flags; i32 immediates are taken as their low 32 bits. */
+  movImm(size: Size, d: number, v: bigint | number): void {
+    if (size === 32) {
+      this.asm.i('mov', r32(d), imm(Number(BigInt.asUintN(32, BigInt(v)))));
+    } else {
+      this.asm.i('mov', r64(d), imm(BigInt.asIntN(64, BigInt(v))));
+    }
+  }
+
+  movRR(size: Size, d: number, s: number): void {
+    if (d !== s) this.asm.i('mov', gpr(size, d), gpr(size, s));
+  }
+
+  load(size: Size, d: number, m: Mem): void { this.asm.i('mov', gpr(size, d), m); }
+  store(size: Size, m: Mem, s: number): void { this.asm.i('mov', m, gpr(size, s)); }
+
+  /** Stores an integer constant of `size` bits to memory (via r11 when it does not fit an imm32). */
+  storeImm(size: Size, m: Mem, v: bigint): void {
+    if (size === 32) {
+      this.asm.i('mov', { ...m, size: 32 }, imm(Number(BigInt.asUintN(32, v))));
+    } else if (fitsI32(BigInt.asIntN(64, v))) {
+      this.asm.i('mov', { ...m, size: 64 }, imm(BigInt.asIntN(64, v)));
+    } else {
+      this.movImm(64, SCRATCH, v);
+      this.asm.i('mov', m, r64(SCRATCH));
+    }
+  }
+
+  movX(d: number, s: number): void { if (d !== s) this.asm.i('movaps', xmm(d), xmm(s)); }
+  loadX(f64: boolean, d: number, m: Mem): void { this.asm.i(f64 ? 'movsd' : 'movss', xmm(d), m); }
+  storeX(f64: boolean, m: Mem, s: number): void { this.asm.i(f64 ? 'movsd' : 'movss', m, xmm(s)); }
+
+  /** Materialises float bits into xmm `d` (flags preserved: xorps and mov do not touch them). */
+  xmmImm(f64: boolean, d: number, bits: bigint): void {
+    if (bits === 0n) { this.asm.i('xorps', xmm(d), xmm(d)); return; }
+    this.movImm(f64 ? 64 : 32, SCRATCH, bits);
+    this.asm.i(f64 ? 'movq' : 'movd', xmm(d), f64 ? r64(SCRATCH) : r32(SCRATCH));
+  }
+
+  /** [base + disp] */
+  m(base: number, disp: number, size?: 8 | 16 | 32 | 64 | 128): Mem { return mem(base, disp, size); }
+}

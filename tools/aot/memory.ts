@@ -1,0 +1,251 @@
+// Linear memory (spec §4.4.7, ABI.md "Memory"): loads and stores of every
+// width, memory.size/grow, and the bulk ops memory.copy/fill/init and
+// data.drop. The effective address is the zero-extended i32 plus the u32
+// offset as a 64-bit sum (no wrap), relative to r15. Linux relies on its
+// guard region for bounds; the kernel has none.
+
+import { Op } from '../wasm/opcodes.ts';
+import { ValType, type Instr } from '../wasm/types.ts';
+import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, xmm, type Mem } from '../x86/index.ts';
+import { K, constBits, isFloat, regVal, type Val } from './frame.ts';
+import type { FuncCompiler } from './func.ts';
+import { on } from './dispatch.ts';
+import { R15, RAX, RCX, RDI, RSI, SCRATCH } from './masm.ts';
+import { TrapKind } from './traps.ts';
+
+const I32 = ValType.I32, I64 = ValType.I64, F32 = ValType.F32, F64 = ValType.F64;
+
+/**
+ * The memory operand for address value `a` (already popped, depth d) + offset.
+ * Returns the operand and the GPR it uses (owned by the caller, or -1).
+ */
+function address(fc: FuncCompiler, a: Val, d: number, offset: number): { m: Mem; reg: number } {
+  const f = fc.frame;
+  if (a.k === K.Const) {
+    const ea = (a.n >>> 0) + offset;
+    if (ea <= 0x7fffffff) return { m: mem(R15, ea), reg: -1 };
+    const t = f.allocGpr();
+    fc.masm.movImm(64, t, BigInt(ea));
+    return { m: memIdx(R15, t, 1, 0), reg: t };
+  }
+  let r: number;
+  if (a.k === K.Reg) r = a.n;
+  else { r = f.allocGpr(); f.loadTo(a, d, r); }
+  if (offset > 0x7fffffff) {
+    const t = f.allocGpr();
+    fc.asm.i('mov', r32(t), imm(offset));
+    fc.asm.i('add', r64(t), r64(r));
+    f.freeGpr(r);
+    return { m: memIdx(R15, t, 1, 0), reg: t };
+  }
+  if (fc.ctx.kernel) return { m: mem(r, offset), reg: r };
+  return { m: memIdx(R15, r, 1, offset), reg: r };
+}
+
+interface LoadKind { t: ValType; mn: string; size: 8 | 16 | 32 | 64; wide: boolean }
+const LOADS: Partial<Record<Op, LoadKind>> = {
+  [Op.I32Load]: { t: I32, mn: 'mov', size: 32, wide: false },
+  [Op.I64Load]: { t: I64, mn: 'mov', size: 64, wide: true },
+  [Op.F32Load]: { t: F32, mn: 'movss', size: 32, wide: false },
+  [Op.F64Load]: { t: F64, mn: 'movsd', size: 64, wide: false },
+  [Op.I32Load8S]: { t: I32, mn: 'movsx', size: 8, wide: false },
+  [Op.I32Load8U]: { t: I32, mn: 'movzx', size: 8, wide: false },
+  [Op.I32Load16S]: { t: I32, mn: 'movsx', size: 16, wide: false },
+  [Op.I32Load16U]: { t: I32, mn: 'movzx', size: 16, wide: false },
+  [Op.I64Load8S]: { t: I64, mn: 'movsx', size: 8, wide: true },
+  [Op.I64Load8U]: { t: I64, mn: 'movzx', size: 8, wide: false },
+  [Op.I64Load16S]: { t: I64, mn: 'movsx', size: 16, wide: true },
+  [Op.I64Load16U]: { t: I64, mn: 'movzx', size: 16, wide: false },
+  [Op.I64Load32S]: { t: I64, mn: 'movsxd', size: 32, wide: true },
+  [Op.I64Load32U]: { t: I64, mn: 'mov', size: 32, wide: false },
+};
+
+function opLoad(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame;
+  const k = LOADS[ins.op as Op]!;
+  const d = f.stack.length - 1;
+  const a = f.pop();
+  const { m, reg } = address(fc, a, d, ins.b! >>> 0);
+  m.size = k.size;
+  if (isFloat(k.t)) {
+    const x = f.allocXmm();
+    fc.asm.i(k.mn, xmm(x), m);
+    if (reg >= 0) f.freeGpr(reg);
+    f.push(regVal(k.t, x));
+    return;
+  }
+  const r = reg >= 0 ? reg : f.allocGpr();
+  fc.asm.i(k.mn, k.wide ? r64(r) : r32(r), m);
+  f.push(regVal(k.t, r));
+}
+
+const STORES: Partial<Record<Op, 8 | 16 | 32 | 64>> = {
+  [Op.I32Store]: 32, [Op.I64Store]: 64, [Op.F32Store]: 32, [Op.F64Store]: 64,
+  [Op.I32Store8]: 8, [Op.I32Store16]: 16, [Op.I64Store8]: 8, [Op.I64Store16]: 16, [Op.I64Store32]: 32,
+};
+
+function gprOfWidth(w: 8 | 16 | 32 | 64, n: number) {
+  return w === 8 ? r8(n) : w === 16 ? r16(n) : w === 32 ? r32(n) : r64(n);
+}
+
+function opStore(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame, asm = fc.asm;
+  const w = STORES[ins.op as Op]!;
+  const dv = f.stack.length - 1;
+  const v = f.pop();
+  const da = f.stack.length - 1;
+  const a = f.pop();
+  const { m, reg } = address(fc, a, da, ins.b! >>> 0);
+  m.size = w;
+  if (v.k === K.Const) {
+    const bits = constBits(v);
+    if (w === 64) fc.masm.storeImm(64, m, bits);
+    else asm.i('mov', m, imm(Number(BigInt.asUintN(w, bits))));
+  } else if (v.k === K.Reg && isFloat(v.t)) {
+    asm.i(w === 64 ? 'movsd' : 'movss', m, xmm(v.n));
+  } else if (v.k === K.Reg) {
+    asm.i('mov', m, gprOfWidth(w, v.n));
+  } else if (f.pinnedReg(v) >= 0) {
+    const pr = f.pinnedReg(v);
+    if (isFloat(v.t)) asm.i(w === 64 ? 'movsd' : 'movss', m, xmm(pr));
+    else asm.i('mov', m, gprOfWidth(w, pr));
+  } else {
+    fc.masm.load(w === 64 ? 64 : 32, SCRATCH, { ...(f.memOf(v, dv) as Mem), size: w === 64 ? 64 : 32 });
+    asm.i('mov', m, gprOfWidth(w, SCRATCH));
+  }
+  f.free(v);
+  if (reg >= 0) f.freeGpr(reg);
+}
+
+function opMemorySize(fc: FuncCompiler): void {
+  const r = fc.frame.allocGpr();
+  fc.masm.load(32, r, ripMem(fc.ctx.memPages));
+  fc.frame.push(regVal(I32, r));
+}
+
+function opMemoryGrow(fc: FuncCompiler): void {
+  const f = fc.frame, asm = fc.asm, ctx = fc.ctx;
+  if (!ctx.kernel) {
+    f.spillBelow(f.stack.length - 1, false);
+    const dl = f.popFixed(RDI);
+    f.savePinned();
+    asm.i('call', asm.sym('memory_grow'));
+    f.reloadPinned();
+    f.free(dl);
+    f.pushReg(I32, RAX);
+    return;
+  }
+  const delta = f.popReg();
+  const r = f.allocGpr();
+  const fail = asm.label(), done = asm.label();
+  fc.masm.load(32, r, ripMem(ctx.memPages));
+  asm.i('lea', r64(SCRATCH), memIdx(r, delta.n, 1, 0));
+  fc.masm.load(32, delta.n, ripMem(ctx.memMaxPages));
+  asm.i('cmp', r64(SCRATCH), r64(delta.n));
+  asm.i('ja', fail);
+  asm.i('mov', ripMem(ctx.memPages, 0, 32), r32(SCRATCH));
+  asm.i('jmp', done);
+  asm.bind(fail);
+  asm.i('mov', r32(r), imm(-1));
+  asm.bind(done);
+  f.free(delta);
+  f.push(regVal(I32, r));
+}
+
+/** Traps unless reg(a) + reg(n) <= mem_pages * 64 KiB (64-bit sums of zero-extended i32s). */
+export function memBoundsCheck(fc: FuncCompiler, a: number, n: number): void {
+  const f = fc.frame, asm = fc.asm;
+  const t = f.allocGpr();
+  fc.masm.load(32, SCRATCH, ripMem(fc.ctx.memPages));
+  asm.i('shl', r64(SCRATCH), imm(16));
+  asm.i('lea', r64(t), memIdx(a, n, 1, 0));
+  asm.i('cmp', r64(t), r64(SCRATCH));
+  asm.i('ja', fc.trap(TrapKind.MemoryOutOfBounds));
+  f.freeGpr(t);
+}
+
+/** memmove(rdi, rsi, rcx bytes): forwards, or backwards (std) when rdi > rsi. */
+export function emitMemmove(fc: FuncCompiler): void {
+  const asm = fc.asm;
+  const fwd = asm.label(), done = asm.label();
+  asm.i('cmp', r64(RDI), r64(RSI));
+  asm.i('jbe', fwd);
+  asm.bytes([0xfd]);                                        // std
+  asm.i('lea', r64(RSI), memIdx(RSI, RCX, 1, -1));
+  asm.i('lea', r64(RDI), memIdx(RDI, RCX, 1, -1));
+  asm.i('rep movsb');
+  asm.bytes([0xfc]);                                        // cld
+  asm.i('jmp', done);
+  asm.bind(fwd);
+  asm.i('rep movsb');
+  asm.bind(done);
+}
+
+/** Pops (dst, src/val, n) into rdi, rsi|rax, rcx. */
+export function popBulk(fc: FuncCompiler, mid: number): Val[] {
+  const f = fc.frame;
+  const n = f.popFixed(RCX);
+  const s = f.popFixed(mid);
+  const d = f.popFixed(RDI);
+  return [d, s, n];
+}
+
+function opMemoryCopy(fc: FuncCompiler): void {
+  const f = fc.frame, asm = fc.asm;
+  const vals = popBulk(fc, RSI);
+  if (!fc.ctx.kernel) {
+    memBoundsCheck(fc, RDI, RCX);
+    memBoundsCheck(fc, RSI, RCX);
+    asm.i('add', r64(RDI), r64(R15));
+    asm.i('add', r64(RSI), r64(R15));
+  }
+  emitMemmove(fc);
+  for (const v of vals) f.free(v);
+}
+
+function opMemoryFill(fc: FuncCompiler): void {
+  const f = fc.frame, asm = fc.asm;
+  const vals = popBulk(fc, RAX);
+  if (!fc.ctx.kernel) {
+    memBoundsCheck(fc, RDI, RCX);
+    asm.i('add', r64(RDI), r64(R15));
+  }
+  asm.i('rep stosb');
+  for (const v of vals) f.free(v);
+}
+
+function opMemoryInit(fc: FuncCompiler, ins: Instr): void {
+  const f = fc.frame, asm = fc.asm, ctx = fc.ctx;
+  const seg = ins.a!;
+  if (seg >= ctx.dataLabels.length) fc.fail('invalid', ins, `unknown data segment ${seg}`);
+  const vals = popBulk(fc, RSI);
+  const t = f.allocGpr();
+  fc.masm.load(32, SCRATCH, ripMem(ctx.dataLens[seg]));
+  asm.i('lea', r64(t), memIdx(RSI, RCX, 1, 0));
+  asm.i('cmp', r64(t), r64(SCRATCH));
+  asm.i('ja', fc.trap(TrapKind.MemoryOutOfBounds));
+  f.freeGpr(t);
+  if (!ctx.kernel) {
+    memBoundsCheck(fc, RDI, RCX);
+    asm.i('add', r64(RDI), r64(R15));
+  }
+  asm.i('lea', r64(SCRATCH), ripMem(ctx.dataLabels[seg]));
+  asm.i('add', r64(RSI), r64(SCRATCH));
+  asm.i('rep movsb');
+  for (const v of vals) f.free(v);
+}
+
+function opDataDrop(fc: FuncCompiler, ins: Instr): void {
+  const l = fc.ctx.dataLens[ins.a!];
+  if (!l) fc.fail('invalid', ins, `unknown data segment ${ins.a}`);
+  fc.asm.i('mov', ripMem(l, 0, 32), imm(0));
+}
+
+on(Object.keys(LOADS).map(Number), opLoad);
+on(Object.keys(STORES).map(Number), opStore);
+on([Op.MemorySize], opMemorySize);
+on([Op.MemoryGrow], opMemoryGrow);
+on([Op.MemoryCopy], opMemoryCopy);
+on([Op.MemoryFill], opMemoryFill);
+on([Op.MemoryInit], opMemoryInit);
+on([Op.DataDrop], opDataDrop);
