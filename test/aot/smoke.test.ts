@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { compileWat, NativeInstance } from '/work/main/test/aot/linux-runner.ts';
+import { compileWat, NativeInstance } from './linux-runner.ts';
 
 test('smoke', async () => {
   const wasm = await compileWat(`(module

@@ -1,5 +1,5 @@
 // The spec test harness: runs the official WebAssembly suite
-// (/work/shared/wasm-spec/*.wast) against tools/wasm (decoder/validator) and
+// (../shared/wasm-spec/*.wast) against tools/wasm (decoder/validator) and
 // tools/aot through the Linux target (driver-mode executables).
 //
 //   convert   wast2json per file into a temp dir -> command list
@@ -11,13 +11,16 @@
 // excluded, with the reason): text-format assert_malformed/assert_invalid
 // (module_type "text": those test the text parser, which we do not have).
 
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { decodeModule, funcTypeOf } from '../../tools/wasm/index.ts';
 import { NativeInstance, tmpPath, type Builder, type CallResult } from '../aot/linux-runner.ts';
 
-export const SPEC_DIR = '/work/shared/wasm-spec';
+/** The official suite, in the shared folder beside the repository (../shared/wasm-spec); ASUK_SPEC_DIR overrides. */
+export const SPEC_DIR = process.env.ASUK_SPEC_DIR
+  ?? fileURLToPath(new URL('../../../shared/wasm-spec', import.meta.url));
 
 export interface Failure { line: number; reason: string }
 export interface FileReport {
