@@ -68,6 +68,37 @@ const PROGRAMS: Record<string, { wat: string; calls: { name: string; args: bigin
       { name: 'select_f', args: small.map((v) => [v]) },
     ],
   },
+  pinned: {
+    wat: `(module (memory 1)
+      (func $id (param i32) (result i32) (local.get 0))
+      (func (export "loops") (param $n i32) (param $x f64) (result f64) (local $i i32) (local $j i32) (local $s f64) (local $k i64)
+        (loop $a
+          (local.set $j (i32.const 0))
+          (loop $b
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (f64.convert_i32_u (local.get $j)))))
+            (local.set $k (i64.add (local.get $k) (i64.extend_i32_u (call $id (local.get $j)))))
+            (br_if $b (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $a (i32.lt_u (local.get $i) (local.get $n))))
+        (f64.add (local.get $s) (f64.convert_i64_u (local.get $k))))
+      (func (export "alias") (param $a i32) (result i32)
+        (local.get $a) (local.get $a) (i32.const 5) (i32.sub) (local.set $a)
+        (local.get $a) (i32.mul)
+        (local.get $a) (local.get $a) (i32.add) (local.tee $a) (i32.xor)
+        (i32.sub (local.get $a) (local.get $a)) (i32.add))
+      (func (export "addr") (param $p i32) (param $v i32) (result i32) (local $i i32)
+        (loop $l
+          (i32.store offset=4 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (local.get $v))
+          (local.set $v (i32.add (local.get $v) (local.get $v)))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 8))))
+        (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=32 (local.get $p))))
+    )`,
+    calls: [
+      { name: 'loops', args: [[0n, 0x3ff8000000000000n], [1n, 0x3ff8000000000000n], [7n, 0xc000000000000000n], [30n, 0x3fb999999999999an]] },
+      { name: 'alias', args: I32_EDGES.map((v) => [v]) },
+      { name: 'addr', args: [[0n, 1n], [100n, 3n], [65500n, 7n], [65504n, 7n]] },
+    ],
+  },
   memory: {
     wat: `(module (memory 1 3)
       (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\f0\\f1\\f2\\f3")

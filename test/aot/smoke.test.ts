@@ -1,3 +1,4 @@
+// Smoke test: the first module compiled end to end (params, recursion, if/else).
 import { test, expect } from 'vitest';
 import { compileWat, NativeInstance } from './linux-runner.ts';
 

@@ -6,7 +6,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
-import { imm, mem, memIdx, r32, r64, ripMem, type Label } from '../x86/index.ts';
+import { imm, mem, memIdx, r32, r64, ripMem } from '../x86/index.ts';
 import { K, isFloat, sizeOf } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { on } from './dispatch.ts';
@@ -88,14 +88,5 @@ function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
   takeResults(fc, t, true);
 }
 
-export function callLabel(fc: FuncCompiler, l: Label, t: FuncType): void {
-  passArgs(fc, t);
-  fc.frame.savePinned();
-  fc.asm.i('call', l);
-  fc.frame.reloadPinned();
-  takeResults(fc, t, false);
-}
-
-void RSI;
 on([Op.Call], opCall);
 on([Op.CallIndirect], opCallIndirect);

@@ -41,6 +41,7 @@ export interface TableInfo {
   /** u32 current size, u32 capacity, then capacity 8-byte entries (funcref: descriptor address or 0). */
   label: Label;
   data: Label;
+  min: number;        // initial size
   max: number;        // maximum size (capacity)
   elem: ValType;
 }

@@ -90,9 +90,9 @@ function pushCtrl(fc: FuncCompiler, kind: CtrlKind, ins: Instr, label: Label): C
 /** Sets the flags from the popped i32 condition; returns the condition meaning "true". */
 export function condFromTop(fc: FuncCompiler): Cond {
   const f = fc.frame;
-  const v = f.popReg();
-  fc.asm.i('test', r32(v.n), r32(v.n));
-  f.free(v);
+  const v = f.popRead();
+  fc.asm.i('test', r32(v.r), r32(v.r));
+  f.release(v);
   return 'ne';
 }
 

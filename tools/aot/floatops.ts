@@ -10,6 +10,7 @@ import type { FuncCompiler } from './func.ts';
 import { on } from './dispatch.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
 import { useFlags } from './control.ts';
+import { finishResultPin, resultPin } from './intops.ts';
 
 const SIGN32 = 0x80000000n, SIGN64 = 0x8000000000000000n;
 export function signMask(f64: boolean): bigint { return f64 ? SIGN64 : SIGN32; }
@@ -32,11 +33,29 @@ function freg(fc: FuncCompiler, b: Val, d: number): number {
 }
 
 function fbinop(mn: string, f64: boolean) {
+  const commutative = mn === 'add' || mn === 'mul';
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
-    const db = f.stack.length - 1;
-    const b = f.pop();
-    const a = f.popReg();
+    let db = f.stack.length - 1;
+    let b = f.pop();
+    const pr = resultPin(fc, b);
+    if (pr >= 0) {
+      const da = f.stack.length - 1;
+      const a0 = f.pop();
+      if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
+      fc.asm.i(mn + sfx(f64), xmm(pr), fsrc(fc, b, db, f64));
+      f.free(b);
+      finishResultPin(fc, a0.t);
+      return;
+    }
+    let a: Val;
+    if (commutative && b.k === K.Reg && f.peek().k !== K.Reg) {
+      a = b;
+      db = f.stack.length - 1;
+      b = f.pop();
+    } else {
+      a = f.popReg();
+    }
     fc.asm.i(mn + sfx(f64), xmm(a.n), fsrc(fc, b, db, f64));
     f.free(b);
     f.push(regVal(a.t, a.n));

@@ -252,6 +252,22 @@ export class Frame {
     return regVal(v.t, r);
   }
 
+  /**
+   * Pops the top value into a register only to read it: its own register
+   * (owned), a pinned local's register (not owned: never write it), or a fresh
+   * one (owned). Free with `release`.
+   */
+  popRead(): { r: number; owned: boolean; t: ValType } {
+    const v = this.peek();
+    const pr = this.pinnedReg(v);
+    if (pr >= 0) { this.pop(); return { r: pr, owned: false, t: v.t }; }
+    const o = this.popReg();
+    return { r: o.n, owned: true, t: o.t };
+  }
+  release(o: { r: number; owned: boolean; t: ValType }): void {
+    if (o.owned) { if (isFloat(o.t)) this.freeXmm(o.r); else this.freeGpr(o.r); }
+  }
+
   /** Pops the top (integer) value into GPR `r`, first moving any other stack value out of it. */
   popFixed(r: number, avoid = 0): Val {
     const t = this.peek();

@@ -79,6 +79,20 @@ export class FuncCompiler {
       kind: CtrlKind.Func, params: [], results: this.type.results, base: 0,
       label: asm.label(), elseLabel: null, targeted: false, entry: null, hasElse: false,
     });
+    try {
+      this.body(instrs);
+    } catch (e) {
+      if (e instanceof AotError) throw e;
+      const ins = instrs[Math.min(this.pc, instrs.length - 1)];
+      throw new AotError('internal', `${this.where(ins)}: ${(e as Error).message}`);
+    }
+    if (this.ctrl.length !== 0) throw new AotError('invalid', `${this.where()}: body ends without end`);
+    for (const emit of this.late) emit();
+    this.emitTraps();
+    this.emitEntry(body);
+  }
+
+  private body(instrs: Instr[]): void {
     for (this.pc = 0; this.pc < instrs.length; this.pc++) {
       const ins = instrs[this.pc];
       if (!this.reachable && !this.isStructural(ins.op)) continue;
@@ -87,10 +101,6 @@ export class FuncCompiler {
       h(this, ins);
       if (this.ctrl.length === 0) break;
     }
-    if (this.ctrl.length !== 0) throw new AotError('invalid', `${this.where()}: body ends without end`);
-    for (const emit of this.late) emit();
-    this.emitTraps();
-    this.emitEntry(body);
   }
 
   private isStructural(op: Op): boolean {

@@ -37,6 +37,18 @@ function binop(mn: string, size: Size, commutative: boolean) {
       b = f.pop();
       db = da;
     } else {
+      const pr = resultPin(fc, b);
+      if (pr >= 0) {
+        const da = f.stack.length - 1;
+        const a0 = f.pop();
+        if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
+        const src = srcOperand(fc, b, db, size);
+        if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
+        else fc.asm.i(mn, gpr(size, pr), src);
+        f.free(b);
+        finishResultPin(fc, a0.t);
+        return;
+      }
       a = f.popReg();
     }
     const src = srcOperand(fc, b, db, size);
@@ -47,14 +59,42 @@ function binop(mn: string, size: Size, commutative: boolean) {
   };
 }
 
+/**
+ * `<op> a b; local.set/tee x` with x pinned: the op can compute straight into
+ * x's register. Returns that register, or -1 when the next op is not such a
+ * set, or the stack below still reads x, or b is x (it would be clobbered
+ * before use unless a is x too).
+ */
+/** Consumes the local.set/tee that resultPin matched (tee leaves the local on the stack). */
+export function finishResultPin(fc: FuncCompiler, t: ValType): void {
+  const set = fc.instrs[++fc.pc];
+  if (set.op === Op.LocalTee) fc.frame.push({ k: K.Local, t, n: set.a!, b: 0n });
+}
+
+export function resultPin(fc: FuncCompiler, b: Val): number {
+  const f = fc.frame;
+  const next = fc.next();
+  if (!next || (next.op !== Op.LocalSet && next.op !== Op.LocalTee)) return -1;
+  const x = next.a!;
+  const pr = f.pinReg[x];
+  if (pr < 0) return -1;
+  const a = f.peek();
+  if (b.k === K.Local && b.n === x && !(a.k === K.Local && a.n === x)) return -1;
+  for (let d = 0; d < f.stack.length - 1; d++) {
+    const v = f.stack[d];
+    if (v.k === K.Local && v.n === x) return -1;
+  }
+  return pr;
+}
+
 function compare(cond: Cond, size: Size) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
     const db = f.stack.length - 1;
     const b = f.pop();
-    const a = f.popReg();
-    fc.asm.i('cmp', gpr(size, a.n), srcOperand(fc, b, db, size));
-    f.free(a);
+    const a = f.popRead();
+    fc.asm.i('cmp', gpr(size, a.r), srcOperand(fc, b, db, size));
+    f.release(a);
     f.free(b);
     useFlags(fc, cond);
   };
@@ -65,7 +105,8 @@ function eqz(size: Size) {
     const f = fc.frame;
     const d = f.stack.length - 1;
     const a = f.pop();
-    if (a.k === K.Slot || a.k === K.Local) fc.asm.i('cmp', f.memOf(a, d), imm(0));
+    if (f.pinnedReg(a) >= 0) { const r = gpr(size, f.pinnedReg(a)); fc.asm.i('test', r, r); }
+    else if (a.k === K.Slot || a.k === K.Local) fc.asm.i('cmp', f.memOf(a, d), imm(0));
     else {
       const r = a.k === K.Reg ? a : (f.stack.push(a), f.popReg());
       fc.asm.i('test', gpr(size, r.n), gpr(size, r.n));
@@ -106,8 +147,8 @@ function divide(signed: boolean, rem: boolean, size: Size) {
     const isConst = bc.k === K.Const;
     const bv = isConst ? (size === 32 ? BigInt(bc.n) : bc.b) : 0n;
     const b = f.popReg((1 << RAX) | (1 << RDX));
-    const a = f.popFixed(RAX, 1 << RDX);
-    const B = gpr(size, b.n), A = gpr(size, RAX), D = gpr(size, RDX);
+    f.popFixed(RAX, 1 << RDX);
+    const B = gpr(size, b.n), A = gpr(size, RAX);
     if (!isConst || bv === 0n) {
       asm.i('test', B, B);
       asm.i('je', fc.trap(TrapKind.DivByZero));
@@ -135,11 +176,9 @@ function divide(signed: boolean, rem: boolean, size: Size) {
       asm.i('idiv', B);
       asm.bind(done);
     }
-    void D;
     f.free(b);
     const t = size === 32 ? ValType.I32 : ValType.I64;
     if (rem) { f.freeGpr(RAX); f.pushReg(t, RDX); } else { f.freeGpr(RDX); f.pushReg(t, RAX); }
-    void a;
   };
 }
 

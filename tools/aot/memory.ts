@@ -17,7 +17,7 @@ const I32 = ValType.I32, I64 = ValType.I64, F32 = ValType.F32, F64 = ValType.F64
 
 /**
  * The memory operand for address value `a` (already popped, depth d) + offset.
- * Returns the operand and the GPR it uses (owned by the caller, or -1).
+ * Returns the operand and the GPR it uses if the caller owns it (else -1).
  */
 function address(fc: FuncCompiler, a: Val, d: number, offset: number): { m: Mem; reg: number } {
   const f = fc.frame;
@@ -29,14 +29,20 @@ function address(fc: FuncCompiler, a: Val, d: number, offset: number): { m: Mem;
     return { m: memIdx(R15, t, 1, 0), reg: t };
   }
   let r: number;
+  let owned = true;
   if (a.k === K.Reg) r = a.n;
+  else if (f.pinnedReg(a) >= 0) { r = f.pinnedReg(a); owned = false; }
   else { r = f.allocGpr(); f.loadTo(a, d, r); }
   if (offset > 0x7fffffff) {
     const t = f.allocGpr();
     fc.asm.i('mov', r32(t), imm(offset));
     fc.asm.i('add', r64(t), r64(r));
-    f.freeGpr(r);
+    if (owned) f.freeGpr(r);
     return { m: memIdx(R15, t, 1, 0), reg: t };
+  }
+  if (!owned) {
+    if (fc.ctx.kernel) return { m: mem(r, offset), reg: -1 };
+    return { m: memIdx(R15, r, 1, offset), reg: -1 };
   }
   if (fc.ctx.kernel) return { m: mem(r, offset), reg: r };
   return { m: memIdx(R15, r, 1, offset), reg: r };

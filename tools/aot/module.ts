@@ -10,7 +10,7 @@
 import { decodeBody, funcName, funcTypeOf, numImportedFuncs } from '../wasm/index.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
-import { imm, mem, r32, r64, ripMem, type Assembler, type Label } from '../x86/index.ts';
+import { imm, r32, r64, ripMem, type Assembler, type Label } from '../x86/index.ts';
 import { AotError } from './errors.ts';
 import { FuncCompiler } from './func.ts';
 import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
@@ -123,7 +123,7 @@ function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
     if (t.limits.min > MAX_TABLE) throw new AotError('unsupported', `table ${k}: ${t.limits.min} entries is more than ${MAX_TABLE}`);
     const grow = opts.target === 'kernel' ? 0 : 1024;
     const max = Math.min(t.limits.max ?? t.limits.min + grow, MAX_TABLE, t.limits.min + Math.max(grow, 65536));
-    return { label: asm.label(), data: asm.label(), max: Math.max(max, t.limits.min), elem: t.elem };
+    return { label: asm.label(), data: asm.label(), min: t.limits.min, max: Math.max(max, t.limits.min), elem: t.elem };
   });
   const memTypes = [
     ...m.imports.flatMap((i) => (i.desc.kind === 'memory' ? [i.desc.memory] : [])),
@@ -279,12 +279,9 @@ function emitData(ctx: ModCtx, instName: Label): void {
     asm.bind(ctx.elemLens[k]);
     asm.u32(e.mode.kind === 'passive' ? e.items.length : 0);
   });
-  ctx.tables.forEach((t, k) => {
-    const min = k < 0 ? 0 : (m.imports.filter((i) => i.desc.kind === 'table').length > k
-      ? (m.imports.filter((i) => i.desc.kind === 'table')[k].desc as { table: { limits: { min: number } } }).table.limits.min
-      : m.tables[k - m.imports.filter((i) => i.desc.kind === 'table').length].limits.min);
+  ctx.tables.forEach((t) => {
     asm.align(8, 0);
-    asm.bind(t.label); asm.u32(min); asm.u32(t.max);
+    asm.bind(t.label); asm.u32(t.min); asm.u32(t.max);
     asm.bind(t.data); asm.bytes(new Uint8Array(t.max * 8));
   });
   for (const [i, l] of priv._descs) {
@@ -327,6 +324,5 @@ export function compileModule(m: Module, asm: Assembler, opts: AotOptions): AotS
     symbolNames.set(`func:${i}`, ctx.funcName(i));
     symbolNames.set(`body:${i}`, `${ctx.funcName(i)}.body`);
   }
-  void mem;
   return { functions: m.funcs.length, codeBytes: codeEnd - start, ms: performance.now() - t0, symbolNames };
 }
