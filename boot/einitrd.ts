@@ -17,12 +17,14 @@ import { BSS } from './layout.ts';
 
 export const MAX_MODS = 31;
 export const EINITRD_NAME = 'embedded';
+/** The module string of a locked einitrd: the kernel refuses to replace `/` (issue 5). */
+export const EINITRD_LOCKED_NAME = 'embedded locked';
 const MBI_FLAGS = 0, MBI_MODS_COUNT = 20, MBI_MODS_ADDR = 24, MBI_FLAG_MODS = 1 << 3;
 
 export interface EinitrdLabels { bootMbi: Label; bootMods: Label }
 
 /** `boot_add_einitrd` (no arguments; clobbers rax, rcx, rdx, rsi, rdi, r8). */
-export function emitAddEinitrd(c: StubCtx, l: EinitrdLabels, size: number): void {
+export function emitAddEinitrd(c: StubCtx, l: EinitrdLabels, size: number, locked = false): void {
   const a = c.asm;
   const append = a.label(), capped = a.label(), copy = a.label();
   a.bind(a.sym('boot_add_einitrd'));
@@ -54,7 +56,7 @@ export function emitAddEinitrd(c: StubCtx, l: EinitrdLabels, size: number): void
   a.i('mov', mem(RDI, 0), r32(R8));
   a.i('add', r64(R8), imm(size));
   a.i('mov', mem(RDI, 4), r32(R8));
-  a.i('lea', r64(R8), strMem(c, EINITRD_NAME));
+  a.i('lea', r64(R8), strMem(c, locked ? EINITRD_LOCKED_NAME : EINITRD_NAME));
   a.i('mov', mem(RDI, 8), r32(R8));
   a.i('mov', mem(RDI, 12, 32), imm(0));
   a.i('inc', r32(RCX));

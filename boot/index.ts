@@ -26,7 +26,7 @@ import { emitExceptionNames, emitIdt, emitIdtr } from './idt.ts';
 import { BSS, BSS_SYMBOLS } from './layout.ts';
 import { emitPanic, emitTrapTable } from './panic.ts';
 
-export { EINITRD_NAME, MAX_MODS } from './einitrd.ts';
+export { EINITRD_LOCKED_NAME, EINITRD_NAME, MAX_MODS } from './einitrd.ts';
 export {
   BSS, BSS_SYMBOLS, EXCEPTION_NAMES, MB_BOOT_MAGIC, PANIC_CODE, STACK_SIZE, IST_SIZE, STACK_RESERVE, TRAP_MESSAGES,
 } from './layout.ts';
@@ -36,6 +36,8 @@ export interface BootStubOptions {
   heapEnd: number;
   /** Size of an embedded initrd that the linker loads at bss_start + bssSize (page-aligned); 0 or absent: none. */
   einitrdSize?: number;
+  /** The einitrd may not be replaced at boot (module string `embedded locked`). */
+  einitrdLocked?: boolean;
 }
 export interface BootStub {
   /** Bytes of zero-filled memory the stub needs after `bss_start` (page tables, stacks, TSS, IDT). */
@@ -78,7 +80,7 @@ export function emitBootStub(asm: Assembler, o: BootStubOptions): BootStub {
   emitConsole(c);
   emitIdt(c, l);
   emitPanic(c, l);
-  if (einitrdSize > 0) emitAddEinitrd(c, l, einitrdSize);
+  if (einitrdSize > 0) emitAddEinitrd(c, l, einitrdSize, o.einitrdLocked === true);
   asm.bind(asm.sym('boot_data'));
   emitGdt(c, l);
   emitIdtr(c, l);

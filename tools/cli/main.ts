@@ -25,11 +25,14 @@ program.command('build')
   .description('build images/IMAGE (default: hello) into an ELF that QEMU boots')
   .argument('[image]', 'image name under images/', DEFAULT_IMAGE)
   .option('-o, --out <path>', 'where to write the ELF', 'out.elf')
-  .action(async (image: string, o: { out: string }) => {
-    const r = await buildImage(image, { out: o.out });
+  .option('--rootfs <path>', 'embed this directory or CPIO archive as the einitrd')
+  .option('--locked', 'the embedded rootfs cannot be replaced at boot (fstab, -initrd)')
+  .action(async (image: string, o: { out: string; rootfs?: string; locked?: boolean }) => {
+    const r = await buildImage(image, { out: o.out, rootfs: o.rootfs, locked: o.locked });
     const t = (n: number) => `${n.toFixed(0)} ms`;
     process.stderr.write(`built ${o.out} (${r.elfBytes} bytes) in ${t(r.ms.total)}: `
-      + `asc ${r.cached ? 'cached' : t(r.ms.asc)}, aot+link ${t(r.ms.link)}\n`);
+      + `asc ${r.cached ? 'cached' : t(r.ms.asc)}, aot+link ${t(r.ms.link)}`
+      + `${r.einitrdBytes ? `, einitrd ${r.einitrdBytes} bytes` : ''}\n`);
   });
 
 program.command('run')

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildKernelElf } from '../link/index.ts';
+import { packDirectory } from '../cpio/index.ts';
+import { checkCpio, CpioError, looksLikeCpio } from '../cpio/check.ts';
 
 /** The repository root: the nearest folder above this file (or the bundle) whose package.json is asuk's. */
 export const ROOT = findRoot(dirname(new URL(import.meta.url).pathname));
@@ -31,12 +33,24 @@ export const ASC_FLAGS = [
 ];
 const SOURCE_DIRS = ['kernel', 'drivers', 'fs'];
 
-export interface BuildOptions { out?: string; root?: string; log?: (line: string) => void }
+export interface BuildOptions {
+  out?: string;
+  root?: string;
+  /** A directory or CPIO archive to embed as the einitrd (overrides image.json's `rootfs`). */
+  rootfs?: string;
+  /** The einitrd cannot be replaced at boot (overrides image.json's `locked`). */
+  locked?: boolean;
+}
+
+/** images/NAME/image.json: what an image is built with. Paths are relative to the image's folder. */
+export interface ImageConfig { name?: string; description?: string; rootfs?: string; locked?: boolean }
 export interface BuildResult {
   elf: string;
   wasm: Uint8Array;
   elfBytes: number;
   cached: boolean;
+  /** Bytes of the embedded initrd, 0 without one. */
+  einitrdBytes: number;
   ms: { asc: number; link: number; total: number };
 }
 
@@ -101,19 +115,58 @@ export async function compileImageWasm(name: string, root = ROOT): Promise<{ was
   return { wasm: readFileSync(wasmPath), cached: false };
 }
 
+/** Reads images/NAME/image.json ({} when there is none). */
+export function readImageConfig(name: string, root = ROOT): ImageConfig {
+  const p = join(root, 'images', name, 'image.json');
+  if (!existsSync(p)) return {};
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as ImageConfig;
+  } catch (e) {
+    throw new ImageError(`${relative(process.cwd(), p)}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Returns the CPIO bytes for a rootfs given as a directory (packed, cached
+ * under build/NAME/) or an archive (checked). Decided by content, not by name.
+ */
+export async function rootfsArchive(path: string, cacheDir: string): Promise<Uint8Array> {
+  if (!existsSync(path)) throw new ImageError(`rootfs ${path}: no such file or directory`);
+  let bytes: Uint8Array;
+  if (statSync(path).isDirectory()) {
+    mkdirSync(cacheDir, { recursive: true });
+    const out = join(cacheDir, 'rootfs.cpio');
+    await packDirectory(path, out);
+    bytes = readFileSync(out);
+  } else {
+    bytes = readFileSync(path);
+    if (!looksLikeCpio(bytes)) throw new ImageError(`rootfs ${path}: neither a directory nor a CPIO archive (newc)`);
+  }
+  try {
+    checkCpio(bytes);
+  } catch (e) {
+    if (e instanceof CpioError) throw new ImageError(`rootfs ${path}: ${e.message}`);
+    throw e;
+  }
+  return bytes;
+}
+
 /** Builds images/NAME into an ELF (default out.elf in the repository root). */
 export async function buildImage(name = DEFAULT_IMAGE, o: BuildOptions = {}): Promise<BuildResult> {
   const root = o.root ?? ROOT;
   const t0 = performance.now();
+  const config = readImageConfig(name, root);
+  const rootfsPath = o.rootfs ?? (config.rootfs ? join(root, 'images', name, config.rootfs) : undefined);
+  const einitrd = rootfsPath ? await rootfsArchive(rootfsPath, join(root, 'build', name)) : undefined;
   const { wasm, cached } = await compileImageWasm(name, root);
   const t1 = performance.now();
-  const { elf } = buildKernelElf(wasm);
+  const { elf } = buildKernelElf(wasm, { einitrd, locked: o.locked ?? config.locked ?? false });
   const out = resolve(o.out ?? join(root, 'out.elf'));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, elf);
   const t2 = performance.now();
   return {
-    elf: out, wasm, elfBytes: elf.length, cached,
+    elf: out, wasm, elfBytes: elf.length, cached, einitrdBytes: einitrd?.length ?? 0,
     ms: { asc: t1 - t0, link: t2 - t1, total: t2 - t0 },
   };
 }

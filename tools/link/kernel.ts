@@ -15,6 +15,8 @@ function initialPagesOf(m: ReturnType<typeof decodeModule>): number {
 export interface KernelBuildOptions {
   /** An embedded initrd (CPIO): loaded after the bss; the kernel sees it as multiboot module "embedded". */
   einitrd?: Uint8Array;
+  /** Lock the einitrd as `/` (see LinkInput.locked). */
+  locked?: boolean;
 }
 
 /** decodeModule -> layout -> boot stub -> compileModule(target 'kernel') -> ELF32. */
@@ -25,6 +27,7 @@ export function buildKernelElf(wasm: Uint8Array, opts: KernelBuildOptions = {}):
   const r = linkKernel({
     initialPages: initialPagesOf(m),
     einitrd: opts.einitrd,
+    locked: opts.locked,
     emitKernel: (asm) => compileModule(m, asm, { target: 'kernel' }) as { symbolNames?: Map<string, string> },
   });
   r.stats.decodeMs = decodeMs;

@@ -48,6 +48,8 @@ export interface LinkInput {
   emitKernel: (asm: Assembler) => { symbolNames?: Map<string, string> } | void;
   /** An embedded initrd (CPIO): loaded after the bss, shown to the kernel as multiboot module "embedded". */
   einitrd?: Uint8Array;
+  /** The einitrd is locked: the kernel refuses fstab/-initrd replacements of `/`. */
+  locked?: boolean;
 }
 
 /** Links the boot stub and whatever `emitKernel` emits into a multiboot ELF32. */
@@ -57,7 +59,7 @@ export function linkKernel(o: LinkInput): LinkResult {
   if (heapEnd + 0x1000000 > 0xc0000000) throw new LinkError('unsupported', `initial memory of ${o.initialPages} pages is too large`);
   const asm = new Assembler({ bits: 32 });
   const einitrd = o.einitrd && o.einitrd.length > 0 ? o.einitrd : undefined;
-  const stub = emitBootStub(asm, { heapEnd, einitrdSize: einitrd?.length ?? 0 });
+  const stub = emitBootStub(asm, { heapEnd, einitrdSize: einitrd?.length ?? 0, einitrdLocked: o.locked });
   const stubBytes = asm.pos;
   const t1 = performance.now();
   const names = (o.emitKernel(asm) || undefined)?.symbolNames;
