@@ -264,7 +264,10 @@ function emitRefOrBits(ctx: ModCtx, e: ConstExpr, what: string): void {
 function emitData(ctx: ModCtx, instName: Label): void {
   const asm = ctx.asm, m = ctx.m;
   const priv = ctx as unknown as { _descs: Map<number, Label>; _names: Map<number, Label>; _memTypes: { limits: { min: number; max: number | null } }[] };
-  asm.align(16, 0);
+  // Writable data starts on a page of its own: QEMU's TCG discards the
+  // translated code of any 4 KiB page that is written to, so a global that
+  // shares a page with hot code makes every write to it cost a retranslation.
+  asm.align(4096, 0);
   asm.bind(ctx.stackLimit); asm.u64(0);
   const mt = priv._memTypes[0];
   asm.bind(ctx.memPages); asm.u32(mt ? mt.limits.min : 0);
