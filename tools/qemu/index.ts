@@ -9,7 +9,8 @@
 // off through ACPI makes QEMU exit 0 (no code to decode).
 
 import { execa, type ResultPromise } from 'execa';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export type Machine = 'pc' | 'microvm';
 export type Accel = 'tcg' | 'kvm';
@@ -29,6 +30,8 @@ export interface QemuOptions {
   timeoutMs?: number;
   /** Attach isa-debug-exit at 0xf4 (default true). */
   debugExit?: boolean;
+  /** Host directories shared over virtio-9p (QEMU's own 9p server); see volumeArgs. */
+  volumes?: Volume[];
   /** Extra arguments appended verbatim (devices, fsdevs). */
   extraArgs?: string[];
   /** Serial console straight to this process's terminal instead of captured. */
@@ -87,6 +90,7 @@ export function qemuArgs(o: QemuOptions): string[] {
   args.push('-kernel', o.kernel);
   if (o.initrd?.length) args.push('-initrd', o.initrd.join(','));
   if (o.append !== undefined) args.push('-append', o.append);
+  if (o.volumes?.length) args.push(...volumeArgs(o.volumes, machine));
   if (o.extraArgs) args.push(...o.extraArgs);
   return args;
 }
@@ -134,4 +138,51 @@ export async function runQemu(o: QemuOptions): Promise<QemuResult> {
   } finally {
     live.delete(child);
   }
+}
+
+/** A host directory mounted in the guest: `SRC:DST[:ro]`. */
+export interface Volume { src: string; dst: string; readonly: boolean }
+
+/** Parses a volume spec `SRC:DST[:ro]`; SRC must be an existing directory, DST absolute. */
+export function parseVolume(spec: string): Volume {
+  const parts = spec.split(':');
+  const bad = (why: string) => new QemuError(`bad volume '${spec}': ${why} (expected SRC:DST[:ro])`);
+  if (parts.length < 2 || parts.length > 3) throw bad('wrong number of fields');
+  const [src, dst, mode] = parts;
+  if (!src) throw bad('empty source');
+  if (!dst.startsWith('/')) throw bad('the destination must be an absolute path in the guest');
+  if (mode !== undefined && mode !== 'ro' && mode !== 'rw') throw bad(`unknown mode '${mode}'`);
+  if (!existsSync(src) || !statSync(src).isDirectory()) throw bad(`${src} is not a directory`);
+  return { src: resolve(src), dst, readonly: mode === 'ro' };
+}
+
+/** The mount tag of volume i: the `dev` of its fstab entry. */
+export const volumeTag = (i: number) => `fs${i}`;
+
+/**
+ * QEMU arguments for volumes: one `-fsdev local` + `virtio-9p-pci` each.
+ * security_model=none: the guest's files are created as the user running
+ * QEMU, with the modes the guest asks for where the host allows, and no
+ * xattrs are needed, so what the guest writes is plain files on the host.
+ * `readonly=on` makes QEMU itself refuse writes to a `:ro` volume.
+ */
+export function volumeArgs(vols: Volume[], machine: Machine = 'pc'): string[] {
+  if (machine === 'microvm' && vols.length) throw new QemuError('volumes need PCI: use --machine pc (microvm has no PCI bus)');
+  return vols.flatMap((v, i) => [
+    '-fsdev', `local,id=fsdev${i},path=${v.src},security_model=none${v.readonly ? ',readonly=on' : ''}`,
+    '-device', `virtio-9p-pci,fsdev=fsdev${i},mount_tag=${volumeTag(i)}`,
+  ]);
+}
+
+/** The vfs.fstab entries (Unikraft syntax) that mount the volumes; flag 1 = MS_RDONLY. */
+export function volumeFstab(vols: Volume[]): string[] {
+  return vols.map((v, i) => `${volumeTag(i)}:${v.dst}:9pfs:${v.readonly ? '1' : ''}::mkmp`);
+}
+
+/** A kernel command line: kernel options, `vfs.fstab=[ ... ]` when entries are given, then `-- args`. */
+export function kernelCmdline(o: { options?: string[]; fstab?: string[]; args?: string[] }): string {
+  const words = [...(o.options ?? [])];
+  if (o.fstab?.length) words.push(`vfs.fstab=[ ${o.fstab.map((e) => `"${e}"`).join(' ')} ]`);
+  if (o.args?.length) words.push('--', ...o.args);
+  return words.join(' ');
 }
