@@ -1,0 +1,145 @@
+// bench/aot — speed of the code tools/aot generates, against V8 and wasm2c
+// (issue 3 "Speed of the generated code" / "Speed of the compiler itself").
+//
+//   kernels/*.ts      AssemblyScript kernels (hash, parse, copy, sort, cpio,
+//                     sha256, matmul); each reads its iteration count from
+//                     argv[1] and prints checksum + its own elapsed ns
+//   runners.ts        prepare (native + wasm2c builds), runOnce
+//   compile-speed.ts  ms / KB/s of tools/aot per .wasm and for the kernel
+//   synth.ts          a generated ~200 KB AssemblyScript program (compile speed only)
+//   index.ts          this driver: compile once with asc -O3, check every
+//                     runner prints the same checksum, run rounds alternating
+//                     runners, print medians and ratios to wasm2c, write
+//                     bench/results/aot-<date>.json
+//
+// Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm X.wasm]`
+// (--wasm: also measure tools/aot's compile speed on X.wasm, a WASI command)
+// (npm script `bench:aot`). Needs wasm2c (wabt) and gcc for the peer only.
+import { mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { compileWasiCommand, median, table, ROOT } from '../host/index.ts';
+import { RUNNERS, prepare, runOnce, type Prepared, type Runner } from './runners.ts';
+import { measureCompile, kernelWasms, type CompileSpeed } from './compile-speed.ts';
+import { synthWasm } from './synth.ts';
+
+/** Functions in the generated module for the compile-speed row near the 200 KB goal (~200 KB of Wasm). */
+const SYNTH_FUNCS = 550;
+
+/** Default iteration counts: about 0.15-0.2 s per run under wasm2c on the dev machine. */
+const ITERS: Record<string, number> = { hash: 360, parse: 900, copy: 500, sort: 3, cpio: 640, sha256: 220, matmul: 85 };
+
+interface Opts { runs: number; scale: number; kernels: string[]; extraWasm: string[] }
+
+function parseArgs(argv: string[]): Opts {
+  const o: Opts = { runs: 7, scale: 1, kernels: Object.keys(ITERS), extraWasm: [] };
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k]!, v = argv[k + 1];
+    if (a === '--runs' && v) { o.runs = Number(v); k++; }
+    else if (a === '--scale' && v) { o.scale = Number(v); k++; }
+    else if (a === '--kernels' && v) { o.kernels = v.split(','); k++; }
+    else if (a === '--wasm' && v) { o.extraWasm.push(v); k++; }
+    else if (a !== '--') throw new Error(`bench: E_USAGE unknown argument '${a}' (--runs N, --scale F, --kernels a,b, --wasm PATH)`);
+  }
+  const unknown = o.kernels.filter((k) => !(k in ITERS));
+  if (unknown.length) throw new Error(`bench: E_USAGE unknown kernel(s) ${unknown.join(',')}: have ${Object.keys(ITERS).join(',')}`);
+  return o;
+}
+
+interface KernelResult {
+  kernel: string; iters: number; wasmBytes: number; checksum?: string;
+  ms: Partial<Record<Runner, number[]>>; medianMs: Partial<Record<Runner, number>>; bestMs: Partial<Record<Runner, number>>;
+  ratioToWasm2c: Partial<Record<Runner, number>>; errors: Partial<Record<Runner, string>>;
+}
+
+/** Warm-up run on every runner; checks that all checksums agree (a mismatch disqualifies the runner). */
+async function verify(p: Prepared, iters: number, res: KernelResult): Promise<Runner[]> {
+  const ok: Runner[] = [];
+  const sums = new Map<Runner, string>();
+  for (const r of RUNNERS) {
+    if (p.errors[r]) { res.errors[r] = p.errors[r]; continue; }
+    try { sums.set(r, (await runOnce(p, r, iters)).checksum); } catch (e) { res.errors[r] = (e as Error).message; }
+  }
+  const ref = sums.get('wasm2c') ?? sums.get('turbofan');
+  res.checksum = ref;
+  for (const [r, s] of sums) {
+    if (s === ref) ok.push(r);
+    else res.errors[r] = `bench: E_CHECKSUM ${p.name} on ${r} printed ${s}, expected ${ref}`;
+  }
+  return ok;
+}
+
+async function benchKernel(name: string, o: Opts): Promise<{ res: KernelResult; wasm: Uint8Array }> {
+  const wasm = await compileWasiCommand(`bench/aot/kernels/${name}.ts`);
+  const iters = Math.max(1, Math.round(ITERS[name]! * o.scale));
+  const res: KernelResult = { kernel: name, iters, wasmBytes: wasm.length, ms: {}, medianMs: {}, bestMs: {}, ratioToWasm2c: {}, errors: {} };
+  const p = await prepare(name, wasm);
+  const ok = await verify(p, iters, res);
+  for (let round = 0; round < o.runs; round++) {
+    for (let k = 0; k < ok.length; k++) {
+      const r = ok[(k + round) % ok.length]!; // rotate the order every round
+      try { (res.ms[r] ??= []).push((await runOnce(p, r, iters)).ns / 1e6); }
+      catch (e) { res.errors[r] = (e as Error).message; }
+    }
+  }
+  for (const r of ok) if (res.ms[r]?.length) { res.medianMs[r] = median(res.ms[r]!); res.bestMs[r] = Math.min(...res.ms[r]!); }
+  const base = res.medianMs.wasm2c;
+  for (const r of ok) if (base && res.medianMs[r] !== undefined) res.ratioToWasm2c[r] = res.medianMs[r]! / base;
+  process.stderr.write(`  ${name}: ${RUNNERS.map((r) => `${r} ${fmt(res.medianMs[r])}`).join(', ')}\n`);
+  return { res, wasm };
+}
+
+const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+/** One table: per-runner times by `pick` (median or best) and each runner's ratio to wasm2c. */
+function timeTable(results: KernelResult[], pick: (k: KernelResult, r: Runner) => number | undefined): string {
+  const others = RUNNERS.filter((r) => r !== 'wasm2c');
+  const rows = [['kernel', 'iters', ...RUNNERS.map((r) => `${r} ms`), ...others.map((r) => `${r}/w2c`)]];
+  for (const k of results) {
+    const base = pick(k, 'wasm2c');
+    rows.push([k.kernel, String(k.iters), ...RUNNERS.map((r) => fmt(pick(k, r))),
+      ...others.map((r) => { const v = pick(k, r); return v !== undefined && base ? (v / base).toFixed(2) + 'x' : '-'; })]);
+  }
+  return table(rows);
+}
+
+function printResults(results: KernelResult[], speed: CompileSpeed[], runs: number): void {
+  console.log(`\nbench/aot: median of ${runs} runs, kernel time only (ms); ratios to wasm2c+gcc -O2\n`);
+  console.log(timeTable(results, (k, r) => k.medianMs[r]));
+  console.log(`\nbest of ${runs} runs (less sensitive to other load on the machine)\n`);
+  console.log(timeTable(results, (k, r) => k.bestMs[r]));
+  for (const k of results) for (const [r, e] of Object.entries(k.errors)) console.log(`  ! ${k.kernel} ${r}: ${e}`);
+  const srows = [['module', 'target', 'KB', 'compile ms', 'KB/s', 'exe/elf ms']];
+  for (const s of speed) {
+    srows.push([s.name, s.target, (s.bytes / 1024).toFixed(1), fmt(s.compileMs), fmt(s.kbPerS, 0), fmt(s.buildMs)]);
+  }
+  console.log('\ntools/aot compile speed (decode + compileModule; exe/elf = whole executable or kernel ELF; median of 9 after a warm-up)\n');
+  console.log(table(srows));
+  for (const s of speed) if (s.error) console.log(`  ! ${s.name}: ${s.error}`);
+  if (!speed.some((s) => s.target === 'kernel')) console.log('  (no build/*/*.wasm: run `npm run image` to measure the kernel)');
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  process.stderr.write(`bench/aot: ${o.kernels.length} kernels x ${RUNNERS.length} runners x ${o.runs} runs\n`);
+  const results: KernelResult[] = [], speed: CompileSpeed[] = [];
+  for (const name of o.kernels) {
+    const { res, wasm } = await benchKernel(name, o);
+    results.push(res);
+    speed.push(measureCompile(name, wasm, 'linux', 9));
+  }
+  speed.push(measureCompile(`synth-${SYNTH_FUNCS}`, await synthWasm(SYNTH_FUNCS), 'linux', 9));
+  for (const k of kernelWasms()) speed.push(measureCompile(k.name, k.wasm, 'kernel', 9));
+  for (const f of o.extraWasm) speed.push(measureCompile(basename(f), new Uint8Array(readFileSync(f)), 'linux', 9));
+  printResults(results, speed, o.runs);
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  const n = readdirSync(dir).filter((f) => f.startsWith(`aot-${date}`)).length;
+  const file = join(dir, `aot-${date}${n ? `-${n + 1}` : ''}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, runs: o.runs,
+    runners: { aot: 'tools/aot linux executable', turbofan: 'node --no-liftoff', liftoff: 'node --liftoff-only --no-wasm-tier-up',
+      wasm2c: 'wasm2c 1.0.32 + gcc -O2' }, kernels: results, compileSpeed: speed }, null, 2) + '\n');
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((e) => { console.error((e as Error).message); process.exit(1); });
