@@ -11,6 +11,7 @@
 //   cmdline.ts    `argv0 kernel-options -- app-args` splitting, option lists
 //   time.ts       TSC clock, lazy PIT/CPUID calibration, boot time
 //   panic.ts      panic, the runtime abort (asc --use abort=...), exit
+//   rootfs/       the boot-time mounts: fstab, -initrd / einitrd modules, /tmp
 //
 // Build flags (tools/image): asc ENTRY -O3 --runtime incremental
 //   --memoryBase 1048576 --use abort=kernel/panic/kernelAbort
@@ -29,3 +30,5 @@ export {
   mbModCount, mbModStart, mbModEnd, mbModString, mbCmdline, cstrLen,
 } from "./multiboot";
 export { cmdlineList, cmdlineUnquote, cmdlineWords } from "./cmdline";
+// Functions only: asc warns (AS235) when a class is exported from an entry.
+export { rootfsSourceOf, rootfsLocked, rootfsMkdirs, fstabParse, EMBEDDED_NAME } from "./rootfs/index";

@@ -4,7 +4,10 @@
 //   mbInit                      latch the multiboot block (no allocation)
 //   memInit                     TLSF in the early heap, E, RAM top, hw.memLayout
 //   cmdline                     decode + split (first allocations past memInit)
-//   timeMarkMain -> main(args)  returns the app's exit code to the stub (console flushed)
+//   mount(imageEnd, options)    images that use files: fstab / default mounts, /tmp (kernel/rootfs);
+//                               others pass null and carry no VFS (dead code is the configuration)
+//   timeMarkMain -> main(args)  returns the app's exit code to the stub (console flushed);
+//                               report (`mount: N us`, VFS clock) runs between the two
 import { consoleFlush, consoleInit, print, printHex, putCodePoint } from "./console";
 import { cstrLen, mbCmdline, mbInit } from "./multiboot";
 import { memInit } from "./memory";
@@ -15,8 +18,17 @@ import { exit, PANIC_CODE } from "./panic";
 let cmdline: Cmdline | null = null;
 let argv: string[] = [];
 
-/** The stub's entry into the kernel (see the generated build/<image>/entry.ts). Returns the exit code. */
-export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main: (args: string[]) => i32): i32 {
+/** A boot step an image links in before its app: kernel/rootfs's rootfsMount for images that use files. */
+export type MountStep = (imageEnd: usize, options: string[]) => void;
+/** Runs after the boot-time mark (its own TSC calibration is not boot time): kernel/rootfs's rootfsReport. */
+export type ReportStep = () => void;
+
+/**
+ * The stub's entry into the kernel (see the generated build/<image>/entry.ts).
+ * `mount`/`report` are null for images without files. Returns the exit code.
+ */
+export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main: (args: string[]) => i32,
+                           mount: MountStep | null = null, report: ReportStep | null = null): i32 {
   consoleInit();
   timeBoot(tsc0);
   if (!mbInit(magic, <usize>mbi)) {
@@ -34,7 +46,9 @@ export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main:
     exit(PANIC_CODE);
   }
   cmdlineInit();
+  if (mount) mount(<usize>imageEnd, kernelOptions()); // the file tree before the app
   timeMarkMain();
+  if (report) report(); // after the mark: its TSC calibration is not boot time
   let code = main(argv);
   consoleFlush(); // the stub powers off next: let the UART drain first
   return code;

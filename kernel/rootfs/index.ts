@@ -1,0 +1,18 @@
+// kernel/rootfs — the boot step that builds the file tree before the app
+// runs: boot modules -> fstab plan -> RamFs per entry (CPIO unpacked zero
+// copy) -> mounts, then a writable /tmp.
+//
+//   fstab.ts    one `vfs.fstab=` entry: "<dev>:<mountpoint>:<driver>[:<flags>[:<opts>[:<ukopts>]]]"
+//   modules.ts  multiboot modules as devices: initrd0.. (QEMU -initrd), `embedded`
+//               (the einitrd, recognised by lying inside the image), its `locked` flag
+//   plan.ts     fstab or the default table, the locked-image rule, root first
+//   mount.ts    rootfsMount (kernelMain calls it before the app), rootfsReport
+//               (`mount: N us`, the VFS clock), the source table for `mounts`
+//
+// Kernel options: vfs.fstab=[ "..." ... ] (replaces the default table),
+// vfs.rootfs_required=1 (no root from a module -> `panic: rootfs required`).
+
+export { FstabEntry, fstabParse, fstabInitrdIndex, fstabDriverKnown } from "./fstab";
+export { BootModule, bootModules, EMBEDDED_NAME } from "./modules";
+export { rootfsPlan, planDefault, planFromFstab, planLock, planOrder } from "./plan";
+export { rootfsMount, rootfsReport, rootfsSourceOf, rootfsLocked, rootfsMkdirs, RootfsSource } from "./mount";

@@ -1,0 +1,146 @@
+// Under Node, no QEMU: the shell's SHA-256 against node:crypto, the fstab
+// parser, the mount plan (default table, locked images, order) and the
+// shell's `;` / quote splitting — the same AssemblyScript the image runs,
+// compiled with the image's asc flags.
+import asc from 'assemblyscript/asc';
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+type Ex = Record<string, any>;
+let ex: Ex;
+let mem: WebAssembly.Memory;
+let console_ = '';
+
+async function compile(): Promise<WebAssembly.Module> {
+  let wasm: Uint8Array | undefined;
+  const errs: string[] = [];
+  const sink = { write(s: string | Uint8Array) { errs.push(String(s)); return true; } };
+  const { error } = await asc.main(['test/rootfs/as/entry.ts', '-O3', '--runtime', 'incremental', '--memoryBase', '1048576',
+    '--use', 'abort=kernel/panic/kernelAbort', '--exportRuntime', '--baseDir', ROOT, '-o', 'unit.wasm'], {
+    stdout: sink, stderr: sink,
+    writeFile(name: string, c: Uint8Array | string) { if (name.endsWith('.wasm') && typeof c !== 'string') wasm = new Uint8Array(c); },
+  });
+  if (error || !wasm) throw new Error(`asc: ${error?.message}\n${errs.join('')}`);
+  return new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+}
+
+/** A JS string as a pinned AssemblyScript string (class id 2, UTF-16). */
+function lower(s: string): number {
+  const p = ex.__pin(ex.__new(s.length * 2, 2)) as number;
+  const u16 = new Uint16Array(mem.buffer, p, s.length);
+  for (let i = 0; i < s.length; i++) u16[i] = s.charCodeAt(i);
+  return p;
+}
+function lift(p: number): string {
+  const bytes = new Uint32Array(mem.buffer, p - 4, 1)[0];
+  return Buffer.from(new Uint8Array(mem.buffer, p, bytes)).toString('utf16le');
+}
+function call(name: string, ...args: (string | number | bigint)[]): string {
+  const pinned: number[] = [];
+  const a = args.map((x) => (typeof x === 'string' ? (pinned.push(lower(x)), pinned[pinned.length - 1]) : x));
+  const r = lift(ex[name](...a));
+  for (const p of pinned) ex.__unpin(p);
+  return r;
+}
+
+beforeAll(async () => {
+  const mod = await compile();
+  const inst = new WebAssembly.Instance(mod, {
+    hw: {
+      outb: (port: number, v: number) => { if (port === 0x3f8) console_ += String.fromCharCode(v); },
+      inb: () => 0x60, poweroff: (c: number) => { throw new Error(`poweroff(${c}): ${console_}`); },
+    },
+  });
+  ex = inst.exports as Ex;
+  mem = ex.memory as WebAssembly.Memory;
+}, 60_000);
+
+describe('sha256 (images/shell/sha256.ts) against node:crypto', () => {
+  const sizes = [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 65536 + 17, 1 << 20];
+  it.each(sizes)('%i bytes, whole and in odd pieces', (n) => {
+    const data = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) data[i] = (i * 131 + (i >> 7)) & 0xff;
+    const p = ex.alloc(Math.max(n, 1)) as number;
+    new Uint8Array(mem.buffer, p, n).set(data);
+    const want = createHash('sha256').update(data).digest('hex');
+    expect(call('sha', p, n, Math.max(n, 1))).toBe(want);
+    expect(call('sha', p, n, 7)).toBe(want);
+    expect(call('sha', p, n, 64)).toBe(want);
+  });
+});
+
+describe('fstab entries', () => {
+  it.each([
+    ['initrd0:/:extract::ramfs=1:', 'initrd0|/|extract||ramfs=1||'],
+    ['initrd1:/opt/x/:extract::ramfs=1:mkmp', 'initrd1|/opt/x|extract||ramfs=1|mkmp|mkmp'],
+    ['embedded:/:extract', 'embedded|/|extract||||'],
+    ['none:/scratch:ramfs:0::mkmp', 'none|/scratch|ramfs|0||mkmp|mkmp'],
+  ])('%s parses', (text, want) => { expect(call('fstab', text)).toBe(want); });
+
+  it.each([
+    ['initrd0', 'expected'],
+    ['initrd0:/', 'expected'],
+    [':/:extract', 'empty device'],
+    ['initrd0:relative:extract', 'not an absolute path'],
+    ['initrd0:/:nfs', "unknown driver 'nfs'"],
+    ['disk0:/:extract', 'extract needs dev initrd<N> or embedded'],
+    ['initrdx:/:extract', 'extract needs dev'],
+    ['initrd0:/:extract::ramfs=1:bogus', "unknown ukopt 'bogus'"],
+    ['a:/:ramfs:0:x:y:z', 'more than 6'],
+  ])('%s is refused (%s)', (text, why) => {
+    const r = call('fstab', text);
+    expect(r.startsWith('! ')).toBe(true);
+    expect(r).toContain(why);
+  });
+});
+
+describe('mount plan', () => {
+  it('no modules: nothing (the kernel then mounts an empty ramfs at /)', () => {
+    expect(call('plan', '-', '')).toBe('');
+  });
+  it('initrd0 becomes /; a module with an argument mounts there', () => {
+    expect(call('plan', '-', 'initrd;initrd /opt/b')).toBe('initrd0:/:extract:mkmp\ninitrd1:/opt/b:extract:mkmp');
+  });
+  it('an initrd with an argument while nothing is at /: / stays free for the next one', () => {
+    expect(call('plan', '-', 'initrd /opt/a;initrd')).toBe('initrd1:/:extract:mkmp\ninitrd0:/opt/a:extract:mkmp');
+  });
+  it('with an einitrd, it is / and a bare -initrd is ignored with a warning', () => {
+    console_ = '';
+    expect(call('plan', '-', 'initrd;initrd /opt/extra;embedded')).toBe('embedded:/:extract:mkmp\ninitrd1:/opt/extra:extract:mkmp');
+    expect(console_).toMatch(/rootfs: warning: initrd0: no mount point/);
+  });
+  it('an fstab replaces the default; root entries go first', () => {
+    const v = '[ "initrd1:/opt:extract::ramfs=1:mkmp" "initrd0:/:extract::ramfs=1:" ]';
+    expect(call('plan', v, 'initrd;initrd')).toBe('initrd0:/:extract\ninitrd1:/opt:extract:mkmp');
+  });
+  it('bad fstab entries: one error line each, the rest still planned', () => {
+    console_ = '';
+    const v = '[ "initrd0:/:extract::ramfs=1:" "bogus" "x:/y:zfs" ]';
+    expect(call('plan', v, 'initrd')).toBe('initrd0:/:extract');
+    expect(console_).toContain('rootfs: error: fstab entry "bogus"');
+    expect(console_).toContain('rootfs: error: fstab entry "x:/y:zfs": unknown driver');
+  });
+  it('locked image: an fstab entry replacing / is refused with a warning; the einitrd stays /', () => {
+    console_ = '';
+    const v = '[ "initrd0:/:extract::ramfs=1:" "initrd0:/opt:extract::ramfs=1:mkmp" ]';
+    expect(call('plan', v, 'initrd;embedded locked')).toBe('embedded:/:extract:mkmp\ninitrd0:/opt:extract:mkmp');
+    expect(console_).toMatch(/rootfs: warning: locked image: refused "initrd0:\/:extract::ramfs=1:"/);
+  });
+  it('unlocked einitrd: an fstab may replace /', () => {
+    expect(call('plan', '[ "initrd0:/:extract::ramfs=1:" ]', 'initrd;embedded')).toBe('initrd0:/:extract');
+  });
+});
+
+describe('shell command splitting', () => {
+  it.each([
+    ['k -- write /a "x y"; cat /a', 'write|/a|x y\ncat|/a'],
+    ['k -- echo "a;b" ; echo c;echo d', 'echo|a;b\necho|c\necho|d'],
+    ['k vfs.fstab=[ "initrd0:/:extract::ramfs=1:" ] -- ls /', 'ls|/'],
+    ['k "--" -- echo \\"q\\"', 'echo|"q"'],
+    ['k -- ;; echo ""', 'echo|'],
+    ['k no separator', '(no --)'],
+  ])('%s', (raw, want) => { expect(call('split', raw)).toBe(want); });
+});
