@@ -3,10 +3,11 @@
 // entries (one error line, boot on), no initrd at all, and the einitrd
 // (issue 5): alone, with an -initrd at /opt/extra, and locked.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { boot, findLinesOf, freshDir, hostManifest, packOurs, panicked, shellElf, sortedLines, tmp } from './helpers.ts';
 import { makeSmallTree } from './trees.ts';
+import { buildImage } from '../../tools/image/index.ts';
 
 let elf = '';
 const trees: Record<string, string> = {};
@@ -106,6 +107,22 @@ describe('einitrd (issue 5)', () => {
     const r = await boot({ kernel: embElf, initrd: [cpio.a], options: 'vfs.fstab=[ "initrd0:/:extract::ramfs=1:" ]', cmds: 'cat /etc/config' });
     expect(r.serial).toContain('tag=a');
     expect(r.serial).not.toContain('locked image');
+  });
+  it('locked: neither an fstab nor -initrd replaces /, one warning line names what was refused', async () => {
+    const locked = await shellElf('shell-locked', readFileSync(cpio.emb), true);
+    const r = await boot({ kernel: locked, initrd: [cpio.a], options: 'vfs.fstab=[ "initrd0:/:extract::ramfs=1:" ]', cmds: 'cat /etc/config; mounts' });
+    expect(r.serial).toContain('tag=emb');
+    expect(r.serial).not.toContain('tag=a');
+    expect(r.serial.match(/locked image/g)?.length).toBe(1);
+    expect(r.serial).toMatch(/initrd0/);
+    expect(r.serial).toMatch(/^embedded \/ ramfs extract\r?$/m);
+    expect(r.guestExit).toBe(0);
+  });
+  it('a malformed einitrd fails at build time with the packer\'s error', async () => {
+    const bad = join(tmp, 'bad-einitrd.cpio');
+    writeFileSync(bad, readFileSync(cpio.emb).subarray(0, 300));
+    await expect(buildImage('shell', { rootfs: bad, out: join(tmp, 'never.elf') })).rejects.toThrow(/cpio: error: .*truncated.* at offset \d+/);
+    expect(existsSync(join(tmp, 'never.elf'))).toBe(false);
   });
   it('a bare -initrd next to an einitrd: one warning line, / stays the einitrd', async () => {
     const r = await boot({ kernel: embElf, initrd: [cpio.a], cmds: 'cat /etc/config' });

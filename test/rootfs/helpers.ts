@@ -28,9 +28,9 @@ export function shellWasm(): Promise<Uint8Array> {
 }
 
 /** Writes the shell ELF (optionally with an einitrd) to tmp/NAME.elf; returns its path. */
-export async function shellElf(name: string, einitrd?: Uint8Array): Promise<string> {
+export async function shellElf(name: string, einitrd?: Uint8Array, locked = false): Promise<string> {
   const out = join(tmp, `${name}.elf`);
-  writeFileSync(out, buildKernelElf(await shellWasm(), { einitrd }).elf);
+  writeFileSync(out, buildKernelElf(await shellWasm(), { einitrd, locked }).elf);
   return out;
 }
 
