@@ -4,7 +4,6 @@
 //   parse.ts   the command list from the kernel command line (`;`, quotes)
 //   find.ts    find / ls walks, the `TYPE MODE SIZE SHA256 PATH[ -> TARGET]` lines
 //   sha256.ts  SHA-256 (FIPS 180-4) over raw memory
-//   out.ts     lossless UTF-8 output lines to COM1
 //
 // Commands (after `--` on the kernel command line, separated by `;`):
 //   ls PATH, cat PATH, stat PATH, find PATH, write PATH TEXT, append PATH TEXT,

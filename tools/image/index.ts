@@ -22,7 +22,7 @@ function findRoot(from: string): string {
     if (dirname(d) === d) throw new ImageError(`cannot find the asuk repository above ${from}`);
   }
 }
-export const DEFAULT_IMAGE = 'hello';
+export const DEFAULT_IMAGE = 'demo';
 
 /** The flags every kernel is compiled with; see DESIGN.md (memory at 1 MiB, panic on abort). */
 export const ASC_FLAGS = [
