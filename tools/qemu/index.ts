@@ -85,7 +85,8 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
     '-serial', 'stdio', '-monitor', 'none',
   ];
-  if (accel === 'kvm') args.push('-cpu', 'host');
+  // KVM keeps QEMU's default CPU model: `-cpu host` makes the instruction-emulating
+  // KVM of some cloud machines abort on MSR 0x10a, and the kernel targets baseline x86-64.
   if (o.debugExit ?? true) args.push('-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04');
   args.push('-kernel', o.kernel);
   if (o.initrd?.length) args.push('-initrd', o.initrd.join(','));
