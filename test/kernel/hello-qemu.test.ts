@@ -1,17 +1,15 @@
 // images/hello booted for real: asc -> tools/aot -> tools/link -> QEMU (TCG),
 // on -M pc and -M microvm, with an -initrd module and a command line.
-// Skipped until tools/aot/index.ts exists (the compiler is written in parallel).
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileAs, ROOT } from './harness.ts';
+import { compileAs } from './harness.ts';
 
-const ready = existsSync(path.join(ROOT, 'tools/aot/index.ts'));
 const tmp = mkdtempSync(path.join(tmpdir(), 'asuk-kernel-'));
 let elfPath = '';
 
-describe.skipIf(!ready)('images/hello in QEMU', () => {
+describe('images/hello in QEMU', () => {
   beforeAll(async () => {
     const { wasm } = await compileAs('test/kernel/as/hello-entry.ts');
     const { buildKernelElf } = await import('../../tools/link/index.ts');
@@ -43,7 +41,7 @@ describe.skipIf(!ready)('images/hello in QEMU', () => {
   }
 });
 
-describe.skipIf(!ready)('kernel exits in QEMU', () => {
+describe('kernel exits in QEMU', () => {
   let exitsElf = '';
   beforeAll(async () => {
     const { wasm } = await compileAs('test/kernel/as/exits-entry.ts');
