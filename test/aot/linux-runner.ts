@@ -5,6 +5,8 @@
 //   compileWat(text)                       wasm bytes (wat2wasm, temp dir)
 //   NativeInstance.start(wasm, opts?)      build + spawn a driver executable
 //     .invoke(name, args) / .getGlobal(name) / .instantiate() / .close()
+//   NativeInstance.startMulti(instances)   several linked instances, one driver;
+//     .member(k) is instance k (NativeMember)
 //   runCommand(wasm, argv?, opts?)         build + run a WASI command
 
 import { mkdtempSync, writeFileSync, readFileSync, chmodSync, rmSync } from 'node:fs';
@@ -36,8 +38,28 @@ export async function compileWat(watText: string): Promise<Uint8Array> {
 }
 
 export type Builder = (
-  wasm: Uint8Array, opts: { mode: 'driver' | 'command'; hostImports?: boolean; globalValues?: Map<string, bigint> },
+  wasm: Uint8Array,
+  opts: { mode: 'driver' | 'command'; hostImports?: boolean; globalValues?: Map<string, bigint>; bounds?: 'guard' | 'explicit' },
 ) => Uint8Array;
+
+/** One instance of a multi-instance driver: imports that earlier instances provide, "module.name" -> (instance, export). */
+export interface LinkedInstance { wasm: Uint8Array; links: Map<string, { instance: number; name: string }> }
+export type MultiBuilder = (instances: LinkedInstance[], opts: { bounds?: 'guard' | 'explicit' }) => Uint8Array;
+
+/**
+ * What the spec harness needs of a running instance: a NativeInstance, or
+ * one member of a multi-instance driver (getGlobal of a table or memory
+ * export reads its cell: u32 size in the low half, u32 capacity in the high).
+ */
+export interface NativeMember {
+  invoke(name: string, args: bigint[]): Promise<CallResult>;
+  getGlobal(name: string): Promise<CallResult>;
+  instantiate(): Promise<CallResult>;
+  exportKind(name: string): string | undefined;
+  exportedFunc(name: string): { params: ValType[]; results: ValType[] } | undefined;
+  exportedGlobal(name: string): { type: ValType; mutable: boolean } | undefined;
+  close(): Promise<void>;
+}
 
 /** Runs an import the executable does not implement (host calls, tools/aot/linux/hostcall.ts). */
 export type HostImports = (module: string, name: string, args: bigint[]) => Promise<CallResult>;
@@ -65,7 +87,7 @@ export function maskValue(t: ValType, v: bigint): bigint {
   return t === ValType.I32 || t === ValType.F32 ? v & 0xffff_ffffn : BigInt.asUintN(64, v);
 }
 
-export class NativeInstance {
+export class NativeInstance implements NativeMember {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private waiter: (() => void) | null = null;
@@ -95,7 +117,9 @@ export class NativeInstance {
   /** Builds `wasm` as a driver executable and starts it. */
   static async start(
     wasm: Uint8Array,
-    opts: { build?: Builder; timeoutMs?: number; hostImports?: HostImports; globalValues?: Map<string, bigint> } = {},
+    opts: {
+      build?: Builder; timeoutMs?: number; hostImports?: HostImports; globalValues?: Map<string, bigint>; bounds?: 'guard' | 'explicit';
+    } = {},
   ): Promise<NativeInstance> {
     const m = decodeModule(wasm);
     const funcs = new Map<string, FuncInfo>(), globals = new Map<string, GlobalInfo>();
@@ -115,7 +139,9 @@ export class NativeInstance {
       }
     }
     const build = opts.build ?? await defaultBuilder();
-    const path = writeExecutable(build(wasm, { mode: 'driver', hostImports: !!opts.hostImports, globalValues: opts.globalValues }));
+    const path = writeExecutable(build(wasm, {
+      mode: 'driver', hostImports: !!opts.hostImports, globalValues: opts.globalValues, bounds: opts.bounds,
+    }));
     const kinds = new Map(m.exports.map((e) => [e.name, e.kind] as const));
     const proc = execa(path, [], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, encoding: 'buffer', reject: false });
     return new NativeInstance(proc, funcs, globals, path, opts.timeoutMs ?? 15_000, imports, opts.hostImports, kinds);
@@ -143,11 +169,55 @@ export class NativeInstance {
     return this.exchange(req, [g.type]);
   }
 
-  /** Runs instantiation (data/elem segments, start function) now; reports its trap. */
-  async instantiate(): Promise<CallResult> {
+  /** Runs instantiation (data/elem segments, start function) now; reports its trap. In a multi-instance driver: instance `k`'s. */
+  async instantiate(k = 0): Promise<CallResult> {
     const req = Buffer.alloc(5);
     req.writeUInt8(4, 0);
+    req.writeUInt32LE(k, 1);
     return this.exchange(req, []);
+  }
+
+  /**
+   * Builds several linked instances into one driver (tools/aot/linux multi.ts)
+   * and starts it; `member(k)` is instance k. Nothing is instantiated until
+   * `member(k).instantiate()`.
+   */
+  static async startMulti(
+    instances: LinkedInstance[], opts: { build?: MultiBuilder; timeoutMs?: number; bounds?: 'guard' | 'explicit' } = {},
+  ): Promise<NativeInstance> {
+    const funcs = new Map<string, FuncInfo>(), globals = new Map<string, GlobalInfo>(), kinds = new Map<string, string>();
+    instances.forEach((inst, k) => {
+      const m = decodeModule(inst.wasm);
+      for (const e of m.exports) {
+        const key = `${k}:${e.name}`;
+        kinds.set(key, e.kind);
+        if (e.kind === 'func') {
+          const t = funcTypeOf(m, e.index);
+          funcs.set(key, { ordinal: funcs.size, params: t.params, results: t.results });
+        } else {
+          const g = e.kind === 'global' ? globalTypeOf(m, e.index) : undefined;
+          globals.set(key, { ordinal: globals.size, type: g?.type ?? ValType.I64, mutable: g?.mutable ?? false });
+        }
+      }
+    });
+    const build = opts.build ?? (await import('../../tools/aot/linux/index.ts')).buildLinuxMulti;
+    const path = writeExecutable(build(instances, { bounds: opts.bounds }));
+    const proc = execa(path, [], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, encoding: 'buffer', reject: false });
+    return new NativeInstance(proc, funcs, globals, path, opts.timeoutMs ?? 15_000, [], undefined, kinds);
+  }
+
+  /** Instance k of a multi-instance driver (startMulti). */
+  member(k: number): NativeMember {
+    const key = (name: string): string => `${k}:${name}`;
+    return {
+      invoke: (name, args) => this.invoke(key(name), args),
+      getGlobal: (name) => this.getGlobal(key(name)),
+      instantiate: () => this.instantiate(k),
+      exportKind: (name) => this.exportKind(key(name)),
+      exportedFunc: (name) => this.exportedFunc(key(name)),
+      exportedGlobal: (name) => this.exportedGlobal(key(name)),
+      close: async () => {},
+    };
   }
 
   /** Asks the driver to exit, then kills it if it lingers. */

@@ -23,7 +23,7 @@ function fake(bodies: Record<string, Body>, globals: bigint[] = []): Builder {
     asm.align(8, 0);
     asm.bind(asm.sym('stack_limit')); asm.u64(0);
     asm.bind(asm.sym('mem_pages')); asm.u32(0);
-    asm.bind(asm.sym('mem_max_pages')); asm.u32(0);
+    asm.bind(asm.sym('mem_max_pages')); asm.u32(0); asm.u64(0n); asm.u64(0n); // base, bytes (ABI.md "Memory")
     globals.forEach((v, k) => { asm.bind(asm.sym(`global:${k}`)); asm.u64(v); });
     asm.bind(asm.sym('instantiate'));
     (bodies.instantiate ?? ((a: Assembler) => a.i('ret')))(asm);

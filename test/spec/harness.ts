@@ -3,8 +3,9 @@
 // tools/aot through the Linux target (driver-mode executables).
 //
 //   convert   wast2json per file into a temp dir -> command list
-//   run       one driver process per `module` command; assertions go through
-//             NativeInstance (test/aot/linux-runner.ts)
+//   plan      linking.ts: modules connected by imports from `register`ed
+//             modules share one multi-instance driver; others get their own
+//   run       assertions go through NativeInstance (test/aot/linux-runner.ts)
 //   report    FileReport per file; formatReports() prints the table
 //
 // Counted: every assertion, `action` and `register`. Not counted (listed as
@@ -16,7 +17,10 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { decodeModule, funcTypeOf } from '../../tools/wasm/index.ts';
-import { NativeInstance, tmpPath, type Builder, type CallResult } from '../aot/linux-runner.ts';
+import {
+  NativeInstance, tmpPath, type Builder, type CallResult, type MultiBuilder, type NativeMember,
+} from '../aot/linux-runner.ts';
+import { planScript, originMax, limitsMatch, HOST_MODULES, type Plan, type Group, type Analysis } from './linking.ts';
 
 /** The official suite, in the shared folder beside the repository (../shared/wasm-spec); ASUK_SPEC_DIR overrides. */
 export const SPEC_DIR = process.env.ASUK_SPEC_DIR
@@ -35,11 +39,15 @@ interface Command {
   module_type?: 'binary' | 'text'; action?: Action; expected?: Value[];
 }
 
-/** A module as the harness holds it: a running driver, or why there is none. */
-type Slot = { inst: NativeInstance } | { error: string };
+/** A module as the harness holds it: a running instance, or why there is none. */
+type Slot = { inst: NativeMember } | { error: string };
 
 export interface HarnessDeps {
   build: Builder;
+  /** Several linked instances in one driver (tools/aot/linux buildLinuxMulti). */
+  buildMulti?: MultiBuilder;
+  /** Memory model of the Linux target (ASUK_BOUNDS=explicit|guard; default: the target's). */
+  bounds?: 'guard' | 'explicit';
   /** tools/wasm validateModule when it exists. */
   validate?: (m: ReturnType<typeof decodeModule>) => void;
 }
@@ -48,14 +56,18 @@ export interface HarnessDeps {
 export async function loadDeps(): Promise<HarnessDeps> {
   const wasm = await import('../../tools/wasm/index.ts') as Record<string, unknown>;
   const validate = typeof wasm.validateModule === 'function' ? wasm.validateModule as HarnessDeps['validate'] : undefined;
-  let build: Builder;
+  let build: Builder, buildMulti: MultiBuilder | undefined;
   try {
-    build = (await import('../../tools/aot/linux/index.ts')).buildLinuxExecutable;
+    const linux = await import('../../tools/aot/linux/index.ts');
+    build = linux.buildLinuxExecutable;
+    buildMulti = linux.buildLinuxMulti;
   } catch (e) {
     const why = `tools/aot not loadable: ${(e as Error).message.split('\n')[0]}`;
     build = () => { throw new Error(why); };
   }
-  return { build, validate };
+  const b = process.env.ASUK_BOUNDS;
+  const bounds = b === 'explicit' || b === 'guard' ? b : undefined;
+  return { build, buildMulti, validate, bounds };
 }
 
 async function convert(file: string): Promise<{ dir: string; commands: Command[] }> {
@@ -75,12 +87,17 @@ export async function runSpecFile(file: string, deps: HarnessDeps): Promise<File
     file: basename(file, '.wast'), passed: 0, failed: 0, excluded: 0, failures: [], excludedReasons: new Map(), ms: 0,
   };
   const { dir, commands } = await convert(file);
+  const { plans, analysis } = planScript(commands, (f) => new Uint8Array(readFileSync(join(dir, f))));
   const named = new Map<string, Slot>();
   const all: NativeInstance[] = [];
   let current: Slot = { error: 'no module defined yet' };
-  const ctx: Ctx = { dir, deps, named, all, registry: new Map(), get current() { return current; } };
+  const ctx: Ctx = {
+    dir, deps, named, all, registry: new Map(), plans, analysis, slots: new Map(), groups: new Map(), cmd: -1,
+    get current() { return current; },
+  };
   try {
-    for (const c of commands) {
+    for (const [i, c] of commands.entries()) {
+      ctx.cmd = i;
       if (c.type === 'module') {
         current = await startModule(ctx, c.filename!);
         if (c.name) named.set(c.name, current);
@@ -108,79 +125,85 @@ interface Ctx {
   dir: string; deps: HarnessDeps; named: Map<string, Slot>; all: NativeInstance[]; readonly current: Slot;
   /** Modules registered under an import name (`register`). */
   registry: Map<string, Slot>;
+  plans: Map<number, Plan>; analysis: Analysis;
+  /** Runtime slot of each module command, by command index. */
+  slots: Map<number, Slot>;
+  /** The driver of each multi-instance group (started at its first member). */
+  groups: Map<Group, Promise<NativeInstance | string>>;
+  /** Index of the command being run. */
+  cmd: number;
 }
 
-/**
- * Builds and starts a driver, then runs instantiation (the start function may trap).
- * Function imports from registered modules are host calls into that module's process;
- * other imports from them (memories, tables, globals) are not supported.
- */
+/** Builds and starts the module of the current command, then instantiates it (the start function may trap). */
 async function startModule(ctx: Ctx, filename: string): Promise<Slot> {
+  const plan = ctx.plans.get(ctx.cmd) ?? { kind: 'solo' };
+  const slot = plan.kind === 'unlinkable' ? { error: `unlinkable: ${plan.why}` }
+    : plan.kind === 'member' ? await startMember(ctx, plan.group, plan.k)
+    : await startSolo(ctx, filename);
+  ctx.slots.set(ctx.cmd, slot);
+  return slot;
+}
+
+async function startSolo(ctx: Ctx, filename: string): Promise<Slot> {
   const wasm = new Uint8Array(readFileSync(join(ctx.dir, filename)));
-  let link: { any: boolean; globals: Map<string, bigint> };
-  try { link = await linkCheck(ctx, decodeModule(wasm)); } catch (e) { return { error: firstLine(e) }; }
   let inst: NativeInstance;
   try {
-    inst = await NativeInstance.start(wasm, {
-      build: ctx.deps.build, timeoutMs: 10_000, hostImports: link.any ? hostCall(ctx) : undefined, globalValues: link.globals,
-    });
+    inst = await NativeInstance.start(wasm, { build: ctx.deps.build, timeoutMs: 10_000, bounds: ctx.deps.bounds });
   } catch (e) {
-    return { error: `module did not build: ${firstLine(e)}` };
+    const msg = firstLine(e);
+    const imp = /unsupported import ([^ :]+)(: type)?/.exec(msg);
+    if (imp) return { error: `unlinkable: ${imp[2] ? 'incompatible import type' : 'unknown import'} ${imp[1]} (${msg})` };
+    return { error: `module did not build: ${msg}` };
   }
   ctx.all.push(inst);
-  const r = await inst.instantiate().catch((e) => ({ trap: `driver failed: ${firstLine(e)}`, results: [] }));
-  if (r.trap) return { error: `instantiation trapped: ${r.trap}` };
-  return { inst };
+  return instantiated(inst, await inst.instantiate().catch((e) => ({ trap: `driver failed: ${firstLine(e)}`, results: [] })));
 }
 
-const HOST_MODULES = new Set(['spectest', 'wasi_snapshot_preview1']);
+function instantiated(inst: NativeMember, r: CallResult): Slot {
+  return r.trap ? { error: `instantiation trapped: ${r.trap}` } : { inst };
+}
+
+/** Member k of a group: the group's driver (built at its first member), run-time import matching, instantiation. */
+async function startMember(ctx: Ctx, group: Group, k: number): Promise<Slot> {
+  let driver = ctx.groups.get(group);
+  if (!driver) {
+    const { buildMulti, bounds } = ctx.deps;
+    driver = !buildMulti ? Promise.resolve('no multi-instance builder')
+      : NativeInstance.startMulti(group.members.map((_, j) => ({ wasm: group.wasm[j]!, links: group.links[j]! })),
+        { build: buildMulti, timeoutMs: 10_000, bounds })
+        .then((d) => { ctx.all.push(d); return d; }, (e) => firstLine(e));
+    ctx.groups.set(group, driver);
+  }
+  const d = await driver;
+  if (typeof d === 'string') return { error: `module did not build: ${d}` };
+  const why = await runtimeLinkCheck(ctx, group.members[k]!);
+  if (why) return { error: `unlinkable: ${why}` };
+  const inst = d.member(k);
+  return instantiated(inst, await inst.instantiate().catch((e) => ({ trap: `driver failed: ${firstLine(e)}`, results: [] })));
+}
 
 /**
- * Checks imports from registered modules (§4.5.4 import matching) and collects
- * the values of imported immutable globals. Throws "unlinkable: ..." for a
- * mismatch; memories, tables and mutable globals cannot be shared between
- * driver processes (not supported).
+ * The run-time part of import matching (§4.5.4): each imported table or memory
+ * is matched with its current size; an import from a module whose
+ * instantiation failed does not link.
  */
-async function linkCheck(ctx: Ctx, m: ReturnType<typeof decodeModule>): Promise<{ any: boolean; globals: Map<string, bigint> }> {
-  const globals = new Map<string, bigint>();
-  let any = false;
-  let funcIndex = 0;
+async function runtimeLinkCheck(ctx: Ctx, occ: number): Promise<string | null> {
+  const m = ctx.analysis.mods.get(occ)!;
+  const links = ctx.analysis.links.get(occ)!;
   for (const imp of m.imports) {
-    const ordinal = imp.desc.kind === 'func' ? funcIndex++ : -1;
     if (HOST_MODULES.has(imp.module)) continue;
-    any = true;
     const what = `${imp.module}.${imp.name}`;
-    const slot = ctx.registry.get(imp.module);
-    if (!slot) throw new Error(`unlinkable: unknown import ${what}`);
-    if ('error' in slot) throw new Error(`import ${what} from a module that failed: ${slot.error}`);
-    const kind = slot.inst.exportKind(imp.name);
-    if (!kind) throw new Error(`unlinkable: unknown import ${what}`);
-    if (kind !== imp.desc.kind) throw new Error(`unlinkable: incompatible import type ${what} (${kind}, not ${imp.desc.kind})`);
-    if (imp.desc.kind === 'func') {
-      const have = slot.inst.exportedFunc(imp.name)!;
-      const want = funcTypeOf(m, ordinal);
-      const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((v, k) => v === b[k]);
-      if (!same(have.params, want.params) || !same(have.results, want.results)) throw new Error(`unlinkable: incompatible import type ${what}`);
-    } else if (imp.desc.kind === 'global') {
-      const have = slot.inst.exportedGlobal(imp.name)!;
-      if (have.type !== imp.desc.global.type || have.mutable !== imp.desc.global.mutable) throw new Error(`unlinkable: incompatible import type ${what}`);
-      if (have.mutable) throw new Error(`module did not build: a mutable global (${what}) cannot be shared between driver processes`);
-      const v = await slot.inst.getGlobal(imp.name);
-      if (v.trap) throw new Error(`module did not build: reading ${what}: ${v.trap}`);
-      globals.set(what, v.results[0]!);
-    } else {
-      throw new Error(`module did not build: importing a ${imp.desc.kind} from another module (${what}) is not supported`);
-    }
+    const l = links.get(what)!;
+    const slot = ctx.slots.get(l.occ);
+    if (!slot || 'error' in slot) return `import ${what} from a module that failed: ${slot ? slot.error : 'not run'}`;
+    if (imp.desc.kind !== 'table' && imp.desc.kind !== 'memory') continue;
+    const cell = await slot.inst.getGlobal(l.name);
+    if (cell.trap) return `reading the size of ${what}: ${cell.trap}`;
+    const current = Number(cell.results[0]! & 0xffff_ffffn);
+    const want = imp.desc.kind === 'table' ? imp.desc.table.limits : imp.desc.memory.limits;
+    if (!limitsMatch(current, originMax(ctx.analysis, l.occ, l.name), want)) return `incompatible import type ${what}`;
   }
-  return { any, globals };
-}
-
-function hostCall(ctx: Ctx) {
-  return async (module: string, name: string, args: bigint[]): Promise<CallResult> => {
-    const slot = ctx.registry.get(module);
-    if (!slot || 'error' in slot) throw new Error(`host call to ${module}.${name}: no such instance`);
-    return slot.inst.invoke(name, args);
-  };
+  return null;
 }
 
 /** Runs one command; returns null when it passed, else the reason it failed. */
@@ -302,11 +325,10 @@ async function uninstantiable(ctx: Ctx, c: Command): Promise<string | null> {
   return slot.error;
 }
 
-/** assert_unlinkable: the import must be refused (unknown, or a type the target does not provide). */
+/** assert_unlinkable: the import must be refused, for the reason the script names ("unknown import", "incompatible import type"). */
 async function unlinkable(ctx: Ctx, c: Command): Promise<string | null> {
   const slot = await startModule(ctx, c.filename!);
   if ('inst' in slot) return `linked; expected "${c.text}"`;
-  if (slot.error.startsWith('unlinkable: ')) return null;
-  if (/unsupported import [^ ]+(: type |$)/.test(slot.error)) return null;
-  return slot.error;
+  if (!slot.error.startsWith('unlinkable: ')) return slot.error;
+  return slot.error.slice('unlinkable: '.length).startsWith(c.text!) ? null : `expected "${c.text}", got "${slot.error}"`;
 }

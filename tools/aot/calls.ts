@@ -55,7 +55,7 @@ function opCall(fc: FuncCompiler, ins: Instr): void {
   if (callee.kind === 'abort') { emitAbort(fc); return; }
   fc.frame.savePinned();
   fc.asm.i('call', callee.label);
-  fc.frame.reloadPinned();
+  fc.afterCall();
   takeResults(fc, t, callee.kind === 'import');
 }
 
@@ -83,7 +83,7 @@ function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
   asm.i('jne', fc.trap(TrapKind.IndirectCallTypeMismatch));
   f.savePinned();
   asm.i('call', mem(SCRATCH, 8, 64));
-  f.reloadPinned();
+  fc.afterCall();
   f.free(idx);
   takeResults(fc, t, true);
 }

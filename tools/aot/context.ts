@@ -20,7 +20,38 @@ export interface AotOptions {
   importValues?: Map<string, bigint>;
   /** CPU features usable beyond x86-64 baseline + SSE2. */
   features?: AotFeatures;
+  /**
+   * Linux target: how out-of-bounds memory accesses trap. 'guard' (default):
+   * no check, the 8 GiB reservation faults; 'explicit': every access compares
+   * its 64-bit end against the memory's byte size (ABI.md "Memory").
+   */
+  bounds?: 'guard' | 'explicit';
+  /** Set when several instances share one blob (ABI.md "Several instances"). */
+  instance?: InstanceOptions;
 }
+
+/** One instance of several in one blob: its label prefix and how its imports resolve. */
+export interface InstanceOptions {
+  /** Prefix of every instance-local label (`<prefix>func:3`, `<prefix>instantiate`, ...). */
+  prefix: string;
+  /** Canonical signature ids shared by all instances of the blob (key: params->results). */
+  sigIds: Map<string, number>;
+  /** Per entry of m.imports: the exporter's item, or null when the target provides it. */
+  links: (LinkedItem | null)[];
+}
+
+/** An exported item as another instance of the same blob imports it. */
+export type LinkedItem =
+  | { kind: 'func'; label: Label; type: FuncType }
+  | { kind: 'global'; global: GlobalInfo }
+  | { kind: 'table'; table: TableInfo }
+  | { kind: 'memory'; memory: MemoryInfo };
+
+/**
+ * A linear memory's cells (Linux target), contiguous at `pages`:
+ * u32 pages, u32 max pages, u64 base address, u64 byte size.
+ */
+export interface MemoryInfo { pages: Label; min: number; max: number | null }
 
 /** How a call to function index i is compiled. */
 export type Callee =
@@ -35,6 +66,10 @@ export interface GlobalInfo {
   label: Label;
   /** Set when immutable and initialised by a numeric constant: folded at use. */
   constBits: bigint | null;
+  /** Immutable: the initial value's bits when constant (refs included: null = 0). */
+  initBits?: bigint;
+  /** Immutable global initialised by ref.func: the descriptor (a const expr may copy it). */
+  refInit?: Label;
 }
 
 export interface TableInfo {
@@ -44,6 +79,10 @@ export interface TableInfo {
   min: number;        // initial size
   max: number;        // maximum size (capacity)
   elem: ValType;
+  /** Declared maximum (null: none), for import matching. */
+  declaredMax?: number | null;
+  /** Emitted by this instance (false/undefined: a linked exporter's). */
+  owned?: boolean;
 }
 
 export interface ModCtx {
@@ -61,6 +100,15 @@ export interface ModCtx {
   globals: GlobalInfo[];
   tables: TableInfo[];
   hasMemory: boolean;
+  /** Several instances in one blob: r15 is loaded from memBase at entry and after every call. */
+  multi: boolean;
+  /** Instance-local label: asm.sym(prefix + name). */
+  sym(name: string): Label;
+  /** Memory 0 as exporters see it (null: no memory). */
+  memory: MemoryInfo | null;
+  /** Item each import resolves to in a multi-instance blob (undefined entries: target-provided). */
+  links: (LinkedItem | null)[];
+  /** Memory 0's cells: u32 pages at memPages; Linux adds u32 max, u64 base (+8), u64 bytes (+16). */
   memPages: Label;
   memMaxPages: Label;
   stackLimit: Label;

@@ -13,7 +13,7 @@ import { choosePins } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
 import { Frame, K, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
-import { RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
+import { R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl } from './control.ts';
 import { handlers, handlerIndex } from './dispatch.ts';
@@ -73,7 +73,7 @@ export class FuncCompiler {
     const asm = this.asm;
     this.instrs = instrs;
     choosePins(this, instrs);
-    const body = asm.sym(`body:${this.index}`);
+    const body = this.ctx.sym(`body:${this.index}`);
     asm.bind(body);
     this.ctrl.push({
       kind: CtrlKind.Func, params: [], results: this.type.results, base: 0,
@@ -143,16 +143,31 @@ export class FuncCompiler {
   private emitEntry(body: Label): void {
     const asm = this.asm;
     asm.align(16);
-    asm.bind(asm.sym(`func:${this.index}`));
+    asm.bind(this.ctx.sym(`func:${this.index}`));
     asm.i('push', r64(RBP));
     asm.i('mov', r64(RBP), r64(RSP));
     const n = this.frameBytes();
     if (n > 0) asm.i('sub', r64(RSP), imm(n));
     asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
     asm.i('jb', this.stackTrap);
+    this.loadMemBase();
     this.zeroLocals();
     this.loadPins();
     asm.i('jmp', body);
+  }
+
+  /**
+   * Several instances in one blob: r15 is this instance's memory base, loaded
+   * at entry and again after every call (a callee may belong to another instance).
+   */
+  loadMemBase(): void {
+    if (this.ctx.multi && this.ctx.hasMemory) this.asm.i('mov', r64(R15), ripMem(this.ctx.memPages, 8, 64));
+  }
+
+  /** After a call returns: pinned locals and (several instances) r15. */
+  afterCall(): void {
+    this.frame.reloadPinned();
+    this.loadMemBase();
   }
 
   /** Pinned parameters come from their argument slots; other pinned locals start at zero. */

@@ -2,7 +2,8 @@
 // width, memory.size/grow, and the bulk ops memory.copy/fill/init and
 // data.drop. The effective address is the zero-extended i32 plus the u32
 // offset as a 64-bit sum (no wrap), relative to r15. Linux relies on its
-// guard region for bounds; the kernel has none.
+// guard region for bounds (AotOptions.bounds 'guard', the default) or checks
+// the access's end against the byte-size cell ('explicit'); the kernel has none.
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
@@ -16,13 +17,17 @@ import { TrapKind } from './traps.ts';
 const I32 = ValType.I32, I64 = ValType.I64, F32 = ValType.F32, F64 = ValType.F64;
 
 /**
- * The memory operand for address value `a` (already popped, depth d) + offset.
- * Returns the operand and the GPR it uses if the caller owns it (else -1).
+ * The memory operand for address value `a` (already popped, depth d) + offset,
+ * for an access of `size` bytes. Returns the operand and the GPR it uses if
+ * the caller owns it (else -1). With AotOptions.bounds 'explicit' (Linux) it
+ * first traps unless the access lies inside the memory.
  */
-function address(fc: FuncCompiler, a: Val, d: number, offset: number): { m: Mem; reg: number } {
+function address(fc: FuncCompiler, a: Val, d: number, offset: number, size: number): { m: Mem; reg: number } {
   const f = fc.frame;
+  const explicit = !fc.ctx.kernel && fc.ctx.opts.bounds === 'explicit';
   if (a.k === K.Const) {
     const ea = (a.n >>> 0) + offset;
+    if (explicit) checkConstEnd(fc, ea + size);
     if (ea <= 0x7fffffff) return { m: mem(R15, ea), reg: -1 };
     const t = f.allocGpr();
     fc.masm.movImm(64, t, BigInt(ea));
@@ -33,19 +38,41 @@ function address(fc: FuncCompiler, a: Val, d: number, offset: number): { m: Mem;
   if (a.k === K.Reg) r = a.n;
   else if (f.pinnedReg(a) >= 0) { r = f.pinnedReg(a); owned = false; }
   else { r = f.allocGpr(); f.loadTo(a, d, r); }
-  if (offset > 0x7fffffff) {
+  if (offset + size > 0x7fffffff) {
     const t = f.allocGpr();
     fc.asm.i('mov', r32(t), imm(offset));
     fc.asm.i('add', r64(t), r64(r));
     if (owned) f.freeGpr(r);
+    if (explicit) checkEnd(fc, t, size);
     return { m: memIdx(R15, t, 1, 0), reg: t };
   }
+  if (explicit) checkEnd(fc, r, offset + size);
   if (!owned) {
     if (fc.ctx.kernel) return { m: mem(r, offset), reg: -1 };
     return { m: memIdx(R15, r, 1, offset), reg: -1 };
   }
   if (fc.ctx.kernel) return { m: mem(r, offset), reg: r };
   return { m: memIdx(R15, r, 1, offset), reg: r };
+}
+
+/** The u64 byte size of memory 0 (Linux cells, ABI.md "Memory"). */
+const memBytes = (fc: FuncCompiler): Mem => ripMem(fc.ctx.memPages, 16, 64);
+
+/** Traps unless reg + disp (64-bit, disp < 2^31) <= the memory's byte size. */
+function checkEnd(fc: FuncCompiler, reg: number, disp: number): void {
+  fc.asm.i('lea', r64(SCRATCH), mem(reg, disp));
+  fc.asm.i('cmp', r64(SCRATCH), memBytes(fc));
+  fc.asm.i('ja', fc.trap(TrapKind.MemoryOutOfBounds));
+}
+
+/** Traps unless the constant `end` <= the memory's byte size. */
+function checkConstEnd(fc: FuncCompiler, end: number): void {
+  if (end <= 0x7fffffff) fc.asm.i('cmp', memBytes(fc), imm(end));
+  else {
+    fc.masm.movImm(64, SCRATCH, BigInt(end));
+    fc.asm.i('cmp', memBytes(fc), r64(SCRATCH));
+  }
+  fc.asm.i('jb', fc.trap(TrapKind.MemoryOutOfBounds));
 }
 
 interface LoadKind { t: ValType; mn: string; size: 8 | 16 | 32 | 64; wide: boolean }
@@ -71,7 +98,7 @@ function opLoad(fc: FuncCompiler, ins: Instr): void {
   const k = LOADS[ins.op as Op]!;
   const d = f.stack.length - 1;
   const a = f.pop();
-  const { m, reg } = address(fc, a, d, ins.b! >>> 0);
+  const { m, reg } = address(fc, a, d, ins.b! >>> 0, k.size / 8);
   m.size = k.size;
   if (isFloat(k.t)) {
     const x = f.allocXmm();
@@ -101,7 +128,7 @@ function opStore(fc: FuncCompiler, ins: Instr): void {
   const v = f.pop();
   const da = f.stack.length - 1;
   const a = f.pop();
-  const { m, reg } = address(fc, a, da, ins.b! >>> 0);
+  const { m, reg } = address(fc, a, da, ins.b! >>> 0, w / 8);
   m.size = w;
   if (v.k === K.Const) {
     const bits = constBits(v);
@@ -135,8 +162,13 @@ function opMemoryGrow(fc: FuncCompiler): void {
     f.spillBelow(f.stack.length - 1, false);
     const dl = f.popFixed(RDI);
     f.savePinned();
-    asm.i('call', asm.sym('memory_grow'));
-    f.reloadPinned();
+    if (ctx.multi) {
+      asm.i('lea', r64(RSI), ripMem(ctx.memPages));
+      asm.i('call', asm.sym('memory_grow_at'));
+    } else {
+      asm.i('call', asm.sym('memory_grow'));
+    }
+    fc.afterCall();
     f.free(dl);
     f.pushReg(I32, RAX);
     return;
@@ -170,16 +202,30 @@ export function memBoundsCheck(fc: FuncCompiler, a: number, n: number): void {
   f.freeGpr(t);
 }
 
-/** memmove(rdi, rsi, rcx bytes): forwards, or backwards (std) when rdi > rsi. */
+/**
+ * memmove(rdi, rsi, rcx bytes): forwards (rep movsb), or backwards when the
+ * ranges overlap with src < dst < src + n: first the n % 8 top bytes, then
+ * 8 bytes at a time (std; rep movsq), then cld. Clobbers SCRATCH.
+ */
 export function emitMemmove(fc: FuncCompiler): void {
   const asm = fc.asm;
   const fwd = asm.label(), done = asm.label();
   asm.i('cmp', r64(RDI), r64(RSI));
   asm.i('jbe', fwd);
+  asm.i('lea', r64(SCRATCH), memIdx(RSI, RCX, 1, 0));
+  asm.i('cmp', r64(RDI), r64(SCRATCH));
+  asm.i('jae', fwd);
   asm.bytes([0xfd]);                                        // std
   asm.i('lea', r64(RSI), memIdx(RSI, RCX, 1, -1));
   asm.i('lea', r64(RDI), memIdx(RDI, RCX, 1, -1));
+  asm.i('mov', r64(SCRATCH), r64(RCX));
+  asm.i('and', r32(RCX), imm(7));
   asm.i('rep movsb');
+  asm.i('mov', r64(RCX), r64(SCRATCH));
+  asm.i('shr', r64(RCX), imm(3));
+  asm.i('sub', r64(RSI), imm(7));
+  asm.i('sub', r64(RDI), imm(7));
+  asm.i('rep movsq');
   asm.bytes([0xfc]);                                        // cld
   asm.i('jmp', done);
   asm.bind(fwd);

@@ -16,7 +16,7 @@ import { FuncCompiler } from './func.ts';
 import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
 import { checkHwImport } from './hw.ts';
 import { TrapKind } from './traps.ts';
-import type { AotOptions, Callee, GlobalInfo, ModCtx, TableInfo } from './context.ts';
+import type { AotOptions, Callee, GlobalInfo, LinkedItem, MemoryInfo, ModCtx, TableInfo } from './context.ts';
 import './control.ts';
 import './intops.ts';
 import './floatops.ts';
@@ -31,21 +31,25 @@ export interface AotStats {
   ms: number;
   /** label name (`func:<i>`) -> wasm function name (name section, else `func[i]`). */
   symbolNames: Map<string, string>;
+  /** Exports as items another instance of the same blob can link to (AotOptions.instance). */
+  exports: Map<string, LinkedItem>;
 }
 
 const MAX_TABLE = 1 << 22;
 
 function sigKey(t: FuncType): string { return `${t.params.join(',')}->${t.results.join(',')}`; }
 
-function mkCallees(m: Module, asm: Assembler, opts: AotOptions): Callee[] {
+function mkCallees(m: Module, asm: Assembler, opts: AotOptions, sym: (n: string) => Label, links: (LinkedItem | null)[]): Callee[] {
   const out: Callee[] = [];
   const provided = opts.providedImports ?? new Set<string>();
   let fi = 0;
-  for (const imp of m.imports) {
-    if (imp.desc.kind !== 'func') continue;
+  m.imports.forEach((imp, j) => {
+    if (imp.desc.kind !== 'func') return;
     const key = `${imp.module}.${imp.name}`;
     const t = funcTypeOf(m, fi++);
-    if (key === 'env.abort') out.push({ kind: 'abort' });
+    const link = links[j];
+    if (link?.kind === 'func') out.push({ kind: 'import', label: link.label, module: imp.module, name: imp.name });
+    else if (key === 'env.abort') out.push({ kind: 'abort' });
     else if (opts.target === 'kernel' && imp.module === 'hw') {
       const err = checkHwImport(imp.name, t);
       if (err) throw new AotError('unsupported', `import ${key}: ${err}`);
@@ -55,14 +59,16 @@ function mkCallees(m: Module, asm: Assembler, opts: AotOptions): Callee[] {
     } else {
       throw new AotError('unsupported', `import ${key} is not provided by the ${opts.target} target`);
     }
-  }
-  for (let k = 0; k < m.funcs.length; k++) out.push({ kind: 'local', label: asm.sym(`func:${fi + k}`) });
+  });
+  for (let k = 0; k < m.funcs.length; k++) out.push({ kind: 'local', label: sym(`func:${fi + k}`) });
   return out;
 }
 
-/** Raw bits of imported global i (values the target supplies at compile time), or null. */
+/** Raw bits of imported global i (values the target supplies at compile time, or a linked exporter's constant), or null. */
 type GlobalValues = (i: number) => bigint | null;
 let importedGlobalValue: GlobalValues = () => null;
+/** The descriptor an imported immutable funcref global was initialised with (linked exporter), if any. */
+let importedGlobalRef: (i: number) => Label | undefined = () => undefined;
 
 /** Evaluates a numeric constant expression to raw bits, or null (ref.func / not constant). */
 function constBitsOf(e: ConstExpr): bigint | null {
@@ -85,57 +91,93 @@ function offsetOf(e: ConstExpr, what: string): number {
   return Number(b);
 }
 
-function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
-  const imported: { bits: bigint; type: ValType; mutable: boolean }[] = [];
-  for (const imp of m.imports) {
-    if (imp.desc.kind !== 'global') continue;
+const isRef = (t: ValType) => t === ValType.FuncRef || t === ValType.ExternRef;
+
+/** Imported globals: linked ones are the exporter's GlobalInfo; others get a slot with the target's value. */
+function importedGlobals(m: Module, opts: AotOptions, sym: (n: string) => Label, links: (LinkedItem | null)[]): GlobalInfo[] {
+  const out: GlobalInfo[] = [];
+  m.imports.forEach((imp, j) => {
+    if (imp.desc.kind !== 'global') return;
+    const link = links[j];
+    if (link?.kind === 'global') { out.push(link.global); return; }
     const bits = opts.importValues?.get(`${imp.module}.${imp.name}`);
     if (bits === undefined) throw new AotError('unsupported', `imported global ${imp.module}.${imp.name} has no value from the ${opts.target} target`);
-    imported.push({ bits, type: imp.desc.global.type, mutable: imp.desc.global.mutable });
-  }
-  importedGlobalValue = (i) => imported[i]?.bits ?? null;
+    const g = imp.desc.global;
+    out.push({ type: g.type, mutable: g.mutable, label: sym(`global:${out.length}`), constBits: g.mutable || isRef(g.type) ? null : bits, initBits: bits });
+  });
+  return out;
+}
+
+function mkTables(m: Module, opts: AotOptions, asm: Assembler, links: (LinkedItem | null)[]): TableInfo[] {
+  const out: TableInfo[] = [];
+  m.imports.forEach((imp, j) => {
+    if (imp.desc.kind !== 'table') return;
+    const link = links[j];
+    out.push(link?.kind === 'table' ? link.table : ownTable(imp.desc.table, out.length, opts, asm));
+  });
+  for (const t of m.tables) out.push(ownTable(t, out.length, opts, asm));
+  return out;
+}
+
+function ownTable(t: { limits: { min: number; max: number | null }; elem: ValType }, k: number, opts: AotOptions, asm: Assembler): TableInfo {
+  if (t.limits.min > MAX_TABLE) throw new AotError('unsupported', `table ${k}: ${t.limits.min} entries is more than ${MAX_TABLE}`);
+  const grow = opts.target === 'kernel' ? 0 : 1024;
+  const max = Math.min(t.limits.max ?? t.limits.min + grow, MAX_TABLE, t.limits.min + Math.max(grow, 65536));
+  return {
+    label: asm.label(), data: asm.label(), min: t.limits.min, max: Math.max(max, t.limits.min), elem: t.elem,
+    declaredMax: t.limits.max, owned: true,
+  };
+}
+
+/** Memory 0: a linked exporter's, or this instance's own cells. */
+function mkMemory(m: Module, sym: (n: string) => Label, links: (LinkedItem | null)[]): { info: MemoryInfo | null; owned: boolean } {
+  const j = m.imports.findIndex((i) => i.desc.kind === 'memory');
+  const link = j >= 0 ? links[j] : null;
+  if (link?.kind === 'memory') return { info: link.memory, owned: false };
+  const t = j >= 0 && m.imports[j].desc.kind === 'memory' ? m.imports[j].desc.memory : m.memories[0];
+  if (!t) return { info: { pages: sym('mem_pages'), min: 0, max: 0 }, owned: true };
+  return { info: { pages: sym('mem_pages'), min: t.limits.min, max: t.limits.max }, owned: true };
+}
+
+function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
+  const inst = opts.instance;
+  const prefix = inst?.prefix ?? '';
+  const sym = (n: string): Label => asm.sym(prefix + n);
+  const links = inst?.links ?? [];
+  const imported = importedGlobals(m, opts, sym, links);
+  importedGlobalValue = (i) => imported[i] ? imported[i].initBits ?? imported[i].constBits : null;
+  importedGlobalRef = (i) => imported[i]?.refInit;
   const nImpG = imported.length;
   const nImp = numImportedFuncs(m);
   const funcTypes: FuncType[] = [];
   for (let i = 0; i < nImp + m.funcs.length; i++) funcTypes.push(funcTypeOf(m, i));
-  const ids = new Map<string, number>();
+  const ids = inst?.sigIds ?? new Map<string, number>();
   const typeIds = m.types.map((t) => {
     const k = sigKey(t);
     if (!ids.has(k)) ids.set(k, ids.size + 1);
     return ids.get(k)!;
   });
-  const isRef = (t: ValType) => t === ValType.FuncRef || t === ValType.ExternRef;
   const globals: GlobalInfo[] = [
-    ...imported.map((g, i) => ({
-      type: g.type, mutable: g.mutable, label: asm.sym(`global:${i}`),
-      constBits: g.mutable || isRef(g.type) ? null : g.bits,
-    })),
+    ...imported,
     ...m.globals.map((g, k) => ({
-      type: g.type.type, mutable: g.type.mutable, label: asm.sym(`global:${nImpG + k}`),
+      type: g.type.type, mutable: g.type.mutable, label: sym(`global:${nImpG + k}`),
       constBits: g.type.mutable || isRef(g.type.type) ? null : constBitsOf(g.init),
+      initBits: g.type.mutable ? undefined : constBitsOf(g.init) ?? undefined,
     })),
   ];
-  const tableTypes = [
-    ...m.imports.flatMap((i) => (i.desc.kind === 'table' ? [i.desc.table] : [])),
-    ...m.tables,
-  ];
-  const tables: TableInfo[] = tableTypes.map((t, k) => {
-    if (t.limits.min > MAX_TABLE) throw new AotError('unsupported', `table ${k}: ${t.limits.min} entries is more than ${MAX_TABLE}`);
-    const grow = opts.target === 'kernel' ? 0 : 1024;
-    const max = Math.min(t.limits.max ?? t.limits.min + grow, MAX_TABLE, t.limits.min + Math.max(grow, 65536));
-    return { label: asm.label(), data: asm.label(), min: t.limits.min, max: Math.max(max, t.limits.min), elem: t.elem };
-  });
   const memTypes = [
     ...m.imports.flatMap((i) => (i.desc.kind === 'memory' ? [i.desc.memory] : [])),
     ...m.memories,
   ];
+  const mem = mkMemory(m, sym, links);
   const descs = new Map<number, Label>();
   const names = new Map<number, Label>();
-  return {
+  const ctx = {
     m, asm, masm: new Masm(asm), opts, features: opts.features ?? {}, kernel: opts.target === 'kernel',
-    funcTypes, typeIds, callees: mkCallees(m, asm, opts), globals, tables,
-    hasMemory: memTypes.length > 0,
-    memPages: asm.sym('mem_pages'), memMaxPages: asm.sym('mem_max_pages'), stackLimit: asm.sym('stack_limit'),
+    funcTypes, typeIds, callees: mkCallees(m, asm, opts, sym, links), globals, tables: mkTables(m, opts, asm, links),
+    hasMemory: memTypes.length > 0, multi: !!inst, sym, memory: memTypes.length > 0 ? mem.info : null, links,
+    memPages: mem.info!.pages, memMaxPages: mem.owned ? sym('mem_max_pages') : mem.info!.pages,
+    stackLimit: asm.sym('stack_limit'),
     funcDesc(i: number): Label {
       let l = descs.get(i);
       if (!l) { l = asm.label(); descs.set(i, l); }
@@ -150,8 +192,13 @@ function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
     },
     funcName: (i: number) => funcName(m, i),
     // private to this file: emitted with the data
-    ...{ _descs: descs, _names: names, _memTypes: memTypes },
+    ...{ _descs: descs, _names: names, _memTypes: memTypes, _memOwned: mem.owned },
   } as ModCtx;
+  m.globals.forEach((g, k) => {
+    const e = g.init;
+    if (!g.type.mutable && e.length === 1 && e[0].op === Op.RefFunc) ctx.globals[nImpG + k].refInit = ctx.funcDesc(e[0].a!);
+  });
+  return ctx;
 }
 
 function localTypesOf(m: Module, defined: number, t: FuncType): ValType[] {
@@ -190,8 +237,8 @@ function emitExports(ctx: ModCtx): void {
   const asm = ctx.asm;
   for (const e of ctx.m.exports) {
     if (e.kind !== 'func') continue;
-    asm.bind(asm.sym(`export:${e.name}`));
-    asm.i('jmp', asm.sym(`func:${e.index}`));
+    asm.bind(ctx.sym(`export:${e.name}`));
+    asm.i('jmp', ctx.sym(`func:${e.index}`));
   }
 }
 
@@ -208,9 +255,10 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
   const trapL = new Map<TrapKind, Label>();
   const trap = (k: TrapKind): Label => { if (!trapL.has(k)) trapL.set(k, asm.label()); return trapL.get(k)!; };
   asm.align(16);
-  asm.bind(asm.sym('instantiate'));
+  asm.bind(ctx.sym('instantiate'));
   asm.i('push', r64(RBP));
   asm.i('mov', r64(RBP), r64(RSP));
+  if (ctx.multi && ctx.hasMemory) asm.i('mov', r64(R15), ripMem(ctx.memPages, 8, 64));
   m.elems.forEach((e, k) => {
     if (e.mode.kind !== 'active') return;
     const off = offsetOf(e.mode.offset, `element segment ${k}`);
@@ -237,7 +285,7 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
     if (!ctx.kernel) asm.i('add', r64(RDI), r64(R15));
     copyFrom(asm, ctx.dataLabels[k], d.bytes.length);
   });
-  if (m.start !== null) asm.i('call', asm.sym(`func:${m.start}`));
+  if (m.start !== null) asm.i('call', ctx.sym(`func:${m.start}`));
   asm.i('pop', r64(RBP));
   asm.i('ret');
   for (const [k, l] of trapL) {
@@ -258,22 +306,28 @@ function emitRefOrBits(ctx: ModCtx, e: ConstExpr, what: string): void {
   const b = constBitsOf(e);
   if (b !== null) { ctx.asm.u64(b); return; }
   if (e.length === 1 && e[0].op === Op.RefFunc) { ctx.asm.addr64(ctx.funcDesc(e[0].a!)); return; }
+  const ref = e.length === 1 && e[0].op === Op.GlobalGet ? importedGlobalRef(e[0].a!) : undefined;
+  if (ref) { ctx.asm.addr64(ref); return; }
   throw new AotError('unsupported', `${what}: constant expression ${e.map((i) => i.op).join(' ')}`);
 }
 
 function emitData(ctx: ModCtx, instName: Label): void {
   const asm = ctx.asm, m = ctx.m;
-  const priv = ctx as unknown as { _descs: Map<number, Label>; _names: Map<number, Label>; _memTypes: { limits: { min: number; max: number | null } }[] };
+  const priv = ctx as unknown as {
+    _descs: Map<number, Label>; _names: Map<number, Label>; _memTypes: { limits: { min: number; max: number | null } }[]; _memOwned: boolean;
+  };
   // Writable data starts on a page of its own: QEMU's TCG discards the
   // translated code of any 4 KiB page that is written to, so a global that
   // shares a page with hot code makes every write to it cost a retranslation.
   asm.align(4096, 0);
-  asm.bind(ctx.stackLimit); asm.u64(0);
-  const mt = priv._memTypes[0];
-  asm.bind(ctx.memPages); asm.u32(mt ? mt.limits.min : 0);
-  asm.bind(ctx.memMaxPages); asm.u32(mt ? Math.min(mt.limits.max ?? 65536, 65536) : 0);
+  if (!asm.isBound(ctx.stackLimit)) { asm.bind(ctx.stackLimit); asm.u64(0); }      // one per blob (several instances share it)
+  if (priv._memOwned) emitMemoryCells(ctx, priv._memTypes[0]?.limits);
   const nImpG = ctx.globals.length - m.globals.length;
-  for (let i = 0; i < nImpG; i++) { asm.bind(ctx.globals[i].label); asm.u64(BigInt.asUintN(64, importedGlobalValue(i)!)); }
+  const linked = new Set(ctx.links.filter((l) => l !== null).map((l) => l.kind === 'global' ? l.global : l.kind === 'table' ? l.table : l));
+  for (let i = 0; i < nImpG; i++) {
+    if (linked.has(ctx.globals[i])) continue;
+    asm.bind(ctx.globals[i].label); asm.u64(BigInt.asUintN(64, importedGlobalValue(i)!));
+  }
   m.globals.forEach((g, k) => { asm.bind(ctx.globals[nImpG + k].label); emitRefOrBits(ctx, g.init, `global ${nImpG + k}`); });
   m.elems.forEach((e, k) => {
     asm.align(8, 0);
@@ -283,6 +337,7 @@ function emitData(ctx: ModCtx, instName: Label): void {
     asm.u32(e.mode.kind === 'passive' ? e.items.length : 0);
   });
   ctx.tables.forEach((t) => {
+    if (linked.has(t)) return;
     asm.align(8, 0);
     asm.bind(t.label); asm.u32(t.min); asm.u32(t.max);
     asm.bind(t.data); asm.bytes(new Uint8Array(t.max * 8));
@@ -290,7 +345,7 @@ function emitData(ctx: ModCtx, instName: Label): void {
   for (const [i, l] of priv._descs) {
     asm.bind(l);
     asm.u32(ctx.typeIds[funcTypeIdx(m, i)]); asm.u32(0);
-    asm.addr64(asm.sym(`func:${i}`));
+    asm.addr64(ctx.sym(`func:${i}`));
   }
   m.datas.forEach((d, k) => {
     asm.bind(ctx.dataLabels[k]); asm.bytes(d.bytes);
@@ -300,6 +355,32 @@ function emitData(ctx: ModCtx, instName: Label): void {
   for (const [i, l] of priv._names) { asm.bind(l); cstring(asm, ctx.funcName(i)); }
   asm.bind(instName); cstring(asm, 'instantiate');
   ctx.masm.emitPool();
+}
+
+/**
+ * Memory 0's cells (ABI.md "Memory"): u32 pages, u32 max pages; the Linux
+ * target adds u64 base and u64 byte size, which its runtime fills at start-up.
+ */
+function emitMemoryCells(ctx: ModCtx, limits: { min: number; max: number | null } | undefined): void {
+  const asm = ctx.asm;
+  asm.align(8, 0);
+  asm.bind(ctx.memPages); asm.u32(limits ? limits.min : 0);
+  asm.bind(ctx.memMaxPages); asm.u32(limits ? Math.min(limits.max ?? 65536, 65536) : 0);
+  if (ctx.kernel) return;
+  asm.u64(0n);
+  asm.u64(BigInt(limits ? limits.min : 0) * 65536n);
+}
+
+/** What other instances of a blob may import from this one, by export name. */
+function exportedItems(ctx: ModCtx): Map<string, LinkedItem> {
+  const out = new Map<string, LinkedItem>();
+  for (const e of ctx.m.exports) {
+    if (e.kind === 'func') out.set(e.name, { kind: 'func', label: ctx.sym(`func:${e.index}`), type: ctx.funcTypes[e.index] });
+    else if (e.kind === 'global') out.set(e.name, { kind: 'global', global: ctx.globals[e.index] });
+    else if (e.kind === 'table') out.set(e.name, { kind: 'table', table: ctx.tables[e.index] });
+    else if (ctx.memory) out.set(e.name, { kind: 'memory', memory: ctx.memory });
+  }
+  return out;
 }
 
 function funcTypeIdx(m: Module, i: number): number {
@@ -323,9 +404,12 @@ export function compileModule(m: Module, asm: Assembler, opts: AotOptions): AotS
   const codeEnd = asm.pos;
   emitData(ctx, instName);
   const symbolNames = new Map<string, string>();
+  const prefix = opts.instance?.prefix ?? '';
   for (let i = 0; i < ctx.funcTypes.length; i++) {
-    symbolNames.set(`func:${i}`, ctx.funcName(i));
-    symbolNames.set(`body:${i}`, `${ctx.funcName(i)}.body`);
+    symbolNames.set(`${prefix}func:${i}`, ctx.funcName(i));
+    symbolNames.set(`${prefix}body:${i}`, `${ctx.funcName(i)}.body`);
   }
-  return { functions: m.funcs.length, codeBytes: codeEnd - start, ms: performance.now() - t0, symbolNames };
+  return {
+    functions: m.funcs.length, codeBytes: codeEnd - start, ms: performance.now() - t0, symbolNames, exports: exportedItems(ctx),
+  };
 }

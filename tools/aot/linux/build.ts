@@ -1,7 +1,7 @@
 // Assembles the Linux executable: runtime, compiled module, data area, ELF64.
 // See index.ts for the map.
 
-import { Assembler } from '../../x86/index.ts';
+import { Assembler, type Label } from '../../x86/index.ts';
 import { decodeModule, funcTypeOf, funcName, numImportedFuncs, type Module, type Limits } from '../../wasm/index.ts';
 import { writeElf64Exec } from '../../link/elf64.ts';
 import { makeRt, type Rt } from './emit.ts';
@@ -25,6 +25,8 @@ export interface LinuxBuildOptions {
   hostImports?: boolean;
   /** Values for imported immutable globals the target does not provide, by "module.name" (raw bits). */
   globalValues?: Map<string, bigint>;
+  /** Out-of-bounds memory accesses: guard region + SIGSEGV (default) or explicit checks (tools/aot AotOptions.bounds). */
+  bounds?: 'guard' | 'explicit';
 }
 
 /** CPU features beyond x86-64 baseline + SSE2 (tools/aot AotOptions.features). */
@@ -33,11 +35,13 @@ export interface CpuFeatures { sse41?: boolean; popcnt?: boolean; lzcnt?: boolea
 /** What the Linux target passes to the compiler (a subset of tools/aot AotOptions). */
 export interface LinuxAotOptions {
   target: 'linux'; providedImports: Set<string>; importValues: Map<string, bigint>; features?: CpuFeatures;
+  bounds?: 'guard' | 'explicit';
 }
 
-function memoryConfig(limits: Limits | null): MemoryConfig {
-  if (!limits) return { minPages: 0, capPages: 0 };
-  return { minPages: limits.min, capPages: Math.min(limits.max ?? 65536, 65536) };
+/** The runtime's view of a memory with `limits` whose cells the compiler emits at `cells`. */
+export function memoryConfig(limits: Limits | null, cells: Label): MemoryConfig {
+  if (!limits) return { minPages: 0, capPages: 0, cells };
+  return { minPages: limits.min, capPages: Math.min(limits.max ?? 65536, 65536), cells };
 }
 
 /** Exported functions and globals in export order (the driver protocol's ordinals). */
@@ -68,10 +72,11 @@ export function buildWith(wasm: Uint8Array, opts: LinuxBuildOptions, compile: Co
   }
   const asm = new Assembler({ bits: 64 });
   const rt = makeRt(asm, opts.mode);
-  const mem = memoryConfig(imports.memory);
-  emitRuntime(rt, mem, m, imports);
+  const mem = memoryConfig(imports.memory, asm.sym('mem_pages'));
+  emitRuntime(rt, [mem], [m], [imports], true);
   const stats = compile(m, asm, {
     target: 'linux', providedImports: imports.provided, importValues: imports.globalValues, features: opts.features,
+    bounds: opts.bounds,
   });
   if (opts.mode === 'command') emitCommandMain(rt, asm.sym('export:_start'));
   else {
@@ -89,28 +94,32 @@ export function buildWith(wasm: Uint8Array, opts: LinuxBuildOptions, compile: Co
   });
 }
 
-function emitRuntime(rt: Rt, mem: MemoryConfig, m: Module, imports: ResolvedImports): void {
-  emitStart(rt, mem);
+/** The runtime for one module (single build) or several instances (multi.ts): memories, host functions. */
+export function emitRuntime(rt: Rt, mems: MemoryConfig[], ms: Module[], imports: ResolvedImports[], single: boolean): void {
+  emitStart(rt, mems);
   emitIo(rt);
   emitSignalHandler(rt);
   emitFuncAt(rt);
-  emitMemoryGrow(rt, mem);
+  emitMemoryGrow(rt, single);
   emitTrap(rt);
   emitAbort(rt);
   const emitted = new Set<string>();
-  for (const imp of m.imports) {
-    const key = `${imp.module}.${imp.name}`;
-    const hostCall = imports.hostCalls.some((h) => h.module === imp.module && h.name === imp.name);
-    if (imp.desc.kind === 'func' && imports.provided.has(key) && !hostCall && !emitted.has(key)) {
-      emitted.add(key);
-      emitHostFunc(rt, imp.module, imp.name);
+  ms.forEach((m, k) => {
+    const imp = imports[k]!;
+    for (const i of m.imports) {
+      const key = `${i.module}.${i.name}`;
+      const hostCall = imp.hostCalls.some((h) => h.module === i.module && h.name === i.name);
+      if (i.desc.kind === 'func' && imp.provided.has(key) && !hostCall && !imp.linked.has(key) && !emitted.has(key)) {
+        emitted.add(key);
+        emitHostFunc(rt, i.module, i.name);
+      }
     }
-  }
-  emitHostCalls(rt, imports.hostCalls);
+    emitHostCalls(rt, imp.hostCalls);
+  });
 }
 
 /** Symbol sizes run to the next symbol; `func:N` takes its wasm name when the name section has one. */
-function elfSymbols(syms: { name: string; offset: number }[], end: number, names?: Map<string, string>) {
+export function elfSymbols(syms: { name: string; offset: number }[], end: number, names?: Map<string, string>) {
   return syms.map((s, k) => {
     let next = end;
     for (let j = k + 1; j < syms.length; j++) if (syms[j]!.offset > s.offset) { next = syms[j]!.offset; break; }

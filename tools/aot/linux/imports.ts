@@ -19,7 +19,7 @@ import { hostFunc } from './wasi.ts';
 import type { HostImport } from './hostcall.ts';
 
 export class LinuxTargetError extends Error {
-  constructor(readonly code: 'unsupported' | 'invalid', message: string) {
+  constructor(readonly code: 'unsupported' | 'invalid' | 'unlinkable', message: string) {
     super(`linux target [${code}]: ${message}`);
     this.name = 'LinuxTargetError';
   }
@@ -37,6 +37,16 @@ const HOST_TABLE: Limits = { min: 10, max: 20 };
 const typeText = (t: { params: ValType[]; results: ValType[] }): string =>
   `(${t.params.map((v) => ValType[v]).join(', ')}) -> (${t.results.map((v) => ValType[v]).join(', ')})`;
 
+/** The kind of item spectest exports under `name` (the spec interpreter's spectest module), if any. */
+function spectestKind(name: string): string | undefined {
+  if (/^print(_i32|_i64|_f32|_f64|_i32_f32|_f64_f64)?$/.test(name)) return 'func';
+  if (Object.hasOwn(HOST_GLOBALS, name)) return 'global';
+  return name === 'table' || name === 'memory' ? name : undefined;
+}
+
+const kindOf = (m: Module, what: string): string =>
+  m.imports.find((i) => `${i.module}.${i.name}` === what)?.desc.kind ?? '?';
+
 /** Does a provided `have` satisfy an import that asks for `want` (§4.5.4 limits matching)? */
 function limitsMatch(have: Limits, want: Limits): boolean {
   if (have.min < want.min) return false;
@@ -51,18 +61,24 @@ export interface ResolvedImports {
   /** Values of imported globals, by "module.name" (raw bits). */
   globalValues: Map<string, bigint>;
   hostCalls: HostImport[];
+  /** Imports another instance of the same executable provides ("module.name"; multi.ts). */
+  linked: Set<string>;
 }
 
 /** Checks every import against what the target provides (else LinuxTargetError "unsupported import M.N"). */
 export function linuxImports(
-  m: Module, opts: { hostImports?: boolean; globalValues?: Map<string, bigint> } = {},
+  m: Module, opts: { hostImports?: boolean; globalValues?: Map<string, bigint>; linked?: Set<string> } = {},
 ): ResolvedImports {
+  const linked = opts.linked ?? new Set<string>();
   const provided = new Set<string>();
   const globalValues = new Map<string, bigint>();
   const hostCalls: HostImport[] = [];
   let memory: Limits | null = m.memories[0]?.limits ?? null;
   let funcIndex = 0;
   const refuse = (what: string, why = ''): never => {
+    const [module, name] = [what.slice(0, what.indexOf('.')), what.slice(what.indexOf('.') + 1)];
+    const has = module === 'spectest' ? spectestKind(name) : undefined;
+    if (!why && has) why = `: type ${kindOf(m, what)}, the target provides a ${has}`;
     throw new LinuxTargetError('unsupported', `unsupported import ${what}${why}`);
   };
   for (const imp of m.imports) {
@@ -70,6 +86,7 @@ export function linuxImports(
     const d = imp.desc;
     if (d.kind === 'func') {
       const ordinal = funcIndex++;
+      if (linked.has(what)) continue;
       const got = funcTypeOf(m, ordinal);
       if (imp.module === 'env' && imp.name === 'abort') continue;
       const native = imp.module === 'spectest' || imp.module === 'wasi_snapshot_preview1';
@@ -80,6 +97,8 @@ export function linuxImports(
       }
       const h = hostFunc(imp.module, imp.name) ?? refuse(what);
       if (typeText(got) !== typeText(h.type)) refuse(what, `: type ${typeText(got)}, the target provides ${typeText(h.type)}`);
+    } else if (linked.has(what)) {
+      continue;
     } else if (d.kind === 'global' && opts.globalValues?.has(what)) {
       if (d.global.mutable) refuse(what, ': a mutable global cannot be given as a value');
       globalValues.set(what, opts.globalValues.get(what)!);
@@ -101,5 +120,5 @@ export function linuxImports(
     }
     provided.add(what);
   }
-  return { provided, memory, globalValues, hostCalls };
+  return { provided, memory, globalValues, hostCalls, linked };
 }

@@ -11,6 +11,7 @@
 //   imports.ts import matching (functions, spectest globals and memory)
 //   hostcall.ts driver mode: imports answered by the driver's peer (module linking in tests)
 //   build.ts  buildWith: runtime + module + data -> ELF64 bytes
+//   multi.ts  buildLinuxMulti: several linked instances in one driver executable
 // buildLinuxExecutable emits the runtime, then tools/aot compiles the module
 // into the same assembler, then the data area; tools/link/elf64 wraps it.
 
@@ -20,6 +21,7 @@ import { buildWith, type LinuxBuildOptions } from './build.ts';
 export { buildWith, linuxImports, LinuxTargetError, LINUX_BASE, type LinuxBuildOptions, type CompileFn } from './build.ts';
 export { TRAP_MESSAGES, STATUS_ABORT, STATUS_BAD_REQUEST, STATUS_UNSUPPORTED } from './main.ts';
 export { STATUS_HOST_CALL } from './hostcall.ts';
+export { buildLinuxMulti, type LinkedInstance, type MultiBuildOptions } from './multi.ts';
 
 /** Builds a static ELF64 executable running `wasm`, compiled by tools/aot. Throws LinuxTargetError / AotError. */
 export function buildLinuxExecutable(wasm: Uint8Array, opts: LinuxBuildOptions): Uint8Array {

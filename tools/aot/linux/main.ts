@@ -10,7 +10,7 @@
 //            kind 1 invoke the ordinal-th exported function (export order)
 //            kind 2 read the ordinal-th exported global
 //            kind 3 exit 0                (also: end of input)
-//            kind 4 instantiate only      (ordinal ignored)
+//            kind 4 instantiate only      (ordinal ignored; multi.ts: instance ordinal)
 //   response u8 status, then on status 0 one u64 per result (a global: one u64)
 //            status 0 ok, 1..11 trap kind (tools/aot/ABI.md), 12 abort,
 //            13 bad request, 14 unsupported (global not addressable)
@@ -121,8 +121,13 @@ export function emitCommandMain(rt: Rt, start: Label): void {
   asm.i('jmp', rt.L('exit'));
 }
 
-/** Driver mode rt:main (the request loop), rt:answer_status and one thunk per exported function. */
-export function emitDriverMain(rt: Rt, funcs: DriverFunc[], globals: DriverGlobal[]): void {
+/**
+ * Driver mode rt:main (the request loop), rt:answer_status and one thunk per
+ * exported function. With `instances` (a multi-instance executable, multi.ts)
+ * request 4 runs the ordinal-th instance's `instantiate` and nothing is
+ * instantiated lazily; ordinals of kinds 1 and 2 run over all instances' exports.
+ */
+export function emitDriverMain(rt: Rt, funcs: DriverFunc[], globals: DriverGlobal[], instances?: Label[]): void {
   const { asm, data } = rt;
   const maxParams = Math.max(1, ...funcs.map((f) => f.params.length));
   const maxResults = Math.max(1, ...funcs.map((f) => f.results.length));
@@ -140,12 +145,15 @@ export function emitDriverMain(rt: Rt, funcs: DriverFunc[], globals: DriverGloba
   asm.i('call', rt.L('read_exact'));
   asm.i('cmp', rip(req, 0, 8), i(3));
   asm.i('je', rt.L('exit0'));
-  asm.i('cmp', rip(ready, 0, 64), i(0));
-  asm.i('jne', isReady);
-  asm.i('mov', rip(ready, 0, 64), i(1));
-  asm.i('mov', rip(saved), q(RSP));
-  asm.i('call', asm.sym('instantiate'));
+  if (!instances) {
+    asm.i('cmp', rip(ready, 0, 64), i(0));
+    asm.i('jne', isReady);
+    asm.i('mov', rip(ready, 0, 64), i(1));
+    asm.i('mov', rip(saved), q(RSP));
+    asm.i('call', asm.sym('instantiate'));
+  }
   asm.bind(isReady);
+  if (instances) emitInstantiateRequest(rt, req, saved, instances);
   emitDispatch(rt, req, funcTab, funcs.length, globTab, globals.length, resp);
 
   // answer_status(edi = status): unwind to the loop's stack, answer one byte.
@@ -162,6 +170,24 @@ export function emitDriverMain(rt: Rt, funcs: DriverFunc[], globals: DriverGloba
   asm.i('jmp', rt.L('exit'));
 
   funcs.forEach((f, k) => emitThunk(rt, thunks[k]!, f, argbuf, resp, saved));
+}
+
+/** Request 4 with ordinal k < instances: run instance k's `instantiate`, answer 0 (or its trap). */
+function emitInstantiateRequest(rt: Rt, req: Label, saved: Label, instances: Label[]): void {
+  const { asm, data } = rt;
+  const other = asm.label();
+  const tab = data.table('instantiate_tab', instances);
+  asm.i('cmp', rip(req, 0, 8), i(4));
+  asm.i('jne', other);
+  asm.i('mov', d(RCX), rip(req, 1, 32));
+  asm.i('cmp', d(RCX), i(instances.length));
+  asm.i('jae', other);
+  asm.i('mov', rip(saved), q(RSP));
+  asm.i('lea', q(RDX), rip(tab));
+  asm.i('call', mi(RDX, RCX, 8, 0, 64));
+  asm.i('xor', d(RDI), d(RDI));
+  asm.i('jmp', rt.L('answer_status'));
+  asm.bind(other);
 }
 
 function emitDispatch(rt: Rt, req: Label, funcTab: Label, nFuncs: number, globTab: Label, nGlobals: number, resp: Label): void {

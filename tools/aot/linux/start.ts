@@ -11,9 +11,9 @@
 //                 edi = 9 (call stack exhausted); anything else -> "fatal
 //                 signal", exit 134. `trap` resumes on the top of the wasm
 //                 stack (it never returns: driver mode unwinds, command mode exits)
-//   memory_grow   edi = delta pages -> eax = old size or -1
+//   memory_grow   edi = delta pages -> eax = old size or -1 (memory_grow_at: rsi = cells)
 
-import { type Label, RAX, RBX, RCX, RDX, RSI, RDI, RSP, R8, R9, R15 } from '../../x86/index.ts';
+import { type Label, RAX, RBX, RCX, RDX, RSI, RDI, RSP, R8, R9, R10, R15 } from '../../x86/index.ts';
 import {
   type Rt, SYS, PROT_NONE, PROT_RW, MAP_PRIVATE, MAP_ANONYMOUS, MAP_NORESERVE, SIGBUS, SIGSEGV,
   SA_SIGINFO, SA_ONSTACK, SA_RESTORER, WASM_PAGE, RESERVATION, STACK_SIZE, STACK_MARGIN,
@@ -21,20 +21,28 @@ import {
 } from './emit.ts';
 
 export interface MemoryConfig {
-  /** Initial pages of memory 0 (0 when the module has no memory). */
+  /** Initial pages (0 when the module has no memory). */
   minPages: number;
   /** memory.grow never goes beyond this many pages (module max, capped at 65536). */
   capPages: number;
+  /**
+   * The memory's cells, emitted by the compiler (ABI.md "Memory"): u32 pages,
+   * u32 max pages, u64 base, u64 byte size. _start fills all four.
+   */
+  cells: Label;
 }
-
 const MAP_FLAGS = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 // ucontext_t / siginfo_t offsets on x86-64 (asm/sigcontext.h, asm-generic/siginfo.h):
 // uc_mcontext.gregs starts at 40; REG_RDI = 8, REG_RSI = 9, REG_RIP = 16.
 const UC_RDI = 40 + 8 * 8, UC_RSI = 40 + 9 * 8, UC_RSP = 40 + 15 * 8, UC_RIP = 40 + 16 * 8;
 const SI_ADDR = 16;
 
-/** Emits `_start` (the ELF entry). */
-export function emitStart(rt: Rt, cfg: MemoryConfig): void {
+/**
+ * Emits `_start` (the ELF entry). Every memory gets its own RESERVATION-sized
+ * slice of one PROT_NONE mapping (rt:mem_base .. + n * RESERVATION, which the
+ * fault handler treats as linear memory); r15 = the first memory's base.
+ */
+export function emitStart(rt: Rt, mems: MemoryConfig[]): void {
   const { asm, data } = rt;
   const fail = asm.label();
   asm.bind(asm.sym('_start'));
@@ -46,20 +54,15 @@ export function emitStart(rt: Rt, cfg: MemoryConfig): void {
   asm.i('mov', q(RCX), m(RBX, 0));
   asm.i('lea', q(RAX), mi(RBX, RCX, 8, 16));
   asm.i('mov', rip(data.zeros('envp', 8)), q(RAX));
-  // Linear memory: reservation, then the initial pages readable and writable.
-  args(asm, 0, RESERVATION, PROT_NONE, MAP_FLAGS, -1, 0);
+  // Linear memories: one reservation, then each memory's initial pages readable and writable.
+  args(asm, 0, RESERVATION * Math.max(1, mems.length), PROT_NONE, MAP_FLAGS, -1, 0);
   syscall(asm, SYS.mmap);
   asm.i('cmp', q(RAX), i(-4096));
   asm.i('ja', fail);
   asm.i('mov', rip(data.zeros('mem_base', 8)), q(RAX));
+  asm.i('mov', rip(data.table('mem_span', [BigInt(RESERVATION * Math.max(1, mems.length))])), q(RAX));
   asm.i('mov', q(R15), q(RAX));
-  if (cfg.minPages > 0) {
-    args(asm, q(R15), cfg.minPages * WASM_PAGE, PROT_RW);
-    syscall(asm, SYS.mprotect);
-    asm.i('test', q(RAX), q(RAX));
-    asm.i('jnz', fail);
-  }
-  asm.i('mov', rip(asm.sym('mem_pages'), 0, 32), i(cfg.minPages));
+  mems.forEach((cfg, k) => setUpMemory(rt, cfg, k, fail));
   emitStackSwitch(rt, fail);
   emitSignalSetup(rt, fail);
   asm.i('jmp', rt.L('main'));
@@ -69,6 +72,26 @@ export function emitStart(rt: Rt, cfg: MemoryConfig): void {
   asm.i('call', rt.L('write_all'));
   asm.i('mov', d(RDI), i(EXIT_TRAP));
   asm.i('jmp', rt.L('exit'));
+}
+
+/** Memory k: base = rt:mem_base + k * RESERVATION, its cells, its initial pages RW. */
+function setUpMemory(rt: Rt, cfg: MemoryConfig, k: number, fail: Label): void {
+  const { asm } = rt;
+  asm.i('mov', q(RBX), rip(rt.L('mem_base')));
+  if (k > 0) {
+    asm.i('mov', q(RAX), i(RESERVATION * k));
+    asm.i('add', q(RBX), q(RAX));
+  }
+  asm.i('mov', rip(cfg.cells, 8, 64), q(RBX));
+  asm.i('mov', rip(cfg.cells, 0, 32), i(cfg.minPages));
+  asm.i('mov', rip(cfg.cells, 4, 32), i(cfg.capPages));
+  asm.i('mov', q(RAX), i(cfg.minPages * WASM_PAGE));
+  asm.i('mov', rip(cfg.cells, 16, 64), q(RAX));
+  if (cfg.minPages === 0) return;
+  args(asm, q(RBX), cfg.minPages * WASM_PAGE, PROT_RW);
+  syscall(asm, SYS.mprotect);
+  asm.i('test', q(RAX), q(RAX));
+  asm.i('jnz', fail);
 }
 
 /** Maps the wasm stack, makes its lowest page a guard, sets stack_limit and switches rsp. */
@@ -122,8 +145,7 @@ export function emitSignalHandler(rt: Rt): void {
   asm.bind(rt.L('on_signal'));
   asm.i('mov', q(RAX), m(RSI, SI_ADDR));
   asm.i('sub', q(RAX), rip(rt.L('mem_base')));
-  asm.i('mov', q(RCX), i(RESERVATION));
-  asm.i('cmp', q(RAX), q(RCX));
+  asm.i('cmp', q(RAX), rip(rt.L('mem_span')));
   asm.i('jb', inMemory);
   asm.i('mov', q(RAX), m(RSI, SI_ADDR));
   asm.i('sub', q(RAX), rip(rt.L('stack_base')));
@@ -235,16 +257,25 @@ export function emitFuncTable(rt: Rt, funcs: { label: Label; name: string }[]): 
   rt.data.table('functab', funcs.flatMap((f) => [f.label, rt.data.str(f.name)]));
 }
 
-/** memory_grow(edi = delta pages) -> eax = previous pages, or -1 beyond capPages or when mprotect fails. */
-export function emitMemoryGrow(rt: Rt, cfg: MemoryConfig): void {
+/**
+ * memory_grow_at(edi = delta pages, rsi = the memory's cells) -> eax = previous
+ * pages, or -1 beyond its max pages or when mprotect fails. memory_grow(edi)
+ * is the same for the single-module build's memory (cells at `mem_pages`).
+ */
+export function emitMemoryGrow(rt: Rt, single: boolean): void {
   const { asm } = rt;
   const failed = asm.label(), same = asm.label();
-  const pages = rip(asm.sym('mem_pages'), 0, 32);
-  asm.bind(asm.sym('memory_grow'));
-  asm.i('mov', d(RAX), pages);
+  if (single) {
+    asm.bind(asm.sym('memory_grow'));
+    asm.i('lea', q(RSI), rip(asm.sym('mem_pages')));
+  }
+  asm.bind(asm.sym('memory_grow_at'));
+  asm.i('mov', q(R10), q(RSI));
+  asm.i('mov', d(RAX), m(R10, 0, 32));
   asm.i('mov', d(RCX), d(RDI));
   asm.i('lea', q(RDX), mi(RAX, RCX, 1));
-  asm.i('cmp', q(RDX), i(cfg.capPages));
+  asm.i('mov', d(R8), m(R10, 4, 32));
+  asm.i('cmp', q(RDX), q(R8));
   asm.i('ja', failed);
   asm.i('test', d(RCX), d(RCX));
   asm.i('jz', same);
@@ -252,14 +283,17 @@ export function emitMemoryGrow(rt: Rt, cfg: MemoryConfig): void {
   asm.i('mov', q(R9), q(RDX));
   asm.i('mov', q(RDI), q(RAX));
   asm.i('shl', q(RDI), i(16));
-  asm.i('add', q(RDI), q(R15));
+  asm.i('add', q(RDI), m(R10, 8, 64));
   asm.i('mov', q(RSI), q(RCX));
   asm.i('shl', q(RSI), i(16));
   asm.i('mov', d(RDX), i(PROT_RW));
   syscall(asm, SYS.mprotect);
   asm.i('test', q(RAX), q(RAX));
   asm.i('jnz', failed);
-  asm.i('mov', pages, d(R9));
+  asm.i('mov', m(R10, 0, 32), d(R9));
+  asm.i('mov', q(RAX), q(R9));
+  asm.i('shl', q(RAX), i(16));
+  asm.i('mov', m(R10, 16, 64), q(RAX));
   asm.i('mov', d(RAX), d(R8));
   asm.bind(same);
   asm.i('ret');
@@ -267,4 +301,3 @@ export function emitMemoryGrow(rt: Rt, cfg: MemoryConfig): void {
   asm.i('mov', d(RAX), i(-1));
   asm.i('ret');
 }
-
