@@ -1,99 +1,102 @@
-// tools/cli — the `asuk` command line: build, run, aot. Each failure is one
-// line on stderr and a nonzero exit; never a stack trace for user errors.
+// tools/cli/main.ts — the `asuk` command (entry of the esbuild bundle that
+// scripts/asuk.mjs runs): commander wiring only; each command lives in its
+// own file (see index.ts). Everything after the first `--` is the app's
+// argv, cut off before commander sees the line.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
-import { buildImage, DEFAULT_IMAGE, ImageError } from '../image/index.ts';
-import { runQemu, QemuError, type Machine } from '../qemu/index.ts';
+import { fail, UsageError } from './errors.ts';
+import { buildCommand, pkgCommand, type PkgFlags } from './pkg.ts';
+import { runCommand, type RunFlags } from './run.ts';
 
-class UsageError extends Error {}
-
-function fail(e: unknown): never {
-  const known = e instanceof UsageError || e instanceof ImageError || e instanceof QemuError
-    || (e instanceof Error && e.name === 'WasmDecodeError') || (e instanceof Error && e.name === 'AotError');
-  if (known) process.stderr.write(`asuk: ${(e as Error).message}\n`);
-  else process.stderr.write(`asuk: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(known ? 1 : 70);
+/** Splits argv (without node and script) at the first `--`: [asuk's words, the app's args or null]. */
+export function splitAppArgs(argv: string[]): [string[], string[] | null] {
+  const i = argv.indexOf('--');
+  return i < 0 ? [argv, null] : [argv.slice(0, i), argv.slice(i + 1)];
 }
 
-const program = new Command('asuk')
-  .description('build, package and run asuk unikernels')
-  .showHelpAfterError()
-  .exitOverride();
-
-program.command('build')
-  .description('build images/IMAGE (default: hello) into an ELF that QEMU boots')
-  .argument('[image]', 'image name under images/', DEFAULT_IMAGE)
-  .option('-o, --out <path>', 'where to write the ELF', 'out.elf')
-  .option('--rootfs <path>', 'embed this directory or CPIO archive as the einitrd')
-  .option('--locked', 'the embedded rootfs cannot be replaced at boot (fstab, -initrd)')
-  .action(async (image: string, o: { out: string; rootfs?: string; locked?: boolean }) => {
-    const r = await buildImage(image, { out: o.out, rootfs: o.rootfs, locked: o.locked });
-    const t = (n: number) => `${n.toFixed(0)} ms`;
-    process.stderr.write(`built ${o.out} (${r.elfBytes} bytes) in ${t(r.ms.total)}: `
-      + `asc ${r.cached ? 'cached' : t(r.ms.asc)}, aot+link ${t(r.ms.link)}`
-      + `${r.einitrdBytes ? `, einitrd ${r.einitrdBytes} bytes` : ''}\n`);
+/** Commander's own errors ("error: unknown option '--x'") as one asuk line naming the help to read. */
+function configure(c: Command, path: string): Command {
+  return c.exitOverride().configureOutput({
+    outputError: (s, write) => write(`asuk: ${s.replace(/^error: /, '').trim().replace(/\.$/, '')} (see '${path} --help')\n`),
   });
+}
 
-program.command('run')
-  .description('build IMAGE (or take an ELF) and boot it in QEMU; exits with the guest\'s code')
-  .argument('[image]', 'image name under images/, or a path to an ELF', DEFAULT_IMAGE)
-  .argument('[args...]', 'arguments for the app (after --)')
-  .option('-m, --memory <size>', 'guest memory (QEMU syntax)', '128M')
-  .option('--machine <type>', 'pc or microvm', 'pc')
-  .option('--accel <accel>', 'tcg or kvm (default $ASUK_ACCEL or tcg)')
-  .option('--initrd <path>', 'an initial ramdisk (CPIO)')
-  .option('--timeout <seconds>', 'kill QEMU after this long (0: never)', '0')
-  .action(async (image: string, args: string[], o: Record<string, string>) => {
-    if (o.machine !== 'pc' && o.machine !== 'microvm') throw new UsageError(`unknown machine '${o.machine}': use pc or microvm`);
-    let elf = image;
-    if (!existsSync(image) || !image.endsWith('.elf')) elf = (await buildImage(image, { out: `build/${image}.elf` })).elf;
-    const timeout = Number(o.timeout);
-    if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`bad --timeout '${o.timeout}': give seconds`);
-    const r = await runQemu({
-      kernel: elf, machine: o.machine as Machine, accel: o.accel as never, memory: o.memory,
-      initrd: o.initrd ? [o.initrd] : undefined, append: args.length ? `-- ${args.join(' ')}` : undefined,
-      inheritStdio: true, timeoutMs: timeout ? timeout * 1000 : 24 * 3600 * 1000,
+const collect = (v: string, acc: string[] | undefined) => [...(acc ?? []), v];
+let exitCode = 0;
+
+function program(appArgs: string[] | null): Command {
+  const p = configure(new Command('asuk'), 'asuk')
+    .description('build, package and run asuk unikernels (kraft-style: run, pkg, build)')
+    .usage('<command> [options]');
+
+  configure(p.command('run'), 'asuk run')
+    .description('boot IMAGE (built first) or an ELF in QEMU, the serial console on this terminal; '
+      + 'exits with the guest\'s exit code. Arguments after -- go to the app, joined by spaces as kraft does.')
+    .usage('[options] [IMAGE|ELF|DIR] [-- ARGS...]')
+    .argument('[image]', 'image name under images/, a path to an ELF, or a folder with a Kraftfile (default: the Kraftfile\'s name, else hello)')
+    .option('--rootfs <path>', 'root filesystem as -initrd: a directory, CPIO archive, OCI image (docker save tarball or OCI layout) or filesystem tarball')
+    .option('-v, --volume <src:dst[:ro]>', 'share host directory SRC at DST over virtio-9p (repeatable; adds to the Kraftfile\'s volumes)', collect)
+    .option('-m, --memory <size>', 'guest memory, e.g. 128M, 1G, 64Mi (default: sized to the image and rootfs)')
+    .addOption(new Option('-M <size>', 'same as --memory (kraft\'s spelling)').hideHelp())
+    .option('--machine <type>', 'pc or microvm (no PCI: no volumes)', 'pc')
+    .option('--accel <accel>', 'tcg or kvm (default: $ASUK_ACCEL, else tcg)')
+    .option('--timeout <seconds>', 'stop QEMU after this long (0: never)', '0')
+    .addHelpText('after', '\nExamples:\n  asuk run -v ./rootfs:/ shell -- find /\n'
+      + '  asuk run --rootfs ./rootfs.cpio -v ./html:/nginx/html shell -- ls /nginx/html\n'
+      + '  asuk run --rootfs img.tar shell -- cat /etc/os-release      (docker save IMAGE -o img.tar)\n'
+      + '  asuk run                      (a Kraftfile in this folder: name, rootfs, volumes, cmd)')
+    .action(async (image: string | undefined, o: RunFlags) => { exitCode = await runCommand(image, o, appArgs); });
+
+  configure(p.command('pkg'), 'asuk pkg')
+    .description('package IMAGE as one ELF with the rootfs embedded (einitrd): qemu-system-x86_64 -kernel NAME.elf boots it with its files')
+    .argument('[image]', 'image name under images/, or a folder with a Kraftfile (default: the Kraftfile\'s name, else hello)')
+    .option('--rootfs <path>', 'a directory, CPIO archive, OCI image or filesystem tarball (default: the Kraftfile\'s rootfs)')
+    .option('--locked', 'the embedded rootfs stays /: fstab and -initrd cannot replace it')
+    .option('--name <name>', 'package name: writes NAME.elf (. = the image name)')
+    .option('-o, --out <path>', 'where to write the ELF (default: NAME.elf)')
+    .addHelpText('after', '\nExample:\n  asuk pkg --rootfs ./rootfs.cpio shell && qemu-system-x86_64 -kernel shell.elf -nographic')
+    .action(async (image: string | undefined, o: PkgFlags) => pkgCommand(image, o));
+
+  configure(p.command('build'), 'asuk build')
+    .description('build images/IMAGE into an ELF that QEMU boots (what npm run image calls)')
+    .argument('[image]', 'image name under images/ (default: the Kraftfile\'s name, else hello)')
+    .option('-o, --out <path>', 'where to write the ELF', 'out.elf')
+    .option('--rootfs <path>', 'embed this rootfs (directory, CPIO, OCI image) as the einitrd')
+    .option('--locked', 'the embedded rootfs cannot be replaced at boot (fstab, -initrd)')
+    .action(async (image: string | undefined, o: PkgFlags) => buildCommand(image, o));
+
+  configure(p.command('aot'), 'asuk aot')
+    .description('compile a .wasm ahead of time to x86-64')
+    .argument('<input>', 'a .wasm file')
+    .requiredOption('-o, --out <path>', 'output file')
+    .option('--target <target>', 'linux (a static executable) or kernel (an ELF for QEMU)', 'linux')
+    .option('--driver', 'linux: build the test driver instead of a WASI command')
+    .action(async (input: string, o: { out: string; target: string; driver?: boolean }) => {
+      const { aotCommand } = await import('./aot.ts');
+      await aotCommand(input, o);
     });
-    if (r.timedOut) throw new QemuError(`QEMU killed after ${timeout} s`);
-    process.exit(r.guestExit ?? (r.status === 0 ? 0 : 1));
-  });
 
-program.command('aot')
-  .description('compile a .wasm ahead of time to x86-64')
-  .argument('<input>', 'a .wasm file')
-  .requiredOption('-o, --out <path>', 'output file')
-  .option('--target <target>', 'linux (a static executable) or kernel (an ELF for QEMU)', 'linux')
-  .option('--driver', 'linux: build the test driver instead of a WASI command')
-  .action(async (input: string, o: { out: string; target: string; driver?: boolean }) => {
-    const { readFileSync, writeFileSync, chmodSync } = await import('node:fs');
-    if (!existsSync(input)) throw new UsageError(`${input}: no such file`);
-    const wasm = readFileSync(input);
-    if (o.target === 'linux') {
-      const { buildLinuxExecutable } = await import('../aot/linux/index.ts');
-      writeFileSync(o.out, buildLinuxExecutable(wasm, { mode: o.driver ? 'driver' : 'command' }));
-      chmodSync(o.out, 0o755);
-    } else if (o.target === 'kernel') {
-      const { buildKernelElf } = await import('../link/index.ts');
-      writeFileSync(o.out, buildKernelElf(wasm).elf);
-    } else {
-      throw new UsageError(`unknown target '${o.target}': use linux or kernel`);
-    }
-  });
+  configure(p.command('mkcpio'), 'asuk mkcpio')
+    .description('pack a directory into a newc CPIO archive (deterministic order)')
+    .argument('<dir>', 'the directory to pack')
+    .argument('<out>', 'the archive to write')
+    .option('--mtime <seconds>', 'pin every timestamp to this value')
+    .action(async (dir: string, out: string, o: { mtime?: string }) => {
+      const { mkcpioMain } = await import('../cpio/main.ts');
+      const code = await mkcpioMain([dir, out, ...(o.mtime !== undefined ? ['--mtime', o.mtime] : [])]);
+      if (code !== 0) exitCode = code;
+    });
+  return p;
+}
 
-program.command('mkcpio')
-  .description('pack a directory into a newc CPIO archive (deterministic order)')
-  .argument('<dir>', 'the directory to pack')
-  .argument('<out>', 'the archive to write')
-  .option('--mtime <seconds>', 'pin every timestamp to this value')
-  .action(async (dir: string, out: string, o: { mtime?: string }) => {
-    const { mkcpioMain } = await import('../cpio/main.ts');
-    const code = await mkcpioMain([dir, out, ...(o.mtime !== undefined ? ['--mtime', o.mtime] : [])]);
-    if (code !== 0) process.exit(code);
-  });
-
+const [words, appArgs] = splitAppArgs(process.argv.slice(2));
+if (appArgs !== null && words[0] !== 'run') {
+  fail(new UsageError(`'--' passes arguments to the app: only asuk run takes them (see 'asuk --help')`));
+}
 try {
-  await program.parseAsync(process.argv);
+  await program(appArgs).parseAsync(words, { from: 'user' });
+  process.exit(exitCode);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   fail(e);

@@ -1,0 +1,22 @@
+// tools/cli — the `asuk` command (issue 7), kraft's run and pkg for asuk:
+//
+//   main.ts     commander wiring, `--` split (the bundle entry; run by scripts/asuk.mjs)
+//   target.ts   IMAGE argument -> image name | ELF, and the Kraftfile that applies
+//   run.ts      asuk run: volumes + Kraftfile merge, fstab, memory, then qemu.ts
+//   pkg.ts      asuk pkg / asuk build: the rootfs embedded as einitrd
+//   rootfs.ts   --rootfs by content -> CPIO (directory, CPIO, OCI, tar), cached
+//   memory.ts   -m parsing, ELF facts (image end, einitrd), the automatic size
+//   qemu.ts     QEMU on the terminal: signals, exit status, QEMU's own errors
+//   progress.ts progress lines on a terminal only
+//   errors.ts   UsageError and the one-line failure
+//   aot.ts      asuk aot
+//
+// Calls: main -> run|pkg -> target, rootfs (-> tools/oci, tools/cpio),
+// tools/image (build), memory, tools/qemu (argument vector), qemu.ts.
+
+export { UsageError, describeError } from './errors.ts';
+export { parseMemory, memoryPlan, elfFacts, qemuMemory, type MemoryPlan, type ElfFacts } from './memory.ts';
+export { resolveRootfs, DOCKERFILE_LINE, type Rootfs, type RootfsKind } from './rootfs.ts';
+export { mergeVolumes, runFstab, INITRD_ROOT_ENTRY, EMBEDDED_ROOT_ENTRY } from './run.ts';
+export { resolveTarget, imageNames, type Target } from './target.ts';
+export { chooseAccel, findOnPath, requireQemu } from './qemu.ts';

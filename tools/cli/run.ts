@@ -1,0 +1,90 @@
+// tools/cli/run.ts — `asuk run`: resolve the target and its Kraftfile, build
+// the image, turn --rootfs into an -initrd CPIO, volumes into 9p devices and
+// vfs.fstab entries, size memory, boot QEMU on the terminal.
+//
+// fstab (DESIGN.md "Interfaces"): without volumes none is passed and the
+// kernel's default mounts the rootfs; with volumes the command line replaces
+// the default table, so it carries the root too:
+//   --rootfs R -v A:/x    "initrd0:/:extract::ramfs=1:" "fs0:/x:9pfs:::mkmp"
+//   einitrd image -v A:/x "embedded:/:extract::ramfs=1:" "fs0:/x:9pfs:::mkmp"
+//   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
+
+import { join } from 'node:path';
+import { buildImage, ROOT } from '../image/index.ts';
+import { kernelCmdline, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
+import { UsageError, warn } from './errors.ts';
+import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
+import { progress, step } from './progress.ts';
+import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
+import { resolveRootfs } from './rootfs.ts';
+import { resolveTarget } from './target.ts';
+
+export interface RunFlags {
+  rootfs?: string;
+  volume?: string[];
+  memory?: string;
+  M?: string;
+  machine: string;
+  accel?: string;
+  timeout: string;
+}
+
+export const INITRD_ROOT_ENTRY = 'initrd0:/:extract::ramfs=1:';
+export const EMBEDDED_ROOT_ENTRY = 'embedded:/:extract::ramfs=1:';
+
+/** The volumes: the Kraftfile's, then the flags' (a flag for the same destination replaces the Kraftfile's). */
+export function mergeVolumes(fromFile: string[], fromFlags: string[], kraftfile?: string): Volume[] {
+  const parse = (spec: string, where: string) => {
+    try {
+      return parseVolume(spec);
+    } catch (e) {
+      throw new UsageError(`${where}${(e as Error).message}`);
+    }
+  };
+  const flags = fromFlags.map((s) => parse(s, ''));
+  const file = fromFile.map((s) => parse(s, `${kraftfile ?? 'Kraftfile'}: `)).filter((v) => !flags.some((f) => f.dst === v.dst));
+  return [...file, ...flags];
+}
+
+/** The vfs.fstab entries for this combination (file comment), or [] to keep the kernel's default. */
+export function runFstab(vols: Volume[], o: { initrd: boolean; einitrd: boolean }): string[] {
+  if (!vols.length) return [];
+  const root = o.initrd ? [INITRD_ROOT_ENTRY] : o.einitrd ? [EMBEDDED_ROOT_ENTRY] : [];
+  return [...root, ...volumeFstab(vols)];
+}
+
+/** `asuk run`; returns the exit status (the guest's code). `appArgs` is null when no `--` was given. */
+export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: string[] | null): Promise<number> {
+  if (f.machine !== 'pc' && f.machine !== 'microvm') throw new UsageError(`unknown machine '${f.machine}': use pc or microvm`);
+  const timeout = Number(f.timeout);
+  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`bad --timeout '${f.timeout}': give seconds (0: none)`);
+  const requested = f.memory ?? f.M;
+  const memory = requested !== undefined ? parseMemory(requested) : undefined;
+  const accel = chooseAccel(f.accel);
+  const qemu = requireQemu();
+  const t = resolveTarget(arg, true);
+  const kf = t.kraftfile;
+  const vols = mergeVolumes(kf?.volumes ?? [], f.volume ?? [], kf?.path);
+  if (vols.length && f.machine === 'microvm') throw new UsageError('volumes need PCI: use --machine pc (microvm has no PCI bus)');
+  const rootfsPath = f.rootfs ?? kf?.rootfs;
+  if (rootfsPath && vols.some((v) => v.dst === '/')) {
+    throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
+  }
+  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, join(ROOT, 'build', 'rootfs')) : undefined;
+  const elf = t.elf ?? (await step(`building ${t.image}`, () => buildImage(t.image, { out: join(ROOT, 'build', `${t.image}.elf`) }))).elf;
+  const facts = elfFacts(elf);
+  const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
+  if (plan.warning) warn(plan.warning);
+  const args = appArgs ?? kf?.cmd ?? [];
+  const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
+  const append = kernelCmdline({ fstab, args });
+  const qargs = qemuArgs({
+    kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
+    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols,
+  });
+  progress(`booting ${t.image ?? elf} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
+  const r = await bootInteractive(qemu, qargs, timeout);
+  const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';
+  if (r.message) process.stderr.write(`asuk: ${r.message}${kvmHint}\n`);
+  return r.status;
+}

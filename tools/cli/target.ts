@@ -1,0 +1,65 @@
+// tools/cli/target.ts — what `asuk run|pkg|build [IMAGE]` is about, and the
+// Kraftfile that applies:
+//
+//   no IMAGE          the Kraftfile's `name` in the working directory, else hello
+//   a directory       its Kraftfile (which must name the image)
+//   an existing file  an ELF to boot as it is (run only)
+//   anything else     an image name: images/NAME/app.ts
+//
+// The Kraftfile read is the working directory's, else the image folder's
+// (images/NAME/Kraftfile). Flags override it; -v adds to its volumes.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DEFAULT_IMAGE, ROOT } from '../image/index.ts';
+import { readKraftfileIn, type Kraftfile } from '../kraftfile/index.ts';
+import { UsageError, warn } from './errors.ts';
+
+export interface Target {
+  /** An image to build (images/NAME), or undefined when `elf` is given. */
+  image?: string;
+  /** An ELF file to boot as it is. */
+  elf?: string;
+  kraftfile: Kraftfile | null;
+}
+
+/** The images under images/ (folders with an app.ts). */
+export function imageNames(): string[] {
+  const dir = join(ROOT, 'images');
+  return existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, 'app.ts'))).sort() : [];
+}
+
+function checkImage(name: string, from: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || !existsSync(join(ROOT, 'images', name, 'app.ts'))) {
+    throw new UsageError(`no image '${name}'${from}: give one of ${imageNames().join(', ')}, or a path to an ELF`);
+  }
+  return name;
+}
+
+function noteIgnored(kf: Kraftfile | null): Kraftfile | null {
+  if (kf?.ignored.length) {
+    warn(`${relative(process.cwd(), kf.path) || kf.path}: ${kf.ignored.map((k) => `'${k}'`).join(', ')} ha${kf.ignored.length > 1 ? 've' : 's'} no effect in asuk (ignored)`);
+  }
+  return kf;
+}
+
+/** Resolves the IMAGE argument (see the file comment). `allowElf`: an ELF path is accepted (run). */
+export function resolveTarget(arg: string | undefined, allowElf: boolean): Target {
+  const here = readKraftfileIn(process.cwd());
+  if (arg === undefined) {
+    const image = checkImage(here?.name ?? DEFAULT_IMAGE, here?.name ? ` (the Kraftfile's name)` : '');
+    return { image, kraftfile: noteIgnored(here ?? readKraftfileIn(join(ROOT, 'images', image))) };
+  }
+  if (existsSync(arg) && statSync(arg).isDirectory()) {
+    const kf = readKraftfileIn(arg);
+    if (!kf) throw new UsageError(`${arg}: a directory without a Kraftfile: give an image name (${imageNames().join(', ')}) or an ELF`);
+    if (!kf.name) throw new UsageError(`${kf.path}: has no 'name': add name: IMAGE (one of ${imageNames().join(', ')})`);
+    return { image: checkImage(kf.name, ` (named in ${kf.path})`), kraftfile: noteIgnored(kf) };
+  }
+  if (existsSync(arg) && !existsSync(join(ROOT, 'images', arg, 'app.ts'))) {
+    if (!allowElf) throw new UsageError(`${arg}: give an image name (${imageNames().join(', ')}), not a file`);
+    return { elf: arg, kraftfile: noteIgnored(here) };
+  }
+  const image = checkImage(arg, '');
+  return { image, kraftfile: noteIgnored(here ?? readKraftfileIn(join(ROOT, 'images', image))) };
+}
