@@ -12,5 +12,4 @@ describe('bench/fs', () => {
     expect(p.errors).toEqual(['tmp: create: ENOSPC']);
     expect(p.done).toBe(true);
   });
-
 });
