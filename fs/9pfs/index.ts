@@ -8,13 +8,15 @@
 //   dircache.ts  one Treaddir batch per directory (thousands of entries per
 //                round trip)
 //   mount.ts     V9pTransport (drivers/virtio-9p as a P9Transport),
-//                p9fsOpen, p9fsMount(tag, path, flags)
+//                p9fsOpen (any transport), p9fsAttach (a device: one
+//                session per device, shared by its mounts), p9fsMount(tag, path, flags)
 //
-// Who calls whom: the fstab code calls p9fsMount -> v9pFind(tag) ->
-// P9Client.version/attach -> vfsMount. Afterwards the VFS calls P9Node,
+// Who calls whom: the fstab code (kernel/rootfs/volume.ts) calls v9pFind(tag)
+// -> p9fsAttach -> P9Client.version (once per device)/attach -> vfsMount;
+// p9fsMount does the same in one call. Afterwards the VFS calls P9Node,
 // P9Node calls P9Client, P9Client encodes with fs/9p and moves bytes with
 // the transport. fs/9p knows nothing of virtio; drivers/ nothing of 9P.
 
 export { P9Client, P9Transport, P9FS_MSIZE } from "./client";
 export { P9Fs, P9Node } from "./node";
-export { V9pTransport, p9fsOpen, p9fsMount, p9fsLastError, MS_RDONLY } from "./mount";
+export { V9pTransport, p9fsOpen, p9fsAttach, p9fsMount, p9fsLastError, MS_RDONLY } from "./mount";

@@ -1,6 +1,6 @@
 // fs/9pfs/mount.ts — joins the pieces: a virtio-9p device (by mount tag) as
-// a P9Transport, a P9Client session on it (Tversion, Tattach), a P9Fs
-// mounted in the VFS.
+// a P9Transport, one P9Client session per device (Tversion), a Tattach per
+// mount, a P9Fs mounted in the VFS.
 
 import { Errno, vfsMount } from "../../kernel/vfs/index";
 import { V9pDevice, v9pFind } from "../../drivers/virtio-9p/index";
@@ -38,6 +38,45 @@ export function p9fsOpen(t: P9Transport, aname: string, flags: u32, msize: u32 =
   return new P9Fs(c, <u32>fid, c.qid, (flags & MS_RDONLY) != 0);
 }
 
+/** One 9P session per device: every mount of one mount tag shares it. */
+class Session {
+  d: V9pDevice;
+  c: P9Client;
+  constructor(d: V9pDevice, c: P9Client) { this.d = d; this.c = c; }
+}
+const sessions = new Array<Session>();
+
+/**
+ * The session on `d`, opened (Tversion) on first use with `msize`. A
+ * Tversion resets the server's whole session, and fids belong to a session
+ * (9P2000 version(5)): a second client on the same device would clunk the
+ * first one's fids and reuse their numbers. Null with p9fsLastError() set
+ * when the server refuses.
+ */
+function sessionOn(d: V9pDevice, msize: u32): P9Client | null {
+  for (let i = 0; i < sessions.length; i++) if (sessions[i].d === d) return sessions[i].c;
+  let c = new P9Client(new V9pTransport(d), msize);
+  let r = c.version();
+  if (r < 0) { lastErr = r; return null; }
+  sessions.push(new Session(d, c));
+  return c;
+}
+
+/**
+ * The whole share of device `d` as a filesystem (not yet mounted): the
+ * device's session (opened with `msize` the first time; later mounts get
+ * the session's msize), a fresh root fid (Tattach). flags: MS_RDONLY.
+ * Null with the reason in p9fsLastError().
+ */
+export function p9fsAttach(d: V9pDevice, flags: u32, msize: u32 = P9FS_MSIZE): P9Fs | null {
+  let c = sessionOn(d, msize);
+  if (c === null) return null;
+  let fid = c.attach("");
+  if (fid < 0) { lastErr = <i32>fid; return null; }
+  lastErr = 0;
+  return new P9Fs(c, <u32>fid, c.qid, (flags & MS_RDONLY) != 0);
+}
+
 /**
  * Mounts the virtio-9p share with mount tag `tag` at `path` (which must
  * exist). flags: MS_RDONLY. Returns 0, -ENODEV (no device has that tag),
@@ -46,7 +85,7 @@ export function p9fsOpen(t: P9Transport, aname: string, flags: u32, msize: u32 =
 export function p9fsMount(tag: string, path: string, flags: u32): i32 {
   let d = v9pFind(tag);
   if (d === null) return -Errno.ENODEV;
-  let fs = p9fsOpen(new V9pTransport(d), "", flags);
+  let fs = p9fsAttach(d, flags);
   if (fs === null) return lastErr;
   return vfsMount(path, fs);
 }

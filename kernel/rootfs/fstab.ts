@@ -4,14 +4,72 @@
 //   "<dev>:<mountpoint>:<driver>[:<flags>[:<opts>[:<ukopts>]]]"
 //
 //   dev         initrd0, initrd1, ... (QEMU -initrd modules in order),
-//               `embedded` (the einitrd), or anything for `ramfs` ("none")
+//               `embedded` (the einitrd), a virtio-9p mount tag for `9pfs`
+//               (fs0, ...), or anything for `ramfs` ("none")
 //   mountpoint  an absolute path
-//   driver      `extract` (unpack a CPIO into a ramfs) or `ramfs` (empty)
-//   flags       mount flags, a number (accepted, unused: ramfs has none)
-//   opts        driver options, comma-separated; `ramfs=1` for extract
+//   driver      `extract` (unpack a CPIO into a ramfs), `ramfs` (empty), or
+//               `9pfs` (a host directory over virtio-9p, volume.ts)
+//   flags       mount flags, a number (decimal or 0x); 9pfs honours
+//               MS_RDONLY (1); ramfs and extract have none
+//   opts        driver options, comma-separated; `ramfs=1` for extract;
+//               `msize=N`, `trans=virtio`, `version=9P2000.L` for 9pfs
 //   ukopts      Unikraft options, comma-separated; `mkmp` creates the mount point
 //
 // Nothing here touches the VFS: parsing only.
+
+// --- 9pfs (kernel/rootfs/volume.ts mounts it) ---
+
+export const VOLUME_DRIVER = "9pfs";
+const MSIZE_MIN: u32 = 4096;
+const MSIZE_MAX: u32 = 16 << 20;
+
+/** A decimal or 0x-hex number; -1 when `s` is not one (or above 2^31). "" is 0. */
+export function fstabNumber(s: string): i64 {
+  let t = s.trim();
+  if (t.length == 0) return 0;
+  let base = 10;
+  let i = 0;
+  if (t.startsWith("0x") || t.startsWith("0X")) { base = 16; i = 2; if (t.length == 2) return -1; }
+  let n: i64 = 0;
+  for (; i < t.length; i++) {
+    let c = t.charCodeAt(i);
+    let d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 && base == 16 ? c - 0x57
+      : c >= 0x41 && c <= 0x46 && base == 16 ? c - 0x37 : -1;
+    if (d < 0) return -1;
+    n = n * base + d;
+    if (n > 0x7fffffff) return -1;
+  }
+  return n;
+}
+
+/** The msize an entry asks for (0: the default). Assumes volumeOptsProblem passed. */
+export function volumeMsize(opts: string): u32 {
+  let parts = opts.split(",");
+  for (let i = 0; i < parts.length; i++) {
+    let w = parts[i].trim();
+    if (w.startsWith("msize=")) return <u32>fstabNumber(w.substring(6));
+  }
+  return 0;
+}
+
+/** The problem with a 9pfs opts list, "" when every option is known and valid. */
+export function volumeOptsProblem(opts: string): string {
+  if (opts.trim().length == 0) return "";
+  let parts = opts.split(",");
+  for (let i = 0; i < parts.length; i++) {
+    let w = parts[i].trim();
+    if (w.length == 0 || w == "trans=virtio" || w == "version=9P2000.L") continue;
+    if (w.startsWith("msize=")) {
+      let n = fstabNumber(w.substring(6));
+      if (n < <i64>MSIZE_MIN || n > <i64>MSIZE_MAX) return "9pfs option '" + w + "': msize must be 4096..16777216";
+      continue;
+    }
+    return "unknown 9pfs option '" + w + "' (known: msize=N, trans=virtio, version=9P2000.L)";
+  }
+  return "";
+}
+
+// --- entries ---
 
 /** One parsed fstab entry. */
 export class FstabEntry {
@@ -31,7 +89,7 @@ export class FstabEntry {
 
 /** The drivers this kernel knows (see the file comment). */
 export function fstabDriverKnown(d: string): bool {
-  return d == "extract" || d == "ramfs";
+  return d == "extract" || d == "ramfs" || d == VOLUME_DRIVER;
 }
 
 /** True when the comma-separated list `list` contains `word`. */
@@ -58,9 +116,14 @@ function entryProblem(e: FstabEntry, fields: i32): string {
   if (fields > 6) return "more than 6 ':'-separated fields";
   if (e.dev.length == 0) return "empty device";
   if (!e.path.startsWith("/")) return "mount point '" + e.path + "' is not an absolute path";
-  if (!fstabDriverKnown(e.driver)) return "unknown driver '" + e.driver + "' (known: extract, ramfs)";
+  if (!fstabDriverKnown(e.driver)) return "unknown driver '" + e.driver + "' (known: extract, ramfs, 9pfs)";
   if (e.driver == "extract" && !isModuleDev(e.dev)) {
     return "extract needs dev initrd<N> or embedded, not '" + e.dev + "'";
+  }
+  if (fstabNumber(e.flags) < 0) return "flags '" + e.flags + "' is not a number (1 = MS_RDONLY)";
+  if (e.driver == VOLUME_DRIVER) {
+    let p = volumeOptsProblem(e.opts);
+    if (p.length > 0) return p;
   }
   return ukoptsProblem(e.ukopts);
 }

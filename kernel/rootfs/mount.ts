@@ -1,7 +1,8 @@
 // kernel/rootfs/mount.ts — carries out the plan: one RamFs per entry, filled
 // from its boot module (zero copy: file bodies stay in module memory, which
-// kernel/memory keeps the heap away from), then mounted; an empty ramfs at
-// `/` when nothing else is there; a writable /tmp always.
+// kernel/memory keeps the heap away from), or a 9P session per `9pfs` entry
+// (volume.ts), then mounted; an empty ramfs at `/` when nothing else is
+// there; a writable /tmp on a ramfs root.
 //
 // Failure policy (issue 4): a bad entry or a bad archive prints one error
 // line (the CPIO loader prints its own line naming the entry and offset) and
@@ -19,7 +20,8 @@ import {
 } from "../vfs/index";
 import { RamFs, ramfsSetFreeMemory } from "../../fs/ramfs/index";
 import { cpioLoad } from "../../fs/cpio/index";
-import { FstabEntry } from "./fstab";
+import { FstabEntry, VOLUME_DRIVER } from "./fstab";
+import { volumeOpen } from "./volume";
 import { BootModule, bootModules, findModule } from "./modules";
 import { rootfsPlan } from "./plan";
 
@@ -93,21 +95,22 @@ function extract(e: FstabEntry, m: BootModule): RamFs | null {
   return fs;
 }
 
+/** The filesystem for a module entry (extract) or an empty ramfs; null after an error line. */
+function moduleFs(e: FstabEntry, mods: BootModule[]): FileSystem | null {
+  if (e.driver != "extract") return new RamFs();
+  let m = findModule(mods, e.dev);
+  if (m === null) {
+    println("rootfs: error: fstab entry \"" + e.text + "\": no boot module " + e.dev + ", skipped");
+    return null;
+  }
+  return extract(e, m);
+}
+
 /** Carries out one entry. Returns false when it failed (error line printed). */
 function mountEntry(e: FstabEntry, mods: BootModule[]): bool {
   if (e.path != "/") ensureRoot();
-  let fs: RamFs | null = null;
-  if (e.driver == "extract") {
-    let m = findModule(mods, e.dev);
-    if (m === null) {
-      println("rootfs: error: fstab entry \"" + e.text + "\": no boot module " + e.dev + ", skipped");
-      return false;
-    }
-    fs = extract(e, m);
-    if (fs === null) return false;
-  } else {
-    fs = new RamFs();
-  }
+  let fs: FileSystem | null = e.driver == VOLUME_DRIVER ? volumeOpen(e) : moduleFs(e, mods);
+  if (fs === null) return false;
   let r = attach(fs, e.path, e.mkmp, e.dev, e.driver);
   if (r < 0) {
     println("rootfs: error: fstab entry \"" + e.text + "\": mount " + e.path + ": " + errnoName(r) + ", skipped");
@@ -116,11 +119,18 @@ function mountEntry(e: FstabEntry, mods: BootModule[]): bool {
   return true;
 }
 
-/** A writable /tmp: an empty ramfs mounted there unless /tmp already exists as a directory. */
+/**
+ * A writable /tmp: an empty ramfs mounted there unless /tmp already exists.
+ * On a root that is not a ramfs (a host volume at `/`) a missing /tmp is
+ * left missing: the kernel does not create directories in the user's
+ * host tree on its own (an existing one is used as it is).
+ */
 function ensureTmp(): void {
   let st = new Stat();
   let r = vfsStat("/tmp", st);
   if (r == 0) return; // the archive (or fstab) brought one: a ramfs directory is writable
+  let root = vfsRoot();
+  if (root === null || !(root.fs instanceof RamFs)) return;
   r = vfsMkdir("/tmp", 0o1777);
   if (r < 0) { println("rootfs: warning: cannot create /tmp: " + errnoName(r)); return; }
   let fs = new RamFs();

@@ -69,12 +69,12 @@ describe('vfs.fstab=', () => {
     expect(r.guestExit).toBe(0);
   });
   it('bad entries: one error line each, the good ones mounted, the app runs', async () => {
-    const fstab = 'vfs.fstab=[ "initrd0:/:extract::ramfs=1:" "nonsense" "initrd7:/x:extract::ramfs=1:mkmp" "initrd0:/y:9pfs" "initrd1:/nomp:extract::ramfs=1:" ]';
+    const fstab = 'vfs.fstab=[ "initrd0:/:extract::ramfs=1:" "nonsense" "initrd7:/x:extract::ramfs=1:mkmp" "initrd0:/y:nfs" "initrd1:/nomp:extract::ramfs=1:" ]';
     const r = await boot({ kernel: elf, initrd: [cpio.a, cpio.b], options: fstab, cmds: 'cat /etc/config' });
     const errs = r.serial.split(/\r?\n/).filter((l) => l.startsWith('rootfs: error:'));
     expect(errs).toEqual([
       'rootfs: error: fstab entry "nonsense": expected <dev>:<mountpoint>:<driver>[:<flags>[:<opts>[:<ukopts>]]], skipped',
-      'rootfs: error: fstab entry "initrd0:/y:9pfs": unknown driver \'9pfs\' (known: extract, ramfs), skipped',
+      'rootfs: error: fstab entry "initrd0:/y:nfs": unknown driver \'nfs\' (known: extract, ramfs, 9pfs), skipped',
       'rootfs: error: fstab entry "initrd7:/x:extract::ramfs=1:mkmp": no boot module initrd7, skipped',
       'rootfs: error: fstab entry "initrd1:/nomp:extract::ramfs=1:": mount /nomp: ENOENT, skipped',
     ]);

@@ -1,0 +1,42 @@
+// test/volumes/as/unit.ts — the pure parts of issue 6 for Node
+// (test/volumes/unit.test.ts): the 9pfs fstab checks (kernel/rootfs/fstab.ts)
+// and the kvstore record format (images/kvstore/record.ts).
+import { fstabNumber, fstabParse, volumeMsize } from "../../../kernel/rootfs/index";
+import { OP_DEL, OP_PUT, recordAt, recordEncode } from "../../../images/kvstore/record";
+
+export function alloc(n: usize): usize { return heap.alloc(n); }
+
+/** "! problem" or "dev|path|driver|flags|opts|ukopts|msize". */
+export function fstab(text: string): string {
+  let e = fstabParse(text);
+  if (e.problem.length > 0) return "! " + e.problem;
+  return [e.dev, e.path, e.driver, e.flags, e.opts, e.ukopts, volumeMsize(e.opts).toString()].join("|");
+}
+
+export function number(s: string): string { return fstabNumber(s).toString(); }
+
+/** The record for (put|del, key, value) as lowercase hex. */
+export function encode(op: string, key: string, value: string): string {
+  let b = recordEncode(op == "del" ? OP_DEL : OP_PUT, key, value);
+  let p = changetype<usize>(b);
+  let hex = "";
+  for (let i = 0; i < b.byteLength; i++) {
+    let x = load<u8>(p + <usize>i);
+    hex += (x < 16 ? "0" : "") + (<u32>x).toString(16);
+  }
+  return hex;
+}
+
+/** Scans (p, n): "op key=value@end" per record, then "good=N". */
+export function scan(p: usize, n: u32): string {
+  let out = new Array<string>();
+  let off: u64 = 0;
+  while (true) {
+    let r = recordAt(p, <u64>n, off);
+    if (r === null) break;
+    out.push((r.op == OP_PUT ? "put " : "del ") + r.key + "=" + r.value + "@" + r.end.toString());
+    off = r.end;
+  }
+  out.push("good=" + off.toString());
+  return out.join("\n");
+}
