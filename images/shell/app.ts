@@ -8,7 +8,7 @@
 // Commands (after `--` on the kernel command line, separated by `;`):
 //   ls PATH, cat PATH, stat PATH, find PATH, write PATH TEXT, append PATH TEXT,
 //   mkdir PATH, rm PATH, rmdir PATH, mv A B, ln -s TARGET PATH, ln A B,
-//   mounts, echo TEXT, uptime (`boot: N us` from stub entry to main, `now: N us`)
+//   chmod MODE PATH (octal), mounts, echo TEXT, uptime (`boot: N us` from stub entry to main, `now: N us`)
 // TEXT is the rest of the command's words joined by one space; write/append
 // store it without a newline. cat prints a file as is, plus a newline when it
 // does not end with one. A failing command prints `error: CMD: PATH: ENAME`
@@ -19,7 +19,7 @@ import { printBytes as outBytes, println as outLine } from "../../kernel/index";
 import {
   Errno, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, Stat,
   errnoName, vfsClose, vfsLink, vfsLstat, vfsMkdir, vfsMountAt, vfsMountCount, vfsOpen, vfsRead,
-  vfsRename, vfsRmdir, vfsSymlink, vfsUnlink, vfsWrite,
+  vfsChmod, vfsRename, vfsRmdir, vfsSymlink, vfsUnlink, vfsWrite,
 } from "../../kernel/vfs/index";
 import { shellCommands } from "./parse";
 import { READ_CHUNK, failPath, findLines, listDir, modeOctal, readBuffer, sortNames } from "./find";
@@ -121,11 +121,23 @@ function cmdLn(w: string[]): i32 {
   return check("ln", w[2], vfsLink(w[1], w[2]));
 }
 
+/** `chmod MODE PATH`, MODE in octal (e.g. 0640). */
+function cmdChmod(w: string[]): i32 {
+  if (w.length != 3) return fail("chmod", arg(w, 2).length > 0 ? w[2] : "-", -Errno.EINVAL);
+  let mode: u32 = 0;
+  for (let i = 0; i < w[1].length; i++) {
+    let c = w[1].charCodeAt(i);
+    if (c < 0x30 || c > 0x37 || i >= 5) return fail("chmod", w[2], -Errno.EINVAL);
+    mode = mode * 8 + <u32>(c - 0x30);
+  }
+  return check("chmod", w[2], vfsChmod(w[2], mode));
+}
+
 /** Runs one command; returns 0 or 1. */
 function run(w: string[]): i32 {
   let cmd = w[0];
   let p = arg(w, 1);
-  let needsPath = cmd != "mounts" && cmd != "echo" && cmd != "ln" && cmd != "ls" && cmd != "find" && cmd != "uptime";
+  let needsPath = cmd != "mounts" && cmd != "echo" && cmd != "ln" && cmd != "chmod" && cmd != "ls" && cmd != "find" && cmd != "uptime";
   if (needsPath && p.length == 0) return fail(cmd, "-", -Errno.EINVAL);
   if (cmd == "ls") return cmdLs(p.length > 0 ? p : "/");
   if (cmd == "cat") return cmdCat(p);
@@ -138,6 +150,7 @@ function run(w: string[]): i32 {
   if (cmd == "rmdir") return check(cmd, p, vfsRmdir(p));
   if (cmd == "mv") return w.length != 3 ? fail(cmd, p, -Errno.EINVAL) : check(cmd, p, vfsRename(p, w[2]));
   if (cmd == "ln") return cmdLn(w);
+  if (cmd == "chmod") return cmdChmod(w);
   if (cmd == "mounts") return cmdMounts();
   if (cmd == "echo") { outLine(rest(w, 1)); return 0; }
   if (cmd == "uptime") { outLine("boot: " + bootTimeUs().toString() + " us, now: " + uptimeUs().toString() + " us"); return 0; }

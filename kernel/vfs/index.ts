@@ -34,7 +34,7 @@ export {
 } from "./api";
 export {
   vfsStat, vfsLstat, vfsMkdir, vfsRmdir, vfsUnlink, vfsSymlink, vfsReadlink,
-  vfsLink, vfsRename, vfsTruncate, vfsChdir, vfsMount, vfsUmount, vfsResolve,
+  vfsLink, vfsRename, vfsTruncate, vfsChmod, vfsChdir, vfsMount, vfsUmount, vfsResolve,
 } from "./names";
 export { vfsRoot, vfsMountCount, vfsMountAt } from "./mount";
 export { MAXSYMLINKS } from "./path";

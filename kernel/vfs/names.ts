@@ -5,7 +5,7 @@
 import { Errno } from "./errno";
 import { unmountRoot, mountOn, vfsRoot } from "./mount";
 import { Walker, checkPath, cwdSet, lookupPath, setCwd, walkParent } from "./path";
-import { FileSystem, Stat, Vnode, VRef } from "./vnode";
+import { ATTR_MODE, FileSystem, Stat, Vnode, VRef } from "./vnode";
 
 function isDot(name: string): bool { return name == "." || name == ".."; }
 
@@ -146,6 +146,17 @@ export function vfsTruncate(path: string, size: i64): i32 {
   if (node.isDir()) return -Errno.EISDIR;
   if (!node.isReg()) return -Errno.EINVAL;
   return node.truncate(<u64>size);
+}
+
+/** chmod(2): sets the permission bits (07777) of what `path` names, following symlinks. */
+export function vfsChmod(path: string, mode: u32): i32 {
+  if (mode > 0o7777) return -Errno.EINVAL;
+  let w = new Walker();
+  let r = lookupPath(path, true, w);
+  if (r < 0) return r;
+  let st = new Stat();
+  st.mode = mode;
+  return changetype<Vnode>(w.node).setattr(st, ATTR_MODE);
 }
 
 /** chdir(2): relative paths start there afterwards. */

@@ -27,7 +27,7 @@ const CMDS = [
   'rm /data/one', 'mkdir /gone', 'rmdir /gone', 'ln -s /dir/g /sym', 'ln /dir/g /hard',
   'write /data/sub/two "replaced"',
   'write /tmp/t "temp"', 'mkdir /tmp/d', 'append /tmp/d/log "a"', 'append /tmp/d/log "b"', 'mv /tmp/t /tmp/u',
-  'ln -s ../d/log /tmp/rel',
+  'ln -s ../d/log /tmp/rel', 'chmod 0600 /new.txt', 'chmod 0750 /tmp/d',
 ];
 
 /** The same operations on a host copy (with /tmp as a 1777 directory). */
@@ -45,6 +45,7 @@ async function hostExpected(): Promise<string[]> {
   writeFileSync(p('tmp/t'), 'temp'); mkdirSync(p('tmp/d'));
   appendFileSync(p('tmp/d/log'), 'a'); appendFileSync(p('tmp/d/log'), 'b'); renameSync(p('tmp/t'), p('tmp/u'));
   symlinkSync('../d/log', p('tmp/rel'));
+  chmodSync(p('new.txt'), 0o600); chmodSync(p('tmp/d'), 0o750);
   return sortedLines(hostManifest(h));
 }
 

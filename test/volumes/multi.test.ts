@@ -46,7 +46,7 @@ beforeAll(async () => {
     'cat /ro/keep.txt', 'cat /ro/sub/inner', 'write /rw/a "rw works"',
     'write /ro/new "x"', 'append /ro/keep.txt "more"', 'write /ro/keep.txt "over"', 'mkdir /ro/d', 'rm /ro/keep.txt',
     'rmdir /ro/sub', 'mv /ro/keep.txt /ro/k2', 'mv /ro/sub/inner /ro/inner2', 'ln -s keep.txt /ro/sym', 'ln /ro/keep.txt /ro/hard',
-    'mv /rw/a /ro/a',
+    'mv /rw/a /ro/a', 'chmod 0777 /ro/keep.txt',
   ];
   rofs = await bootVol({
     kernel: shell,
@@ -82,7 +82,7 @@ describe('a read-only volume beside a read-write one', () => {
       'error: write: /ro/new: EROFS', 'error: append: /ro/keep.txt: EROFS', 'error: write: /ro/keep.txt: EROFS',
       'error: mkdir: /ro/d: EROFS', 'error: rm: /ro/keep.txt: EROFS', 'error: rmdir: /ro/sub: EROFS',
       'error: mv: /ro/keep.txt: EROFS', 'error: mv: /ro/sub/inner: EROFS', 'error: ln: /ro/sym: EROFS',
-      'error: ln: /ro/hard: EROFS', 'error: mv: /rw/a: EXDEV',
+      'error: ln: /ro/hard: EROFS', 'error: mv: /rw/a: EXDEV', 'error: chmod: /ro/keep.txt: EROFS',
     ]);
     expect(readFileSync(join(rw, 'a'), 'utf8')).toBe('rw works');
     expect(rofs.guestExit).toBe(1);

@@ -2,7 +2,7 @@
 // DIR:/`). Before any write, `find /` equals the host's manifest (files the
 // host made before boot read correctly: sizes and SHA-256 from the guest);
 // then the guest creates, appends, makes directories, renames, unlinks and
-// links, and afterwards the host tree equals the same operations applied to
+// links, changes modes, and afterwards the host tree equals the same operations applied to
 // a host copy, byte for byte (modes, sizes, SHA-256, link targets), and the
 // guest's own second `find /` agrees.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ const CMDS = [
   'write /new.txt "hello world"', 'append /new.txt " and more"', 'append /log "line 2"',
   'mkdir /dir', 'mkdir /dir/inner', 'write /dir/f "f body"', 'mv /dir/f /dir/g', 'mv /etc/config /etc/config.old',
   'mv /data/sub /moved', 'rm /data/one', 'mkdir /gone', 'rmdir /gone', 'ln -s /dir/g /sym', 'ln /dir/g /hard',
-  'write /moved/two "replaced"',
+  'write /moved/two "replaced"', 'chmod 0640 /new.txt', 'chmod 700 /dir/inner',
 ];
 
 /** The same operations on a copy of the tree made before boot. */
@@ -50,6 +50,7 @@ async function hostExpected(before: string): Promise<string[]> {
   renameSync(p('data/sub'), p('moved')); unlinkSync(p('data/one')); mkdirSync(p('gone')); rmdirSync(p('gone'));
   symlinkSync('/dir/g', p('sym')); linkSync(p('dir/g'), p('hard'));
   writeFileSync(p('moved/two'), 'replaced');
+  chmodSync(p('new.txt'), 0o640); chmodSync(p('dir/inner'), 0o700);
   return sortedLines(hostManifest(h));
 }
 
