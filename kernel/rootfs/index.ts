@@ -20,4 +20,4 @@ export {
 export { volumeOpen } from "./volume";
 export { BootModule, bootModules, EMBEDDED_NAME } from "./modules";
 export { rootfsPlan, planDefault, planFromFstab, planLock, planOrder } from "./plan";
-export { rootfsMount, rootfsReport, rootfsSourceOf, rootfsLocked, rootfsMkdirs, RootfsSource } from "./mount";
+export { rootfsMount, rootfsReport, rootfsSetVolumeDriver, rootfsSourceOf, rootfsLocked, rootfsMkdirs, RootfsSource } from "./mount";

@@ -21,7 +21,6 @@ import {
 import { RamFs, ramfsSetFreeMemory } from "../../fs/ramfs/index";
 import { cpioLoad } from "../../fs/cpio/index";
 import { FstabEntry, VOLUME_DRIVER } from "./fstab";
-import { volumeOpen } from "./volume";
 import { BootModule, bootModules, findModule } from "./modules";
 import { rootfsPlan } from "./plan";
 
@@ -106,10 +105,30 @@ function moduleFs(e: FstabEntry, mods: BootModule[]): FileSystem | null {
   return extract(e, m);
 }
 
+/** Opens a `9pfs` entry (volume.ts's volumeOpen), or null: host volumes are not built into this image. */
+type VolumeOpener = (e: FstabEntry) => FileSystem | null;
+let volumeOpener: VolumeOpener | null = null;
+
+/**
+ * Links the 9pfs driver in. The generated entry of an image whose image.json
+ * says `"9p": true` calls this with volumeOpen before mounting; other images
+ * carry no PCI, virtio or 9P code (dead code is the configuration).
+ */
+export function rootfsSetVolumeDriver(open: VolumeOpener): void { volumeOpener = open; }
+
+function openVolume(e: FstabEntry): FileSystem | null {
+  let open = volumeOpener;
+  if (open === null) {
+    println("rootfs: error: fstab entry \"" + e.text + "\": driver 9pfs is not built into this image (image.json: \"9p\": true), skipped");
+    return null;
+  }
+  return open(e);
+}
+
 /** Carries out one entry. Returns false when it failed (error line printed). */
 function mountEntry(e: FstabEntry, mods: BootModule[]): bool {
   if (e.path != "/") ensureRoot();
-  let fs: FileSystem | null = e.driver == VOLUME_DRIVER ? volumeOpen(e) : moduleFs(e, mods);
+  let fs: FileSystem | null = e.driver == VOLUME_DRIVER ? openVolume(e) : moduleFs(e, mods);
   if (fs === null) return false;
   let r = attach(fs, e.path, e.mkmp, e.dev, e.driver);
   if (r < 0) {

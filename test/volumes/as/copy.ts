@@ -5,7 +5,8 @@
 //                (the SHA-256 of the bytes read)
 // Anything else: `error: CMD: unknown`. Exit status: the failure count.
 import { kernelMain, println, mbCmdline, cstrLen } from "../../../kernel/index";
-import { rootfsMount, rootfsReport } from "../../../kernel/rootfs/index";
+import { rootfsMount, rootfsReport, rootfsSetVolumeDriver } from "../../../kernel/rootfs/index";
+import { volumeOpen } from "../../../kernel/rootfs/volume";
 import {
   O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, errnoName, vfsClose, vfsOpen, vfsRead, vfsWrite,
 } from "../../../kernel/vfs/index";
@@ -60,5 +61,6 @@ function appMain(args: string[]): i32 {
 }
 
 export function asuk_main(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32): i32 {
+  rootfsSetVolumeDriver(volumeOpen); // this test kernel mounts 9p volumes
   return kernelMain(magic, mbi, tsc0, imageEnd, appMain, rootfsMount, rootfsReport);
 }
