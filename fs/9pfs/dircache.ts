@@ -14,12 +14,18 @@
 // cookie handed back for "next" is the 9P offset of the entry just returned.
 // "." and ".." are skipped (the VFS does not list them).
 
-import { DT_DIR, DT_LNK, DT_REG, DirEntry } from "../../kernel/vfs/index";
-import { P9Dirent, P9Reply, P9_QTDIR, P9_QTSYMLINK, P9_RREAD_HDR, p9DirNext } from "../9p/index";
+import { DT_DIR, DT_LNK, DT_REG, DirEntry, Errno, NAME_MAX } from "../../kernel/vfs/index";
+import { P9Reply, P9_QTDIR, P9_QTSYMLINK, P9_RREAD_HDR } from "../9p/index";
 import { P9Client } from "./client";
 
-/** Bytes before an entry's offset[8] field: qid[13]. */
+// One entry (9P2000.L readdir): qid[13] (type[1] version[4] path[8])
+// offset[8] type[1] name[s] (s = len[2] + UTF-8 bytes). Decoded in place:
+// the name reaches the DirEntry as bytes, no string per entry.
+const ENT_QID_PATH_AT: usize = 5;
 const ENT_OFFSET_AT: u32 = 13;
+const ENT_TYPE_AT: usize = 21;
+/** Where the name's bytes start (after its len[2] at 22). */
+const ENT_NAME_AT: u32 = 24;
 
 export class P9DirCache {
   /** The cookie the batch was read from. */
@@ -32,7 +38,6 @@ export class P9DirCache {
   /** Byte position of the entry after the one returned last, and the cookie that names it. */
   private pos: u32 = 0;
   private posCookie: u64 = 0;
-  private ent: P9Dirent = new P9Dirent();
 
   /** Frees the copy (the cache is unusable afterwards until filled again). */
   dispose(): void {
@@ -89,20 +94,30 @@ export class P9DirCache {
         if (this.r.size == P9_RREAD_HDR) return 0;
         p = <i64>P9_RREAD_HDR;
       }
-      let r = this.r;
-      r.pos = <u32>p;
-      let ent = this.ent;
-      let e = p9DirNext(r, ent);
-      if (e < 0) { this.valid = false; return e; }
-      this.pos = r.pos;
-      this.posCookie = ent.offset;
-      if (ent.name == "." || ent.name == "..") { cookie = ent.offset; continue; }
-      out.name = ent.name;
-      out.ino = ent.qid.path;
-      out.type = dtOf(ent.type, ent.qid.type);
-      return <i64>ent.offset;
+      let at = this.buf + <usize>p;
+      let end = <u32>p + ENT_NAME_AT;
+      if (end > this.r.size) { this.valid = false; return -Errno.EIO; }
+      let len = <u32>load<u16>(at + ENT_NAME_AT - 2);
+      end += len;
+      if (end > this.r.size) { this.valid = false; return -Errno.EIO; }
+      let offset = load<u64>(at + ENT_OFFSET_AT);
+      this.pos = end;
+      this.posCookie = offset;
+      let name = at + ENT_NAME_AT;
+      if (isDots(name, len)) { cookie = offset; continue; }
+      if (len <= <u32>NAME_MAX) out.setNameBytes(name, <i32>len);
+      else out.name = String.UTF8.decodeUnsafe(name, <usize>len);
+      out.ino = load<u64>(at + ENT_QID_PATH_AT);
+      out.type = dtOf(load<u8>(at + ENT_TYPE_AT), load<u8>(at));
+      return <i64>offset;
     }
   }
+}
+
+/** Whether the `len` bytes at `p` are "." or "..". */
+function isDots(p: usize, len: u32): bool {
+  if (len == 1) return load<u8>(p) == 0x2e;
+  return len == 2 && load<u16>(p) == 0x2e2e;
 }
 
 /** DT_* from the entry's type byte (Linux DT_* already) or, when 0, the qid type. */

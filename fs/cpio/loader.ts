@@ -33,9 +33,20 @@ class Loader {
   h: CpioHeader = new CpioHeader();
   ref: VRef = new VRef();
   st: Stat = new Stat();
-  comps: Array<string> = new Array<string>();
-  name: string = "";
+  /** The entry's components as byte ranges of its name: [compAt[k], compEnd[k]). */
+  compAt: Array<usize> = new Array<usize>();
+  compEnd: Array<usize> = new Array<usize>();
+  /** The current entry's name is known (error lines quote it). */
+  named: bool = false;
   index: i32 = 0;
+  /**
+   * The parent directory of the last entry, and the raw name bytes that led
+   * to it: consecutive entries of an archive mostly share a parent, which is
+   * then not walked again. Forgotten whenever anything is removed.
+   */
+  lastDir: Vnode | null = null;
+  lastDirAt: usize = 0;
+  lastDirLen: usize = 0;
   /** Hard links of the current archive: "devmajor:devminor:ino" -> node. */
   links: Map<string, Vnode> = new Map<string, Vnode>();
   dirs: Array<Vnode> = new Array<Vnode>();
@@ -47,9 +58,15 @@ class Loader {
     this.root = root;
   }
 
+  /** The current entry's whole name (decoded for error lines only). */
+  get name(): string {
+    return this.named ? utf8(this.h.nameAddr, this.h.nameLen) : "";
+  }
+
   /** Prints the error line for the current entry and returns `err`. */
   fail(problem: string, err: i32): i32 {
-    let who = this.name.length > 0 ? "\"" + this.name + "\"" : "entry #" + this.index.toString();
+    let name = this.name;
+    let who = name.length > 0 ? "\"" + name + "\"" : "entry #" + this.index.toString();
     vfsLog("cpio: error: " + who + ": " + problem + " at offset " + this.h.offset.toString());
     return err;
   }
@@ -67,26 +84,49 @@ class Loader {
   }
 
   /**
-   * Splits the entry name into this.comps. Returns 0, 1 for the root itself
-   * (".", "/": nothing to create), or a negative errno after the error line.
+   * Splits the entry name into byte ranges (compAt/compEnd), in place.
+   * Returns 0, 1 for the root itself (".", "/": nothing to create), or a
+   * negative errno after the error line.
    */
   split(): i32 {
-    let s = this.name;
-    let comps = this.comps;
-    comps.length = 0;
-    let n = s.length;
-    let i = 0;
-    while (i < n) {
-      let j = s.indexOf("/", i);
-      if (j < 0) j = n;
-      let c = s.substring(i, j);
+    let at = this.compAt;
+    let end = this.compEnd;
+    at.length = 0;
+    end.length = 0;
+    let p = this.h.nameAddr;
+    let e = p + this.h.nameLen;
+    let i = p;
+    while (i < e) {
+      let j = i;
+      let wide = false;
+      while (j < e) {
+        let b = load<u8>(j);
+        if (b == 0x2f) break;
+        if (b >= 0x80) wide = true;
+        j++;
+      }
+      let r = this.component(i, j - i, wide);
+      if (r < 0) return r;
+      if (r > 0) { at.push(i); end.push(j); }
       i = j + 1;
-      if (c.length == 0 || c == ".") continue;
-      if (c == "..") return this.fail("\"..\" component (would land outside the mount)", -Errno.EINVAL);
-      if (String.UTF8.byteLength(c) > NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
-      comps.push(c);
     }
-    return comps.length == 0 ? 1 : 0;
+    return at.length == 0 ? 1 : 0;
+  }
+
+  /** Checks one component of `n` bytes at `p`: 1 to keep, 0 to skip ("" or "."), or -errno. */
+  component(p: usize, n: usize, wide: bool): i32 {
+    if (n == 0 || (n == 1 && load<u8>(p) == 0x2e)) return 0;
+    if (n == 2 && load<u16>(p) == 0x2e2e) return this.fail("\"..\" component (would land outside the mount)", -Errno.EINVAL);
+    // Invalid UTF-8 decodes to U+FFFD (3 bytes each): measure what is stored.
+    let bytes = wide ? String.UTF8.byteLength(utf8(p, n)) : <i32>n;
+    if (bytes > NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
+    return 1;
+  }
+
+  /** Component k of the current entry as a string. */
+  comp(k: i32): string {
+    let a = unchecked(this.compAt[k]);
+    return utf8(a, unchecked(this.compEnd[k]) - a);
   }
 
   /** Checks the entry's type and body; writes nothing. */
@@ -113,17 +153,30 @@ class Loader {
 
   /** Walks (creating missing directories) to the parent of the entry; the parent in ref.node. */
   parentDir(): i32 {
+    let last = this.compAt.length - 1;
+    if (last == 0) { this.ref.node = this.root; return 0; }
+    // The raw bytes up to the end of the parent component name the parent.
+    let at = this.h.nameAddr;
+    let len = unchecked(this.compEnd[last - 1]) - at;
+    let cached = this.lastDir;
+    if (cached !== null && len == this.lastDirLen && memory.compare(at, this.lastDirAt, len) == 0) {
+      this.ref.node = cached;
+      return 0;
+    }
     let dir = this.root;
-    let comps = this.comps;
-    for (let i = 0; i < comps.length - 1; i++) {
-      let r = dir.lookup(comps[i], this.ref);
-      if (r == -Errno.ENOENT) r = dir.mkdir(comps[i], 0o755, this.ref);
+    for (let i = 0; i < last; i++) {
+      let c = this.comp(i);
+      let r = dir.lookup(c, this.ref);
+      if (r == -Errno.ENOENT) r = dir.mkdir(c, 0o755, this.ref);
       if (r < 0) return this.fsFail(r);
       let next = changetype<Vnode>(this.ref.node);
       if (next.isLink()) return this.fail("path goes through a symlink", -Errno.ELOOP);
       if (!next.isDir()) return this.fail("parent is not a directory", -Errno.ENOTDIR);
       dir = next;
     }
+    this.lastDir = dir;
+    this.lastDirAt = at;
+    this.lastDirLen = len;
     this.ref.node = dir;
     return 0;
   }
@@ -134,8 +187,9 @@ class Loader {
     if (r == -Errno.ENOENT) return 0;
     if (r < 0) return this.fsFail(r);
     let old = changetype<Vnode>(this.ref.node);
+    if (old.isDir() && keepDir) return 1;
+    this.lastDir = null; // what it named may be on the cached path
     if (old.isDir()) {
-      if (keepDir) return 1;
       r = dir.rmdir(name);
     } else {
       r = dir.unlink(name);
@@ -228,7 +282,7 @@ class Loader {
     let r = this.parentDir();
     if (r < 0) return r;
     let dir = changetype<Vnode>(this.ref.node);
-    let name = this.comps[this.comps.length - 1];
+    let name = this.comp(this.compAt.length - 1);
     if (t == S_IFDIR) return this.applyDir(dir, name);
     if (t == S_IFLNK) return this.applyLink(dir, name);
     return this.applyFile(dir, name);
@@ -236,8 +290,7 @@ class Loader {
 
   /** One entry that is not a trailer: check (pass 1) or create (pass 2). */
   entry(create: bool): i32 {
-    let h = this.h;
-    this.name = utf8(h.nameAddr, h.nameLen);
+    this.named = true;
     let r = this.split();
     if (r < 0) return r;
     if (!create) return this.check();
@@ -251,7 +304,7 @@ class Loader {
     let inArchive = false;
     this.index = 0;
     while (true) {
-      this.name = "";
+      this.named = false;
       this.h.offset = off;
       if (!inArchive) {
         off = this.skipZeros(off);

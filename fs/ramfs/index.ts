@@ -5,7 +5,8 @@
 //             node): the Vnode operations. File bodies may be borrowed from
 //             memory ramfs does not own (initrd, zero copy) and are copied on
 //             the first write.
-//   dir.ts    a directory's entries (map for lookup, slots for readdir)
+//   dir.ts    a directory's entries: slots for readdir, a hash table of
+//             slots for lookup (path components compared in place)
 //   mem.ts    the free-memory hook every allocation is checked against
 //             (out of memory is -ENOSPC, never a kernel panic)
 //

@@ -131,6 +131,13 @@ export class RamNode extends Vnode {
     return 0;
   }
 
+  lookupIn(path: string, start: i32, end: i32, out: VRef): i32 {
+    let n = this.entries.findIn(path, start, end);
+    if (n === null) return -Errno.ENOENT;
+    out.node = n;
+    return 0;
+  }
+
   /** Makes and links a new node `name` of type/mode `mode`: 0, -EEXIST, -ENOSPC or -ENOENT (dir removed). */
   private newChild(name: string, mode: u32, out: VRef): i32 {
     if (this.nlink == 0) return -Errno.ENOENT;
@@ -194,21 +201,25 @@ export class RamNode extends Vnode {
   }
 
   unlink(name: string): i32 {
-    let n = this.entries.find(name);
-    if (n === null) return -Errno.ENOENT;
+    let d = this.entries;
+    let s = d.slotOf(name, 0, name.length);
+    if (s < 0) return -Errno.ENOENT;
+    let n = changetype<RamNode>(d.nodeAt(s));
     if (n.isDir()) return -Errno.EISDIR;
-    this.entries.remove(name);
+    d.removeAt(s);
     this.dropName(n);
     this.touch();
     return 0;
   }
 
   rmdir(name: string): i32 {
-    let n = this.entries.find(name);
-    if (n === null) return -Errno.ENOENT;
+    let d = this.entries;
+    let s = d.slotOf(name, 0, name.length);
+    if (s < 0) return -Errno.ENOENT;
+    let n = changetype<RamNode>(d.nodeAt(s));
     if (!n.isDir()) return -Errno.ENOTDIR;
     if (n.entries.live > 0) return -Errno.ENOTEMPTY;
-    this.entries.remove(name);
+    d.removeAt(s);
     this.dropName(n);
     this.touch();
     return 0;
@@ -256,13 +267,16 @@ export class RamNode extends Vnode {
   }
 
   readdir(cookie: u64, out: DirEntry): i64 {
-    let slots = this.entries.slots;
-    for (let i = <i32>cookie; i < slots.length; i++) {
-      let e = slots[i];
-      if (e === null) continue;
-      out.name = e.name;
-      out.ino = e.node.ino;
-      out.type = modeToDt(e.node.mode);
+    let d = this.entries;
+    let n = d.count;
+    if (cookie >= <u64>n) return 0;
+    for (let i = <i32>cookie; i < n; i++) {
+      let name = d.nameAt(i);
+      if (name === null) continue;
+      let node = changetype<RamNode>(d.nodeAt(i));
+      out.name = name;
+      out.ino = node.ino;
+      out.type = modeToDt(node.mode);
       return <i64>(i + 1);
     }
     return 0;

@@ -10,7 +10,7 @@ import {
   SEEK_CUR, SEEK_END, SEEK_SET,
 } from "./file";
 import { crossDown } from "./mount";
-import { MAXSYMLINKS, Walker, checkPath, walk, walkParent } from "./path";
+import { MAXSYMLINKS, Walker, checkPath, walk, walkParent, walker } from "./path";
 import { DirEntry, Stat, Vnode } from "./vnode";
 
 const statTmp = new Stat();
@@ -27,10 +27,9 @@ function openCreate(start: Vnode | null, path: string, flags: i32, mode: u32, w:
   let r = walkParent(start, path, w);
   if (r < 0) return r;
   let dir = changetype<Vnode>(w.node);
-  let name = w.name;
-  if (name == "" || name == "." || name == "..") return -Errno.EISDIR;
+  if (w.nameEmpty() || w.nameIsDot()) return -Errno.EISDIR;
   let trailing = w.trailingSlash;
-  r = dir.lookup(name, w.ref);
+  r = w.lookupName();
   if (r == 0) {
     if (flags & O_EXCL) return -Errno.EEXIST;
     let node = crossDown(changetype<Vnode>(w.ref.node));
@@ -49,7 +48,7 @@ function openCreate(start: Vnode | null, path: string, flags: i32, mode: u32, w:
   }
   if (r != -Errno.ENOENT) return r;
   if (trailing) return -Errno.EISDIR;
-  r = dir.create(name, mode & 0o7777, w.ref);
+  r = dir.create(w.name, mode & 0o7777, w.ref);
   if (r < 0) return r;
   w.node = w.ref.node;
   return 0;
@@ -59,7 +58,7 @@ function openCreate(start: Vnode | null, path: string, flags: i32, mode: u32, w:
 export function vfsOpen(path: string, flags: i32, mode: u32 = 0o644): i32 {
   let acc = flags & O_ACCMODE;
   if (acc == O_ACCMODE) return -Errno.EINVAL;
-  let w = new Walker();
+  let w = walker();
   let r = checkPath(path);
   if (r < 0) return r;
   if (flags & O_CREAT) r = openCreate(null, path, flags, mode, w, 0);
@@ -73,8 +72,7 @@ export function vfsOpen(path: string, flags: i32, mode: u32 = 0o644): i32 {
     r = node.truncate(0);
     if (r < 0) return r;
   }
-  let f = new OpenFile(node, flags);
-  let fd = fdAlloc(f);
+  let fd = fdAlloc(node, flags);
   if (fd < 0) return fd;
   node.openCount++;
   node.fs.openCount++;
@@ -83,9 +81,10 @@ export function vfsOpen(path: string, flags: i32, mode: u32 = 0o644): i32 {
 
 /** close(2). */
 export function vfsClose(fd: i32): i32 {
-  let f = fdFree(fd);
+  let f = fdGet(fd);
   if (f === null) return -Errno.EBADF;
   let node = f.node;
+  fdFree(fd);
   node.fs.openCount--;
   if (--node.openCount == 0) node.release();
   return 0;

@@ -46,15 +46,32 @@ export class OpenFile {
 }
 
 const table = new Array<OpenFile | null>();
+/**
+ * Closed descriptions kept for the next open (at most SPARE_MAX): an
+ * open/close pair allocates nothing, which matters under the incremental GC.
+ * Nothing outside this file keeps an OpenFile past close.
+ */
+const spare = new Array<OpenFile>();
+const SPARE_MAX: i32 = 16;
 
-/** Installs `f` in the lowest free descriptor. Returns it, or -EMFILE. */
-export function fdAlloc(f: OpenFile): i32 {
+/** A description of `node` opened with `flags`, offset 0: a spare one or a new one. */
+function describe(node: Vnode, flags: i32): OpenFile {
+  if (spare.length == 0) return new OpenFile(node, flags);
+  let f = spare.pop();
+  f.node = node;
+  f.flags = flags;
+  f.offset = 0;
+  return f;
+}
+
+/** Opens a description of `node` in the lowest free descriptor. Returns it, or -EMFILE. */
+export function fdAlloc(node: Vnode, flags: i32): i32 {
   for (let i = FD_FIRST; i < table.length; i++) {
-    if (table[i] === null) { table[i] = f; return i; }
+    if (table[i] === null) { table[i] = describe(node, flags); return i; }
   }
   if (table.length >= FD_MAX) return -Errno.EMFILE;
   while (table.length < FD_FIRST) table.push(null);
-  table.push(f);
+  table.push(describe(node, flags));
   return table.length - 1;
 }
 
@@ -64,9 +81,11 @@ export function fdGet(fd: i32): OpenFile | null {
   return table[fd];
 }
 
-/** Frees `fd`; returns its description, or null if it was not open. */
-export function fdFree(fd: i32): OpenFile | null {
+/** Frees `fd` (its description may be reused by the next open). Returns false if it was not open. */
+export function fdFree(fd: i32): bool {
   let f = fdGet(fd);
-  if (f !== null) table[fd] = null;
-  return f;
+  if (f === null) return false;
+  table[fd] = null;
+  if (spare.length < SPARE_MAX) spare.push(f);
+  return true;
 }

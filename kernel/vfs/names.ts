@@ -4,19 +4,17 @@
 
 import { Errno } from "./errno";
 import { unmountRoot, mountOn, vfsRoot } from "./mount";
-import { Walker, checkPath, cwdSet, lookupPath, setCwd, walkParent } from "./path";
+import { Walker, checkPath, cwdSet, lookupPath, setCwd, walkParent, walker, walker2 } from "./path";
 import { ATTR_MODE, FileSystem, Stat, Vnode, VRef } from "./vnode";
-
-function isDot(name: string): bool { return name == "." || name == ".."; }
 
 /** Walks to the parent of `path`; the parent in w.node, the name in w.name. */
 function parent(path: string, w: Walker): i32 {
   return walkParent(null, path, w);
 }
 
-/** Looks `w.name` up in `w.node` without following; the child in w.ref.node. */
+/** Looks the last component up in `w.node` without following; the child in w.ref.node. */
 function child(w: Walker): i32 {
-  return changetype<Vnode>(w.node).lookup(w.name, w.ref);
+  return w.lookupName();
 }
 
 function statNode(node: Vnode, st: Stat): i32 {
@@ -27,35 +25,35 @@ function statNode(node: Vnode, st: Stat): i32 {
 
 /** stat(2): follows a final symlink. */
 export function vfsStat(path: string, st: Stat): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, true, w);
   return r < 0 ? r : statNode(changetype<Vnode>(w.node), st);
 }
 
 /** lstat(2): a final symlink is reported itself. */
 export function vfsLstat(path: string, st: Stat): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, false, w);
   return r < 0 ? r : statNode(changetype<Vnode>(w.node), st);
 }
 
 /** mkdir(2). */
 export function vfsMkdir(path: string, mode: u32 = 0o755): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = parent(path, w);
   if (r < 0) return r;
-  if (w.name == "" || isDot(w.name)) return -Errno.EEXIST;
+  if (w.nameEmpty() || w.nameIsDot()) return -Errno.EEXIST;
   return changetype<Vnode>(w.node).mkdir(w.name, mode & 0o7777, w.ref);
 }
 
 /** rmdir(2). A mount point or mount root is -EBUSY. */
 export function vfsRmdir(path: string): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = parent(path, w);
   if (r < 0) return r;
-  if (w.name == "") return -Errno.EBUSY;
-  if (w.name == ".") return -Errno.EINVAL;
-  if (w.name == "..") return -Errno.ENOTEMPTY;
+  if (w.nameEmpty()) return -Errno.EBUSY;
+  if (w.nameIsDotDot()) return -Errno.ENOTEMPTY;
+  if (w.nameIsDot()) return -Errno.EINVAL;
   r = child(w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.ref.node);
@@ -66,10 +64,10 @@ export function vfsRmdir(path: string): i32 {
 
 /** unlink(2). A directory is -EISDIR. */
 export function vfsUnlink(path: string): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = parent(path, w);
   if (r < 0) return r;
-  if (w.name == "" || isDot(w.name)) return -Errno.EISDIR;
+  if (w.nameEmpty() || w.nameIsDot()) return -Errno.EISDIR;
   r = child(w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.ref.node);
@@ -82,16 +80,16 @@ export function vfsUnlink(path: string): i32 {
 export function vfsSymlink(target: string, path: string): i32 {
   let r = checkPath(target);
   if (r < 0) return r;
-  let w = new Walker();
+  let w = walker();
   r = parent(path, w);
   if (r < 0) return r;
-  if (w.name == "" || isDot(w.name) || w.trailingSlash) return -Errno.EEXIST;
+  if (w.nameEmpty() || w.nameIsDot() || w.trailingSlash) return -Errno.EEXIST;
   return changetype<Vnode>(w.node).symlink(w.name, target, w.ref);
 }
 
 /** readlink(2): the target in out.str. -EINVAL if `path` is not a symlink. */
 export function vfsReadlink(path: string, out: VRef): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, false, w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.node);
@@ -101,14 +99,14 @@ export function vfsReadlink(path: string, out: VRef): i32 {
 
 /** link(2): a new name for `oldPath` (not followed if a symlink). */
 export function vfsLink(oldPath: string, newPath: string): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(oldPath, false, w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.node);
   if (node.isDir()) return -Errno.EPERM;
   r = parent(newPath, w);
   if (r < 0) return r;
-  if (w.name == "" || isDot(w.name)) return -Errno.EEXIST;
+  if (w.nameEmpty() || w.nameIsDot()) return -Errno.EEXIST;
   let dir = changetype<Vnode>(w.node);
   if (dir.fs !== node.fs) return -Errno.EXDEV;
   return dir.link(w.name, node);
@@ -116,13 +114,13 @@ export function vfsLink(oldPath: string, newPath: string): i32 {
 
 /** rename(2): within one filesystem (-EXDEV otherwise); mount points are -EBUSY. */
 export function vfsRename(oldPath: string, newPath: string): i32 {
-  let wo = new Walker();
+  let wo = walker();
   let r = parent(oldPath, wo);
   if (r < 0) return r;
-  let wn = new Walker();
+  let wn = walker2();
   r = parent(newPath, wn);
   if (r < 0) return r;
-  if (wo.name == "" || isDot(wo.name) || wn.name == "" || isDot(wn.name)) return -Errno.EBUSY;
+  if (wo.nameEmpty() || wo.nameIsDot() || wn.nameEmpty() || wn.nameIsDot()) return -Errno.EBUSY;
   r = child(wo);
   if (r < 0) return r;
   let src = changetype<Vnode>(wo.ref.node);
@@ -139,7 +137,7 @@ export function vfsRename(oldPath: string, newPath: string): i32 {
 /** truncate(2): follows symlinks; directories are -EISDIR. */
 export function vfsTruncate(path: string, size: i64): i32 {
   if (size < 0) return -Errno.EINVAL;
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, true, w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.node);
@@ -151,7 +149,7 @@ export function vfsTruncate(path: string, size: i64): i32 {
 /** chmod(2): sets the permission bits (07777) of what `path` names, following symlinks. */
 export function vfsChmod(path: string, mode: u32): i32 {
   if (mode > 0o7777) return -Errno.EINVAL;
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, true, w);
   if (r < 0) return r;
   let st = new Stat();
@@ -161,7 +159,7 @@ export function vfsChmod(path: string, mode: u32): i32 {
 
 /** chdir(2): relative paths start there afterwards. */
 export function vfsChdir(path: string): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, true, w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.node);
@@ -181,7 +179,7 @@ export function vfsMount(path: string, fs: FileSystem): i32 {
     if (path != "/") return -Errno.ENOENT;
     return mountOn(fs, null, "/");
   }
-  let w = new Walker();
+  let w = walker();
   r = lookupPath(path, true, w);
   if (r < 0) return r;
   return mountOn(fs, changetype<Vnode>(w.node), path);
@@ -189,7 +187,7 @@ export function vfsMount(path: string, fs: FileSystem): i32 {
 
 /** umount(2): `path` must name the root of a mount; -EBUSY while files are open in it or it holds the current directory. */
 export function vfsUmount(path: string): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, true, w);
   if (r < 0) return r;
   let node = changetype<Vnode>(w.node);
@@ -203,7 +201,7 @@ export function vfsUmount(path: string): i32 {
  * an initrd into a mounted directory). `follow`: follow a final symlink.
  */
 export function vfsResolve(path: string, follow: bool, out: VRef): i32 {
-  let w = new Walker();
+  let w = walker();
   let r = lookupPath(path, follow, w);
   if (r < 0) return r;
   out.node = w.node;

@@ -19,21 +19,69 @@ const SLASH: i32 = 0x2f;
 /** State of one walk: its result and the symlinks followed so far. */
 export class Walker {
   node: Vnode | null = null;
-  /** walkParent: the last component. */
-  name: string = "";
   /** walkParent: the path ended with "/" (the target must be a directory). */
   trailingSlash: bool = false;
   links: i32 = 0;
   ref: VRef = new VRef();
+  /** walkParent: the last component is path[nameStart, nameEnd) (cut out only when `name` is read). */
+  path: string = "";
+  nameStart: i32 = 0;
+  nameEnd: i32 = 0;
+  private nameStr: string | null = null;
 
   reset(): Walker {
     this.node = null;
-    this.name = "";
     this.trailingSlash = false;
     this.links = 0;
+    this.path = "";
+    this.nameStart = 0;
+    this.nameEnd = 0;
+    this.nameStr = null;
     return this;
   }
+
+  /** walkParent: the last component as a string (may be "", "." or ".."). */
+  get name(): string {
+    let s = this.nameStr;
+    if (s === null) this.nameStr = s = this.path.substring(this.nameStart, this.nameEnd);
+    return s;
+  }
+
+  /** walkParent: the last component is empty (the path was "/"). */
+  @inline nameEmpty(): bool { return this.nameEnd == this.nameStart; }
+
+  /** walkParent: the last component is "." or "..". */
+  nameIsDot(): bool { return dotsAt(this.path, this.nameStart, this.nameEnd) != 0; }
+
+  /** walkParent: the last component is "..". */
+  nameIsDotDot(): bool { return dotsAt(this.path, this.nameStart, this.nameEnd) == 2; }
+
+  /** walkParent: looks the last component (not empty, ".", "..") up in w.node; the child in ref.node. */
+  lookupName(): i32 {
+    return changetype<Vnode>(this.node).lookupIn(this.path, this.nameStart, this.nameEnd, this.ref);
+  }
 }
+
+const DOT: i32 = 0x2e;
+
+/** 1 if path[i, j) is ".", 2 if "..", else 0. */
+function dotsAt(path: string, i: i32, j: i32): i32 {
+  let n = j - i;
+  if (n == 0 || n > 2 || path.charCodeAt(i) != DOT) return 0;
+  if (n == 1) return 1;
+  return path.charCodeAt(i + 1) == DOT ? 2 : 0;
+}
+
+// The walks of the vfs* calls: no call runs inside another (filesystems do
+// not call back into the VFS during an operation), so one Walker per role is
+// reused instead of allocating one per call.
+const W0 = new Walker();
+const W1 = new Walker();
+
+/** The reusable walker of a vfs* call (reset). */
+export function walker(): Walker { return W0.reset(); }
+/** A second reusable walker for calls that walk two paths (rename). */
+export function walker2(): Walker { return W1.reset(); }
 
 let cwd: Vnode | null = null;
 
@@ -70,18 +118,19 @@ function followLink(dir: Vnode, link: Vnode, w: Walker): i32 {
   return walk(dir, target, true, w);
 }
 
-/** One step from directory `cur` by component `comp`; result in w.node. */
-function step(cur: Vnode, comp: string, follow: bool, w: Walker): i32 {
+/** One step from directory `cur` by component path[i, j); result in w.node. */
+function step(cur: Vnode, path: string, i: i32, j: i32, follow: bool, w: Walker): i32 {
   if (!cur.isDir()) return -Errno.ENOTDIR;
-  if (comp == ".") { w.node = cur; return 0; }
-  if (comp == "..") {
+  let dots = dotsAt(path, i, j);
+  if (dots == 1) { w.node = cur; return 0; }
+  if (dots == 2) {
     let r = parentOf(cur, w.ref);
     if (r < 0) return r;
     w.node = w.ref.node;
     return 0;
   }
-  if (comp.length > NAME_MAX / 3 && String.UTF8.byteLength(comp) > NAME_MAX) return -Errno.ENAMETOOLONG;
-  let r = cur.lookup(comp, w.ref);
+  if (j - i > NAME_MAX / 3 && String.UTF8.byteLength(path.substring(i, j)) > NAME_MAX) return -Errno.ENAMETOOLONG;
+  let r = cur.lookupIn(path, i, j, w.ref);
   if (r < 0) return r;
   let next = crossDown(changetype<Vnode>(w.ref.node));
   if (follow && next.isLink()) return followLink(cur, next, w);
@@ -96,20 +145,23 @@ function step(cur: Vnode, comp: string, follow: bool, w: Walker): i32 {
  * w.node, or -Errno.
  */
 export function walk(start: Vnode | null, path: string, follow: bool, w: Walker): i32 {
+  return walkPrefix(start, path, path.length, follow, w);
+}
+
+/** walk() of the first `n` characters of `path` (components compared in place, never cut out). */
+function walkPrefix(start: Vnode | null, path: string, n: i32, follow: bool, w: Walker): i32 {
   let cur = startOf(start, path);
   if (cur === null) return -Errno.ENOENT;
-  let n = path.length;
   let i = 0;
   while (true) {
     while (i < n && path.charCodeAt(i) == SLASH) i++;
     if (i >= n) break;
     let j = i;
     while (j < n && path.charCodeAt(j) != SLASH) j++;
-    let comp = path.substring(i, j);
     let k = j;
     while (k < n && path.charCodeAt(k) == SLASH) k++;
     let last = k >= n;
-    let r = step(changetype<Vnode>(cur), comp, follow || !last || j < n, w);
+    let r = step(changetype<Vnode>(cur), path, i, j, follow || !last || j < n, w);
     if (r < 0) return r;
     cur = w.node;
     i = j;
@@ -121,8 +173,9 @@ export function walk(start: Vnode | null, path: string, follow: bool, w: Walker)
 
 /**
  * Resolves all but the last component of `path` (following symlinks) to a
- * directory in w.node, and puts the last component in w.name ("" for "/").
- * Trailing slashes are stripped and noted in w.trailingSlash.
+ * directory in w.node; the last component is path[w.nameStart, w.nameEnd)
+ * (w.name; empty for "/", may be "." or ".."). Trailing slashes are stripped
+ * and noted in w.trailingSlash.
  */
 export function walkParent(start: Vnode | null, path: string, w: Walker): i32 {
   let r = checkPath(path);
@@ -131,13 +184,15 @@ export function walkParent(start: Vnode | null, path: string, w: Walker): i32 {
   while (end > 0 && path.charCodeAt(end - 1) == SLASH) end--;
   let cut = end;
   while (cut > 0 && path.charCodeAt(cut - 1) != SLASH) cut--;
-  let name = path.substring(cut, end);
-  if (name.length > NAME_MAX / 3 && String.UTF8.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
-  let dirPath = cut > 0 ? path.substring(0, cut) : path.charCodeAt(0) == SLASH ? "/" : ".";
-  r = walk(start, dirPath, true, w.reset());
+  if (end - cut > NAME_MAX / 3 && String.UTF8.byteLength(path.substring(cut, end)) > NAME_MAX) return -Errno.ENAMETOOLONG;
+  // The directory part path[0, cut) ends with "/" (or is empty: "/" for an
+  // absolute path, "." for a relative one; startOf picks either).
+  r = walkPrefix(start, path, cut, true, w.reset());
   if (r < 0) return r;
   if (!changetype<Vnode>(w.node).isDir()) return -Errno.ENOTDIR;
-  w.name = name;
+  w.path = path;
+  w.nameStart = cut;
+  w.nameEnd = end;
   w.trailingSlash = end < path.length;
   return 0;
 }

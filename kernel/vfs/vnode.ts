@@ -63,11 +63,40 @@ export class Stat {
   ctime: i64 = 0;
 }
 
-/** One directory entry as readdir returns it. */
+/**
+ * One directory entry as readdir returns it. A filesystem sets the name as a
+ * string (`name = s`) or as UTF-8 bytes it holds only for the call
+ * (`setNameBytes`, copied here); `name` decodes bytes on first read, so a
+ * listing that only counts or checks types makes no string per entry.
+ */
 export class DirEntry {
-  name: string = "";
   ino: u64 = 0;
   type: u8 = DT_UNKNOWN;
+  private str: string = "";
+  /** The name's UTF-8 bytes when `rawLen` >= 0 (capacity NAME_MAX). */
+  private raw: StaticArray<u8> | null = null;
+  private rawLen: i32 = -1;
+
+  get name(): string {
+    if (this.rawLen >= 0) {
+      this.str = String.UTF8.decodeUnsafe(changetype<usize>(this.raw), <usize>this.rawLen, false);
+      this.rawLen = -1;
+    }
+    return this.str;
+  }
+  set name(s: string) {
+    this.str = s;
+    this.rawLen = -1;
+  }
+
+  /** Sets the name to the `len` UTF-8 bytes at `p` (at most NAME_MAX; longer is cut). */
+  setNameBytes(p: usize, len: i32): void {
+    if (len > NAME_MAX) len = NAME_MAX;
+    let raw = this.raw;
+    if (raw === null) this.raw = raw = new StaticArray<u8>(NAME_MAX);
+    memory.copy(changetype<usize>(raw), p, <usize>len);
+    this.rawLen = len;
+  }
 }
 
 /** Out-parameter of operations that produce a vnode or a string. */
@@ -158,6 +187,14 @@ export class Vnode {
   // ---- directories ----
   /** Finds `name`; "..": the parent directory (the root returns itself). */
   lookup(name: string, out: VRef): i32 { return -Errno.ENOSYS; }
+  /**
+   * lookup() of the component path[start, end) (a path walk's component, not
+   * "." or ".."). A filesystem that can compare names in place overrides it
+   * to spare the substring; the default cuts it out and calls lookup().
+   */
+  lookupIn(path: string, start: i32, end: i32, out: VRef): i32 {
+    return this.lookup(path.substring(start, end), out);
+  }
   /** Creates an empty regular file `name`. -EEXIST if the name exists. */
   create(name: string, mode: u32, out: VRef): i32 { return -Errno.ENOSYS; }
   /** Creates an empty directory `name`. */

@@ -310,3 +310,32 @@ describe('memory', () => {
     expect(st('/big').size).toBe(BigInt(wrote));
   });
 });
+
+describe('large directories (ramfs hash table, chunked slots)', () => {
+  it('every name is found in place, listed in creation order, and removals and compaction keep that true', async () => {
+    await fresh();
+    expect(vm.mkdir('/d', 0o755)).toBe(0);
+    const names: string[] = [];
+    for (let i = 0; i < 3000; i++) names.push(i % 7 === 0 ? `é${i}-ü` : `f${i}`);
+    for (const n of names) put(`/d/${n}`, n);
+    expect(vm.list('/d')).toEqual(names);
+    // Components compared in place inside longer paths, with "." and "..".
+    expect(cat('/d/../d/./f5')).toBe('f5');
+    expect(cat('d//é2800-ü')).toBe('é2800-ü');
+    expect(vm.stat('/d/f')).toBe('ENOENT');
+    expect(vm.stat('/d/f30000')).toBe('ENOENT');
+    // Remove 5 in 6: holes pass 4x the live entries, the slots are compacted.
+    const kept = names.filter((_, i) => i % 6 === 0);
+    names.forEach((n, i) => { if (i % 6 !== 0) expect(vm.unlink(`/d/${n}`)).toBe(0); });
+    expect(vm.list('/d')).toEqual(kept);
+    for (const n of kept) expect(cat(`/d/${n}`)).toBe(n);
+    expect(vm.stat(`/d/${names[1]}`)).toBe('ENOENT');
+    // A removed name comes back at the end of the listing.
+    put(`/d/${names[1]}`, 'again');
+    expect(vm.list('/d')).toEqual([...kept, names[1]]);
+    expect(cat(`/d/${names[1]}`)).toBe('again');
+    for (const n of [...kept, names[1]!]) expect(vm.unlink(`/d/${n}`)).toBe(0);
+    expect(vm.list('/d')).toEqual([]);
+    expect(vm.rmdir('/d')).toBe(0);
+  });
+});
