@@ -15,6 +15,7 @@ import type { FuncCompiler } from './func.ts';
 import { on } from './dispatch.ts';
 import { RAX, SCRATCH, gpr } from './masm.ts';
 import { TrapKind } from './traps.ts';
+import { noteRotationIf, planRotation, rotatedBackEdge, rotationJump, type Rot } from './rotate.ts';
 
 export const enum CtrlKind { Block, Loop, If, Func }
 
@@ -31,6 +32,8 @@ export interface Ctrl {
   /** Operand stack at the start of the then-arm (if), to restart the else-arm from. */
   entry: Val[] | null;
   hasElse: boolean;
+  /** Loop rotation plan (rotate.ts), loops only. */
+  rot?: Rot;
 }
 
 /** x86 condition codes and their negations. */
@@ -123,12 +126,15 @@ export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr
 }
 
 /** if / fused compare-and-if: flags hold `cond` (moves below keep flags). */
-export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr): void {
+export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, elseLabel?: Label): void {
+  const rot = fc.rotating;
+  if (rot && fc.pc === rot.rot.ifPc) { rotationJump(fc, rot.rot, cond, rot.base, elseLabel); return; }
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
-  c.elseLabel = fc.asm.label();
+  c.elseLabel = elseLabel ?? fc.asm.label();
   c.base = enterBlock(fc, c.params);
   fc.asm.i(`j${negate(cond)}`, c.elseLabel);
   c.entry = fc.frame.stack.map((v) => ({ ...v }));
+  noteRotationIf(fc, c);
 }
 
 function restoreEntry(fc: FuncCompiler, c: Ctrl): void {
@@ -150,6 +156,7 @@ function opLoop(fc: FuncCompiler, ins: Instr): void {
   c.base = enterBlock(fc, c.params);
   fc.asm.align(16);
   fc.asm.bind(c.label);
+  planRotation(fc, c);
 }
 
 function opIf(fc: FuncCompiler, ins: Instr): void {
@@ -191,7 +198,8 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
 }
 
 function opBr(fc: FuncCompiler, ins: Instr): void {
-  branchTo(fc, target(fc, ins.a!, ins));
+  const c = target(fc, ins.a!, ins);
+  if (c.kind !== CtrlKind.Loop || !rotatedBackEdge(fc, c)) branchTo(fc, c);
   fc.reachable = false;
 }
 
@@ -233,10 +241,10 @@ function opBrTable(fc: FuncCompiler, ins: Instr): void {
   asm.i('cmp', r32(ir), imm(n));
   asm.i('jae', dests[n]);
   const table = asm.label();
-  const base = ir === SCRATCH ? 10 /* r10 */ : SCRATCH;
-  if (base === 10) f.evictGpr(10);
+  const base = ir === SCRATCH ? f.allocGpr(1 << RAX) : SCRATCH;
   asm.i('lea', r64(base), ripMem(table));
   asm.i('jmp', memIdx(base, ir, 8, 0, 64));
+  if (base !== SCRATCH) f.freeGpr(base);
   fc.outOfLine(() => {
     asm.align(8, 0);
     asm.bind(table);
@@ -286,6 +294,28 @@ export function selectOnFlags(fc: FuncCompiler, cond: Cond): void {
 }
 
 /**
+ * `if (result i32) A else (i32.const 0) end  if` -- asc's `x && y` as an if
+ * condition -- with A's compare in the flags: the outer if starts here and
+ * shares the inner if's else label, so a false x or a false y both go
+ * straight to the outer else (both see the inner if's entry state: the
+ * stack below its base, spilled, and nothing above). Returns false when the
+ * shape does not match.
+ */
+function andIf(fc: FuncCompiler, cond: Cond): boolean {
+  const c = fc.ctrl[fc.ctrl.length - 1];
+  const at = (k: number) => fc.instrs[fc.pc + k];
+  if (!c || c.kind !== CtrlKind.If || c.hasElse || c.targeted || c.params.length !== 0) return false;
+  if (c.results.length !== 1 || c.results[0] !== ValType.I32 || fc.frame.stack.length !== c.base) return false;
+  if (at(2)?.op !== Op.I32Const || at(2).a !== 0 || at(3)?.op !== Op.End) return false;
+  const outer = at(4);
+  if (outer?.op !== Op.If || outer.blockType?.kind !== 'empty') return false;
+  fc.ctrl.pop();
+  fc.pc += 4;
+  beginIf(fc, cond, outer, c.elseLabel!);
+  return true;
+}
+
+/**
  * A compare left its result in the flags as `cond`: fuse it with a following
  * br_if / if / select, or materialise 0/1 into a fresh i32 register.
  */
@@ -294,6 +324,7 @@ export function useFlags(fc: FuncCompiler, cond: Cond): void {
   if (next && fc.frame.stack.length >= 0) {
     if (next.op === Op.BrIf) { fc.pc++; branchIf(fc, cond, next.a!, next); return; }
     if (next.op === Op.If) { fc.pc++; beginIf(fc, cond, next); return; }
+    if (next.op === Op.Else && andIf(fc, cond)) return;
     if (next.op === Op.Select || next.op === Op.SelectT) { fc.pc++; selectOnFlags(fc, cond); return; }
   }
   const r = fc.frame.allocGpr();

@@ -17,6 +17,7 @@ import { R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl } from './control.ts';
 import { handlers, handlerIndex } from './dispatch.ts';
+import type { Rot } from './rotate.ts';
 
 
 export class FuncCompiler {
@@ -29,6 +30,8 @@ export class FuncCompiler {
   pc = 0;
   instrs: Instr[] = [];
   maxOut = 0;
+  /** Set while rotate.ts re-emits a loop header at a back edge. */
+  rotating: { rot: Rot; base: number } | null = null;
   private traps = new Map<number, Label>();
   private late: (() => void)[] = [];
 
@@ -191,8 +194,8 @@ export class FuncCompiler {
       return;
     }
     asm.i('lea', r64(RDI), this.frame.localMem(this.frame.localTypes.length - 1));
-    asm.i('mov', r32(RCX), imm(L * 8));
+    asm.i('mov', r32(RCX), imm(L));                    // L 8-byte slots (rep stosq: fast under TCG too)
     asm.i('xor', r32(RAX), r32(RAX));
-    asm.i('rep stosb');
+    asm.i('rep stosq');
   }
 }

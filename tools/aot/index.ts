@@ -4,7 +4,9 @@
 //   module.ts     compileModule: ModCtx (context.ts), functions, import wrappers,
 //                 export thunks, `instantiate`, the module's data
 //   func.ts       FuncCompiler: one pass over a body, op dispatch, prologue/epilogue, trap stubs
-//   control.ts    blocks, branches, merges (the merge convention), select
+//   control.ts    blocks, branches, merges (the merge convention), select, `x && y` ifs
+//   rotate.ts     loop rotation: loop headers re-emitted at back edges (from control.ts)
+//   bitset.ts     `c == K1 | c == K2 | ...` as one bit test (from the i32.eq visitor)
 //   intops.ts / floatops.ts / convert.ts / memory.ts / calls.ts / tables.ts / hw.ts
 //                 per-op visitors, one file per family
 //   frame.ts      the value stack cached in registers, spill slots, register allocation

@@ -12,6 +12,7 @@ import { on } from './dispatch.ts';
 import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
 import { useFlags, type Cond } from './control.ts';
 import { TrapKind } from './traps.ts';
+import { bitSetTest } from './bitset.ts';
 
 /** An operand for `b` in `op a, b`: register, imm32, or memory; 64-bit constants that do not fit go via r11. */
 export function srcOperand(fc: FuncCompiler, b: Val, d: number, size: Size): Operand {
@@ -19,8 +20,7 @@ export function srcOperand(fc: FuncCompiler, b: Val, d: number, size: Size): Ope
   if (b.k === K.Const) {
     if (size === 32) return imm(b.n);
     if (fitsI32Val(b)) return imm(b.b);
-    fc.frame.loadTo(b, d, SCRATCH);
-    return r64(SCRATCH);
+    return fc.masm.constant(b.b, 0n, 64);   // from the pool: no movabs in the loop
   }
   return fc.frame.memOf(b, d);
 }
@@ -87,8 +87,25 @@ export function resultPin(fc: FuncCompiler, b: Val): number {
   return pr;
 }
 
+/**
+ * A value about to be produced (load, global.get) followed by `local.set/tee x`
+ * with x pinned: x's register to produce it in, or -1. Unlike resultPin, no
+ * operand is still on the stack, so every stack entry must not read x.
+ */
+export function setTargetPin(fc: FuncCompiler): number {
+  const f = fc.frame;
+  const next = fc.next();
+  if (!next || (next.op !== Op.LocalSet && next.op !== Op.LocalTee)) return -1;
+  const x = next.a!;
+  const pr = f.pinReg[x];
+  if (pr < 0) return -1;
+  for (const v of f.stack) if (v.k === K.Local && v.n === x) return -1;
+  return pr;
+}
+
 function compare(cond: Cond, size: Size) {
   return (fc: FuncCompiler): void => {
+    if (cond === 'e' && size === 32 && bitSetTest(fc)) return;
     const f = fc.frame;
     const db = f.stack.length - 1;
     const b = f.pop();
@@ -122,8 +139,17 @@ function shift(mn: string, size: Size) {
     const c = f.peek();
     if (c.k === K.Const) {
       f.pop();
-      const a = f.popReg();
       const n = size === 32 ? c.n & 31 : Number(c.b & 63n);
+      const pr = resultPin(fc, c);
+      if (pr >= 0) {                         // `x = a << n` straight into x's register
+        const da = f.stack.length - 1;
+        const a0 = f.pop();
+        if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
+        fc.asm.i(mn, gpr(size, pr), imm(n));
+        finishResultPin(fc, a0.t);
+        return;
+      }
+      const a = f.popReg();
       fc.asm.i(mn, gpr(size, a.n), imm(n));
       f.push(regVal(a.t, a.n));
       return;
@@ -297,10 +323,12 @@ function opGlobalGet(fc: FuncCompiler, ins: Instr): void {
     f.push(c);
     return;
   }
-  const r = f.alloc(g.type);
+  const pr = setTargetPin(fc);
+  const r = pr >= 0 ? pr : f.alloc(g.type);
   if (isFloat(g.type)) fc.masm.loadX(g.type === ValType.F64, r, ripMem(g.label));
   else fc.masm.load(sizeOf(g.type), r, ripMem(g.label));
-  f.push(regVal(g.type, r));
+  if (pr >= 0) finishResultPin(fc, g.type);
+  else f.push(regVal(g.type, r));
 }
 
 function opGlobalSet(fc: FuncCompiler, ins: Instr): void {

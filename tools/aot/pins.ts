@@ -9,9 +9,9 @@ import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
 import { isFloat } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
-import { R8, R9, R12, R13, R14, RBX } from './masm.ts';
+import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
 
-const GPR_PINS = [R12, R13, R14, R9, R8];
+const GPR_PINS = [R12, R13, R14, R9, R8, R10];
 const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
 
 /** Weighted use counts of locals, which are written, and the weighted number of calls. */
@@ -21,7 +21,7 @@ function scan(instrs: Instr[], nLocals: number) {
   const loops: boolean[] = [];
   let depth = 0, calls = 0;
   for (const ins of instrs) {
-    const w = 4 ** Math.min(depth, 3);
+    const w = 4 ** Math.min(depth, 8);
     switch (ins.op) {
       case Op.Block: case Op.If: loops.push(false); break;
       case Op.Loop: loops.push(true); depth++; break;
