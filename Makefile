@@ -8,7 +8,7 @@ image: setup
 	npm run image
 
 run: setup
-	node scripts/asuk.mjs run hello --timeout 60
+	node scripts/asuk.mjs run --timeout 60
 
 test: setup
 	npm test

@@ -34,7 +34,7 @@ function program(appArgs: string[] | null): Command {
     .description('boot IMAGE (built first) or an ELF in QEMU, the serial console on this terminal; '
       + 'exits with the guest\'s exit code. Arguments after -- go to the app, joined by spaces as kraft does.')
     .usage('[options] [IMAGE|ELF|DIR] [-- ARGS...]')
-    .argument('[image]', 'image name under images/, a path to an ELF, or a folder with a Kraftfile (default: the Kraftfile\'s name, else hello)')
+    .argument('[image]', 'image name under images/, a path to an ELF, or a folder with a Kraftfile (default: the Kraftfile\'s name, else the default image, demo)')
     .option('--rootfs <path>', 'root filesystem as -initrd: a directory, CPIO archive, OCI image (docker save tarball or OCI layout) or filesystem tarball')
     .option('-v, --volume <src:dst[:ro]>', 'share host directory SRC at DST over virtio-9p (repeatable; adds to the Kraftfile\'s volumes)', collect)
     .option('-m, --memory <size>', 'guest memory, e.g. 128M, 1G, 64Mi (default: sized to the image and rootfs)')
@@ -50,7 +50,7 @@ function program(appArgs: string[] | null): Command {
 
   configure(p.command('pkg'), 'asuk pkg')
     .description('package IMAGE as one ELF with the rootfs embedded (einitrd): qemu-system-x86_64 -kernel NAME.elf boots it with its files')
-    .argument('[image]', 'image name under images/, or a folder with a Kraftfile (default: the Kraftfile\'s name, else hello)')
+    .argument('[image]', 'image name under images/, or a folder with a Kraftfile (default: the Kraftfile\'s name, else the default image, demo)')
     .option('--rootfs <path>', 'a directory, CPIO archive, OCI image or filesystem tarball (default: the Kraftfile\'s rootfs)')
     .option('--locked', 'the embedded rootfs stays /: fstab and -initrd cannot replace it')
     .option('--name <name>', 'package name: writes NAME.elf (. = the image name)')
@@ -60,7 +60,7 @@ function program(appArgs: string[] | null): Command {
 
   configure(p.command('build'), 'asuk build')
     .description('build images/IMAGE into an ELF that QEMU boots (what npm run image calls)')
-    .argument('[image]', 'image name under images/ (default: the Kraftfile\'s name, else hello)')
+    .argument('[image]', 'image name under images/ (default: the Kraftfile\'s name, else the default image, demo)')
     .option('-o, --out <path>', 'where to write the ELF', 'out.elf')
     .option('--rootfs <path>', 'embed this rootfs (directory, CPIO, OCI image) as the einitrd')
     .option('--locked', 'the embedded rootfs cannot be replaced at boot (fstab, -initrd)')

@@ -1,7 +1,7 @@
 // tools/cli/target.ts — what `asuk run|pkg|build [IMAGE]` is about, and the
 // Kraftfile that applies:
 //
-//   no IMAGE          the Kraftfile's `name` in the working directory, else hello
+//   no IMAGE          the Kraftfile's `name` in the working directory, else DEFAULT_IMAGE (demo)
 //   a directory       its Kraftfile (which must name the image)
 //   an existing file  an ELF to boot as it is (run only)
 //   anything else     an image name: images/NAME/app.ts
