@@ -32,6 +32,20 @@ export async function compileAs(entry: string, extra: string[] = []): Promise<Co
   return { wasm: out.wasm, stderr: errs.join(''), wat: out.wat };
 }
 
+/** A JS string as a pinned AssemblyScript string (class id 2, UTF-16); needs asc's --exportRuntime. */
+export function lowerString(ex: Record<string, any>, mem: WebAssembly.Memory, s: string): number {
+  const p = ex.__pin(ex.__new(s.length * 2, 2)) as number;
+  const u16 = new Uint16Array(mem.buffer, p, s.length);
+  for (let i = 0; i < s.length; i++) u16[i] = s.charCodeAt(i);
+  return p;
+}
+
+/** The AssemblyScript string at `p` (UTF-16, byte length at p - 4) as a JS string. */
+export function liftString(mem: WebAssembly.Memory, p: number): string {
+  const bytes = new Uint32Array(mem.buffer, p - 4, 1)[0];
+  return Buffer.from(new Uint8Array(mem.buffer, p, bytes)).toString('utf16le');
+}
+
 /** Direct callees of every function in asc's text output (`(func $name` ... `call $callee`). */
 export function callGraph(wat: string): Map<string, Set<string>> {
   const g = new Map<string, Set<string>>();

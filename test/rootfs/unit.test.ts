@@ -2,42 +2,21 @@
 // parser, the mount plan (default table, locked images, order) and the
 // shell's `;` / quote splitting — the same AssemblyScript the image runs,
 // compiled with the image's asc flags.
-import asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compileAs, liftString, lowerString } from '../kernel/harness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 type Ex = Record<string, any>;
 let ex: Ex;
 let mem: WebAssembly.Memory;
 let console_ = '';
 
 async function compile(): Promise<WebAssembly.Module> {
-  let wasm: Uint8Array | undefined;
-  const errs: string[] = [];
-  const sink = { write(s: string | Uint8Array) { errs.push(String(s)); return true; } };
-  const { error } = await asc.main(['test/rootfs/as/entry.ts', '-O3', '--runtime', 'incremental', '--memoryBase', '1048576',
-    '--use', 'abort=kernel/panic/kernelAbort', '--exportRuntime', '--baseDir', ROOT, '-o', 'unit.wasm'], {
-    stdout: sink, stderr: sink,
-    writeFile(name: string, c: Uint8Array | string) { if (name.endsWith('.wasm') && typeof c !== 'string') wasm = new Uint8Array(c); },
-  });
-  if (error || !wasm) throw new Error(`asc: ${error?.message}\n${errs.join('')}`);
-  return new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+  return new WebAssembly.Module((await compileAs('test/rootfs/as/entry.ts', ['--exportRuntime'])).wasm);
 }
 
-/** A JS string as a pinned AssemblyScript string (class id 2, UTF-16). */
-function lower(s: string): number {
-  const p = ex.__pin(ex.__new(s.length * 2, 2)) as number;
-  const u16 = new Uint16Array(mem.buffer, p, s.length);
-  for (let i = 0; i < s.length; i++) u16[i] = s.charCodeAt(i);
-  return p;
-}
-function lift(p: number): string {
-  const bytes = new Uint32Array(mem.buffer, p - 4, 1)[0];
-  return Buffer.from(new Uint8Array(mem.buffer, p, bytes)).toString('utf16le');
-}
+const lower = (s: string): number => lowerString(ex, mem, s);
+const lift = (p: number): string => liftString(mem, p);
 function call(name: string, ...args: (string | number | bigint)[]): string {
   const pinned: number[] = [];
   const a = args.map((x) => (typeof x === 'string' ? (pinned.push(lower(x)), pinned[pinned.length - 1]) : x));
