@@ -297,27 +297,3 @@ describe('AssemblyScript output', () => {
     expect(funcTypeOf(m, fib.index)).toEqual({ params: [ValType.I32], results: [ValType.I64] });
   });
 });
-
-describe('speed', () => {
-  it('decodes a ~300 KB module with all bodies in under 50 ms', async () => {
-    const fns: string[] = [];
-    for (let f = 0; f < 550; f++) {
-      const parts: string[] = [];
-      for (let k = 0; k < 12; k++) {
-        parts.push(`(local.set 1 (i32.add (i32.load offset=8 (local.get 0)) (i32.mul (local.get 1) (i32.const ${(k * 7919 + f * 104729) % 200000 - 100000}))))`);
-        parts.push('(if (i32.gt_s (local.get 1) (i32.const 5)) (then (global.set 0 (local.get 1))) (else (drop (f64.add (f64.const 1.5) (f64.convert_i32_s (local.get 0)))) (drop (i64.const 123456789012))))');
-      }
-      fns.push(`(func $f${f} (export "f${f}") (param i32) (result i32) (local i32 i64) ${parts.join(' ')} (local.get 1))`);
-    }
-    const bytes = await wat(`(module (memory 1) (global (mut i32) (i32.const 0)) ${fns.join('\n')})`);
-    expect(bytes.length).toBeGreaterThan(250_000);
-    let best = Infinity;
-    for (let k = 0; k < 5; k++) {
-      const t0 = performance.now();
-      const m = decodeModule(bytes);
-      for (let i = 0; i < m.codes.length; i++) decodeBody(m, i);
-      best = Math.min(best, performance.now() - t0);
-    }
-    expect(best).toBeLessThan(50);
-  }, 30_000);
-});

@@ -218,26 +218,3 @@ describe('operand and immediate selection', () => {
     expect(a.pos).toBe(0); // failed instructions emit nothing
   });
 });
-
-describe('speed', () => {
-  it('encodes well over a million simple instructions per second', () => {
-    const a = new Assembler();
-    const top = a.label();
-    a.bind(top);
-    const run = (n: number): number => {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) {
-        a.i('mov', r64(RAX), mem(RBX, 8));
-        a.i('add', r32(RCX), imm(i & 0xff));
-        a.i('mov', mem(R12, 16, 32), r32(RCX));
-        a.i('addsd', xmm(1), xmm(2));
-        a.i('jne', top);
-      }
-      return (5 * n) / ((performance.now() - t0) / 1000);
-    };
-    run(20_000); // warm up the JIT
-    const rate = Math.max(run(50_000), run(50_000), run(50_000)); // best of three: other processes share the CPU
-    console.log(`x86 encoder: ${(rate / 1e6).toFixed(2)} M instructions/s`);
-    expect(rate).toBeGreaterThan(1e6); // target 2M/s; lenient here because CI machines are shared
-  });
-});
