@@ -8,7 +8,9 @@
 // Commands (after `--` on the kernel command line, separated by `;`):
 //   ls PATH, cat PATH, stat PATH, find PATH, write PATH TEXT, append PATH TEXT,
 //   mkdir PATH, rm PATH, rmdir PATH, mv A B, ln -s TARGET PATH, ln A B,
-//   chmod MODE PATH (octal), mounts, echo TEXT, uptime (`boot: N us` from stub entry to main, `now: N us`)
+//   chmod MODE PATH (octal), seekwrite PATH OFF TEXT, seekread PATH OFF LEN
+//   (lseek then write/read: holes past the end read as zeros, shown as `.`),
+//   mounts, echo TEXT, uptime (`boot: N us` from stub entry to main, `now: N us`)
 // TEXT is the rest of the command's words joined by one space; write/append
 // store it without a newline. cat prints a file as is, plus a newline when it
 // does not end with one. A failing command prints `error: CMD: PATH: ENAME`
@@ -17,9 +19,9 @@
 import { bootTimeUs, cstrLen, mbCmdline, rootfsSourceOf, uptimeUs } from "../../kernel/index";
 import { printBytes as outBytes, println as outLine } from "../../kernel/index";
 import {
-  Errno, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, Stat,
+  Errno, O_APPEND, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_SET, S_IFDIR, S_IFLNK, S_IFMT, Stat,
   errnoName, vfsClose, vfsLink, vfsLstat, vfsMkdir, vfsMountAt, vfsMountCount, vfsOpen, vfsRead,
-  vfsChmod, vfsRename, vfsRmdir, vfsSymlink, vfsUnlink, vfsWrite,
+  vfsChmod, vfsLseek, vfsRename, vfsRmdir, vfsSymlink, vfsUnlink, vfsWrite,
 } from "../../kernel/vfs/index";
 import { shellCommands } from "./parse";
 import { READ_CHUNK, failPath, findLines, listDir, modeOctal, readBuffer, sortNames } from "./find";
@@ -121,6 +123,42 @@ function cmdLn(w: string[]): i32 {
   return check("ln", w[2], vfsLink(w[1], w[2]));
 }
 
+/** A decimal argument, or -1 when it is not one. */
+function decimal(s: string): i64 {
+  if (s.length == 0 || s.length > 12) return -1;
+  let v: i64 = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    v = v * 10 + <i64>(c - 0x30);
+  }
+  return v;
+}
+
+/** `seekwrite PATH OFF TEXT` / `seekread PATH OFF LEN`: lseek(SEEK_SET), then one write or read. */
+function cmdSeek(w: string[]): i32 {
+  let cmd = w[0], path = arg(w, 1), off = decimal(arg(w, 2));
+  if (off < 0 || w.length < 4) return fail(cmd, path, -Errno.EINVAL);
+  let writing = cmd == "seekwrite";
+  let fd = vfsOpen(path, writing ? O_RDWR | O_CREAT : O_RDONLY);
+  if (fd < 0) return fail(cmd, path, fd);
+  let r = vfsLseek(fd, off, SEEK_SET);
+  if (r == off && writing) {
+    let bytes = String.UTF8.encode(rest(w, 3));
+    r = vfsWrite(fd, changetype<usize>(bytes), <usize>bytes.byteLength);
+  } else if (r == off) {
+    let len = decimal(w[3]);
+    if (len < 0 || len > 4096) { vfsClose(fd); return fail(cmd, path, -Errno.EINVAL); }
+    let buf = new Uint8Array(<i32>len);
+    r = vfsRead(fd, buf.dataStart, <usize>len);
+    let s = "";
+    for (let i = 0; i < <i32>r; i++) s += buf[i] == 0 ? "." : String.fromCharCode(buf[i]);
+    if (r >= 0) outLine(s);
+  }
+  vfsClose(fd);
+  return r < 0 ? fail(cmd, path, <i32>r) : 0;
+}
+
 /** `chmod MODE PATH`, MODE in octal (e.g. 0640). */
 function cmdChmod(w: string[]): i32 {
   if (w.length != 3) return fail("chmod", arg(w, 2).length > 0 ? w[2] : "-", -Errno.EINVAL);
@@ -151,6 +189,7 @@ function run(w: string[]): i32 {
   if (cmd == "mv") return w.length != 3 ? fail(cmd, p, -Errno.EINVAL) : check(cmd, p, vfsRename(p, w[2]));
   if (cmd == "ln") return cmdLn(w);
   if (cmd == "chmod") return cmdChmod(w);
+  if (cmd == "seekwrite" || cmd == "seekread") return cmdSeek(w);
   if (cmd == "mounts") return cmdMounts();
   if (cmd == "echo") { outLine(rest(w, 1)); return 0; }
   if (cmd == "uptime") { outLine("boot: " + bootTimeUs().toString() + " us, now: " + uptimeUs().toString() + " us"); return 0; }
