@@ -15,9 +15,9 @@
 // Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm X.wasm]`
 // (--wasm: also measure tools/aot's compile speed on X.wasm, a WASI command)
 // (npm script `bench:aot`). Needs wasm2c (wabt) and gcc for the peer only.
-import { mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
-import { join, basename } from 'node:path';
-import { compileWasiCommand, median, table, ROOT } from '../host/index.ts';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { compileWasiCommand, median, table, writeResult } from '../host/index.ts';
 import { RUNNERS, prepare, runOnce, type Prepared, type Runner } from './runners.ts';
 import { measureCompile, kernelWasms, type CompileSpeed } from './compile-speed.ts';
 import { synthWasm } from './synth.ts';
@@ -131,14 +131,9 @@ async function main(): Promise<void> {
   for (const k of kernelWasms()) speed.push(measureCompile(k.name, k.wasm, 'kernel', 9));
   for (const f of o.extraWasm) speed.push(measureCompile(basename(f), new Uint8Array(readFileSync(f)), 'linux', 9));
   printResults(results, speed, o.runs);
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const date = new Date().toISOString().slice(0, 10);
-  const n = readdirSync(dir).filter((f) => f.startsWith(`aot-${date}`)).length;
-  const file = join(dir, `aot-${date}${n ? `-${n + 1}` : ''}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, runs: o.runs,
+  const file = writeResult('aot', { date: new Date().toISOString(), node: process.version, runs: o.runs,
     runners: { aot: 'tools/aot linux executable', turbofan: 'node --no-liftoff', liftoff: 'node --liftoff-only --no-wasm-tier-up',
-      wasm2c: 'wasm2c 1.0.32 + gcc -O2' }, kernels: results, compileSpeed: speed }, null, 2) + '\n');
+      wasm2c: 'wasm2c 1.0.32 + gcc -O2' }, kernels: results, compileSpeed: speed });
   console.log(`\nwrote ${file}`);
 }
 

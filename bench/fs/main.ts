@@ -1,8 +1,6 @@
 // bench/fs/main.ts — `npm run bench:fs -- [--runs N] [--sizes 1,64,256] [--no-build-time] [--no-work]`:
 // runs bench/fs (index.ts), prints the table, writes bench/results/fs-<date>[-N].json.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../../tools/image/index.ts';
+import { writeResult } from '../host/index.ts';
 import { parseArgs, runFsBench } from './index.ts';
 
 async function main(): Promise<void> {
@@ -11,12 +9,7 @@ async function main(): Promise<void> {
   const accel = (r.json as { accel: string }).accel.toUpperCase();
   console.log(`\nfilesystem benchmark under ${accel}, -M pc (medians of ${o.runs} runs; ms: lower is better, MiB/s: higher is better)\n`);
   console.log(r.table);
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const date = new Date().toISOString().slice(0, 10);
-  const n = readdirSync(dir).filter((f) => f.startsWith(`fs-${date}`)).length;
-  const out = join(dir, `fs-${date}${n ? `-${n + 1}` : ''}.json`);
-  writeFileSync(out, JSON.stringify(r.json, null, 1) + '\n');
+  const out = writeResult('fs', r.json);
   console.log(`\nwrote ${out}`);
 }
 

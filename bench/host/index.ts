@@ -15,3 +15,4 @@ export { buildNative, runProc, tmpFile, type ProcResult } from './native.ts';
 export { nodeRunner, v8Command, V8_FLAGS } from './v8.ts';
 export { buildWasm2c, WASM2C_RUNTIME } from './wasm2c.ts';
 export { median, table } from './stats.ts';
+export { writeResult } from './results.ts';

@@ -15,6 +15,7 @@ import type { FuncCompiler } from './func.ts';
 import { on } from './dispatch.ts';
 import { RAX, SCRATCH, gpr } from './masm.ts';
 import { TrapKind } from './traps.ts';
+import { tryUnroll } from './unroll.ts';
 import { noteRotationIf, planRotation, rotatedBackEdge, rotationJump, type Rot } from './rotate.ts';
 
 export const enum CtrlKind { Block, Loop, If, Func }
@@ -152,6 +153,7 @@ function opBlock(fc: FuncCompiler, ins: Instr): void {
 
 function opLoop(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
+  if (tryUnroll(fc)) return;
   const c = pushCtrl(fc, CtrlKind.Loop, ins, fc.asm.label());
   c.base = enterBlock(fc, c.params);
   fc.asm.align(16);

@@ -32,6 +32,8 @@ export class FuncCompiler {
   maxOut = 0;
   /** Set while rotate.ts re-emits a loop header at a back edge. */
   rotating: { rot: Rot; base: number } | null = null;
+  /** Locals read as constants (the counter of a loop unroll.ts is unrolling). */
+  readonly constLocals = new Map<number, number>();
   private traps = new Map<number, Label>();
   private late: (() => void)[] = [];
 

@@ -7,6 +7,7 @@
 //   control.ts    blocks, branches, merges (the merge convention), select, `x && y` ifs
 //   rotate.ts     loop rotation: loop headers re-emitted at back edges (from control.ts)
 //   bitset.ts     `c == K1 | c == K2 | ...` as one bit test (from the i32.eq visitor)
+//   unroll.ts     full unrolling of small counted loops (from control.ts; pins.ts weighs them)
 //   intops.ts / floatops.ts / convert.ts / memory.ts / calls.ts / tables.ts / hw.ts
 //                 per-op visitors, one file per family
 //   frame.ts      the value stack cached in registers, spill slots, register allocation

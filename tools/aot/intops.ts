@@ -25,9 +25,21 @@ export function srcOperand(fc: FuncCompiler, b: Val, d: number, size: Size): Ope
   return fc.frame.memOf(b, d);
 }
 
+/** `x op 0` for add/sub/or/xor is x; `C op x` (commutative, x not a spill slot) becomes `x op C`. */
+function foldConstOperand(f: FuncCompiler['frame'], mn: string, commutative: boolean): boolean {
+  const n = f.stack.length;
+  const a = f.stack[n - 2], b = f.stack[n - 1];
+  if (commutative && a.k === K.Const && (b.k === K.Reg || b.k === K.Local)) { f.stack[n - 2] = b; f.stack[n - 1] = a; }
+  const c = f.stack[n - 1];
+  const zero = c.k === K.Const && (c.t === ValType.I32 ? c.n === 0 : c.b === 0n);
+  if (zero && (mn === 'add' || mn === 'sub' || mn === 'or' || mn === 'xor')) { f.pop(); return true; }
+  return false;
+}
+
 function binop(mn: string, size: Size, commutative: boolean) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
+    if (foldConstOperand(f, mn, commutative)) return;
     let db = f.stack.length - 1;
     let b = f.pop();
     let a: Val;
@@ -288,6 +300,8 @@ function localType(fc: FuncCompiler, ins: Instr): ValType {
 }
 
 function opLocalGet(fc: FuncCompiler, ins: Instr): void {
+  const c = fc.constLocals.get(ins.a!);
+  if (c !== undefined) { fc.frame.push(cI32(c)); return; }
   fc.frame.push({ k: K.Local, t: localType(fc, ins), n: ins.a!, b: 0n });
 }
 

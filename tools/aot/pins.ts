@@ -6,7 +6,8 @@
 // merges, call results) uses a pin register, so pins never move.
 
 import { Op } from '../wasm/opcodes.ts';
-import type { Instr } from '../wasm/types.ts';
+import type { Instr, ValType } from '../wasm/types.ts';
+import { planUnroll, type UnrollPlan } from './unroll.ts';
 import { isFloat } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
@@ -14,17 +15,32 @@ import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
 const GPR_PINS = [R12, R13, R14, R9, R8, R10];
 const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
 
-/** Weighted use counts of locals, which are written, and the weighted number of calls. */
-function scan(instrs: Instr[], nLocals: number) {
+/**
+ * Weighted use counts of locals, which are written, and the weighted number
+ * of calls. A loop unroll.ts will unroll weighs as its trips at the same
+ * depth, and its counter's reads there are constants (not uses).
+ */
+function scan(instrs: Instr[], localTypes: ValType[]) {
+  const nLocals = localTypes.length;
   const uses = new Float64Array(nLocals);
   const written = new Uint8Array(nLocals);
   const loops: boolean[] = [];
-  let depth = 0, calls = 0;
-  for (const ins of instrs) {
-    const w = 4 ** Math.min(depth, 8);
+  const unrolled: UnrollPlan[] = [];
+  let depth = 0, calls = 0, mult = 1;
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const ins = instrs[pc];
+    while (unrolled.length > 0 && pc > unrolled[unrolled.length - 1].loopEnd) mult /= tripsOf(unrolled.pop()!);
+    const w = 4 ** Math.min(depth, 8) * mult;
+    const u = unrolled[unrolled.length - 1];
+    if (u && (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) && ins.a === u.local) continue;
     switch (ins.op) {
       case Op.Block: case Op.If: loops.push(false); break;
-      case Op.Loop: loops.push(true); depth++; break;
+      case Op.Loop: {
+        const plan = planUnroll(instrs, pc, localTypes);
+        if (plan) { unrolled.push(plan); mult *= tripsOf(plan); }
+        loops.push(!plan); if (!plan) depth++;
+        break;
+      }
       case Op.End: if (loops.pop()) depth--; break;
       case Op.LocalGet: uses[ins.a!] += w; break;
       case Op.LocalSet: case Op.LocalTee: uses[ins.a!] += w; written[ins.a!] = 1; break;
@@ -35,11 +51,13 @@ function scan(instrs: Instr[], nLocals: number) {
   return { uses, written, calls };
 }
 
+const tripsOf = (p: UnrollPlan): number => p.to - p.from;
+
 export function choosePins(fc: FuncCompiler, instrs: Instr[]): void {
   const f = fc.frame;
   const n = f.localTypes.length;
   if (n === 0) return;
-  const { uses, written, calls } = scan(instrs, n);
+  const { uses, written, calls } = scan(instrs, f.localTypes);
   const order = [...Array(n).keys()]
     .filter((i) => uses[i] >= 2 && uses[i] > calls * (written[i] ? 2 : 1))
     .sort((a, b) => uses[b] - uses[a]);
