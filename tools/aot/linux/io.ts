@@ -17,32 +17,44 @@ export function emitIo(rt: Rt): void {
   emitErrno(rt);
 }
 
-/** rt:read_exact(rdi = buffer, rsi = length): reads fd 0 until full; exits 0 at end of input. */
-function emitReadExact(rt: Rt): void {
+/**
+ * One syscall loop for both directions: repeats `sys` (read or write) on fd
+ * r10 from r8 for r9 bytes, retrying on EINTR, until r9 is 0. A result <= 0
+ * (end of input, an error) jumps to `short`.
+ */
+function emitIoLoop(rt: Rt, sys: number, short: Label): void {
   const { asm } = rt;
-  const loop = asm.label(), done = asm.label(), eof = asm.label();
-  asm.bind(rt.L('read_exact'));
-  asm.i('mov', q(R8), q(RDI));
-  asm.i('mov', q(R9), q(RSI));
+  const loop = asm.label(), done = asm.label();
   asm.bind(loop);
   asm.i('test', q(R9), q(R9));
   asm.i('jz', done);
-  asm.i('xor', d(RDI), d(RDI));
+  asm.i('mov', d(RDI), d(R10));
   asm.i('mov', q(RSI), q(R8));
   asm.i('mov', q(RDX), q(R9));
-  syscall(asm, SYS.read);
+  syscall(asm, sys);
   asm.i('cmp', q(RAX), i(-EINTR));
   asm.i('je', loop);
   asm.i('test', q(RAX), q(RAX));
-  asm.i('jle', eof);
+  asm.i('jle', short);
   asm.i('add', q(R8), q(RAX));
   asm.i('sub', q(R9), q(RAX));
   asm.i('jmp', loop);
+  asm.bind(done);
+  asm.i('ret');
+}
+
+/** rt:read_exact(rdi = buffer, rsi = length): reads fd 0 until full; exits 0 at end of input. */
+function emitReadExact(rt: Rt): void {
+  const { asm } = rt;
+  const eof = asm.label();
+  asm.bind(rt.L('read_exact'));
+  asm.i('xor', d(R10), d(R10));
+  asm.i('mov', q(R8), q(RDI));
+  asm.i('mov', q(R9), q(RSI));
+  emitIoLoop(rt, SYS.read, eof);
   asm.bind(eof);
   asm.i('xor', d(RDI), d(RDI));
   asm.i('jmp', rt.L('exit'));
-  asm.bind(done);
-  asm.i('ret');
   // rt:exit(edi = status): exit_group, never returns.
   asm.bind(rt.L('exit'));
   syscall(asm, SYS.exit_group);
@@ -52,26 +64,13 @@ function emitReadExact(rt: Rt): void {
 /** rt:write_all(edi = fd, rsi = buffer, rdx = length): writes everything; gives up on an error. */
 function emitWriteAll(rt: Rt): void {
   const { asm } = rt;
-  const loop = asm.label(), done = asm.label();
+  const fail = asm.label();
   asm.bind(rt.L('write_all'));
   asm.i('mov', d(R10), d(RDI));
   asm.i('mov', q(R8), q(RSI));
   asm.i('mov', q(R9), q(RDX));
-  asm.bind(loop);
-  asm.i('test', q(R9), q(R9));
-  asm.i('jz', done);
-  asm.i('mov', d(RDI), d(R10));
-  asm.i('mov', q(RSI), q(R8));
-  asm.i('mov', q(RDX), q(R9));
-  syscall(asm, SYS.write);
-  asm.i('cmp', q(RAX), i(-EINTR));
-  asm.i('je', loop);
-  asm.i('test', q(RAX), q(RAX));
-  asm.i('jle', done);
-  asm.i('add', q(R8), q(RAX));
-  asm.i('sub', q(R9), q(RAX));
-  asm.i('jmp', loop);
-  asm.bind(done);
+  emitIoLoop(rt, SYS.write, fail);
+  asm.bind(fail);
   asm.i('ret');
 }
 
