@@ -5,7 +5,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, r8, r16, r32, r64, ripMem, type Operand } from '../x86/index.ts';
+import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Operand } from '../x86/index.ts';
 import { K, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { on } from './dispatch.ts';
@@ -53,14 +53,17 @@ function binop(mn: string, size: Size, commutative: boolean) {
       if (pr >= 0) {
         const da = f.stack.length - 1;
         const a0 = f.pop();
-        if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
         const src = srcOperand(fc, b, db, size);
-        if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
-        else fc.asm.i(mn, gpr(size, pr), src);
+        if (f.pinnedReg(a0) === pr || !threeOperand(fc, mn, size, pr, a0, da, src)) {
+          if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
+          if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
+          else fc.asm.i(mn, gpr(size, pr), src);
+        }
         f.free(b);
         finishResultPin(fc, a0.t);
         return;
       }
+      if (leaFromPinned(fc, mn, size, b, db)) return;
       a = f.popReg();
     }
     const src = srcOperand(fc, b, db, size);
@@ -69,6 +72,50 @@ function binop(mn: string, size: Size, commutative: boolean) {
     f.free(b);
     f.push(regVal(a.t, a.n));
   };
+}
+
+/** `x + y` / `x - C` with x a pinned local (y popped as b): lea into a fresh register. */
+function leaFromPinned(fc: FuncCompiler, mn: string, size: Size, b: Val, db: number): boolean {
+  const f = fc.frame;
+  if (f.pinnedReg(f.peek()) < 0 || (mn !== 'add' && mn !== 'sub')) return false;
+  const src = srcOperand(fc, b, db, size);
+  if (src.k !== 'i' && !(src.k === 'r' && mn === 'add')) return false;
+  const a0 = f.pop();
+  const r = f.alloc(a0.t);
+  if (!threeOperand(fc, mn, size, r, a0, db - 1, src)) {
+    f.loadTo(a0, db - 1, r);
+    fc.asm.i(mn, gpr(size, r), src);
+  }
+  f.free(b);
+  f.push(regVal(a0.t, r));
+  return true;
+}
+
+/**
+ * `d = a op src` without first copying a into d: `imul d, a, imm` (a in a
+ * register or memory), `lea d, [a + src]` for add (src a register or imm32)
+ * and `lea d, [a - imm]` for sub, with a in a register (lea wraps to 32 bits
+ * with a 32-bit destination; it leaves the flags alone, which no op reads).
+ * Returns false (nothing emitted) for every other case.
+ */
+function threeOperand(fc: FuncCompiler, mn: string, size: Size, d: number, a0: Val, da: number, src: Operand): boolean {
+  const f = fc.frame;
+  if (mn === 'imul' && src.k === 'i' && a0.k !== K.Const) {
+    fc.asm.i('imul', gpr(size, d), srcOperand(fc, a0, da, size), src);
+    f.free(a0);
+    return true;
+  }
+  const ra = a0.k === K.Reg ? a0.n : f.pinnedReg(a0);
+  if ((mn !== 'add' && mn !== 'sub') || ra < 0 || ra === d) return false;
+  if (src.k === 'i') {
+    const v = mn === 'sub' ? -BigInt(src.v) : BigInt(src.v);
+    const disp = BigInt.asIntN(32, v);
+    if (size === 64 && disp !== v) return false;   // -(-2^31) does not fit a disp32
+    fc.asm.i('lea', gpr(size, d), mem(ra, Number(disp)));
+  } else if (src.k === 'r' && mn === 'add') fc.asm.i('lea', gpr(size, d), memIdx(ra, src.n, 1, 0));
+  else return false;
+  f.free(a0);
+  return true;
 }
 
 /**
