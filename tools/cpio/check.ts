@@ -82,9 +82,3 @@ export function checkCpio(b: Uint8Array): CpioSummary {
   if (archives === 0) throw new CpioError(0, 'archive', 'is empty');
   return { entries, archives };
 }
-
-/** True when the bytes start like a CPIO archive (newc, crc or odc), the content test `--rootfs` uses. */
-export function looksLikeCpio(b: Uint8Array): boolean {
-  const m = new TextDecoder('latin1').decode(b.subarray(0, 6));
-  return m === CPIO_MAGIC_NEWC || m === CPIO_MAGIC_CRC || m === '070707';
-}

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildKernelElf } from '../link/index.ts';
 import { packDirectory } from '../cpio/index.ts';
-import { checkCpio, CpioError, looksLikeCpio } from '../cpio/check.ts';
+import { checkCpio, CpioError } from '../cpio/check.ts';
+import { sniffBytes } from '../oci/index.ts';
 
 /** The repository root: the nearest folder above this file (or the bundle) whose package.json is asuk's. */
 export const ROOT = findRoot(dirname(new URL(import.meta.url).pathname));
@@ -168,7 +169,7 @@ export async function rootfsArchive(path: string, cacheDir: string): Promise<Uin
     bytes = readFileSync(out);
   } else {
     bytes = readFileSync(path);
-    if (!looksLikeCpio(bytes)) throw new ImageError(`rootfs ${path}: neither a directory nor a CPIO archive (newc)`);
+    if (sniffBytes(bytes) !== 'cpio') throw new ImageError(`rootfs ${path}: neither a directory nor a CPIO archive (newc)`);
   }
   try {
     checkCpio(bytes);
