@@ -3,19 +3,14 @@
 // compiled code: data segments copied by `instantiate`, the asuk_main
 // arguments, memory.size = H0 / 64 KiB, hw.outb and hw.poweroff.
 import { execa } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runQemu, type Machine } from '../../tools/qemu/index.ts';
 import { buildKernelElf, kernelHeapEnd } from '../../tools/link/index.ts';
 import { tmp } from './helpers.ts';
+import { compileWat } from '../aot/linux-runner.ts';
 
-async function wat(text: string, name: string): Promise<Uint8Array> {
-  const src = join(tmp, `${name}.wat`), out = join(tmp, `${name}.wasm`);
-  writeFileSync(src, text);
-  await execa('wat2wasm', ['--debug-names', src, '-o', out]);
-  return readFileSync(out);
-}
 
 const KERNEL = `(module
   (import "hw" "outb" (func $outb (param i32 i32)))
@@ -44,7 +39,7 @@ const KERNEL = `(module
 describe('a wasm kernel through tools/aot', () => {
   for (const machine of ['pc', 'microvm'] as Machine[]) {
     it(`${machine}: instantiates, runs asuk_main and exits with its result`, async () => {
-      const { elf, stats } = buildKernelElf(await wat(KERNEL, 'wasm-main'));
+      const { elf, stats } = buildKernelElf(await compileWat(KERNEL));
       expect(stats.heapEnd).toBe(kernelHeapEnd(20));
       const p = join(tmp, `wasm-main-${machine}.elf`);
       writeFileSync(p, elf);
@@ -59,14 +54,14 @@ describe('a wasm kernel through tools/aot', () => {
     const text = `(module (import "hw" "poweroff" (func $off (param i32))) (memory 17)
       (func (export "asuk_main") (param i32 i32 i64 i32) (result i32) (call $off (i32.const 9)) (i32.const 1)))`;
     const p = join(tmp, 'wasm-off.elf');
-    writeFileSync(p, buildKernelElf(await wat(text, 'wasm-off')).elf);
+    writeFileSync(p, buildKernelElf(await compileWat(text)).elf);
     const q = await runQemu({ kernel: p, timeoutMs: 20_000 });
     expect(q.guestExit).toBe(9);
   });
 
   it('objdump shows the wasm function names', async () => {
     const p = join(tmp, 'wasm-names.elf');
-    writeFileSync(p, buildKernelElf(await wat(KERNEL, 'wasm-names')).elf);
+    writeFileSync(p, buildKernelElf(await compileWat(KERNEL)).elf);
     const { stdout } = await execa('objdump', ['-d', '-m', 'i386:x86-64', p]);
     expect(stdout).toMatch(/<[^>]*puts[^>]*>:/);
     expect(stdout).toContain('<_start64>:');
