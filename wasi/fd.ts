@@ -11,11 +11,12 @@
 //   --                                end of runtime options
 // argv[0] stays the app's argv[0].
 
+import { DIR_RIGHTS } from './rights';
 import { sys, nativeU64, nativeStrlen, copyNative, argvNative, envpNative, own } from './host';
 import { SYS_openat, SYS_dup2, SYS_close, SYS_write, SYS_exit_group, O_RDONLY, O_DIRECTORY, O_CLOEXEC } from './linux';
 
 export const MAX_FD: i32 = 1024;
-export const KIND_FREE: u8 = 0, KIND_OPEN: u8 = 1, KIND_PREOPEN: u8 = 2;
+export const KIND_FREE: u8 = 0, KIND_OPEN: u8 = 1, KIND_PREOPEN: u8 = 2, KIND_SOCKET: u8 = 3;
 export const RIGHTS_ALL: u64 = 0x3fffffff;
 
 const kinds = new StaticArray<u8>(MAX_FD);
@@ -67,7 +68,7 @@ function preopen(spec: string): void {
   const r = <i32>sys(SYS_openat, -100, own(changetype<usize>(path)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (r < 0) { fail(`--dir ${host}: cannot open that directory (errno ${-r})`); return; }
   if (r != want) { sys(SYS_dup2, r, want); sys(SYS_close, r); }
-  fdSet(want, KIND_PREOPEN, RIGHTS_ALL, RIGHTS_ALL, guest);
+  fdSet(want, KIND_PREOPEN, DIR_RIGHTS, RIGHTS_ALL, guest);
   preopenCount++;
 }
 let preopenCount: i32 = 0;

@@ -7,7 +7,7 @@
 
 import { sys, own, copyIn, copyOut, putU32 } from './host';
 import { fdKind, fdSet, fdBase, fdInh, MAX_FD, KIND_OPEN } from './fd';
-import { errnoOf, E_FAULT, E_INVAL, E_NAMETOOLONG, E_NOTCAPABLE, E_SUCCESS, E_MFILE, E_NOTDIR } from './errno';
+import { errnoOf, E_FAULT, E_INVAL, E_NAMETOOLONG, E_NOTCAPABLE, E_SUCCESS, E_MFILE, E_ISDIR } from './errno';
 import { checkFd, toFilestat } from './stat';
 import { timesOf } from './files';
 import * as R from './rights';
@@ -41,7 +41,7 @@ function pathErr(r: i64): i32 { return r == -18 ? E_NOTCAPABLE : errnoOf(r); }
 /** openat2(dirfd, own path, flags, mode, beneath): the new fd or a negative Linux errno. */
 function openBeneath(dirfd: i32, path: usize, flags: i32, mode: i32 = 0): i64 {
   store<u64>(how, <u64>(flags | O_CLOEXEC));
-  store<u64>(how, mode, 8);
+  store<u64>(how, (flags & O_CREAT) ? mode : 0, 8);
   store<u64>(how, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, 16);
   return sys(SYS_openat2, dirfd, own(path), own(how), 24);
 }
@@ -103,10 +103,13 @@ export function path_open(dirfd: i32, dirflags: u32, p: u32, len: u32, oflags: u
   if (fdflags & (8 | 16)) flags |= O_SYNC;
   const read = (base & (R.R_FD_READ | R.R_FD_READDIR)) != 0;
   const write = (base & (R.R_FD_WRITE | R.R_FD_DATASYNC | R.R_FD_ALLOCATE | R.R_FD_FILESTAT_SET_SIZE)) != 0;
+  if ((oflags & 2) != 0 && (base & R.R_FD_WRITE) != 0) return E_ISDIR; // never a directory for writing (wasmtime)
   if ((oflags & 2) == 0 && write) flags |= read ? O_RDWR : O_WRONLY;
   else flags |= O_RDONLY;
   if (len > 0 && load<u8>(bufA) == 0x2f) return E_NOTCAPABLE;
-  const r = openBeneath(dirfd, bufA, flags, 0o666);
+  let r = openBeneath(dirfd, bufA, flags, 0o666);
+  // A directory opened with write rights (wasmtime allows it): open it read-only; writes fail by rights.
+  if (r == -21 && (flags & (O_CREAT | O_TRUNC)) == 0) r = openBeneath(dirfd, bufA, (flags & ~3) | O_DIRECTORY);
   if (r < 0) return pathErr(r);
   const fd = <i32>r;
   if (fd >= MAX_FD) { sys(SYS_close, fd); return E_MFILE; }
@@ -187,9 +190,11 @@ export function path_link(fd: i32, flags: u32, a: u32, alen: u32, nfd: i32, b: u
   return twoEntries(fd, R.R_PATH_LINK_SOURCE, a, alen, nfd, R.R_PATH_LINK_TARGET, b, blen, SYS_linkat, (flags & 1) ? AT_SYMLINK_FOLLOW : 0);
 }
 
+/** The link's target is stored as given, but an absolute one could never resolve beneath: ENOTCAPABLE. */
 export function path_symlink(a: u32, alen: u32, fd: i32, b: u32, blen: u32): i32 {
   let e = loadPath(bufB, a, alen);
   if (e != 0) return e;
+  if (alen > 0 && load<u8>(bufB) == 0x2f) { e = checkFd(fd, R.R_PATH_SYMLINK); return e != 0 ? e : E_NOTCAPABLE; }
   e = prepare(fd, R.R_PATH_SYMLINK, bufA, b, blen);
   if (e != 0) return e;
   const r = sys(SYS_symlinkat, own(bufB), parentFd, own(entryName));

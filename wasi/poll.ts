@@ -7,8 +7,8 @@
 //   fd_readwrite: nbytes u64 @16, flags u16 @24 (1 = hangup).
 
 import { sys, own, copyIn, copyOut, putU32, appNative } from './host';
-import { fdKind, fdSet, MAX_FD, KIND_FREE, KIND_OPEN } from './fd';
-import { errnoOf, E_BADF, E_FAULT, E_INVAL, E_SUCCESS, E_MFILE, E_NOTCAPABLE } from './errno';
+import { fdKind, fdSet, MAX_FD, KIND_FREE, KIND_SOCKET } from './fd';
+import { errnoOf, E_BADF, E_FAULT, E_INVAL, E_SUCCESS, E_MFILE, E_NOTSOCK } from './errno';
 import { checkFd } from './stat';
 import * as R from './rights';
 import { SYS_ppoll, SYS_clock_gettime, SYS_clock_nanosleep, SYS_close, SYS_accept4, SYS_recvmsg, SYS_sendmsg, SYS_shutdown, SYS_readv } from './linux';
@@ -87,14 +87,21 @@ export function poll_oneoff(inPtr: u32, outPtr: u32, n: u32, neventsPtr: u32): i
   return E_SUCCESS;
 }
 
+/** sock_* act only on sockets the app got as sockets (stdio never is one, whatever the host made it). */
+function checkSock(fd: i32, right: u64): i32 {
+  const e = checkFd(fd, right);
+  if (e != 0) return e;
+  return fdKind(fd) == KIND_SOCKET ? E_SUCCESS : E_NOTSOCK;
+}
+
 export function sock_accept(fd: i32, flags: u32, fdPtr: u32): i32 {
-  const e = checkFd(fd, R.R_SOCK_ACCEPT);
+  const e = checkSock(fd, R.R_SOCK_ACCEPT);
   if (e != 0) return e;
   if (flags & ~4) return E_INVAL;
   const r = sys(SYS_accept4, fd, 0, 0, 0x80000 | ((flags & 4) ? 0x800 : 0));
   if (r < 0) return errnoOf(r);
   if (r >= MAX_FD) { sys(SYS_close, r); return E_MFILE; }
-  fdSet(<i32>r, KIND_OPEN, R.FILE_RIGHTS, 0);
+  fdSet(<i32>r, KIND_SOCKET, R.FILE_RIGHTS, 0);
   return putU32(fdPtr, <u32>r) ? E_SUCCESS : E_FAULT;
 }
 
@@ -118,7 +125,7 @@ function msghdr(n: i32): void {
 }
 
 export function sock_recv(fd: i32, ri: u32, n: u32, riflags: u32, lenPtr: u32, flagsPtr: u32): i32 {
-  const e = checkFd(fd, R.R_FD_READ);
+  const e = checkSock(fd, R.R_FD_READ);
   if (e != 0) return e;
   const cnt = iovs(ri, n);
   if (cnt < 0) return -cnt;
@@ -132,7 +139,7 @@ export function sock_recv(fd: i32, ri: u32, n: u32, riflags: u32, lenPtr: u32, f
 }
 
 export function sock_send(fd: i32, si: u32, n: u32, siflags: u32, lenPtr: u32): i32 {
-  const e = checkFd(fd, R.R_FD_WRITE);
+  const e = checkSock(fd, R.R_FD_WRITE);
   if (e != 0) return e;
   const cnt = iovs(si, n);
   if (cnt < 0) return -cnt;
@@ -145,7 +152,7 @@ export function sock_send(fd: i32, si: u32, n: u32, siflags: u32, lenPtr: u32): 
 
 /** sdflags rd 1, wr 2 -> SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2. */
 export function sock_shutdown(fd: i32, how: u32): i32 {
-  const e = checkFd(fd, R.R_SOCK_SHUTDOWN);
+  const e = checkSock(fd, R.R_SOCK_SHUTDOWN);
   if (e != 0) return e;
   if (how == 0 || how > 3) return E_INVAL;
   const r = sys(SYS_shutdown, fd, how - 1);
