@@ -8,12 +8,17 @@
 // Options the runtime consumes from the front of argv (wasmtime's spelling):
 //   --dir HOST[::GUEST] | --dir=...   preopen HOST as GUEST (default: HOST)
 //   --env K=V | --env=K=V             add K=V to the app's environment
+//   --tcplisten A.B.C.D:PORT          a listening TCP socket, after the preopens
+//                                     (sock_accept on it; wasmtime's option)
 //   --                                end of runtime options
 // argv[0] stays the app's argv[0].
 
-import { DIR_RIGHTS } from './rights';
+import { DIR_RIGHTS, FILE_RIGHTS } from './rights';
 import { sys, nativeU64, nativeStrlen, copyNative, argvNative, envpNative, own } from './host';
-import { SYS_openat, SYS_dup2, SYS_close, SYS_write, SYS_exit_group, O_RDONLY, O_DIRECTORY, O_CLOEXEC } from './linux';
+import {
+  SYS_openat, SYS_dup2, SYS_close, SYS_write, SYS_exit_group, SYS_socket, SYS_setsockopt, SYS_bind, SYS_listen,
+  O_RDONLY, O_DIRECTORY, O_CLOEXEC,
+} from './linux';
 
 export const MAX_FD: i32 = 1024;
 export const KIND_FREE: u8 = 0, KIND_OPEN: u8 = 1, KIND_PREOPEN: u8 = 2, KIND_SOCKET: u8 = 3;
@@ -87,18 +92,19 @@ export function fdInit(): void {
   let k = 0;
   let p = nativeU64(argv);
   if (p != 0) { argPtrs.push(p); argLens.push(nativeStrlen(p)); k = 1; }
-  const dirs = new Array<string>(), envs = new Array<string>();
+  const dirs = new Array<string>(), envs = new Array<string>(), listens = new Array<string>();
   for (;; k++) {
     p = nativeU64(argv + 8 * k);
     if (p == 0) break;
     const a = nativeString(p);
     if (a == '--') { k++; break; }
-    if ((a == '--dir' || a == '--env') && nativeU64(argv + 8 * (k + 1)) != 0) {
+    if ((a == '--dir' || a == '--env' || a == '--tcplisten') && nativeU64(argv + 8 * (k + 1)) != 0) {
       const v = nativeString(nativeU64(argv + 8 * (k + 1)));
-      if (a == '--dir') dirs.push(v); else envs.push(v);
+      if (a == '--dir') dirs.push(v); else if (a == '--env') envs.push(v); else listens.push(v);
       k++;
     } else if (a.startsWith('--dir=')) dirs.push(a.substring(6));
     else if (a.startsWith('--env=')) envs.push(a.substring(6));
+    else if (a.startsWith('--tcplisten=')) listens.push(a.substring(12));
     else break;
   }
   for (;; k++) {
@@ -117,4 +123,46 @@ export function fdInit(): void {
     addEnv(envs[j]);
   }
   for (let j = 0; j < dirs.length; j++) preopen(dirs[j]);
+  for (let j = 0; j < listens.length; j++) listen(listens[j]);
+}
+
+/** A.B.C.D:PORT -> sockaddr_in at sa (family, port and address big-endian); false when malformed. */
+function parseIpv4(spec: string, sa: usize): bool {
+  const colon = spec.lastIndexOf(':');
+  if (colon < 0) return false;
+  const quads = spec.substring(0, colon).split('.');
+  const port = spec.substring(colon + 1);
+  if (quads.length != 4 || port.length == 0 || port.length > 5) return false;
+  let addr: u32 = 0;
+  for (let k = 0; k < 4; k++) {
+    const q = quads[k];
+    if (q.length == 0 || q.length > 3) return false;
+    for (let c = 0; c < q.length; c++) if (q.charCodeAt(c) < 48 || q.charCodeAt(c) > 57) return false;
+    const v = I32.parseInt(q);
+    if (v > 255) return false;
+    addr = (addr << 8) | <u32>v;
+  }
+  for (let c = 0; c < port.length; c++) if (port.charCodeAt(c) < 48 || port.charCodeAt(c) > 57) return false;
+  const p = I32.parseInt(port);
+  if (p > 65535) return false;
+  memory.fill(sa, 0, 16);
+  store<u16>(sa, 2);
+  store<u16>(sa, bswap<u16>(<u16>p), 2);
+  store<u32>(sa, bswap<u32>(addr), 4);
+  return true;
+}
+
+function listen(spec: string): void {
+  const want = 3 + preopenCount;
+  const sa = changetype<usize>(new ArrayBuffer(16)), one = changetype<usize>(new ArrayBuffer(4));
+  if (want >= MAX_FD || !parseIpv4(spec, sa)) { fail(`--tcplisten ${spec}: expected A.B.C.D:PORT`); return; }
+  const s = <i32>sys(SYS_socket, 2, 1 | O_CLOEXEC, 0); // AF_INET, SOCK_STREAM
+  store<u32>(one, 1);
+  sys(SYS_setsockopt, s, 1, 2, own(one), 4);           // SOL_SOCKET, SO_REUSEADDR
+  let r = s < 0 ? <i64>s : sys(SYS_bind, s, own(sa), 16);
+  if (r == 0) r = sys(SYS_listen, s, 128);
+  if (r < 0) { fail(`--tcplisten ${spec}: cannot listen there (errno ${-r})`); return; }
+  if (s != want) { sys(SYS_dup2, s, want); sys(SYS_close, s); }
+  fdSet(want, KIND_SOCKET, FILE_RIGHTS, FILE_RIGHTS);
+  preopenCount++;
 }

@@ -3,7 +3,7 @@
 
 export const SYS_read = 0, SYS_write = 1, SYS_close = 3, SYS_fstat = 5, SYS_poll = 7, SYS_lseek = 8,
   SYS_pread64 = 17, SYS_pwrite64 = 18, SYS_readv = 19, SYS_writev = 20, SYS_sched_yield = 24,
-  SYS_dup2 = 33, SYS_sendmsg = 46, SYS_recvmsg = 47, SYS_shutdown = 48, SYS_getpid = 39, SYS_kill = 62, SYS_fcntl = 72,
+  SYS_dup2 = 33, SYS_socket = 41, SYS_bind = 49, SYS_listen = 50, SYS_setsockopt = 54, SYS_sendmsg = 46, SYS_recvmsg = 47, SYS_shutdown = 48, SYS_getpid = 39, SYS_kill = 62, SYS_fcntl = 72,
   SYS_fsync = 74, SYS_fdatasync = 75, SYS_ftruncate = 77, SYS_getdents64 = 217, SYS_fadvise64 = 221,
   SYS_clock_gettime = 228, SYS_clock_getres = 229, SYS_clock_nanosleep = 230, SYS_exit_group = 231,
   SYS_openat = 257, SYS_mkdirat = 258, SYS_newfstatat = 262, SYS_unlinkat = 263, SYS_renameat = 264,

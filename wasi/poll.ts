@@ -134,8 +134,8 @@ export function sock_recv(fd: i32, ri: u32, n: u32, riflags: u32, lenPtr: u32, f
   let r: i64;
   do r = sys(SYS_recvmsg, fd, own(msg), fl); while (r == -4);
   if (r < 0) return errnoOf(r);
-  const trunc: u32 = (load<i32>(msg, 48) & 0x20) ? 1 : 0;
-  return putU32(lenPtr, <u32>r) && putU32(flagsPtr, trunc) ? E_SUCCESS : E_FAULT;
+  store<u16>(msg, (load<i32>(msg, 48) & 0x20) ? 1 : 0); // roflags (u16): data_truncated <- MSG_TRUNC
+  return putU32(lenPtr, <u32>r) && copyOut(flagsPtr, msg, 2) ? E_SUCCESS : E_FAULT;
 }
 
 export function sock_send(fd: i32, si: u32, n: u32, siflags: u32, lenPtr: u32): i32 {
