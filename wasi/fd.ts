@@ -27,7 +27,8 @@ export const RIGHTS_ALL: u64 = 0x3fffffff;
 const kinds = new StaticArray<u8>(MAX_FD);
 const rightsBase = new StaticArray<u64>(MAX_FD);
 const rightsInh = new StaticArray<u64>(MAX_FD);
-const names = new StaticArray<string | null>(MAX_FD);
+/** Guest names of preopens, UTF-8 (encoded once: the layer's allocator never frees). */
+const names = new StaticArray<ArrayBuffer | null>(MAX_FD);
 
 /** The app's argv and environment: native string pointers with their lengths. */
 export const argPtrs = new Array<i64>(), argLens = new Array<u32>();
@@ -38,9 +39,9 @@ const ownStrings = new Array<ArrayBuffer>();
 export function fdKind(fd: i32): u8 { return fd >= 0 && fd < MAX_FD ? kinds[fd] : KIND_FREE; }
 export function fdBase(fd: i32): u64 { return rightsBase[fd]; }
 export function fdInh(fd: i32): u64 { return rightsInh[fd]; }
-export function fdName(fd: i32): string | null { return names[fd]; }
+export function fdName(fd: i32): ArrayBuffer | null { return names[fd]; }
 
-export function fdSet(fd: i32, kind: u8, base: u64, inh: u64, name: string | null = null): void {
+export function fdSet(fd: i32, kind: u8, base: u64, inh: u64, name: ArrayBuffer | null = null): void {
   kinds[fd] = kind; rightsBase[fd] = base; rightsInh[fd] = inh; names[fd] = name;
 }
 export function fdSetRights(fd: i32, base: u64, inh: u64): void { rightsBase[fd] = base; rightsInh[fd] = inh; }
@@ -73,7 +74,7 @@ function preopen(spec: string): void {
   const r = <i32>sys(SYS_openat, -100, own(changetype<usize>(path)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (r < 0) { fail(`--dir ${host}: cannot open that directory (errno ${-r})`); return; }
   if (r != want) { sys(SYS_dup2, r, want); sys(SYS_close, r); }
-  fdSet(want, KIND_PREOPEN, DIR_RIGHTS, RIGHTS_ALL, guest);
+  fdSet(want, KIND_PREOPEN, DIR_RIGHTS, RIGHTS_ALL, String.UTF8.encode(guest));
   preopenCount++;
 }
 let preopenCount: i32 = 0;

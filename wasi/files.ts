@@ -187,13 +187,13 @@ export function fd_allocate(fd: i32, offset: i64, len: i64): i32 {
 export function fd_prestat_get(fd: i32, o: u32): i32 {
   if (fdKind(fd) != KIND_PREOPEN) return E_BADF;
   store<u32>(out, 0);
-  store<u32>(out, String.UTF8.byteLength(fdName(fd)!), 4);
+  store<u32>(out, fdName(fd)!.byteLength, 4);
   return copyOut(o, out, 8) ? E_SUCCESS : E_FAULT;
 }
 
 export function fd_prestat_dir_name(fd: i32, path: u32, len: u32): i32 {
   if (fdKind(fd) != KIND_PREOPEN) return E_BADF;
-  const name = String.UTF8.encode(fdName(fd)!);
+  const name = fdName(fd)!;
   if (<u32>name.byteLength > len) return E_NAMETOOLONG;
   return copyOut(path, changetype<usize>(name), name.byteLength) ? E_SUCCESS : E_FAULT;
 }

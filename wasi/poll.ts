@@ -33,12 +33,14 @@ function putEvent(evs: usize, k: u32, sub: usize, err: u16, type: u8, nbytes: u6
   store<u16>(ev, flags, 24);
 }
 
+/** poll_oneoff's buffers: 48 + 32 + 8 bytes a subscription, grown only (the layer's allocator never frees). */
+let scratch = new ArrayBuffer(88 * 16), scratchSubs: u32 = 16;
+
 export function poll_oneoff(inPtr: u32, outPtr: u32, n: u32, neventsPtr: u32): i32 {
   if (n == 0) return E_INVAL;
   if (n > 4096) return E_INVAL;
-  const subs = changetype<usize>(new ArrayBuffer(48 * n));
-  const evs = changetype<usize>(new ArrayBuffer(32 * n));
-  const fds = changetype<usize>(new ArrayBuffer(8 * n));
+  if (n > scratchSubs) { scratch = new ArrayBuffer(88 * n); scratchSubs = n; }
+  const subs = changetype<usize>(scratch), evs = subs + 48 * n, fds = evs + 32 * n;
   if (!copyIn(subs, inPtr, 48 * n) || appNative(outPtr, 32 * n) < 0) return E_FAULT;
   let timeout: i64 = -1, nfds: u32 = 0, nev: u32 = 0;
   for (let k: u32 = 0; k < n; k++) {

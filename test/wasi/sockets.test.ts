@@ -45,8 +45,10 @@ describe('WASI sockets on the Linux target', () => {
     expect({ reply, exit: r.exitCode, stdout: r.stdout }).toEqual({ reply: 'pong: ping\n', exit: 0, stdout: 'ready\nserved 5 bytes' });
   }, 60_000);
 
-  it('refuses a malformed --tcplisten with one line', async () => {
+  it('refuses a malformed --tcplisten or a --dir it cannot open with one line', async () => {
     const r = await execa(exe, ['--tcplisten', '1.2.3:4'], { reject: false, timeout: 30_000 });
     expect({ exit: r.exitCode, stderr: r.stderr }).toEqual({ exit: 2, stderr: 'asuk-wasi: --tcplisten 1.2.3:4: expected A.B.C.D:PORT' });
+    const d = await execa(exe, ['--dir', join(work, 'no-such-dir')], { reject: false, timeout: 30_000 });
+    expect({ exit: d.exitCode, stderr: d.stderr }).toEqual({ exit: 2, stderr: `asuk-wasi: --dir ${join(work, 'no-such-dir')}: cannot open that directory (errno 2)` });
   }, 60_000);
 });
