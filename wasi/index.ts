@@ -13,6 +13,8 @@
 //   stat.ts    struct stat -> filestat, fd/rights checks;  rights.ts, errno.ts
 //   host.ts    the machine below: raw syscalls (linux.ts numbers), copies
 //              in and out of the app's memory with bounds checks
+// host.ts is the seam for other machines: the unikernel would give the same
+// host.* functions over its VFS instead of Linux syscalls (not done yet).
 
 import { fdInit } from './fd';
 
