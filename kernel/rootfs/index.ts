@@ -12,7 +12,8 @@
 //               (`mount: N us`, the VFS clock), the source table for `mounts`
 //
 // Kernel options: vfs.fstab=[ "..." ... ] (replaces the default table),
-// vfs.rootfs_required=1 (no root from a module -> `panic: rootfs required`).
+// vfs.rootfs_required=1 (no root from an entry -> the boot stops, status 253).
+// A root entry that fails stops the boot unless its ukopts say `nofail`.
 
 export {
   FstabEntry, fstabParse, fstabInitrdIndex, fstabDriverKnown, fstabNumber, volumeMsize, volumeOptsProblem, VOLUME_DRIVER,

@@ -11,7 +11,7 @@
 // (QEMU status 253), unless the entry says `nofail` (then an empty ramfs is
 // `/`). Other entries are skipped and the kernel boots on without them.
 // `vfs.rootfs_required=1` also stops the boot when no root came from an
-// entry at all (`panic: rootfs required`, as before).
+// entry at all (bad input, not a kernel bug: not a panic).
 //
 // /tmp: an empty writable ramfs is mounted there. When the root archive has
 // a /tmp that is not a directory (a file, a dangling symlink), that entry of
@@ -19,7 +19,7 @@
 // writable (the archive itself is not changed).
 
 import { println } from "../console";
-import { BOOT_FAIL_CODE, exit, panic } from "../panic";
+import { BOOT_FAIL_CODE, exit } from "../panic";
 import { utf8Escape } from "../utf8";
 import { rdtsc } from "../hw";
 import { heapHeadroom } from "../memory";
@@ -243,7 +243,7 @@ export function rootfsMount(imageEnd: usize, options: string[]): void {
     else if (!e.nofail) rootLost = true;
   }
   if (rootLost) stopBoot("the root filesystem could not be mounted (mark the entry nofail to boot without it)");
-  if (required && !rootOk) panic("rootfs required");
+  if (required && !rootOk) stopBoot("vfs.rootfs_required=1 and no root filesystem was mounted");
   ensureRoot();
   ensureTmp();
   mountTicks = rdtsc() - t0;

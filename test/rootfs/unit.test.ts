@@ -57,6 +57,11 @@ describe('fstab entries', () => {
     ['initrd1:/opt/x/:extract::ramfs=1:mkmp', 'initrd1|/opt/x|extract||ramfs=1|mkmp|mkmp'],
     ['embedded:/:extract', 'embedded|/|extract||||'],
     ['none:/scratch:ramfs:0::mkmp', 'none|/scratch|ramfs|0||mkmp|mkmp'],
+    // Mount points are normalised once, here (issue 11: the lock rule sees the real path).
+    ['initrd0:/etc/..:extract::ramfs=1:', 'initrd0|/|extract||ramfs=1||'],
+    ['initrd0://.:extract', 'initrd0|/|extract||||'],
+    ['initrd0:/a//b/./c/../d/:extract::ramfs=1:nofail', 'initrd0|/a/b/d|extract||ramfs=1|nofail|'],
+    ['initrd0:/../..:extract', 'initrd0|/|extract||||'],
   ])('%s parses', (text, want) => { expect(call('fstab', text)).toBe(want); });
 
   it.each([
@@ -69,6 +74,9 @@ describe('fstab entries', () => {
     ['initrdx:/:extract', 'extract needs dev'],
     ['initrd0:/:extract::ramfs=1:bogus', "unknown ukopt 'bogus'"],
     ['a:/:ramfs:0:x:y:z', 'more than 6'],
+    ['initrd0:/a:extract::mkmp:', "unknown extract option 'mkmp'"],
+    ['none:/b:ramfs::bogus=1:', "unknown ramfs option 'bogus=1'"],
+    ['initrd0:/c:extract:1:ramfs=1:', "extract takes no mount flags"],
   ])('%s is refused (%s)', (text, why) => {
     const r = call('fstab', text);
     expect(r.startsWith('! ')).toBe(true);
@@ -107,6 +115,13 @@ describe('mount plan', () => {
     const v = '[ "initrd0:/:extract::ramfs=1:" "initrd0:/opt:extract::ramfs=1:mkmp" ]';
     expect(call('plan', v, 'initrd;embedded locked')).toBe('embedded:/:extract:mkmp\ninitrd0:/opt:extract:mkmp');
     expect(console_).toMatch(/rootfs: warning: locked image: refused "initrd0:\/:extract::ramfs=1:"/);
+  });
+  it('locked image: "/." and "/etc/.." are / and refused; a module argument "/." is / too', () => {
+    console_ = '';
+    const v = '[ "initrd0:/.:extract::ramfs=1:" "initrd0:/etc/..:extract::ramfs=1:" ]';
+    expect(call('plan', v, 'initrd;embedded locked')).toBe('embedded:/:extract:mkmp');
+    expect(console_.match(/locked image: refused/g)?.length).toBe(2);
+    expect(call('plan', '-', 'initrd /.;embedded locked')).toBe('embedded:/:extract:mkmp');
   });
   it('unlocked einitrd: an fstab may replace /', () => {
     expect(call('plan', '[ "initrd0:/:extract::ramfs=1:" ]', 'initrd;embedded')).toBe('initrd0:/:extract');
