@@ -4,6 +4,7 @@
 import { sha256Hex, sha256Reset, sha256Update } from "../../../images/shell/sha256";
 import { shellArgStart, shellSplit } from "../../../images/shell/parse";
 import { BootModule, fstabParse, rootfsPlan } from "../../../kernel/rootfs/index";
+import { utf8Decode, utf8Encode, utf8Escape, utf8Length } from "../../../kernel/utf8";
 
 export function alloc(n: usize): usize { return heap.alloc(n); }
 
@@ -59,3 +60,17 @@ export function split(raw: string): string {
   for (let i = 0; i < cmds.length; i++) out.push(cmds[i].join("|"));
   return out.join("\n");
 }
+
+/** 1 when the n bytes at p survive decode -> encode exactly and utf8Length agrees; else 0. */
+export function utf8RoundTrip(p: usize, n: usize): i32 {
+  let s = utf8Decode(p, n);
+  let b = utf8Encode(s);
+  if (<usize>b.byteLength != n || utf8Length(s) != <i32>n) return 0;
+  return memory.compare(changetype<usize>(b), p, n) == 0 ? 1 : 0;
+}
+
+/** The decoded name of the n bytes at p (to compare with Node's decoder, and for distinctness). */
+export function utf8Name(p: usize, n: usize): string { return utf8Decode(p, n); }
+
+/** The name of the n bytes at p as printed (utf8Escape). */
+export function utf8Shown(p: usize, n: usize): string { return utf8Escape(utf8Decode(p, n)); }
