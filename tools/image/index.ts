@@ -25,9 +25,19 @@ function findRoot(from: string): string {
 }
 export const DEFAULT_IMAGE = 'demo';
 
+/**
+ * AssemblyScript's shadow stack (GC roots of the incremental runtime; asc's
+ * default is 32 KiB). It must outlast the native stack (boot/layout.ts
+ * STACK_SIZE, 256 KiB, where every frame is at least as big): then a runaway
+ * recursion hits the native stack check first, whose trap names the
+ * function (`panic: trap: call stack exhausted in <function>`), instead of
+ * the shadow stack's overflow abort, which names no function.
+ */
+export const SHADOW_STACK = 512 * 1024;
+
 /** The flags every kernel is compiled with; see DESIGN.md (memory at 1 MiB, panic on abort). */
 export const ASC_FLAGS = [
-  '-O3', '--runtime', 'incremental', '--memoryBase', '1048576',
+  '-O3', '--runtime', 'incremental', '--memoryBase', '1048576', '--stackSize', String(SHADOW_STACK),
   '--use', 'abort=kernel/panic/kernelAbort', '--noExportMemory',
   // Keeps the name section (same code, ~2 KB more) so traps and objdump name functions.
   '--debug',
