@@ -3,10 +3,21 @@
 // the mount plan (default, locked, order) and the shell's command splitting.
 import { sha256Hex, sha256Reset, sha256Update } from "../../../images/shell/sha256";
 import { shellArgStart, shellSplit } from "../../../images/shell/parse";
-import { BootModule, fstabParse, rootfsPlan } from "../../../kernel/rootfs/index";
+import { BootModule, FstabEntry, fstabParse, fstabRegister, rootfsPlan } from "../../../kernel/rootfs/index";
+import { FileSystem } from "../../../kernel/vfs/index";
+import { ramfsFstabInit } from "../../../fs/ramfs/index";
+import { cpioFstabInit } from "../../../fs/cpio/index";
+import { p9fsOptsProblem } from "../../../fs/9pfs/options";
 import { utf8Decode, utf8Encode, utf8Escape, utf8Length } from "../../../kernel/utf8";
 
 export function alloc(n: usize): usize { return heap.alloc(n); }
+
+// The drivers a files image links (the 9pfs one without its device side: no PCI under Node).
+function check9p(e: FstabEntry): string { return p9fsOptsProblem(e.opts); }
+function openNone(e: FstabEntry, mods: BootModule[]): FileSystem | null { return null; }
+ramfsFstabInit();
+cpioFstabInit();
+fstabRegister("9pfs", check9p, openNone);
 
 /** SHA-256 of (p, n) fed in pieces of `chunk` bytes. */
 export function sha(p: usize, n: usize, chunk: usize): string {
