@@ -164,6 +164,31 @@ describe('command line', () => {
   it('keeps UTF-8 in arguments', () => {
     expect(parse('k -- h\u00e9 \u{1f600}')).toEqual(['argv0=<k>', 'arg=<h\u00e9>', 'arg=<\u{1f600}>']);
   });
+
+  it('an unclosed quote or list is an error naming its offset after argv0', () => {
+    expect(parse('k vfs.fstab="a -- x')[0]).toBe('error=<unclosed quote (") at offset 10>');
+    expect(parse('k vfs.fstab=[ "a" -- x')[0]).toBe('error=<unclosed list ([) at offset 10>');
+    expect(parse('k -- cat "/etc/x')[0]).toBe('error=<unclosed quote (") at offset 7>');
+    expect(parse('k -- echo [ x')[0]).toBe('argv0=<k>'); // `[` opens a list only after `=`
+  });
+
+  it('2,000 seeded random lines: no hang or trap; a quote error exactly when unescaped quotes are odd', () => {
+    let x = 99;
+    const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+    const alphabet = ['"', '[', ']', '=', '\\', ' ', 'a', '.', '--', 'vfs.fstab='];
+    for (let i = 0; i < 2000; i++) {
+      const body = Array.from({ length: rnd() % 14 }, () => alphabet[rnd() % alphabet.length]).join('');
+      const out = parse(`k ${body}`);
+      let odd = false;
+      for (let j = 0; j < body.length; j++) { if (body[j] === '\\') j++; else if (body[j] === '"') odd = !odd; }
+      const err = out.find((l) => l.startsWith('error=')) ?? '';
+      expect(/unclosed quote/.test(err), `k ${body}: ${err}`).toBe(odd);
+      if (err) {
+        const at = Number(/at offset (\d+)>$/.exec(err)![1]);
+        expect(body[at], `k ${body}: ${err}`).toBe(err.includes('quote') ? '"' : '[');
+      }
+    }
+  });
 });
 
 describe('time', () => {
