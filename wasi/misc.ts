@@ -2,6 +2,7 @@
 // wasi_snapshot_preview1: args_*, environ_*, clock_*, random_get, proc_*).
 
 import { sys, putU32, putU64, appNative, nativeCopy, own } from './host';
+import { vdsoClockGettime } from './vdso';
 import { argPtrs, argLens, envPtrs, envLens } from './fd';
 import { errnoOf, E_FAULT, E_INVAL, E_SUCCESS, E_OVERFLOW } from './errno';
 import { SYS_clock_gettime, SYS_clock_getres, SYS_getrandom, SYS_exit_group, SYS_sched_yield, SYS_kill, SYS_getpid } from './linux';
@@ -43,7 +44,8 @@ export function clock_res_get(id: u32, out: u32): i32 {
 
 export function clock_time_get(id: u32, precision: u64, out: u32): i32 {
   if (id > 3) return E_INVAL;
-  const r = sys(SYS_clock_gettime, id, own(ts));
+  let r = vdsoClockGettime(id, own(ts));
+  if (r == 1) r = sys(SYS_clock_gettime, id, own(ts));
   if (r < 0) return errnoOf(r);
   const sec = load<u64>(ts);
   if (sec > 18_446_744_073) return E_OVERFLOW;

@@ -9,6 +9,7 @@
 //     sys(nr, a..f)  one raw Linux syscall      copy(dst, src, n)  rep movsb
 //     app_base/app_size  the app memory's cells own_base  the layer's memory base
 //     argv/envp      the process's native arrays
+//     call2(fn, a, b)    a native System V call (the vDSO's clock_gettime, wasi/vdso.ts)
 // The layer checks every app pointer against app_size before it touches it.
 
 import { execFileSync } from 'node:child_process';
@@ -61,7 +62,7 @@ export function wasiLayer(): { wasm: Uint8Array; module: Module; types: Map<stri
 }
 
 /** Imports the layer gets from the target, and what it gives env.abort (the runtime's `abort`). */
-export const LAYER_HOST_IMPORTS = ['sys', 'app_base', 'app_size', 'own_base', 'copy', 'argv', 'envp'];
+export const LAYER_HOST_IMPORTS = ['sys', 'app_base', 'app_size', 'own_base', 'copy', 'argv', 'envp', 'call2'];
 
 /** `import:wasi_snapshot_preview1.NAME` for the app: a call into the layer's export with the layer's r15. */
 export function emitWasiThunk(rt: Rt, name: string, params: number): void {
@@ -108,6 +109,16 @@ export function emitLayerHost(rt: Rt, appCells: Label | null, ownCells: Label): 
     asm.i('mov', q(RSI), P(1));
     asm.i('mov', q(RCX), P(2));
     asm.i('rep movsb');
+  });
+  // call2(fn, a, b): a System V call of a native function (the vDSO's clock_gettime), rsp 16-aligned.
+  fn('call2', () => {
+    asm.i('push', q(RBP));
+    asm.i('mov', q(RBP), q(RSP));
+    asm.i('and', q(RSP), i(-16));
+    asm.i('mov', q(RDI), m(RBP, 24));
+    asm.i('mov', q(RSI), m(RBP, 32));
+    asm.i('call', m(RBP, 16));
+    asm.i('leave');
   });
   fn('argv', () => asm.i('mov', q(RAX), rip(rt.L('argv'))));
   fn('envp', () => asm.i('mov', q(RAX), rip(rt.L('envp'))));
