@@ -65,12 +65,15 @@ export interface BuildResult {
 }
 
 export class ImageError extends Error {
-  constructor(message: string) { super(message); this.name = 'ImageError'; }
+  /** `detail`: text printed as it is above the one error line (asc's diagnostics). */
+  constructor(message: string, readonly detail?: string) { super(message); this.name = 'ImageError'; }
 }
 
-function listSources(dir: string, out: string[]): void {
+/** Appends every .ts file under `dir` (sorted; node_modules and dot folders skipped) to `out`. */
+export function listSources(dir: string, out: string[]): void {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir).sort()) {
+    if (e === 'node_modules' || e.startsWith('.')) continue;
     const p = join(dir, e);
     if (statSync(p).isDirectory()) listSources(p, out);
     else if (p.endsWith('.ts')) out.push(p);
@@ -86,6 +89,17 @@ function featuresOf(c: ImageConfig): Features {
 }
 
 /**
+ * The exports tools/aot binds AssemblyScript's `env.Date.now` and `env.seed`
+ * imports to (tools/aot/kernel-imports.ts): the RTC wall clock, the kernel's
+ * random generator. `kernel` is the import path of kernel/.
+ */
+export function clockExports(kernel: string): string[] {
+  return [`import { wallClockMs } from "${kernel}/rtc";`, `import { randomSeed } from "${kernel}/random";`,
+    'export function asuk_date_now(): f64 { return <f64>wallClockMs(); }',
+    'export function asuk_seed(): f64 { return randomSeed(); }'];
+}
+
+/**
  * The kernel entry the boot stub calls. Images that use files link in the
  * boot-time mounts, and those with `"9p": true` the 9pfs driver too; the
  * others carry no VFS (or no PCI/virtio/9P) at all.
@@ -96,7 +110,7 @@ function entrySource(name: string, f: Features): string {
   if (f.vfs) lines.push('import { rootfsMount, rootfsReport } from "../../kernel/rootfs/index";');
   if (f.p9) lines.push('import { rootfsSetVolumeDriver } from "../../kernel/rootfs/index";',
     'import { volumeOpen } from "../../kernel/rootfs/volume";');
-  lines.push(`import { main } from "../../images/${name}/app";`);
+  lines.push(`import { main } from "../../images/${name}/app";`, ...clockExports('../../kernel'));
   if (f.vfs) {
     lines.push('function mount(imageEnd: usize, options: string[]): void {');
     if (f.p9) lines.push('  rootfsSetVolumeDriver(volumeOpen);');
@@ -107,9 +121,14 @@ function entrySource(name: string, f: Features): string {
   return lines.join('\n');
 }
 
-async function runAsc(root: string, entry: string, outFile: string): Promise<void> {
+/**
+ * Runs asc in-process in folder `root` on `entry` -> `outFile`. On errors throws
+ * ImageError whose detail is asc's diagnostics as asc prints them
+ * (file:line:col, the source line, a caret).
+ */
+export async function runAsc(root: string, entry: string, outFile: string, flags: string[] = ASC_FLAGS): Promise<void> {
   const asc = await import('assemblyscript/asc');
-  const args = [relative(root, entry), ...ASC_FLAGS, '-o', relative(root, outFile)];
+  const args = [relative(root, entry), ...flags, '-o', relative(root, outFile)];
   let stderr = '';
   const cwd = process.cwd();
   process.chdir(root);
@@ -118,7 +137,10 @@ async function runAsc(root: string, entry: string, outFile: string): Promise<voi
       stdout: asc.createMemoryStream(),
       stderr: { write(s: string | Uint8Array) { stderr += String(s); return true; } } as never,
     });
-    if (r.error) throw new ImageError(`asc failed: ${r.error.message}\n${stderr}`.trimEnd());
+    if (r.error) {
+      const diag = stderr.replace(/^FAILURE .*$/m, '').trimEnd();
+      throw new ImageError(`asc: ${r.error.message} in ${relative(cwd, root) || '.'} (shown above)`, diag);
+    }
   } finally {
     process.chdir(cwd);
   }
