@@ -88,6 +88,12 @@ function featuresOf(c: ImageConfig): Features {
   return { vfs: p9 || c.vfs === true || c.rootfs !== undefined, p9 };
 }
 
+/** What images/NAME links: files (VFS, mounts) and 9p volumes, from its image.json. */
+export function imageFeatures(name: string, root = ROOT): { files: boolean; volumes: boolean } {
+  const f = featuresOf(readImageConfig(name, root));
+  return { files: f.vfs, volumes: f.p9 };
+}
+
 /**
  * The exports tools/aot binds AssemblyScript's `env.Date.now` and `env.seed`
  * imports to (tools/aot/kernel-imports.ts): the RTC wall clock, the kernel's
