@@ -10,6 +10,9 @@
 // "asuk/files" (or the kernel VFS directly) brings the VFS, the boot-time
 // mounts and the 9p volume driver; an app without it carries none of them.
 // `bake` (asuk pkg) compiles the command and environment into the image.
+// The app's own functions are never inlined (Binaryen's no-inline pass runs
+// on them before asc optimises), so a trap in app code names the app's
+// function, not the kernel function it would have been folded into.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -70,6 +73,19 @@ export function appEntrySource(f: AppFeatures, bake?: AppSpec['bake']): string {
   return L.join('\n');
 }
 
+/** An asc transform marking the functions whose names match `patterns` (Binaryen wildcards) no-inline. */
+async function noInline(patterns: string[]): Promise<object> {
+  const binaryen = (await import('binaryen')).default as unknown as { setPassArgument(k: string, v: string): void };
+  return {
+    afterCompile(module: { runPasses(passes: string[]): void }) {
+      for (const p of patterns) {
+        binaryen.setPassArgument('no-inline', p);
+        module.runPasses(['no-inline']);
+      }
+    },
+  };
+}
+
 /** Makes APP/.asuk/lib/asuk point at this package, so asc finds "asuk" even without node_modules. */
 function linkPackage(cache: string): string {
   const lib = join(cache, 'lib');
@@ -91,7 +107,7 @@ export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array;
     if (d.endsWith('.ts')) files.push(join(ROOT, d));
     else listSources(join(ROOT, d), files);
   }
-  const h = createHash('sha256').update(ASC_FLAGS.join(' ')).update(entry).update(ROOT);
+  const h = createHash('sha256').update(ASC_FLAGS.join(' ')).update(entry).update(ROOT).update('no-inline app');
   for (const f of files) h.update(f).update('\0').update(readFileSync(f));
   const cache = join(dir, '.asuk');
   const wasmPath = join(cache, `kernel-${h.digest('hex').slice(0, 16)}.wasm`);
@@ -100,7 +116,8 @@ export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array;
   writeFileSync(join(cache, 'entry.ts'), entry);
   const lib = linkPackage(cache);
   const flags = ASC_FLAGS.map((f) => f.startsWith('abort=') ? 'abort=~lib/asuk/kernel/panic/kernelAbort' : f);
-  await runAsc(dir, join(cache, 'entry.ts'), wasmPath, [...flags, '--path', relative(dir, lib)]);
+  const own = appSources(dir).map((f) => `${relative(dir, f).replace(/\.ts$/, '')}/*`);
+  await runAsc(dir, join(cache, 'entry.ts'), wasmPath, [...flags, '--path', relative(dir, lib)], [await noInline(own)]);
   return { wasm: readFileSync(wasmPath), cached: false, features };
 }
 

@@ -132,7 +132,8 @@ function entrySource(name: string, f: Features): string {
  * ImageError whose detail is asc's diagnostics as asc prints them
  * (file:line:col, the source line, a caret).
  */
-export async function runAsc(root: string, entry: string, outFile: string, flags: string[] = ASC_FLAGS): Promise<void> {
+export async function runAsc(root: string, entry: string, outFile: string, flags: string[] = ASC_FLAGS,
+  transforms: object[] = []): Promise<void> {
   const asc = await import('assemblyscript/asc');
   const args = [relative(root, entry), ...flags, '-o', relative(root, outFile)];
   let stderr = '';
@@ -140,12 +141,13 @@ export async function runAsc(root: string, entry: string, outFile: string, flags
   process.chdir(root);
   try {
     const r = await asc.main(args, {
+      transforms: transforms as never,
       stdout: asc.createMemoryStream(),
       stderr: { write(s: string | Uint8Array) { stderr += String(s); return true; } } as never,
     });
     if (r.error) {
       const diag = stderr.replace(/^FAILURE .*$/m, '').trimEnd();
-      throw new ImageError(`asc: ${r.error.message} in ${relative(cwd, root) || '.'} (shown above)`, diag);
+      throw new ImageError(`asc: ${r.error.message} (shown above)`, diag);
     }
   } finally {
     process.chdir(cwd);
