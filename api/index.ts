@@ -9,7 +9,7 @@
 //
 // Layers: api/ -> kernel/ (and kernel/vfs through files.ts). The reference
 // with every export and its errors is docs/api.md.
-export { argv, getenv, environ, exit, apiBake } from "./process";
+export { argv, getenv, environ, exit, apiBake, apiExitCode, EXIT_MAX } from "./process";
 export { log, error, write } from "./console";
 export { now, hrtime, uptime } from "./time";
 export { randomBytes } from "./random";

@@ -5,6 +5,7 @@
 // `asuk pkg` baked into the image (apiBake, called by the generated entry).
 import { args, exit as kernelExit, kernelOption } from "../kernel/index";
 import { cmdlineList } from "../kernel/cmdline";
+import { println } from "../kernel/console";
 
 let bakedArgs: string[] = [];
 let bakedEnv: string[] = [];
@@ -47,7 +48,17 @@ export function getenv(key: string): string | null {
   return m.has(key) ? m.get(key) : null;
 }
 
-/** Ends the app now with `code` (0..254; 255 is the kernel's panic code). Never returns. */
+/** The highest exit code an app can report: 127 is the kernel's panic code (QEMU exits (code << 1) | 1, 8 bits). */
+export const EXIT_MAX: i32 = 126;
+
+/** `code` if it is 0..EXIT_MAX; else prints why and returns EXIT_MAX (never 127, which means a panic). */
+export function apiExitCode(code: i32): i32 {
+  if (code >= 0 && code <= EXIT_MAX) return code;
+  println("exit: code " + code.toString() + " is outside 0..126 (127 means a panic): exiting 126");
+  return EXIT_MAX;
+}
+
+/** Ends the app now with `code` (0..126, see apiExitCode). Never returns. */
 export function exit(code: i32): void {
-  kernelExit(code & 0xff);
+  kernelExit(apiExitCode(code));
 }
