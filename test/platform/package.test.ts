@@ -64,14 +64,15 @@ describe('the npm package', () => {
   }, 300_000);
 
   it('pkg bakes cmd and env: plain qemu -kernel prints what asuk run printed', async () => {
-    writeFileSync(join(app, 'Kraftfile'), 'spec: v0.6\nrootfs: ./rootfs\ncmd: ["one", "two words"]\nenv:\n  GREETING: bonjour\n');
+    // A value with spaces, quotes and a backslash: through env.vars (run) and the baked literal (pkg).
+    writeFileSync(join(app, 'Kraftfile'), 'spec: v0.6\nrootfs: ./rootfs\ncmd: ["one", "two words"]\nenv:\n  GREETING: \'bon "jour" \\ x\'\n');
     const run = await npx(app, ['run', '--timeout', '200']);
     expect(run.exitCode, run.stderr).toBe(0);
     const pkg = await npx(app, ['pkg']);
     expect(pkg.exitCode, pkg.stderr).toBe(0);
     const plain = await execa('qemu-system-x86_64', ['-kernel', join(app, 'hello.elf'), '-nographic', '-no-reboot'], { cwd: app, ...LIMIT });
     expect(plain.exitCode).toBe(0);
-    expect(appLines(run.stdout)[0]).toBe('bonjour from asuk (args: one two words)');
+    expect(appLines(run.stdout)[0]).toBe('bon "jour" \\ x from asuk (args: one two words)');
     expect(appLines(plain.stdout)).toEqual(appLines(run.stdout));
   }, 300_000);
 

@@ -46,6 +46,7 @@ export function bootOptions(env: string[], kernelArgs: string[]): string[] {
   if (env.length) out.push(`env.vars=[ ${env.map(quoteWord).join(' ')} ]`);
   for (const a of kernelArgs) {
     if (a === '--') throw new UsageError(`-a '--': kernel arguments cannot hold '--' (app arguments go after asuk's own --)`);
+    if (a.includes('\0')) throw new UsageError('-a: a kernel argument cannot hold a NUL byte');
     out.push(/[\s"]/.test(a) ? quoteWord(a) : a);
   }
   return out;

@@ -135,6 +135,7 @@ export function envPairError(pair: string): string | null {
   const eq = pair.indexOf('=');
   if (eq <= 0) return `'${pair}': expected KEY=VALUE`;
   if (!ENV_KEY.test(pair.slice(0, eq))) return `'${pair.slice(0, eq)}': a variable name is letters, digits and _ (not first a digit)`;
+  if (pair.includes('\0')) return `'${pair.slice(0, eq)}': the value holds a NUL byte, which the kernel command line cannot carry`;
   return null;
 }
 
