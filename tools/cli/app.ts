@@ -68,8 +68,8 @@ export async function buildTarget(t: { image?: string; app?: AppTarget }, out: s
 /** One error line when a flag needs a part the image does not link (instead of ENOENT at boot). */
 export function checkParts(what: string, b: { files: boolean; volumes: boolean }, o: { rootfs: boolean; volumes: boolean }): void {
   const fix = `import from "asuk/files" in the app (images/NAME: "vfs"/"9p" in image.json)`;
-  if (o.rootfs && !b.files) throw new UsageError(`${what} uses no files (no VFS linked): a rootfs would never be read: ${fix}, or drop --rootfs`);
-  if (o.volumes && !b.volumes) throw new UsageError(`${what} has no 9p volume driver: -v needs ${fix}, or drop -v`);
+  if (o.rootfs && !b.files) throw new UsageError(`${what} uses no files (no VFS linked), so a rootfs would never be read: ${fix}, or drop --rootfs / the Kraftfile's rootfs:`);
+  if (o.volumes && !b.volumes) throw new UsageError(`${what} has no 9p volume driver, so a volume would never be mounted: ${fix}, or drop -v / the Kraftfile's volumes:`);
 }
 
 /** Shell-quotes an argument vector for printing (--dry-run). */
