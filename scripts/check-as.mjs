@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Type-checks the AssemblyScript sources (what tsc cannot: asc's own types,
 // decorators, builtins): every folder's index.ts under kernel/, drivers/, fs/,
-// net/, api/ and every images/NAME/app.ts is compiled by asc with --noEmit, its
+// net/, api/, wasi/ and every images/NAME/app.ts is compiled by asc with --noEmit, its
 // exports as the entry, so each exported function is checked. Prints asc's
 // diagnostics as asc prints them; exits 1 when any module has errors.
 import asc from 'assemblyscript/asc';
@@ -23,7 +23,7 @@ function indexes(dir, out = []) {
 }
 
 const entries = [
-  ...['kernel', 'drivers', 'fs', 'net', 'api'].flatMap((d) => indexes(join(root, d))),
+  ...['kernel', 'drivers', 'fs', 'net', 'api', 'wasi'].flatMap((d) => indexes(join(root, d))),
   ...readdirSync(join(root, 'images')).map((n) => join(root, 'images', n, 'app.ts')).filter(existsSync),
 ];
 let failed = 0;
