@@ -15,6 +15,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RAX, RCX, RDX, RSI, RDI, RSP, RBP, R8, R9, R10, R15, type Label } from '../../x86/index.ts';
 import { decodeModule, funcTypeOf, type FuncType, type Module } from '../../wasm/index.ts';
@@ -36,8 +38,8 @@ let cached: { wasm: Uint8Array; module: Module; types: Map<string, FuncType> } |
 
 /**
  * The layer's Wasm, compiled by asc on first use and cached under
- * build/wasi/ by a hash of wasi/*.ts and the flags (so `asuk aot` costs one
- * asc run per change of the layer, not per program).
+ * build/wasi/ (a temp folder when the package is read-only) by a hash of
+ * wasi/*.ts and the flags: one asc run per change of the layer, not per program.
  */
 export function wasiLayer(): { wasm: Uint8Array; module: Module; types: Map<string, FuncType> } {
   if (cached) return cached;
@@ -45,20 +47,33 @@ export function wasiLayer(): { wasm: Uint8Array; module: Module; types: Map<stri
   const src = join(root, 'wasi');
   const h = createHash('sha256').update(ASC_FLAGS.join(' '));
   for (const f of readdirSync(src).filter((f) => f.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(src, f)));
-  const out = join(root, 'build', 'wasi', `layer-${h.digest('hex').slice(0, 16)}.wasm`);
-  if (!existsSync(out)) {
-    mkdirSync(dirname(out), { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-    execFileSync(process.execPath, [asc, join('wasi', 'index.ts'), ...ASC_FLAGS, '-o', tmp], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    renameSync(tmp, out);
-  }
+  const name = `layer-${h.digest('hex').slice(0, 16)}.wasm`;
+  const out = [join(root, 'build', 'wasi', name), join(tmpdir(), `asuk-wasi-${process.getuid?.() ?? 0}`, name)]
+    .find((f) => existsSync(f)) ?? compileLayer(root, name);
   const wasm = new Uint8Array(readFileSync(out));
   const module = decodeModule(wasm);
   const types = new Map<string, FuncType>();
   for (const e of module.exports) if (e.kind === 'func') types.set(e.name, funcTypeOf(module, e.index));
   cached = { wasm, module, types };
   return cached;
+}
+
+/** Runs asc on wasi/index.ts into build/wasi/ (or a temp folder when the package is read-only); returns the file. */
+function compileLayer(root: string, name: string): string {
+  const asc = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');
+  for (const dir of [join(root, 'build', 'wasi'), join(tmpdir(), `asuk-wasi-${process.getuid?.() ?? 0}`)]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tmp = join(dir, `${name}.${process.pid}.tmp`);
+      execFileSync(process.execPath, [asc, join('wasi', 'index.ts'), ...ASC_FLAGS, '-o', tmp], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+      renameSync(tmp, join(dir, name));
+      return join(dir, name);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw e;
+    }
+  }
+  throw new Error('cannot write the compiled WASI layer anywhere (build/wasi and the temp folder are read-only)');
 }
 
 /** Imports the layer gets from the target, and what it gives env.abort (the runtime's `abort`). */
