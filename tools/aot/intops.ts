@@ -7,10 +7,10 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
 import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Operand } from '../x86/index.ts';
 import { K, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
-import { useFlags, type Cond } from './control.ts';
+import { useFlags } from './control.ts';
+import type { Cond } from './blocks.ts';
 import { TrapKind } from './traps.ts';
 import { bitSetTest } from './bitset.ts';
 
@@ -124,17 +124,22 @@ function threeOperand(fc: FuncCompiler, mn: string, size: Size, d: number, a0: V
  * set, or the stack below still reads x, or b is x (it would be clobbered
  * before use unless a is x too).
  */
-/** Consumes the local.set/tee that resultPin matched (tee leaves the local on the stack). */
+/**
+ * After computing into the register resultPin/setTargetPin returned: leaves
+ * "the value of x" on the stack, which the following local.set/tee x (the
+ * plan's setAfter) takes as already written. A set's value is pushed without
+ * counting towards the frame's depth: it is popped by the very next op.
+ */
 export function finishResultPin(fc: FuncCompiler, t: ValType): void {
-  const set = fc.instrs[++fc.pc];
-  if (set.op === Op.LocalTee) fc.frame.push({ k: K.Local, t, n: set.a!, b: 0n });
+  const x = fc.plan.setAfter[fc.pc];
+  const v: Val = { k: K.Local, t, n: x, b: 0n };
+  if (fc.at(fc.pc + 1).op === Op.LocalTee) fc.frame.push(v); else fc.frame.stack.push(v);
 }
 
 export function resultPin(fc: FuncCompiler, b: Val): number {
   const f = fc.frame;
-  const next = fc.next();
-  if (!next || (next.op !== Op.LocalSet && next.op !== Op.LocalTee)) return -1;
-  const x = next.a!;
+  const x = fc.plan.setAfter[fc.pc];
+  if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
   const a = f.peek();
@@ -153,9 +158,8 @@ export function resultPin(fc: FuncCompiler, b: Val): number {
  */
 export function setTargetPin(fc: FuncCompiler): number {
   const f = fc.frame;
-  const next = fc.next();
-  if (!next || (next.op !== Op.LocalSet && next.op !== Op.LocalTee)) return -1;
-  const x = next.a!;
+  const x = fc.plan.setAfter[fc.pc];
+  if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
   for (const v of f.stack) if (v.k === K.Local && v.n === x) return -1;
