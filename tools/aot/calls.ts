@@ -52,7 +52,7 @@ function opCall(fc: FuncCompiler, ins: Instr): void {
   if (callee.kind === 'hw') { emitHw(fc, callee.name, t, ins); return; }
   passArgs(fc, t);
   if (callee.kind === 'abort') { emitAbort(fc); return; }
-  fc.frame.savePinned();
+  fc.beforeCall();
   fc.asm.i('call', callee.label);
   fc.afterCall();
   takeResults(fc, t, callee.kind === 'import');
@@ -80,7 +80,7 @@ function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
   asm.i('je', fc.trap(TrapKind.UninitializedElement));
   asm.i('cmp', mem(SCRATCH, 0, 32), imm(ctx.typeIds[ins.a!]));
   asm.i('jne', fc.trap(TrapKind.IndirectCallTypeMismatch));
-  f.savePinned();
+  fc.beforeCall();
   asm.i('call', mem(SCRATCH, 8, 64));
   fc.afterCall();
   f.free(idx);

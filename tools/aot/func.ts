@@ -235,9 +235,21 @@ export class FuncCompiler {
     if (this.ctx.multi && this.ctx.hasMemory) this.asm.i('mov', r64(R15), ripMem(this.ctx.memPages, 8, 64));
   }
 
-  /** After a call returns: pinned locals and (several instances) r15. */
+  /**
+   * Whether local x may be read after the call being compiled: a later read
+   * (plan.ts liveness) or a lazy `local.get x` still on the operand stack.
+   */
+  readonly liveAfterCall = (x: number): boolean => {
+    if (this.plan.lastRead[x] >= this.plan.readFrom[this.pc]) return true;
+    return this.frame.stack.some((v) => v.k === K.Local && v.n === x);
+  };
+
+  /** Before a call: stores the written pinned locals it may still read. */
+  beforeCall(): void { this.frame.savePinned(this.liveAfterCall); }
+
+  /** After a call returns: the pinned locals still read, and (several instances) r15. */
   afterCall(): void {
-    this.frame.reloadPinned();
+    this.frame.reloadPinned(this.liveAfterCall);
     this.loadMemBase();
   }
 

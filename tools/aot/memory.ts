@@ -165,7 +165,7 @@ function opMemoryGrow(fc: FuncCompiler): void {
   if (!ctx.kernel) {
     f.spillBelow(f.stack.length - 1, false);
     const dl = f.popFixed(RDI);
-    f.savePinned();
+    fc.beforeCall();
     if (ctx.multi) {
       asm.i('lea', r64(RSI), ripMem(ctx.memPages));
       asm.i('call', asm.sym('memory_grow_at'));

@@ -10,6 +10,8 @@
 //   fuse        a compare's flags used by the next br_if / if / select
 //   andIf       asc's `if (result i32) A else 0 end if` (`x && y`) as one if
 //   setTarget   `<op>; local.set x` computes straight into x's register
+//   callSaves   liveness of locals across calls: a pinned local that no path
+//               from a call reads again is neither saved before nor reloaded after it
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -22,9 +24,9 @@ import { planUnroll, type UnrollPlan } from './unroll.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
-  andIf: boolean; setTarget: boolean; pins: boolean;
+  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean;
 }
-export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins'];
+export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves'];
 
 /**
  * The passes in effect: all on, then `spec` ("none", "all", or a comma list of
@@ -68,6 +70,14 @@ export interface FuncPlan {
   setAfter: Int32Array;
   rotations: Map<number, RotPlan>;
   unrolls: Map<number, UnrollPlan>;
+  /** Last position of a `local.get` of each local, -1 when never read. */
+  lastRead: Int32Array;
+  /**
+   * At each position: the first position a read may follow it at on some path
+   * (the start of its outermost enclosing loop, else the next position). A
+   * local whose lastRead is below it is dead there. All readers when callSaves is off.
+   */
+  readFrom: Int32Array;
 }
 
 const MAX_HEADER = 24;
@@ -77,7 +87,9 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], types: Func
   const p: FuncPlan = {
     instrs, steps: [], marks: [], absorbed: new Uint8Array(n + 1), fuse: new Uint8Array(n),
     bitset: new Map(), setAfter: new Int32Array(n).fill(-1), rotations: new Map(), unrolls: new Map(),
+    lastRead: new Int32Array(localTypes.length).fill(-1), readFrom: new Int32Array(n),
   };
+  liveness(p, passes.callSaves);
   const s = structure(instrs);
   for (let pc = 0; pc < n; pc++) {
     if (instrs[pc].op !== Op.Loop) continue;
@@ -95,6 +107,25 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], types: Func
   }
   addSteps(p, s.brLoop, 0, n);
   return p;
+}
+
+/**
+ * Reads of locals by position. Branches go forward except to an enclosing
+ * loop's start, so every read reachable from position p is after p or inside
+ * p's outermost enclosing loop: conservative and one pass.
+ */
+function liveness(p: FuncPlan, on: boolean): void {
+  const { instrs, lastRead, readFrom } = p;
+  const open: number[] = [];                 // per open block: its loop start, or -1
+  let outer = -1;                            // start of the outermost open loop
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const ins = instrs[pc];
+    if (ins.op === Op.LocalGet && ins.a! < lastRead.length) lastRead[ins.a!] = pc;
+    readFrom[pc] = !on ? 0 : outer >= 0 ? outer : pc + 1;
+    if (ins.op === Op.Block || ins.op === Op.If) open.push(-1);
+    else if (ins.op === Op.Loop) { open.push(pc); if (outer < 0) outer = pc; }
+    else if (ins.op === Op.End && open.pop() === outer && outer >= 0) outer = -1;
+  }
 }
 
 interface Structure {
