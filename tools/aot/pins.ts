@@ -1,9 +1,10 @@
 // Pinned locals: before compiling a body, pick the locals worth keeping in a
 // register for the whole function (weighted by loop depth) and the
 // registers for them. A pinned local's frame slot is its home across calls:
-// calls store the written ones and reload all (every register is
-// caller-saved, ABI.md). No fixed-register op (div, shifts, bulk memory, hw,
-// merges, call results) uses a pin register, so pins never move.
+// calls store the written ones and reload them, only those plan.ts's
+// liveness says are read again (every register is caller-saved, ABI.md).
+// No fixed-register op (div, shifts, bulk memory, hw, merges, call results)
+// uses a pin register, so pins never move.
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
