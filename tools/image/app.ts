@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildKernelElf } from '../link/index.ts';
-import { ASC_FLAGS, clockExports, ImageError, listSources, ROOT, rootfsArchive, runAsc, type BuildResult } from './index.ts';
+import { ASC_FLAGS, clockExports, ImageError, mountLines, listSources, ROOT, rootfsArchive, runAsc, type BuildResult } from './index.ts';
 
 export interface AppSpec {
   /** The app's folder (holds app.ts). */
@@ -59,10 +59,7 @@ export function appEntrySource(f: AppFeatures, bake?: AppSpec['bake']): string {
     'import { kernelMain } from "asuk/kernel/index";', 'import { apiBake, apiExitCode, argv } from "asuk/api/index";',
     'import { main } from "../app";', ...clockExports('asuk/kernel')];
   if (f.files) {
-    L.push('import { rootfsMount, rootfsReport, rootfsSetVolumeDriver } from "asuk/kernel/rootfs/index";',
-      'import { volumeOpen } from "asuk/kernel/rootfs/volume";',
-      'function mount(imageEnd: usize, options: string[]): void {',
-      '  rootfsSetVolumeDriver(volumeOpen);', '  rootfsMount(imageEnd, options);', '}');
+    L.push(...mountLines('asuk', { p9: true }));
   }
   const arr = (xs: string[]) => `[${xs.map(lit).join(', ')}]`;
   L.push('function appMain(args: string[]): i32 {',
