@@ -15,6 +15,7 @@ export const FAST_TESTS = [
   'test/diff/**/*.test.ts',
   'test/spec/**/*.test.ts',
   'test/wasm/**/*.test.ts',
+  'test/wasi/**/*.test.ts',
   'test/x86/**/*.test.ts',
   'test/9p/codec.test.ts',
   'test/boot/elf.test.ts',
