@@ -53,6 +53,8 @@ export interface ImageConfig {
   '9p'?: boolean;
   rootfs?: string;
   locked?: boolean;
+  /** The app uses the network: `asuk run` gives it a virtio-net NIC even without -p. */
+  net?: boolean;
 }
 export interface BuildResult {
   elf: string;
