@@ -58,7 +58,7 @@ import {
   tcpListenImpl, tcpAcceptImpl, tcpConnectImpl, tcpSendImpl, tcpRecvImpl, tcpShutdownImpl,
   sockCloseImpl, tcpSendSpaceImpl, sockPeerIpImpl, sockPeerPortImpl, sockLocalPortImpl, sockErrorImpl,
   sockStateImpl,
-} from "./sockets";
+} from "./tcp-api";
 import { udpOpenImpl, udpSendToImpl, udpRecvFromImpl, udpFromIpImpl, udpFromPortImpl } from "./udp";
 import { ipv4Addr, ipToString as ipToStringImpl, ipParse as ipParseImpl } from "./bytes";
 
