@@ -96,7 +96,13 @@ export class VirtioNet extends NetDevice {
   }
 
   transmit(frame: usize, len: i32, csumStart: i32, csumOffset: i32): bool {
-    if (len <= 0 || len > MAX_FRAME) { this.dropped++; return true; }
+    return this.transmitv(frame, len, 0, 0, csumStart, csumOffset);
+  }
+
+  /** One frame from two pieces, copied once into a transmit buffer behind its virtio_net_hdr. */
+  transmitv(hdr: usize, hdrLen: i32, data: usize, dataLen: i32, csumStart: i32, csumOffset: i32): bool {
+    let len = hdrLen + dataLen;
+    if (hdrLen < 0 || dataLen < 0 || len <= 0 || len > MAX_FRAME) { this.dropped++; return true; }
     if (this.txFree.length == 0) this.reclaimTx();
     let q = this.tx;
     if (this.txFree.length == 0) {
@@ -105,6 +111,9 @@ export class VirtioNet extends NetDevice {
     }
     store<u16>(q.avail, VIRTQ_AVAIL_F_NO_INTERRUPT);
     let b = this.txFree.pop();
+    let f = b + VNET_HDR;
+    memory.copy(f, hdr, <usize>hdrLen);
+    if (dataLen > 0) memory.copy(f + <usize>hdrLen, data, <usize>dataLen);
     store<u64>(b, 0);
     store<u32>(b, 0, 8);
     if (csumStart >= 0 && (this.offloads & NETDEV_OFFLOAD_TX_CSUM) != 0) {
@@ -112,9 +121,8 @@ export class VirtioNet extends NetDevice {
       store<u16>(b, <u16>csumStart, 6);
       store<u16>(b, <u16>csumOffset, 8);
     } else if (csumStart >= 0) {
-      csumFill(frame, len, csumStart, csumOffset);
+      csumFill(f, len, csumStart, csumOffset);
     }
-    memory.copy(b + VNET_HDR, frame, <usize>len);
     q.begin();
     q.add(b, <u32>(VNET_HDR + <usize>len), false);
     if (q.publish() < 0) { this.txFree.push(b); return false; }
@@ -136,7 +144,7 @@ export class VirtioNet extends NetDevice {
       let frame = buf + VNET_HDR;
       let flen = len - VNET_HDR;
       if (nb > 1) {
-        flen = this.gather(buf, flen, nb);
+        flen = this.gatherRx(buf, flen, nb);
         frame = this.scratch;
       }
       let flags = load<u8>(buf);
@@ -159,7 +167,7 @@ export class VirtioNet extends NetDevice {
    * `buf`, `flen` bytes of frame) into scratch. Returns its length, 0 when
    * the pieces do not fit (dropped).
    */
-  private gather(buf: usize, flen: usize, nb: i32): usize {
+  private gatherRx(buf: usize, flen: usize, nb: i32): usize {
     let q = this.rx;
     let cap = <usize>BUF * 2;
     memory.copy(this.scratch, buf + VNET_HDR, flen);

@@ -32,7 +32,7 @@ export const ASC_FLAGS = [
   // Keeps the name section (same code, ~2 KB more) so traps and objdump name functions.
   '--debug',
 ];
-const SOURCE_DIRS = ['kernel', 'drivers', 'fs'];
+const SOURCE_DIRS = ['kernel', 'drivers', 'fs', 'net'];
 
 export interface BuildOptions {
   out?: string;
