@@ -150,4 +150,4 @@ export function stateText(s: InstanceState): string {
   }
 }
 
-export function removeInstanceDir(i: Instance): void { rmSync(i.dir, { recursive: true, force: true }); }
+export function removeInstanceDir(i: Instance): void { rmSync(i.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); }

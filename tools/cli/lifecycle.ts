@@ -154,6 +154,7 @@ export async function rmCommand(name: string, o: { force?: boolean }): Promise<v
   if (isAlive(i)) {
     if (!o.force) throw new UsageError(`${name} is running: stop it first (asuk stop ${name}) or use rm -f`);
     await stopCommand(name);
+    for (let t = 0; t < 3000 && exitStatus(i) === null; t += 50) await sleep(50); // the supervisor's last write
   }
   removeInstanceDir(i);
   process.stdout.write(`${name}\n`);
