@@ -3,7 +3,8 @@
 // and 10.0.0.2 on one /24), a hand-driven clock, a log of every frame each
 // device sent, and drop rules, so the vitest side (test/net/harness.ts)
 // replays segment sequences and inspects what went on the wire.
-import { NetDevice, NetSink, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID } from "../../../kernel/netdev";
+import { NetDevice, NetSink, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID, netdevSetWaiter } from "../../../kernel/netdev";
+import { netPoll } from "../../../net/index";
 import { netSetClock } from "../../../net/clock";
 import { stackAddIf, stackPump, stackInput } from "../../../net/stack";
 import { ifaces } from "../../../net/iface";
@@ -27,6 +28,20 @@ let now: u64 = 1_000_000;
 function clock(): u64 { return now; }
 netSetClock(clock);
 export function advance(us: u64): void { now += us; }
+/** Idle waiting jumps the clock to the deadline (nothing else can happen meanwhile). */
+let waits = 0;
+function waiter(deadline: u64): void { waits++; if (now < deadline) now = deadline; }
+netdevSetWaiter(waiter);
+export function waitCount(): i32 { return waits; }
+
+/** netPoll over up to three sockets (-1: unused) with the same interest; returns the count, revents via pollRevents. */
+const rev: i32[] = [0, 0, 0];
+export function poll3(a: i32, b: i32, c: i32, events: i32, timeoutMs: i32): i32 {
+  let socks: i32[] = [a, b, c];
+  let ev: i32[] = [events, events, events];
+  return netPoll(socks, ev, rev, timeoutMs);
+}
+export function pollRevents(i: i32): i32 { return rev[i]; }
 export function nowUs(): u64 { return now; }
 
 class LoopDev extends NetDevice {
