@@ -103,3 +103,60 @@ export function refChecksum(b: Uint8Array): number {
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   return ~s & 0xffff;
 }
+
+// ---- frames made by hand (independent of the stack's builders) ----
+
+const csum16 = refChecksum;
+export function macBytes(m: bigint): number[] { return [40, 32, 24, 16, 8, 0].map((sh) => Number((m >> BigInt(sh)) & 0xffn)); }
+
+export function tcpFrame(o: { src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; dstMac: bigint; wnd?: number; options?: number[]; data?: Uint8Array }): Uint8Array {
+  const opts = o.options ?? [];
+  const data = o.data ?? new Uint8Array(0);
+  const tl = 20 + opts.length + data.length;
+  const f = new Uint8Array(34 + tl);
+  const v = new DataView(f.buffer);
+  f.set(macBytes(o.dstMac), 0); f.set(macBytes(0x02000000ffffn), 6); v.setUint16(12, 0x0800);
+  f[14] = 0x45; v.setUint16(16, 20 + tl); f[22] = 64; f[23] = 6; v.setUint32(26, o.src); v.setUint32(30, o.dst);
+  v.setUint16(24, csum16(f.subarray(14, 34)));
+  v.setUint16(34, o.sport); v.setUint16(36, o.dport); v.setUint32(38, o.seq >>> 0); v.setUint32(42, o.ack >>> 0);
+  f[46] = ((20 + opts.length) / 4) << 4; f[47] = o.flags; v.setUint16(48, o.wnd ?? 65535);
+  f.set(opts, 54); f.set(data, 54 + opts.length);
+  const pseudo = new Uint8Array(12);
+  const pv = new DataView(pseudo.buffer);
+  pv.setUint32(0, o.src); pv.setUint32(4, o.dst); pseudo[9] = 6; pv.setUint16(10, tl);
+  v.setUint16(50, csum16(Buffer.concat([pseudo, f.subarray(34)])));
+  return f;
+}
+
+export function arpFrame(oper: number, sha: bigint, spa: number, tha: bigint, tpa: number): Uint8Array {
+  const f = new Uint8Array(60);
+  const v = new DataView(f.buffer);
+  f.set(macBytes(oper === 1 ? 0xffffffffffffn : tha), 0); f.set(macBytes(sha), 6); v.setUint16(12, 0x0806);
+  v.setUint16(14, 1); v.setUint16(16, 0x0800); f[18] = 6; f[19] = 4; v.setUint16(20, oper);
+  f.set(macBytes(sha), 22); v.setUint32(28, spa); f.set(macBytes(tha), 32); v.setUint32(38, tpa);
+  return f;
+}
+
+/** An IPv4 frame around a transport payload (checksum of the IP header filled, transport left as given). */
+export function ipFrame(o: { src: number; dst: number; proto: number; dstMac: bigint; payload: Uint8Array; fragOff?: number; mf?: boolean }): Uint8Array {
+  const f = new Uint8Array(34 + o.payload.length);
+  const v = new DataView(f.buffer);
+  f.set(macBytes(o.dstMac), 0); f.set(macBytes(0x02000000ffffn), 6); v.setUint16(12, 0x0800);
+  f[14] = 0x45; v.setUint16(16, 20 + o.payload.length); v.setUint16(20, ((o.mf ? 0x2000 : 0) | (o.fragOff ?? 0)));
+  f[22] = 64; f[23] = o.proto; v.setUint32(26, o.src); v.setUint32(30, o.dst);
+  v.setUint16(24, refChecksum(f.subarray(14, 34)));
+  f.set(o.payload, 34);
+  return f;
+}
+
+/** A UDP datagram with its checksum (pseudo-header included). */
+export function udpPayload(src: number, dst: number, sport: number, dport: number, data: Uint8Array): Uint8Array {
+  const u = new Uint8Array(8 + data.length);
+  const v = new DataView(u.buffer);
+  v.setUint16(0, sport); v.setUint16(2, dport); v.setUint16(4, u.length); u.set(data, 8);
+  const pseudo = new Uint8Array(12);
+  const pv = new DataView(pseudo.buffer);
+  pv.setUint32(0, src); pv.setUint32(4, dst); pseudo[9] = 17; pv.setUint16(10, u.length);
+  v.setUint16(6, refChecksum(Buffer.concat([pseudo, u])) || 0xffff);
+  return u;
+}

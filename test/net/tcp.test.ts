@@ -4,7 +4,7 @@
 // window, TIME-WAIT, backlog limits and thousands of connections. The
 // assertions read the segments each side put on the wire.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { A, B, E, F, Net, POLLIN, POLLOUT, POLLHUP, POLLERR, decodeTcp, netWasm } from './harness.ts';
+import { A, B, E, F, Net, POLLIN, POLLOUT, POLLHUP, POLLERR, decodeTcp, netWasm, tcpFrame, arpFrame } from './harness.ts';
 
 let wasm: Uint8Array<ArrayBuffer>;
 beforeAll(async () => { wasm = await netWasm(); }, 120_000);
@@ -455,41 +455,3 @@ describe('scale', () => {
   }, 60_000);
 });
 
-// ---- frames made by hand (independent of the stack's builders) ----
-
-function csum16(b: Uint8Array): number {
-  let s = 0;
-  for (let i = 0; i + 1 < b.length; i += 2) s += (b[i] << 8) | b[i + 1];
-  if (b.length & 1) s += b[b.length - 1] << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
-}
-function macBytes(m: bigint): number[] { return [40, 32, 24, 16, 8, 0].map((sh) => Number((m >> BigInt(sh)) & 0xffn)); }
-
-export function tcpFrame(o: { src: number; dst: number; sport: number; dport: number; seq: number; ack: number; flags: number; dstMac: bigint; wnd?: number; options?: number[]; data?: Uint8Array }): Uint8Array {
-  const opts = o.options ?? [];
-  const data = o.data ?? new Uint8Array(0);
-  const tl = 20 + opts.length + data.length;
-  const f = new Uint8Array(34 + tl);
-  const v = new DataView(f.buffer);
-  f.set(macBytes(o.dstMac), 0); f.set(macBytes(0x02000000ffffn), 6); v.setUint16(12, 0x0800);
-  f[14] = 0x45; v.setUint16(16, 20 + tl); f[22] = 64; f[23] = 6; v.setUint32(26, o.src); v.setUint32(30, o.dst);
-  v.setUint16(24, csum16(f.subarray(14, 34)));
-  v.setUint16(34, o.sport); v.setUint16(36, o.dport); v.setUint32(38, o.seq >>> 0); v.setUint32(42, o.ack >>> 0);
-  f[46] = ((20 + opts.length) / 4) << 4; f[47] = o.flags; v.setUint16(48, o.wnd ?? 65535);
-  f.set(opts, 54); f.set(data, 54 + opts.length);
-  const pseudo = new Uint8Array(12);
-  const pv = new DataView(pseudo.buffer);
-  pv.setUint32(0, o.src); pv.setUint32(4, o.dst); pseudo[9] = 6; pv.setUint16(10, tl);
-  v.setUint16(50, csum16(Buffer.concat([pseudo, f.subarray(34)])));
-  return f;
-}
-
-export function arpFrame(oper: number, sha: bigint, spa: number, tha: bigint, tpa: number): Uint8Array {
-  const f = new Uint8Array(60);
-  const v = new DataView(f.buffer);
-  f.set(macBytes(tha), 0); f.set(macBytes(sha), 6); v.setUint16(12, 0x0806);
-  v.setUint16(14, 1); v.setUint16(16, 0x0800); f[18] = 6; f[19] = 4; v.setUint16(20, oper);
-  f.set(macBytes(sha), 22); v.setUint32(28, spa); f.set(macBytes(tha), 32); v.setUint32(38, tpa);
-  return f;
-}
