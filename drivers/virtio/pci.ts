@@ -164,10 +164,11 @@ export class VirtioPci {
 
   /**
    * §4.1.5.1.3: sets up queue `index` with at most `maxSize` entries (rounded
-   * down to the device's size, a power of two). Returns the queue or null
-   * (no such queue).
+   * down to the device's size, a power of two), its interrupts to MSI-X
+   * table entry `msixVector` (0xffff: none). Returns the queue or null (no
+   * such queue, or the vector was refused).
    */
-  setupQueue(index: u16, maxSize: u16): Virtq | null {
+  setupQueue(index: u16, maxSize: u16, msixVector: u16 = 0xffff): Virtq | null {
     let c = this.common;
     mmioWrite16(c + C_QSELECT, index);
     let size = mmioRead16(c + C_QSIZE);
@@ -175,7 +176,8 @@ export class VirtioPci {
     while (size > maxSize && size > 1) size >>= 1;
     mmioWrite16(c + C_QSIZE, size);
     let q = new Virtq(index, size);
-    mmioWrite16(c + C_QMSIX, 0xffff); // VIRTIO_MSI_NO_VECTOR: we poll
+    mmioWrite16(c + C_QMSIX, msixVector); // 0xffff VIRTIO_MSI_NO_VECTOR: the driver polls
+    if (mmioRead16(c + C_QMSIX) != msixVector) return null; // §4.1.5.1.2: the device refused the vector
     write64(c + C_QDESC, <u64>q.desc);
     write64(c + C_QDRIVER, <u64>q.avail);
     write64(c + C_QDEVICE, <u64>q.used);

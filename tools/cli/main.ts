@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fail, UsageError } from './errors.ts';
 import { buildCommand, pkgCommand, type PkgFlags } from './pkg.ts';
 import { runCommand, type RunFlags } from './run.ts';
+import { lifecycleCommands } from './lifecycle-cli.ts';
 
 /** Splits argv (without node and script) at the first `--`: [asuk's words, the app's args or null]. */
 export function splitAppArgs(argv: string[]): [string[], string[] | null] {
@@ -42,11 +43,17 @@ function program(appArgs: string[] | null): Command {
     .option('--machine <type>', 'pc or microvm (no PCI: no volumes)', 'pc')
     .option('--accel <accel>', 'tcg or kvm (default: $ASUK_ACCEL, else tcg)')
     .option('--timeout <seconds>', 'stop QEMU after this long (0: never)', '0')
+    .option('-p, --publish <host:guest[/tcp|/udp]>', 'forward 127.0.0.1:HOST to the guest\'s GUEST port (QEMU user network; repeatable)', collect)
+    .option('-d, --detach', 'run in the background: prints the instance name (see asuk ps, logs, stop, rm)')
+    .option('--name <name>', 'name of the instance (default: IMAGE-xxxx)')
     .addHelpText('after', '\nExamples:\n  asuk run -v ./rootfs:/ shell -- find /\n'
       + '  asuk run --rootfs ./rootfs.cpio -v ./html:/nginx/html shell -- ls /nginx/html\n'
       + '  asuk run --rootfs img.tar shell -- cat /etc/os-release      (docker save IMAGE -o img.tar)\n'
+      + '  asuk run -d --name web -p 8080:80 --rootfs ./rootfs.cpio -v ./html:/nginx/html httpd\n'
       + '  asuk run                      (a Kraftfile in this folder: name, rootfs, volumes, cmd)')
     .action(async (image: string | undefined, o: RunFlags) => { exitCode = await runCommand(image, o, appArgs); });
+
+  lifecycleCommands(p, configure);
 
   configure(p.command('pkg'), 'asuk pkg')
     .description('package IMAGE as one ELF with the rootfs embedded (einitrd): qemu-system-x86_64 -kernel NAME.elf boots it with its files')

@@ -10,12 +10,15 @@
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
 import { join } from 'node:path';
-import { buildImage, ROOT } from '../image/index.ts';
-import { kernelCmdline, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
+import { buildImage, readImageConfig, ROOT } from '../image/index.ts';
+import {
+  kernelCmdline, parsePort, parseVolume, qemuArgs, volumeFstab, type Machine, type PortMap, type Volume,
+} from '../qemu/index.ts';
 import { UsageError, warn } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
 import { progress, step } from './progress.ts';
 import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
+import { detachRun } from './lifecycle.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
 
@@ -27,6 +30,22 @@ export interface RunFlags {
   machine: string;
   accel?: string;
   timeout: string;
+  /** -p HOST:GUEST[/tcp|/udp] (repeatable). */
+  publish?: string[];
+  detach?: boolean;
+  name?: string;
+}
+
+/** The network: -p flags (each a host forward); an image with `"net": true` gets a NIC even without them. */
+export function runPorts(flags: string[] | undefined, imageWantsNet: boolean): PortMap[] | undefined {
+  const ports = (flags ?? []).map((s) => {
+    try {
+      return parsePort(s);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  });
+  return ports.length || imageWantsNet ? ports : undefined;
 }
 
 export const INITRD_ROOT_ENTRY = 'initrd0:/:extract::ramfs=1:';
@@ -63,6 +82,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const accel = chooseAccel(f.accel);
   const qemu = requireQemu();
   const t = resolveTarget(arg, true);
+  const net = runPorts(f.publish, t.image !== undefined && readImageConfig(t.image).net === true);
+  if (net && f.machine === 'microvm') throw new UsageError('the network needs PCI for now: use --machine pc');
   const kf = t.kraftfile;
   const vols = mergeVolumes(kf?.volumes ?? [], f.volume ?? [], kf?.path);
   if (vols.length && f.machine === 'microvm') throw new UsageError('volumes need PCI: use --machine pc (microvm has no PCI bus)');
@@ -80,8 +101,13 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const append = kernelCmdline({ fstab, args });
   const qargs = qemuArgs({
     kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
-    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols,
+    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, net,
   });
+  if (f.detach) {
+    const inst = await detachRun({ name: f.name, image: t.image ?? elf, qemu, args: qargs, ports: f.publish ?? [] });
+    process.stdout.write(`${inst.name}\n`);
+    return 0;
+  }
   progress(`booting ${t.image ?? elf} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
   const r = await bootInteractive(qemu, qargs, timeout);
   const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';

@@ -11,6 +11,9 @@
 import { execa, type ResultPromise } from 'execa';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { netArgs, type PortMap } from './net.ts';
+
+export { hostfwd, netArgs, parsePort, PortError, type PortMap } from './net.ts';
 
 export type Machine = 'pc' | 'microvm';
 export type Accel = 'tcg' | 'kvm';
@@ -32,6 +35,8 @@ export interface QemuOptions {
   debugExit?: boolean;
   /** Host directories shared over virtio-9p (QEMU's own 9p server); see volumeArgs. */
   volumes?: Volume[];
+  /** A virtio-net device on QEMU's user network with these host forwards (tools/qemu/net.ts). */
+  net?: PortMap[];
   /** Extra arguments appended verbatim (devices, fsdevs). */
   extraArgs?: string[];
   /** Serial console straight to this process's terminal instead of captured. */
@@ -92,6 +97,7 @@ export function qemuArgs(o: QemuOptions): string[] {
   if (o.initrd?.length) args.push('-initrd', o.initrd.join(','));
   if (o.append !== undefined) args.push('-append', o.append);
   if (o.volumes?.length) args.push(...volumeArgs(o.volumes, machine));
+  if (o.net) args.push(...netArgs(o.net, machine));
   if (o.extraArgs) args.push(...o.extraArgs);
   return args;
 }
