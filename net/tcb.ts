@@ -96,6 +96,8 @@ export class Tcb extends Sock {
   /** The window we last advertised (bytes), for window updates. */
   advWnd: u32 = 0;
   ackPending: i32 = 0;
+  /** Until when ACKs answering invalid segments are suppressed (tcpOowAck). */
+  oowUntil: u64 = 0;
   appClosed: bool = false;
   listener: TcpListener | null = null;
   inTimers: bool = false;

@@ -20,6 +20,7 @@ export const TCP_HLEN: i32 = 20;
 export const RTO_MIN: i32 = 200_000;
 export const RTO_MAX: i32 = 60_000_000;
 const PERSIST_MIN: i32 = 200_000;
+const OOW_ACK_US: u64 = 500_000;
 
 /** Writes a header at h. */
 export function tcpBuild(h: usize, sport: i32, dport: i32, seq: u32, ack: u32, flags: u32, wnd: u32, optLen: i32): void {
@@ -65,6 +66,18 @@ export function tcpEmit(t: Tcb, seq: u32, flags: u32, data: usize, n: i32): bool
 /** A bare ACK (seq = SND.NXT). */
 export function tcpSendAck(t: Tcb): void {
   if (!tcpEmit(t, t.sndNxt, ACK, 0, 0)) { t.ackPending = 1; tcbBlocked(t); }
+}
+
+/**
+ * An ACK answering an invalid segment (out of window without data, an ACK
+ * of unsent data, a challenge): at most one per OOW_ACK_US per connection
+ * (RFC 5961 §7), so two desynchronised ends cannot ACK each other forever.
+ */
+export function tcpOowAck(t: Tcb): void {
+  let now = nowUs();
+  if (now < t.oowUntil) return;
+  t.oowUntil = now + OOW_ACK_US;
+  tcpSendAck(t);
 }
 
 /** A RST for a connection t (abort, RFC 9293 §3.10.5). */
