@@ -14,7 +14,7 @@ import { Errno } from "../kernel/vfs/errno";
 import {
   Tcb, TcpListener, listeners, tcbLookup, tcbInsert, tcbRelease, tcpIsn, tcbTimersOn,
   FIN, SYN, RST, ACK, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT,
-  CLOSING, LAST_ACK, TIME_WAIT, CLOSED, RCV_SHIFT, DEFAULT_MSS, SND_CAP,
+  CLOSING, LAST_ACK, TIME_WAIT, CLOSED, RCV_SHIFT, DEFAULT_MSS, tcbFreeSnd,
 } from "./tcb";
 import { tcpOutput, tcpSendAck, tcpOowAck, tcpRstReply, tcpRetransmitFirst, tcpOwnMss, tcpArmRtx } from "./tcp-out";
 import { tcpTimeWait, FIN_WAIT_2_US } from "./tcp-timer";
@@ -225,8 +225,8 @@ function newAck(t: Tcb, ack: u32): void {
   if (t.rttTiming && seqGt(ack, t.rttSeq)) { tcpRttSample(t, nowUs() - t.rttStart); t.rttTiming = false; }
   if (seqGt(ack, t.sndBase)) {
     let d = min(ack - t.sndBase, t.sndLen);
-    t.sndBase += d; t.sndHead = (t.sndHead + d) % SND_CAP; t.sndLen -= d;
-    if (t.sndLen == 0 && t.sndBuf != 0) { heap.free(t.sndBuf); t.sndBuf = 0; t.sndHead = 0; }
+    t.sndBase += d; t.sndHead = (t.sndHead + d) % t.sndCap; t.sndLen -= d;
+    if (t.sndLen == 0) tcbFreeSnd(t);
   }
   t.sndUna = ack;
   if (seqLt(t.sndNxt, ack)) t.sndNxt = ack;

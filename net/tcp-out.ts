@@ -12,7 +12,7 @@ import { ipSend, IPPROTO_TCP } from "./ipv4";
 import { nowUs, count, C_RST_SENT, C_RETRANSMIT } from "./clock";
 import {
   Tcb, SYN, ACK, FIN, RST, PSH, SYN_SENT, SYN_RECEIVED, ESTABLISHED, TIME_WAIT, CLOSED, CLOSE_WAIT,
-  SND_CAP, ringSpan, tcbTimersOn, tcbBlocked,
+  ringSpan, tcbTimersOn, tcbBlocked,
 } from "./tcb";
 
 export const TCP_HLEN: i32 = 20;
@@ -125,8 +125,8 @@ export function tcpOutput(t: Tcb): void {
     // Sender-side silly window avoidance (RFC 9293 §3.8.6.2.1).
     if (room < avail && room < mss && room < (t.sndWnd >> 1)) room = 0;
     let n = min(min(avail, room), mss);
-    let at = (t.sndHead + off) % SND_CAP;
-    if (n > 0) n = ringSpan(at, n, SND_CAP);
+    let at = (t.sndHead + off) % t.sndCap;
+    if (n > 0) n = ringSpan(at, n, t.sndCap);
     let fin = finState && t.finQueued && off + n == t.sndLen;
     if (n == 0 && !fin) break;
     let flags = ACK | (fin ? FIN : 0) | (n > 0 && off + n == t.sndLen ? PSH : 0);
@@ -153,8 +153,8 @@ export function tcpRetransmitFirst(t: Tcb): void {
   let n: u32 = 0;
   let at: u32 = 0;
   if (off < t.sndLen) {
-    at = (t.sndHead + off) % SND_CAP;
-    n = ringSpan(at, min(t.sndLen - off, <u32>t.mss), SND_CAP);
+    at = (t.sndHead + off) % t.sndCap;
+    n = ringSpan(at, min(t.sndLen - off, <u32>t.mss), t.sndCap);
   }
   let fin = t.finQueued && off + n == t.sndLen && t.state != ESTABLISHED && t.state != CLOSE_WAIT;
   if (n == 0 && !fin) return;
@@ -167,7 +167,7 @@ export function tcpRetransmitFirst(t: Tcb): void {
 export function tcpPersistProbe(t: Tcb): void {
   let off = t.sndUna - t.sndBase;
   if (off >= t.sndLen || t.sndBuf == 0) return;
-  let at = (t.sndHead + off) % SND_CAP;
+  let at = (t.sndHead + off) % t.sndCap;
   t.sndNxt = t.sndUna;
   if (tcpEmit(t, t.sndUna, ACK, t.sndBuf + <usize>at, 1)) {
     t.sndNxt = t.sndUna + 1;

@@ -14,7 +14,8 @@ import { arpLookup } from "../../../net/arp";
 import { ipSend } from "../../../net/ipv4";
 import { dhcpBuild, dhcpParse, DhcpInfo } from "../../../net/dhcp";
 import { IpConfig, netParseIpOption } from "../../../net/config";
-import { tcbCount, Tcb } from "../../../net/tcb";
+import { tcbCount, Tcb, tcpSetBufferBudget, tcpBufferBytes } from "../../../net/tcb";
+export { tcpSetBufferBudget, tcpBufferBytes };
 import { tcpParseOptions, tcpOptMss, tcpOptWs, tcpAcceptable } from "../../../net/tcp-in";
 import { sockGet, SOCK_TCP } from "../../../net/sock";
 import "../../../kernel/panic";
@@ -167,7 +168,7 @@ function tcb(h: i32): Tcb | null {
   let s = sockGet(h);
   return s !== null && s.kind == SOCK_TCP ? changetype<Tcb>(s) : null;
 }
-/** Connection internals for assertions: 0 cwnd, 1 ssthresh, 2 sndShift, 3 rcvShift, 4 mss, 5 sndWnd, 6 rto, 7 srtt, 8 sndLen, 9 rcvLen, 10 advWnd. */
+/** Connection internals for assertions: 0 cwnd, 1 ssthresh, 2 sndShift, 3 rcvShift, 4 mss, 5 sndWnd, 6 rto, 7 srtt, 8 sndLen, 9 rcvLen, 10 advWnd, 11 sndCap, 12 rcvCap. */
 export function tcbField(h: i32, i: i32): i64 {
   let t = tcb(h);
   if (t === null) return -1;
@@ -175,6 +176,7 @@ export function tcbField(h: i32, i: i32): i64 {
     case 0: return t.cwnd; case 1: return t.ssthresh; case 2: return t.sndShift; case 3: return t.rcvShift;
     case 4: return t.mss; case 5: return t.sndWnd; case 6: return t.rto; case 7: return t.srtt;
     case 8: return t.sndLen; case 9: return t.rcvLen; case 10: return t.advWnd;
+    case 11: return t.sndCap; case 12: return t.rcvCap;
   }
   return -1;
 }
