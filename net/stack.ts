@@ -132,6 +132,7 @@ export function stackUp(timeoutMs: i32): i32 {
     if (!netParseIpOption(opt, c)) { println("net: netdev.ip=" + opt + ": " + c.error); return -Errno.EINVAL; }
     ifc.ip = c.ip; ifc.mask = c.mask; ifc.gw = c.gw; ifc.dns = c.dns;
     up = true;
+    println("net: " + ipToString(ifc.ip) + " gw " + ipToString(ifc.gw) + " (netdev.ip)");
     return 0;
   }
   let client = dhcpStart(ifc, rdtsc());

@@ -225,6 +225,62 @@ function offer(xid: number, opts: [number, number[]][]): Uint8Array {
   return m;
 }
 
+describe('DHCP client', () => {
+  function sentDhcp(n: Net): { type: number; xid: number; opts: Map<number, number[]>; dstIp: number; dstMac: number[] }[] {
+    return n.frames(RAW).filter((f) => f.length > 42 && f[23] === 17 && ((f[36] << 8) | f[37]) === 67).map((f) => {
+      const m = f.subarray(42);
+      const opts = parseOptions(m.subarray(240));
+      return { type: opts.get(53)![0], xid: new DataView(m.buffer, m.byteOffset).getUint32(4), opts, dstIp: new DataView(f.buffer).getUint32(30), dstMac: [...f.subarray(0, 6)] };
+    });
+  }
+  function reply(n: Net, xid: number, type: number) {
+    const m = offer(xid, [[53, [type]], [54, [10, 0, 1, 2]], [1, [255, 255, 255, 0]], [3, [10, 0, 1, 2]], [6, [10, 0, 1, 3]], [51, [0, 0, 14, 16]]]);
+    m.set(macBytes(RAW_MAC), 28);
+    new DataView(m.buffer).setUint32(16, 0x0a00010f);
+    inject(n, ipFrame({ src: 0x0a000102, dst: 0xffffffff, proto: 17, dstMac: 0xffffffffffffn, payload: udpPayload(0x0a000102, 0xffffffff, 67, 68, m) }));
+  }
+
+  it('DISCOVER (resent with backoff) -> OFFER -> REQUEST -> ACK configures the interface', () => {
+    const n = raw();
+    expect(n.k.dhcpBegin()).toBe(1);
+    expect(n.k.dhcpRun()).toBe(0);
+    let sent = sentDhcp(n);
+    expect(sent.map((x) => x.type)).toEqual([1]);
+    expect(sent[0].dstIp >>> 0).toBe(0xffffffff);
+    expect(sent[0].dstMac).toEqual([255, 255, 255, 255, 255, 255]);
+    n.k.advance(500_000n); n.k.dhcpRun();
+    expect(sentDhcp(n).length).toBe(1);
+    n.k.advance(600_000n); n.k.dhcpRun();
+    n.k.advance(1_000_000n); n.k.dhcpRun();
+    expect(sentDhcp(n).length).toBe(2); // second try waits 2 s
+    n.k.advance(1_100_000n); n.k.dhcpRun();
+    expect(sentDhcp(n).map((x) => x.type)).toEqual([1, 1, 1]);
+    reply(n, n.k.dhcpXid() + 1, 2); // a stranger's xid: ignored
+    n.k.dhcpRun();
+    expect(sentDhcp(n).length).toBe(3);
+    reply(n, n.k.dhcpXid(), 2);
+    expect(n.k.dhcpRun()).toBe(0);
+    sent = sentDhcp(n);
+    expect(sent.at(-1)!.type).toBe(3);
+    expect(sent.at(-1)!.opts.get(50)).toEqual([10, 0, 1, 15]);
+    expect(sent.at(-1)!.opts.get(54)).toEqual([10, 0, 1, 2]);
+    reply(n, n.k.dhcpXid(), 5);
+    expect(n.k.dhcpRun()).toBe(1);
+    expect([0, 1, 2, 3].map((i) => n.k.ifField(RAW, i) >>> 0)).toEqual([0x0a00010f, 0xffffff00, 0x0a000102, 0x0a000103]);
+  });
+
+  it('a NAK sends the client back to DISCOVER', () => {
+    const n = raw();
+    n.k.dhcpBegin();
+    n.k.dhcpRun();
+    reply(n, n.k.dhcpXid(), 2);
+    n.k.dhcpRun();
+    reply(n, n.k.dhcpXid(), 6);
+    expect(n.k.dhcpRun()).toBe(0);
+    expect(sentDhcp(n).map((x) => x.type)).toEqual([1, 3, 1]);
+  });
+});
+
 describe('TCP codec pieces', () => {
   it('options: MSS and window scale (capped at 14), NOPs, end; malformed lengths refused', () => {
     const n = new Net(wasm);

@@ -12,7 +12,7 @@ import { tcpFlushAcks } from "../../../net/tcp-timer";
 import { csumAdd, csumFold, csumFinish, csumPseudo } from "../../../net/csum";
 import { arpLookup } from "../../../net/arp";
 import { ipSend } from "../../../net/ipv4";
-import { dhcpBuild, dhcpParse, DhcpInfo } from "../../../net/dhcp";
+import { dhcpBuild, dhcpParse, DhcpInfo, DhcpClient, dhcpStart, dhcpStep } from "../../../net/dhcp";
 import { IpConfig, netParseIpOption } from "../../../net/config";
 import { tcbCount, Tcb, tcpSetBufferBudget, tcpBufferBytes } from "../../../net/tcb";
 export { tcpSetBufferBudget, tcpBufferBytes };
@@ -179,4 +179,19 @@ export function tcbField(h: i32, i: i32): i64 {
     case 11: return t.sndCap; case 12: return t.rcvCap;
   }
   return -1;
+}
+
+// ---- the DHCP client on the raw interface (2), which starts without an address ----
+let dhcpc: DhcpClient | null = null;
+export function dhcpBegin(): bool {
+  ifaces[2].ip = 0; ifaces[2].mask = 0; ifaces[2].gw = 0;
+  dhcpc = dhcpStart(ifaces[2], 0x1234567);
+  return dhcpc !== null;
+}
+/** Runs the client once (after delivering frames); true once bound. */
+export function dhcpRun(): bool { stackPump(); return dhcpStep(changetype<DhcpClient>(dhcpc), now); }
+export function dhcpXid(): u32 { return changetype<DhcpClient>(dhcpc).xid; }
+export function ifField(ifIndex: i32, i: i32): u32 {
+  let f = ifaces[ifIndex];
+  return i == 0 ? f.ip : i == 1 ? f.mask : i == 2 ? f.gw : f.dns;
 }
