@@ -21,6 +21,8 @@ import { sockGet, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
 import { nowUs, count, counterByName, C_RX, C_RX_BAD } from "./clock";
 import { DhcpClient, dhcpStart, dhcpStep, dhcpStop } from "./dhcp";
 import { IpConfig, netParseIpOption } from "./config";
+import { tcpSetBufferBudget } from "./tcb";
+import { heapHeadroom } from "../kernel/memory";
 export { POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
 
 /** Timers run at most this often while any is armed (µs). */
@@ -123,12 +125,14 @@ export function stackUp(timeoutMs: i32): i32 {
   wrapDevices();
   if (ifaces.length == 0) return -Errno.ENODEV;
   let ifc = ifaces[0];
+  tcpSetBufferBudget(heapHeadroom() / 2); // socket rings may take half of the memory left
   let opt = kernelOption("netdev.ip");
   if (opt !== null) {
     let c = new IpConfig();
     if (!netParseIpOption(opt, c)) { println("net: netdev.ip=" + opt + ": " + c.error); return -Errno.EINVAL; }
     ifc.ip = c.ip; ifc.mask = c.mask; ifc.gw = c.gw; ifc.dns = c.dns;
     up = true;
+    println("net: " + ipToString(ifc.ip) + " gw " + ipToString(ifc.gw) + " (netdev.ip)");
     return 0;
   }
   let client = dhcpStart(ifc, rdtsc());

@@ -33,9 +33,18 @@ export const RST: u32 = 0x04;
 export const PSH: u32 = 0x08;
 export const ACK: u32 = 0x10;
 
-/** Send ring: 256 KiB lets one connection fill QEMU user networking's pipe. */
+/**
+ * Rings start at RING_MIN and double on demand: the send ring when the app
+ * writes more than fits (up to SND_CAP, enough to fill QEMU user
+ * networking's pipe), the receive ring when it is half full (up to RCV_CAP;
+ * the window only ever grows). All rings together stay within a budget
+ * (tcpSetBufferBudget; stackUp sets half the heap's headroom): past it they
+ * stop growing, so a thousand busy connections cannot exhaust memory (a
+ * RING_MIN ring is always granted, so every connection makes progress).
+ */
+export const RING_MIN: u32 = 8 * 1024;
 export const SND_CAP: u32 = 256 * 1024;
-/** Receive ring; advertised with window scale RCV_SHIFT (RFC 7323 §2). */
+/** Largest receive ring; advertised with window scale RCV_SHIFT (RFC 7323 §2). */
 export const RCV_CAP: u32 = 128 * 1024;
 export const RCV_SHIFT: u32 = 2;
 /** The MSS assumed when the peer sends none (RFC 9293 §3.7.1). */
@@ -83,6 +92,7 @@ export class Tcb extends Sock {
   sndBase: u32 = 0;
   sndHead: u32 = 0;
   sndLen: u32 = 0;
+  sndCap: u32 = RING_MIN;
   finQueued: bool = false;
   // receive sequence space and ring: rcvLen in-order bytes at ring offset rcvHead
   irs: u32 = 0;
@@ -90,12 +100,15 @@ export class Tcb extends Sock {
   rcvBuf: usize = 0;
   rcvHead: u32 = 0;
   rcvLen: u32 = 0;
+  rcvCap: u32 = RING_MIN;
   /** Out-of-order ranges [start, end) held in the ring beyond rcvLen. */
   ooo: u32[] | null = null;
   rcvFin: bool = false;
   /** The window we last advertised (bytes), for window updates. */
   advWnd: u32 = 0;
   ackPending: i32 = 0;
+  /** Until when ACKs answering invalid segments are suppressed (tcpOowAck). */
+  oowUntil: u64 = 0;
   appClosed: bool = false;
   listener: TcpListener | null = null;
   inTimers: bool = false;
@@ -108,13 +121,13 @@ export class Tcb extends Sock {
   key(): u64 { return tcbKey(this.rip, this.rport, this.lport); }
 
   /** Free space in the receive ring (what the window offers). */
-  rcvFree(): u32 { return RCV_CAP - this.rcvLen; }
+  rcvFree(): u32 { return this.rcvCap - this.rcvLen; }
 
   ready(): i32 {
     let r = 0;
     let st = this.state;
     if (this.rcvLen > 0 || this.rcvFin) r |= POLLIN_;
-    if ((st == ESTABLISHED || st == CLOSE_WAIT) && !this.finQueued && this.sndLen < SND_CAP) r |= POLLOUT_;
+    if ((st == ESTABLISHED || st == CLOSE_WAIT) && !this.finQueued && this.sndLen < this.sndCap) r |= POLLOUT_;
     if (this.err != 0) r |= POLLERR_ | POLLIN_;
     if (st == CLOSED || (this.rcvFin && this.finQueued)) r |= POLLHUP_;
     return r;
@@ -174,8 +187,8 @@ export function tcbBlocked(t: Tcb): void { if (!t.inBlocked) { t.inBlocked = tru
 export function tcbRelease(t: Tcb): void {
   if (t.inHash) { connTable(t.ifc).delete(t.key()); t.inHash = false; }
   t.state = CLOSED;
-  if (t.sndBuf != 0) { heap.free(t.sndBuf); t.sndBuf = 0; }
-  if (t.rcvBuf != 0 && t.rcvLen == 0) { heap.free(t.rcvBuf); t.rcvBuf = 0; }
+  tcbFreeSnd(t);
+  if (t.rcvLen == 0) tcbFreeRcv(t);
   t.sndLen = 0;
   t.ooo = null;
   t.rtxAt = 0; t.persistAt = 0; t.ackAt = 0; t.closeAt = 0;
@@ -200,4 +213,24 @@ export function tcpIsn(lip: u32, lport: i32, rip: u32, rport: i32, nowUs: u64, s
   x = (x ^ (x >> 27)) * 0x94d049bb133111eb;
   x ^= x >> 31;
   return <u32>x + <u32>(nowUs >> 2); // M: a clock ticking every 4 µs
+}
+
+// ---- ring memory ----
+let ringBytes: u64 = 0;
+let ringBudget: u64 = 0;
+/** Caps the bytes all rings may hold together (0: no cap). */
+export function tcpSetBufferBudget(bytes: u64): void { ringBudget = bytes; }
+/** Bytes the rings hold now. */
+export function tcpBufferBytes(): u64 { return ringBytes; }
+/** True when `extra` more ring bytes stay within the budget. */
+export function ringAllowed(extra: u64): bool { return ringBudget == 0 || ringBytes + extra <= ringBudget; }
+export function ringAlloc(n: u32): usize { ringBytes += n; return heap.alloc(<usize>n); }
+export function ringRelease(p: usize, n: u32): void { ringBytes -= n; heap.free(p); }
+export function tcbFreeSnd(t: Tcb): void {
+  if (t.sndBuf != 0) { ringRelease(t.sndBuf, t.sndCap); t.sndBuf = 0; }
+  t.sndHead = 0;
+}
+export function tcbFreeRcv(t: Tcb): void {
+  if (t.rcvBuf != 0) { ringRelease(t.rcvBuf, t.rcvCap); t.rcvBuf = 0; }
+  t.rcvHead = 0;
 }

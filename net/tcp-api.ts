@@ -8,7 +8,7 @@ import { rdtsc } from "../kernel/hw";
 import { Sock, SOCK_TCP, SOCK_LISTEN, SOCK_UDP, sockAttach, sockDetach, sockGet, ebadf } from "./sock";
 import { UdpSock, udpUnbind } from "./udp";
 import {
-  Tcb, TcpListener, listeners, tcbInsert, tcbLookup, tcbRelease, tcbTimersOn, tcpIsn, tcpStateName,
+  Tcb, TcpListener, listeners, tcbInsert, tcbLookup, tcbRelease, tcbTimersOn, tcpIsn, tcpStateName, tcbFreeRcv, ringAllowed,
   SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, LAST_ACK, CLOSED, RCV_SHIFT, SND_CAP,
 } from "./tcb";
 import { tcpOutput, tcpSendRst, tcpOwnMss } from "./tcp-out";
@@ -104,7 +104,8 @@ export function tcpSendSpaceImpl(h: i32): i32 {
   if (t === null) return sockGet(h) === null ? ebadf() : -Errno.EINVAL;
   let st = t.state;
   if ((st != ESTABLISHED && st != CLOSE_WAIT) || t.finQueued) return 0;
-  return <i32>(SND_CAP - t.sndLen);
+  let cap = ringAllowed(<u64>(SND_CAP - t.sndCap)) ? SND_CAP : t.sndCap; // send() grows the ring
+  return <i32>(cap - t.sndLen);
 }
 
 /** Queues the FIN after the data (RFC 9293 §3.10.4 CLOSE). */
@@ -132,13 +133,13 @@ function closeTcb(t: Tcb): void {
   sockDetach(t);
   t.appClosed = true;
   let st = t.state;
-  if (st == CLOSED) { tcbRelease(t); if (t.rcvBuf != 0) { heap.free(t.rcvBuf); t.rcvBuf = 0; } t.rcvLen = 0; return; }
+  if (st == CLOSED) { tcbRelease(t); t.rcvLen = 0; tcbFreeRcv(t); return; }
   if (st == SYN_SENT) { tcbRelease(t); return; }
   if (t.rcvLen > 0 || t.ooo !== null) { // unread data: abort (RFC 2525 §2.17)
     tcpSendRst(t);
     t.rcvLen = 0;
     tcbRelease(t);
-    if (t.rcvBuf != 0) { heap.free(t.rcvBuf); t.rcvBuf = 0; }
+    tcbFreeRcv(t);
     return;
   }
   tcpFinish(t);
@@ -154,7 +155,7 @@ function closeListener(l: TcpListener): void {
     if (t.state != CLOSED) tcpSendRst(t);
     t.rcvLen = 0;
     tcbRelease(t);
-    if (t.rcvBuf != 0) { heap.free(t.rcvBuf); t.rcvBuf = 0; }
+    tcbFreeRcv(t);
   }
   l.acceptQ.length = 0;
 }

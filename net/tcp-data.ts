@@ -6,6 +6,7 @@
 import { seqGt, seqLe, seqLt } from "./bytes";
 import {
   Tcb, RCV_CAP, SND_CAP, ringSpan, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2,
+  ringAlloc, ringRelease, ringAllowed, tcbFreeRcv,
 } from "./tcb";
 import { tcpSendAck, tcpOutput, RTO_MIN, RTO_MAX } from "./tcp-out";
 import { tcpAckLater } from "./tcp-timer";
@@ -46,12 +47,25 @@ function ringRead(ring: usize, cap: u32, at: u32, dst: usize, n: u32): void {
   if (a < n) memory.copy(dst + <usize>a, ring, <usize>(n - a));
 }
 
+/** Moves ring (cap bytes, logical start at head) into a new ring of newCap bytes starting at 0. */
+function ringRegrow(ring: usize, cap: u32, head: u32, newCap: u32): usize {
+  let fresh = ringAlloc(newCap);
+  if (ring != 0) { ringRead(ring, cap, head, fresh, cap); ringRelease(ring, cap); }
+  return fresh;
+}
+
 /** In-window data at seq (>= RCV.NXT, already trimmed to the window). */
 export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): void {
-  if (t.rcvBuf == 0) { t.rcvBuf = heap.alloc(<usize>RCV_CAP); t.rcvHead = 0; }
+  if (t.rcvBuf == 0) { t.rcvBuf = ringAlloc(t.rcvCap); t.rcvHead = 0; }
   let n = <u32>dlen;
   let off = seq - t.rcvNxt;
-  ringWrite(t.rcvBuf, RCV_CAP, (t.rcvHead + t.rcvLen + off) % RCV_CAP, data, n);
+  ringWrite(t.rcvBuf, t.rcvCap, (t.rcvHead + t.rcvLen + off) % t.rcvCap, data, n);
+  // Half full: double the ring (and so the window) while the budget allows.
+  if (t.rcvCap < RCV_CAP && (t.rcvLen + off + n) > (t.rcvCap >> 1) && ringAllowed(<u64>t.rcvCap)) {
+    t.rcvBuf = ringRegrow(t.rcvBuf, t.rcvCap, t.rcvHead, t.rcvCap << 1);
+    t.rcvHead = 0;
+    t.rcvCap <<= 1;
+  }
   if (off != 0) { // out of order: remember the range, dup-ACK at once
     oooAdd(t, seq, seq + n);
     tcpSendAck(t);
@@ -101,25 +115,35 @@ function oooMerge(t: Tcb): bool {
 export function tcpRcvTake(t: Tcb, buf: usize, len: i32): i32 {
   let n = min(<u32>max(len, 0), t.rcvLen);
   if (n == 0) return 0;
-  ringRead(t.rcvBuf, RCV_CAP, t.rcvHead, buf, n);
-  t.rcvHead = (t.rcvHead + n) % RCV_CAP;
+  ringRead(t.rcvBuf, t.rcvCap, t.rcvHead, buf, n);
+  t.rcvHead = (t.rcvHead + n) % t.rcvCap;
   t.rcvLen -= n;
-  if (t.rcvLen == 0 && t.ooo === null) { heap.free(t.rcvBuf); t.rcvBuf = 0; t.rcvHead = 0; }
-  // Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): update once the window grew by min(RCV_CAP/2, 2*MSS).
+  if (t.rcvLen == 0 && t.ooo === null) tcbFreeRcv(t);
+  // Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): update once the window grew by min(cap/2, 2*MSS).
   let st = t.state;
   if (st == ESTABLISHED || st == FIN_WAIT_1 || st == FIN_WAIT_2) {
     let grow = t.rcvFree() - min(t.rcvFree(), t.advWnd);
-    if (grow >= min(RCV_CAP >> 1, <u32>(2 * t.mss))) tcpSendAck(t);
+    if (grow >= min(t.rcvCap >> 1, <u32>(2 * t.mss))) tcpSendAck(t);
   }
   return <i32>n;
 }
 
-/** Appends up to len bytes from buf to the send ring and sends; returns the count (0: full). */
+/** Appends up to len bytes from buf to the send ring (growing it within SND_CAP and the budget) and sends; returns the count (0: full). */
 export function tcpSndPut(t: Tcb, buf: usize, len: i32): i32 {
-  let n = min(<u32>max(len, 0), SND_CAP - t.sndLen);
+  let want = <u32>max(len, 0);
+  if (want > t.sndCap - t.sndLen && t.sndCap < SND_CAP) {
+    let cap = t.sndCap;
+    while (cap < SND_CAP && cap - t.sndLen < want) cap <<= 1;
+    if (ringAllowed(<u64>(t.sndBuf != 0 ? cap - t.sndCap : cap))) {
+      if (t.sndBuf != 0) t.sndBuf = ringRegrow(t.sndBuf, t.sndCap, t.sndHead, cap);
+      t.sndHead = 0;
+      t.sndCap = cap;
+    }
+  }
+  let n = min(want, t.sndCap - t.sndLen);
   if (n == 0) return 0;
-  if (t.sndBuf == 0) { t.sndBuf = heap.alloc(<usize>SND_CAP); t.sndHead = 0; }
-  ringWrite(t.sndBuf, SND_CAP, (t.sndHead + t.sndLen) % SND_CAP, buf, n);
+  if (t.sndBuf == 0) { t.sndBuf = ringAlloc(t.sndCap); t.sndHead = 0; }
+  ringWrite(t.sndBuf, t.sndCap, (t.sndHead + t.sndLen) % t.sndCap, buf, n);
   t.sndLen += n;
   if (t.state == ESTABLISHED || t.state == CLOSE_WAIT) tcpOutput(t);
   return <i32>n;

@@ -14,9 +14,9 @@ import { Errno } from "../kernel/vfs/errno";
 import {
   Tcb, TcpListener, listeners, tcbLookup, tcbInsert, tcbRelease, tcpIsn, tcbTimersOn,
   FIN, SYN, RST, ACK, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT,
-  CLOSING, LAST_ACK, TIME_WAIT, CLOSED, RCV_SHIFT, DEFAULT_MSS, SND_CAP,
+  CLOSING, LAST_ACK, TIME_WAIT, CLOSED, RCV_SHIFT, DEFAULT_MSS, tcbFreeSnd,
 } from "./tcb";
-import { tcpOutput, tcpSendAck, tcpRstReply, tcpRetransmitFirst, tcpOwnMss, tcpArmRtx } from "./tcp-out";
+import { tcpOutput, tcpSendAck, tcpOowAck, tcpRstReply, tcpRetransmitFirst, tcpOwnMss, tcpArmRtx } from "./tcp-out";
 import { tcpTimeWait, FIN_WAIT_2_US } from "./tcp-timer";
 import { tcpRttSample, tcpInitCwnd, tcpRcvData } from "./tcp-data";
 
@@ -135,7 +135,8 @@ function segmentArrives(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, data: usi
   let segLen = <u32>dlen + ((fl & SYN) ? 1 : 0) + ((fl & FIN) ? 1 : 0);
   let rwnd = t.rcvFree();
   if (!tcpAcceptable(t.rcvNxt, rwnd, seq, segLen)) {
-    if ((fl & RST) == 0) tcpSendAck(t);
+    // Old data (a lost ACK) is answered at once; bare invalid segments at a limited rate.
+    if ((fl & RST) == 0) { if (dlen > 0 || (fl & FIN)) tcpSendAck(t); else tcpOowAck(t); }
     return;
   }
   // Trim what precedes RCV.NXT (a SYN first) and what passes the window.
@@ -149,7 +150,7 @@ function segmentArrives(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, data: usi
   let off = seq - t.rcvNxt;
   if (<u32>dlen + off > rwnd) { dlen = <i32>(rwnd - off); fl &= ~FIN; }
   if (fl & RST) { onRst(t, seq); return; }
-  if (fl & SYN) { tcpSendAck(t); return; } // challenge ACK (RFC 5961 §4.2)
+  if (fl & SYN) { tcpOowAck(t); return; } // challenge ACK (RFC 5961 §4.2)
   if ((fl & ACK) == 0) return;
   if (t.state == SYN_RECEIVED && !synReceivedAck(t, seq, ack, wnd)) return;
   if (!onAck(t, seq, ack, fl, wnd, dlen)) return;
@@ -162,7 +163,7 @@ function segmentArrives(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, data: usi
 
 /** RST in window: only an exact match resets; else a challenge ACK (RFC 5961 §3.2). */
 function onRst(t: Tcb, seq: u32): void {
-  if (seq != t.rcvNxt) { tcpSendAck(t); return; }
+  if (seq != t.rcvNxt) { tcpOowAck(t); return; } // challenge ACK
   let st = t.state;
   if (st == SYN_RECEIVED && t.listener !== null) { tcbRelease(t); return; } // back to LISTEN: forget it
   if (st != CLOSING && st != LAST_ACK && st != TIME_WAIT) t.err = -Errno.ECONNRESET;
@@ -196,7 +197,7 @@ function synReceivedAck(t: Tcb, seq: u32, ack: u32, wnd: u32): bool {
 
 /** ACK processing; false when the segment must be dropped. */
 function onAck(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, dlen: i32): bool {
-  if (seqGt(ack, t.sndMax)) { tcpSendAck(t); return false; } // acks what we never sent
+  if (seqGt(ack, t.sndMax)) { tcpOowAck(t); return false; } // acks what we never sent
   let newWnd = wnd << t.sndShift;
   let dup = ack == t.sndUna && dlen == 0 && (fl & (SYN | FIN)) == 0 && newWnd == t.sndWnd && t.sndMax != t.sndUna;
   if (seqLt(t.sndWl1, seq) || (t.sndWl1 == seq && seqLe(t.sndWl2, ack))) { // window update (§3.10.7.4)
@@ -224,8 +225,8 @@ function newAck(t: Tcb, ack: u32): void {
   if (t.rttTiming && seqGt(ack, t.rttSeq)) { tcpRttSample(t, nowUs() - t.rttStart); t.rttTiming = false; }
   if (seqGt(ack, t.sndBase)) {
     let d = min(ack - t.sndBase, t.sndLen);
-    t.sndBase += d; t.sndHead = (t.sndHead + d) % SND_CAP; t.sndLen -= d;
-    if (t.sndLen == 0 && t.sndBuf != 0) { heap.free(t.sndBuf); t.sndBuf = 0; t.sndHead = 0; }
+    t.sndBase += d; t.sndHead = (t.sndHead + d) % t.sndCap; t.sndLen -= d;
+    if (t.sndLen == 0) tcbFreeSnd(t);
   }
   t.sndUna = ack;
   if (seqLt(t.sndNxt, ack)) t.sndNxt = ack;

@@ -12,7 +12,7 @@ import { ipSend, IPPROTO_TCP } from "./ipv4";
 import { nowUs, count, C_RST_SENT, C_RETRANSMIT } from "./clock";
 import {
   Tcb, SYN, ACK, FIN, RST, PSH, SYN_SENT, SYN_RECEIVED, ESTABLISHED, TIME_WAIT, CLOSED, CLOSE_WAIT,
-  SND_CAP, ringSpan, tcbTimersOn, tcbBlocked,
+  ringSpan, tcbTimersOn, tcbBlocked,
 } from "./tcb";
 
 export const TCP_HLEN: i32 = 20;
@@ -20,6 +20,7 @@ export const TCP_HLEN: i32 = 20;
 export const RTO_MIN: i32 = 200_000;
 export const RTO_MAX: i32 = 60_000_000;
 const PERSIST_MIN: i32 = 200_000;
+const OOW_ACK_US: u64 = 500_000;
 
 /** Writes a header at h. */
 export function tcpBuild(h: usize, sport: i32, dport: i32, seq: u32, ack: u32, flags: u32, wnd: u32, optLen: i32): void {
@@ -67,6 +68,18 @@ export function tcpSendAck(t: Tcb): void {
   if (!tcpEmit(t, t.sndNxt, ACK, 0, 0)) { t.ackPending = 1; tcbBlocked(t); }
 }
 
+/**
+ * An ACK answering an invalid segment (out of window without data, an ACK
+ * of unsent data, a challenge): at most one per OOW_ACK_US per connection
+ * (RFC 5961 §7), so two desynchronised ends cannot ACK each other forever.
+ */
+export function tcpOowAck(t: Tcb): void {
+  let now = nowUs();
+  if (now < t.oowUntil) return;
+  t.oowUntil = now + OOW_ACK_US;
+  tcpSendAck(t);
+}
+
 /** A RST for a connection t (abort, RFC 9293 §3.10.5). */
 export function tcpSendRst(t: Tcb): void {
   count(C_RST_SENT);
@@ -112,8 +125,8 @@ export function tcpOutput(t: Tcb): void {
     // Sender-side silly window avoidance (RFC 9293 §3.8.6.2.1).
     if (room < avail && room < mss && room < (t.sndWnd >> 1)) room = 0;
     let n = min(min(avail, room), mss);
-    let at = (t.sndHead + off) % SND_CAP;
-    if (n > 0) n = ringSpan(at, n, SND_CAP);
+    let at = (t.sndHead + off) % t.sndCap;
+    if (n > 0) n = ringSpan(at, n, t.sndCap);
     let fin = finState && t.finQueued && off + n == t.sndLen;
     if (n == 0 && !fin) break;
     let flags = ACK | (fin ? FIN : 0) | (n > 0 && off + n == t.sndLen ? PSH : 0);
@@ -140,8 +153,8 @@ export function tcpRetransmitFirst(t: Tcb): void {
   let n: u32 = 0;
   let at: u32 = 0;
   if (off < t.sndLen) {
-    at = (t.sndHead + off) % SND_CAP;
-    n = ringSpan(at, min(t.sndLen - off, <u32>t.mss), SND_CAP);
+    at = (t.sndHead + off) % t.sndCap;
+    n = ringSpan(at, min(t.sndLen - off, <u32>t.mss), t.sndCap);
   }
   let fin = t.finQueued && off + n == t.sndLen && t.state != ESTABLISHED && t.state != CLOSE_WAIT;
   if (n == 0 && !fin) return;
@@ -154,7 +167,7 @@ export function tcpRetransmitFirst(t: Tcb): void {
 export function tcpPersistProbe(t: Tcb): void {
   let off = t.sndUna - t.sndBase;
   if (off >= t.sndLen || t.sndBuf == 0) return;
-  let at = (t.sndHead + off) % SND_CAP;
+  let at = (t.sndHead + off) % t.sndCap;
   t.sndNxt = t.sndUna;
   if (tcpEmit(t, t.sndUna, ACK, t.sndBuf + <usize>at, 1)) {
     t.sndNxt = t.sndUna + 1;
