@@ -12,7 +12,8 @@
 // Limits: MAX_CONNS connections (more are closed on accept), a head must
 // complete within HEAD_TIMEOUT_US of its first byte (slow or idle half-open
 // clients cannot hold a slot forever), an idle keep-alive connection is
-// closed after IDLE_TIMEOUT_US.
+// closed after IDLE_TIMEOUT_US, an answer that makes no progress for
+// SEND_TIMEOUT_US (a client that stopped reading) is abandoned.
 
 import { uptimeUs } from "../../kernel/index";
 import { Errno, O_RDONLY, S_IFDIR, S_IFMT, S_IFREG, vfsClose, vfsOpen, vfsPread } from "../../kernel/vfs/index";
@@ -30,6 +31,7 @@ import { concat, errorBody, Head } from "./response";
 export const MAX_CONNS: i32 = 1024;
 const HEAD_TIMEOUT_US: u64 = 20_000_000;
 const IDLE_TIMEOUT_US: u64 = 30_000_000;
+const SEND_TIMEOUT_US: u64 = 60_000_000;
 const CHUNK: i32 = 65536;
 const chunk = heap.alloc(<usize>CHUNK);
 
@@ -83,7 +85,7 @@ export class Server {
         let c = this.conns[i];
         let r = i < polled ? rev[i + 1] : POLLIN;
         if (r != 0) this.step(c, r);
-        if (!c.dead && !c.sending() && now >= c.deadline) this.close(c);
+        if (!c.dead && now >= c.deadline) this.close(c);
       }
       this.sweep();
     }
@@ -100,7 +102,10 @@ export class Server {
 
   private step(c: Conn, r: i32): void {
     if (c.sending()) {
-      if ((r & (POLLOUT | POLLERR | POLLHUP)) != 0) this.drive(c);
+      // An HTTP client does not half-close: HUP or ERR mid-answer means it went away
+      // (and polling on would spin, since both are always reported).
+      if ((r & (POLLERR | POLLHUP)) != 0) { this.close(c); return; }
+      if ((r & POLLOUT) != 0) this.drive(c);
       return;
     }
     if ((r & (POLLIN | POLLERR | POLLHUP)) == 0) return;
@@ -142,6 +147,7 @@ export class Server {
   }
 
   private queue(c: Conn, bytes: Uint8Array, keep: bool): void {
+    c.deadline = uptimeUs() + SEND_TIMEOUT_US;
     c.out = bytes;
     c.outOff = 0;
     c.closeAfter = !keep;
@@ -244,6 +250,7 @@ export class Server {
       if (n < 0) { this.close(c); return; }
       c.fileOff += <u64>n;
       c.fileLeft -= <u64>n;
+      c.deadline = uptimeUs() + SEND_TIMEOUT_US;
     }
     if (c.fd >= 0) { vfsClose(c.fd); c.fd = -1; }
     this.served++;
