@@ -146,7 +146,11 @@ describe('httpd', () => {
       const b = randomBytes(1 + (i * 37) % 600);
       cases.push(i % 3 === 0 ? `GET /${b.toString('latin1')} HTTP/1.1\r\n\r\n` : b.toString('latin1') + '\r\n\r\n');
     }
-    const got = await staggered(cases.length, 15, (i) => rawRequest(g.port, Buffer.from(cases[i], 'latin1'), 30_000));
+    // three lanes of one connection at a time: no connect bursts (file comment), ~20 ms a request
+    const got: string[] = new Array(cases.length);
+    await Promise.all([0, 1, 2].map(async (lane) => {
+      for (let i = lane; i < cases.length; i += 3) got[i] = await rawRequest(g.port, Buffer.from(cases[i], 'latin1'), 30_000);
+    }));
     for (const r of got) if (r.length) expect(r).toMatch(/^HTTP\/1\.1 (400|403|404|405|414|431|505) /);
     expect(got.filter((r) => r.length > 0).length).toBeGreaterThan(cases.length / 2);
     expect((await get(g.port, '/a.txt')).body.toString()).toBe('abcdefghijklmnopqrstuvwxyz');
