@@ -23,7 +23,7 @@ import {
 import { httpDate, httpDateParse } from "./date";
 import { resolveUnder, Resolved } from "./files";
 import { mimeType } from "./mime";
-import { pathParse, PATH_OK, ReqPath } from "./path";
+import { pathParse, PATH_BAD, PATH_OK, ReqPath } from "./path";
 import { ByteRange, rangeParse, RANGE_OK, RANGE_UNSATISFIABLE } from "./range";
 import { HttpRequest, httpParse, MAX_HEAD, METHOD_HEAD } from "./request";
 import { concat, errorBody, Head } from "./response";
@@ -167,7 +167,7 @@ export class Server {
     let isHead = req.method == METHOD_HEAD;
     let rp = this.rp;
     let p = pathParse(req.target, rp);
-    if (p != PATH_OK) { this.error(c, -p, keep, req.http11, isHead); return; }
+    if (p != PATH_OK) { this.error(c, -p, p == PATH_BAD ? false : keep, req.http11, isHead); return; } // a malformed target ends the connection
     let res = this.res;
     let r = resolveUnder(this.root, rp.segs, res);
     if (r < 0) { this.error(c, -r, keep, req.http11, isHead); return; }
