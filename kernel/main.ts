@@ -3,12 +3,13 @@
 //   consoleInit                 COM1 ready, so every later failure can print
 //   mbInit                      latch the multiboot block (no allocation)
 //   memInit                     TLSF in the early heap, E, RAM top, hw.memLayout
-//   cmdline                     decode + split (first allocations past memInit)
+//   cmdline                     decode + split (first allocations past memInit);
+//                               `asuk.verbose=1` turns the diagnostics channel on (console.ts)
 //   mount(imageEnd, options)    images that use files: fstab / default mounts, /tmp (kernel/rootfs);
 //                               others pass null and carry no VFS (dead code is the configuration)
 //   timeMarkMain -> main(args)  returns the app's exit code to the stub (console flushed);
 //                               report (`mount: N us`, VFS clock) runs between the two
-import { consoleFlush, consoleInit, print, printHex, putCodePoint } from "./console";
+import { consoleFlush, consoleInit, diagEnable, print, printHex, putCodePoint } from "./console";
 import { cstrLen, mbCmdline, mbInit } from "./multiboot";
 import { memInit } from "./memory";
 import { Cmdline, cmdlineOption, cmdlineParse } from "./cmdline";
@@ -61,6 +62,7 @@ function cmdlineInit(): void {
   let c = cmdlineParse(s);
   cmdline = c;
   argv = c.args;
+  diagEnable(cmdlineOption(c.options, "asuk.verbose") == "1");
 }
 
 /**

@@ -99,7 +99,9 @@ function virtioDiscover(): VirtioTransport[] {
   }
   let listed = mmioFromOptions(out);
   if (!listed && pci.length == 0) {
-    for (let n = 0; n < MICROVM_MMIO_SLOTS; n++) {
+    // QEMU fills the slots from the top down, in -device order: scanning downward
+    // finds the devices in the order the user gave them.
+    for (let n = MICROVM_MMIO_SLOTS - 1; n >= 0; n--) {
       mmioAdd(out, MICROVM_MMIO_BASE + <u64>n * MICROVM_MMIO_STRIDE, <u32>MICROVM_MMIO_STRIDE, -1);
     }
   }

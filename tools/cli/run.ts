@@ -2,6 +2,10 @@
 // the image, turn --rootfs into an -initrd CPIO, volumes into 9p devices and
 // vfs.fstab entries, size memory, boot QEMU on the terminal.
 //
+// Machine: -M microvm unless --machine pc (no image needs PCI: virtio-9p runs
+// over virtio-mmio too). The console carries only the app's output; kernel
+// diagnostics come with --verbose, on stderr (tools/qemu: debugcon).
+//
 // fstab (DESIGN.md "Interfaces"): without volumes none is passed and the
 // kernel's default mounts the rootfs; with volumes the command line replaces
 // the default table, so it carries the root too:
@@ -11,7 +15,7 @@
 
 import { join } from 'node:path';
 import { buildImage, ROOT } from '../image/index.ts';
-import { kernelCmdline, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
+import { kernelCmdline, openDiag, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
 import { UsageError, warn } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
 import { progress, step } from './progress.ts';
@@ -27,6 +31,7 @@ export interface RunFlags {
   machine: string;
   accel?: string;
   timeout: string;
+  verbose?: boolean;
 }
 
 export const INITRD_ROOT_ENTRY = 'initrd0:/:extract::ramfs=1:';
@@ -65,7 +70,6 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const t = resolveTarget(arg, true);
   const kf = t.kraftfile;
   const vols = mergeVolumes(kf?.volumes ?? [], f.volume ?? [], kf?.path);
-  if (vols.length && f.machine === 'microvm') throw new UsageError('volumes need PCI: use --machine pc (microvm has no PCI bus)');
   const rootfsPath = f.rootfs ?? kf?.rootfs;
   if (rootfsPath && vols.some((v) => v.dst === '/')) {
     throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
@@ -78,12 +82,15 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
   const append = kernelCmdline({ fstab, args });
+  // --verbose: the kernel's diagnostics (debugcon) are copied to stderr as they come
+  const diag = f.verbose ? await openDiag((c) => process.stderr.write(c)) : null;
   const qargs = qemuArgs({
     kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
-    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols,
+    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, verbose: f.verbose === true,
+    diagSocket: diag?.path,
   });
   progress(`booting ${t.image ?? elf} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
-  const r = await bootInteractive(qemu, qargs, timeout);
+  const r = await bootInteractive(qemu, qargs, timeout, diag);
   const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';
   if (r.message) process.stderr.write(`asuk: ${r.message}${kvmHint}\n`);
   return r.status;
