@@ -24,7 +24,7 @@ export { panic, exit, kernelAbort, PANIC_CODE } from "./panic";
 export { ramSize, ramTop, heapGrowStart, heapGrowLimit, heapHeadroom, bootMemEnd } from "./memory";
 export {
   bootTimeUs, uptimeUs, tscKhz, tscMhz, tscSource, tscToUs,
-  TSC_PIT, TSC_PIT_CH0, TSC_CPUID15, TSC_CPUID16, TSC_GUESS,
+  TSC_PIT, TSC_PIT_CH0, TSC_CPUID15, TSC_CPUID16, TSC_GUESS, TSC_HYPERVISOR, tscSourceName,
 } from "./time";
 export {
   mbModCount, mbModStart, mbModEnd, mbModString, mbCmdline, cstrLen,
