@@ -10,13 +10,13 @@
 //      or CPUID 0x15 (TSC/crystal ratio × crystal Hz; Intel SDM vol. 2A).
 //      QEMU 7.2's TCG offers neither (checked: max leaf 0xd, hypervisor leaves
 //      "TCGTCGTCGTCG" up to 0x40000001 only), so under TCG:
-//   2. PIT channel 2 one-shot (Intel 8254 datasheet, mode 0; gate and OUT via
-//      port 0x61 as on the IBM PC/AT): count 2 ms of PIT ticks, read the TSC
-//      delta (2386 PIT ticks: the count is exact, the error is the sampling
-//      jitter of a few µs, well under 1%);
-//   2b. else (QEMU microvm has a PIT but no port 0x61) PIT channel 0 in mode 0,
-//      its count read back with the Counter Latch command (8254 datasheet,
-//      "Read Operations"), the TSC read across >= 2 ms of PIT ticks;
+//   2. PIT channel 0 in mode 0, its count read back with the Counter Latch
+//      command (8254 datasheet, "Read Operations"), the TSC read across >= 2 ms
+//      of PIT ticks (2386: the count is exact); each end is the tightest of
+//      three (TSC, count) samples, so a preempted QEMU vCPU (TCG on a busy
+//      host) does not skew it. Works on pc and microvm (which has no port 0x61);
+//   2b. else PIT channel 2 one-shot (mode 0; gate and OUT via port 0x61 as on
+//      the IBM PC/AT): the TSC across 2 ms until OUT rises;
 //   3. else CPUID 0x16 (base MHz, which is the TSC rate on the CPUs that have it);
 //   4. else assume 1 GHz (tscSource() says "guess").
 //
@@ -35,6 +35,8 @@ const PIT_CMD: u16 = 0x43;
 const PORT_B: u16 = 0x61; // bit 0: ch2 gate, bit 1: speaker, bit 5: ch2 OUT
 const PIT_CH2_LOHI_MODE0: u8 = 0xb0; // channel 2, lobyte/hibyte, mode 0, binary
 const PIT_SPIN_LIMIT: i32 = 1 << 24;
+/** Samples taken at each end of a PIT channel 0 measurement (the tightest wins). */
+const SAMPLE_TRIES: i32 = 3;
 /** Give up waiting for CAL_MS of PIT after this many TSC ticks (50 ms even at 10 GHz). */
 const TSC_WAIT_LIMIT: u64 = 500_000_000;
 /** A PIT whose count has not moved after this many TSC ticks (1 ms at 10 GHz) is absent. */
@@ -93,17 +95,36 @@ function pitCh0Count(): u32 {
   return lo | (<u32>inb(PIT_CH0) << 8);
 }
 
+// One (TSC, PIT count) sample: the TSC read just before and after latching and
+// reading the count; the width tells whether the host preempted us in between.
+let sampleTsc: u64 = 0;
+let sampleCount: u32 = 0;
+
+/** Takes SAMPLE_TRIES samples and keeps the tightest (a preempted one is wide). */
+function pitCh0Sample(): void {
+  let best: u64 = U64.MAX_VALUE;
+  for (let i = 0; i < SAMPLE_TRIES; i++) {
+    let a = rdtsc();
+    let c = pitCh0Count();
+    let b = rdtsc();
+    if (b - a < best) { best = b - a; sampleTsc = a + ((b - a) >> 1); sampleCount = c; }
+  }
+}
+
 /**
  * Calibrates against PIT channel 0 read back by latching (no port 0x61 needed).
- * Returns kHz, or 0 when the count does not move like a PIT's.
+ * Start and end are each the tightest of a few (TSC, count) samples, so a host
+ * that preempts QEMU mid-measurement (TCG on a loaded machine) does not skew
+ * it. Returns kHz, or 0 when the count does not move like a PIT's.
  */
 export function tscCalibratePitCh0(): u64 {
   outb(PIT_CMD, PIT_CH0_LOHI_MODE0);
   outb(PIT_CH0, 0xff);
-  outb(PIT_CH0, 0xff); // count down from 65535 (~55 ms), then stop at 0 (mode 0)
+  outb(PIT_CH0, 0xff); // count down from 65535 (~55 ms), then wrap (mode 0)
   let want = <u32>(PIT_HZ * CAL_MS / 1000);
-  let c0 = pitCh0Count();
-  let t0 = rdtsc();
+  pitCh0Sample();
+  let c0 = sampleCount;
+  let t0 = sampleTsc;
   let c = c0;
   let n = 0;
   while (c <= c0 && c0 - c < want) {
@@ -111,8 +132,10 @@ export function tscCalibratePitCh0(): u64 {
     if (++n > PIT_SPIN_LIMIT || dt > TSC_WAIT_LIMIT || (c == c0 && dt > TSC_STILL_LIMIT)) return 0;
     c = pitCh0Count();
   }
-  let t1 = rdtsc();
-  if (c > c0 || t1 <= t0) return 0; // count went up: not a PIT counting down
+  pitCh0Sample();
+  c = sampleCount;
+  let t1 = sampleTsc;
+  if (c > c0 || t1 <= t0) return 0; // count went up: not a PIT counting down (or it wrapped)
   return (t1 - t0) * PIT_HZ / (<u64>(c0 - c) * 1000);
 }
 
@@ -154,8 +177,8 @@ function tscFromBaseMhz(): u64 {
 export function tscKhz(): u64 {
   if (tscKhzValue != 0) return tscKhzValue;
   let khz = tscStated();
-  if (khz == 0) { khz = tscCalibratePit(); if (khz != 0) tscFrom = TSC_PIT; }
   if (khz == 0) { khz = tscCalibratePitCh0(); if (khz != 0) tscFrom = TSC_PIT_CH0; }
+  if (khz == 0) { khz = tscCalibratePit(); if (khz != 0) tscFrom = TSC_PIT; }
   if (khz == 0) khz = tscFromBaseMhz();
   if (khz == 0) { khz = 1000000; tscFrom = TSC_GUESS; }
   tscKhzValue = khz;
