@@ -67,7 +67,7 @@ function cmdlineInit(): void {
   let c = cmdlineParse(s);
   cmdline = c;
   argv = c.args;
-  diagEnable(cmdlineOption(c.options, "asuk.verbose") == "1");
+  diagEnable(c.options.includes("asuk.verbose=1")); // no string building on every boot
 }
 
 /**

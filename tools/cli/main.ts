@@ -39,7 +39,7 @@ function program(appArgs: string[] | null): Command {
     .option('-v, --volume <src:dst[:ro]>', 'share host directory SRC at DST over virtio-9p (repeatable; adds to the Kraftfile\'s volumes)', collect)
     .option('-m, --memory <size>', 'guest memory, e.g. 128M, 1G, 64Mi (default: sized to the image and rootfs)')
     .addOption(new Option('-M <size>', 'same as --memory (kraft\'s spelling)').hideHelp())
-    .option('--machine <type>', 'microvm (default: no PCI, no firmware, fastest boot; virtio over MMIO) or pc', 'microvm')
+    .option('--machine <type>', 'microvm (no PCI, no firmware, the fastest boot; virtio over MMIO) or pc (default: microvm unless the image needs PCI)')
     .option('--verbose', 'kernel diagnostics (timings, driver notes) on stderr; the console keeps only the app\'s output')
     .option('--accel <accel>', 'tcg or kvm (default: $ASUK_ACCEL, else tcg)')
     .option('--timeout <seconds>', 'stop QEMU after this long (0: never)', '0')

@@ -2,8 +2,8 @@
 // the image, turn --rootfs into an -initrd CPIO, volumes into 9p devices and
 // vfs.fstab entries, size memory, boot QEMU on the terminal.
 //
-// Machine: -M microvm unless --machine pc (no image needs PCI: virtio-9p runs
-// over virtio-mmio too). The console carries only the app's output; kernel
+// Machine (chooseMachine): -M microvm unless --machine pc or the image needs
+// PCI (virtio-9p runs over virtio-mmio too). The console carries only the app's output; kernel
 // diagnostics come with --verbose, on stderr (tools/qemu: debugcon).
 //
 // fstab (DESIGN.md "Interfaces"): without volumes none is passed and the
@@ -14,7 +14,7 @@
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
 import { join } from 'node:path';
-import { buildImage, ROOT } from '../image/index.ts';
+import { buildImage, readImageConfig, ROOT } from '../image/index.ts';
 import { kernelCmdline, openDiag, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
 import { UsageError, warn } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
@@ -28,7 +28,7 @@ export interface RunFlags {
   volume?: string[];
   memory?: string;
   M?: string;
-  machine: string;
+  machine?: string;
   accel?: string;
   timeout: string;
   verbose?: boolean;
@@ -58,9 +58,21 @@ export function runFstab(vols: Volume[], o: { initrd: boolean; einitrd: boolean 
   return [...root, ...volumeFstab(vols)];
 }
 
+/**
+ * The machine: --machine, else microvm unless the image needs PCI: its
+ * image.json says `"machine": "pc"`, or `"net": true` (drivers/virtio-net
+ * finds its device on PCI only until it registers with drivers/virtio's table).
+ */
+export function chooseMachine(flag: string | undefined, image: string | undefined): Machine {
+  if (flag !== undefined) return flag as Machine;
+  const c = image !== undefined ? readImageConfig(image) as { machine?: string; net?: boolean } : {};
+  if (c.machine === 'pc' || c.machine === 'microvm') return c.machine;
+  return c.net === true ? 'pc' : 'microvm';
+}
+
 /** `asuk run`; returns the exit status (the guest's code). `appArgs` is null when no `--` was given. */
 export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: string[] | null): Promise<number> {
-  if (f.machine !== 'pc' && f.machine !== 'microvm') throw new UsageError(`unknown machine '${f.machine}': use pc or microvm`);
+  if (f.machine !== undefined && f.machine !== 'pc' && f.machine !== 'microvm') throw new UsageError(`unknown machine '${f.machine}': use pc or microvm`);
   const timeout = Number(f.timeout);
   if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`bad --timeout '${f.timeout}': give seconds (0: none)`);
   const requested = f.memory ?? f.M;
@@ -85,7 +97,7 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   // --verbose: the kernel's diagnostics (debugcon) are copied to stderr as they come
   const diag = f.verbose ? await openDiag((c) => process.stderr.write(c)) : null;
   const qargs = qemuArgs({
-    kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
+    kernel: elf, machine: chooseMachine(f.machine, t.image), accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, verbose: f.verbose === true,
     diagSocket: diag?.path,
   });
