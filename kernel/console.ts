@@ -25,6 +25,9 @@ const FCR_ENABLE_CLEAR: u8 = 0xc7; // enable FIFO, clear RX/TX, 14-byte trigger
 const MCR_DTR_RTS_OUT2: u8 = 0x0b;
 const LSR_THR_EMPTY: u8 = 0x20; // bit 5: transmit holding register empty
 const LSR_TX_IDLE: u8 = 0x40; // bit 6: transmitter empty (THR and shift register)
+// Scratch for number formatting: 20 decimal digits of a u64 + sign.
+const numBuf = memory.data(32);
+
 /** QEMU's debug console port (isa-debugcon): a byte written is a byte out. */
 export const DEBUGCON: u16 = 0xe9;
 let diagOn = false;
@@ -38,6 +41,17 @@ export function diagEnabled(): bool { return diagOn; }
 export function diagPrint(s: string): void {
   if (!diagOn) return;
   for (let i = 0; i < s.length; i++) outb(DEBUGCON, <u8>s.charCodeAt(i));
+}
+
+/** Writes an unsigned decimal to the diagnostics channel when on. Does not allocate. */
+export function diagU64(v: u64): void {
+  if (!diagOn) return;
+  let i = 32;
+  do {
+    store<u8>(numBuf + <usize>(--i), <u8>(0x30 + <u32>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  for (; i < 32; i++) outb(DEBUGCON, load<u8>(numBuf + <usize>i));
 }
 
 /** diagPrint and a newline. */
@@ -133,8 +147,6 @@ export function printBytes(p: usize, len: usize): void {
   }
 }
 
-// Scratch for number formatting: 20 decimal digits of a u64 + sign.
-const numBuf = memory.data(32);
 
 /** Prints an unsigned decimal. Does not allocate. */
 export function printU64(v: u64): void {

@@ -18,7 +18,7 @@
 export { kernelMain, args, programName, kernelOptions, kernelOption } from "./main";
 export {
   consoleInit, print, println, printHex, printU64, printI64, printBytes, putByte, putCodePoint,
-  consoleFlush, COM1, DEBUGCON, diagEnable, diagEnabled, diagPrint, diagLine,
+  consoleFlush, COM1, DEBUGCON, diagEnable, diagEnabled, diagPrint, diagLine, diagU64,
 } from "./console";
 export { panic, exit, kernelAbort, PANIC_CODE } from "./panic";
 export { ramSize, ramTop, heapGrowStart, heapGrowLimit, heapHeadroom, bootMemEnd } from "./memory";
