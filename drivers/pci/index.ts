@@ -12,7 +12,7 @@
 
 export {
   pciRead8, pciRead16, pciRead32, pciWrite8, pciWrite16, pciWrite32,
-  PCI_CONFIG_ADDRESS, PCI_CONFIG_DATA, PCI_COMMAND, PCI_STATUS, PCI_BAR0, PCI_CAP_PTR,
+  PCI_CONFIG_ADDRESS, PCI_CONFIG_DATA, PCI_COMMAND, PCI_STATUS, PCI_BAR0, PCI_CAP_PTR, PCI_INTERRUPT_LINE,
   PCI_CMD_IO, PCI_CMD_MEM, PCI_CMD_MASTER, PCI_CMD_INTX_DISABLE, PCI_STATUS_CAPS,
 } from "./config";
 export { PciDevice, pciScan, pciRescan, pciFind } from "./device";

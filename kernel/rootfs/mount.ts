@@ -9,7 +9,7 @@
 // the kernel boots on without that filesystem — unless `vfs.rootfs_required=1`
 // and it was the root: then `panic: rootfs required`.
 
-import { println } from "../console";
+import { diagEnabled, diagLine, println } from "../console";
 import { panic } from "../panic";
 import { rdtsc } from "../hw";
 import { heapHeadroom } from "../memory";
@@ -190,6 +190,6 @@ export function rootfsMount(imageEnd: usize, options: string[]): void {
  * installs the VFS clock (seconds since boot).
  */
 export function rootfsReport(): void {
-  if (extracted > 0) println("mount: " + tscToUs(mountTicks).toString() + " us");
+  if (extracted > 0 && diagEnabled()) diagLine("mount: " + tscToUs(mountTicks).toString() + " us");
   vfsSetClock(secondsSinceBoot);
 }
