@@ -16,13 +16,14 @@
 // Transmit: each frame is copied behind a header into a buffer of its own
 // (one descriptor), so the caller's bytes are free when transmit returns.
 //
+// Transport: any VirtioTransport (PCI or MMIO, drivers/virtio).
 // Interrupts: with MSI-X, both queues raise table entry 0 = IRQ_VEC_NET. The
 // receive queue always asks for interrupts; the transmit queue only while
 // it is full (VIRTQ_AVAIL_F_NO_INTERRUPT otherwise, §2.7.7), so a full ring
 // still wakes the idle CPU when the device frees room.
 
 import { NetDevice, NetSink, NETDEV_OFFLOAD_RX_CSUM, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID } from "../../kernel/netdev";
-import { Virtq, VirtioPci, VIRTQ_AVAIL_F_NO_INTERRUPT, virtqAlloc } from "../virtio/index";
+import { Virtq, VirtioTransport, VIRTIO_TRANSPORT_MMIO, VIRTQ_AVAIL_F_NO_INTERRUPT, virtqAlloc } from "../virtio/index";
 import { csumFill } from "./csum";
 
 export const VIRTIO_NET_F_CSUM: u64 = 1 << 0;
@@ -42,7 +43,9 @@ const USED_F_NO_NOTIFY: u16 = 1;
 
 /** One virtio-net device, ready (DRIVER_OK). */
 export class VirtioNet extends NetDevice {
-  t: VirtioPci;
+  t: VirtioTransport;
+  /** MMIO: the interrupt line stays up until InterruptACK, so receive() acknowledges first. */
+  private ackIrq: bool;
   rx: Virtq;
   tx: Virtq;
   mrg: bool;
@@ -53,9 +56,10 @@ export class VirtioNet extends NetDevice {
   /** Frames dropped: too long to send, or received malformed. */
   dropped: u64 = 0;
 
-  constructor(t: VirtioPci, rx: Virtq, tx: Virtq) {
+  constructor(t: VirtioTransport, rx: Virtq, tx: Virtq) {
     super();
     this.t = t;
+    this.ackIrq = t.kind == VIRTIO_TRANSPORT_MMIO;
     this.rx = rx;
     this.tx = tx;
     this.mrg = (t.features & VIRTIO_NET_F_MRG_RXBUF) != 0;
@@ -131,6 +135,7 @@ export class VirtioNet extends NetDevice {
   }
 
   receive(sink: NetSink): i32 {
+    if (this.ackIrq) this.t.interruptStatus(); // before looking: a frame after this raises the line again
     this.reclaimTx();
     let q = this.rx;
     let n = 0;

@@ -2,7 +2,7 @@
 // frames by hand): ARP to QEMU's gateway, a UDP datagram echoed by a Node
 // server on the host, and idle waiting that halts the CPU until the
 // deadline; then the same without MRG_RXBUF and without MSI-X (the waiter
-// falls back to short timed halts).
+// falls back to short timed halts), and over virtio-mmio on microvm.
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { imageElf, startGuest } from './helpers.ts';
@@ -46,6 +46,15 @@ it('works without MRG_RXBUF and without MSI-X', async () => {
   const s = g.serial();
   expect(s).toContain('msi-x off');
   expect(features(s) & (1n << 15n)).toBe(0n);
+  expect(s).toContain("udp: reply 'pong:ping-asuk' checksum ok");
+  expect(status).toBe(1);
+}, 120_000);
+
+it('works over virtio-mmio on microvm', async () => {
+  const g = await startGuest({ kernel, machine: 'microvm', args: ['arp', 'udp', String(port)], timeoutMs: 120_000 });
+  const status = await g.exited;
+  const s = g.serial();
+  expect(s).toContain('virtio-net: 1 device(s)');
   expect(s).toContain("udp: reply 'pong:ping-asuk' checksum ok");
   expect(status).toBe(1);
 }, 120_000);

@@ -57,6 +57,8 @@ export interface GuestOptions {
   nicProps?: string;
   memory?: string;
   timeoutMs?: number;
+  /** pc (default: virtio-net-pci) or microvm (virtio-net-device over virtio-mmio). */
+  machine?: 'pc' | 'microvm';
   /** Wait until the serial console shows this. */
   ready?: RegExp;
 }
@@ -68,7 +70,7 @@ export async function startGuest(o: GuestOptions): Promise<Guest> {
   const vols = o.volumes ?? [];
   const fstab = vols.length ? [...(o.initrd?.length ? ['initrd0:/:extract::ramfs=1:'] : []), ...volumeFstab(vols)] : [];
   const append = kernelCmdline({ options: o.options, fstab, args: o.args });
-  let args = qemuArgs({ kernel: o.kernel, machine: 'pc', memory: o.memory ?? '256M', initrd: o.initrd, append: append || undefined, volumes: vols, net: fwd });
+  let args = qemuArgs({ kernel: o.kernel, machine: o.machine ?? 'pc', memory: o.memory ?? '256M', initrd: o.initrd, append: append || undefined, volumes: vols, net: fwd });
   if (o.nicProps) args = args.map((a) => (a.startsWith('virtio-net-pci,') ? `${a},${o.nicProps}` : a));
   const child = execa('qemu-system-x86_64', args, {
     reject: false, stdin: 'ignore', timeout: o.timeoutMs ?? 120_000, killSignal: 'SIGKILL', all: true,
