@@ -43,6 +43,9 @@ const LAPIC_SVR_ENABLE: u32 = 0x100;
 const LVT_MASKED: u32 = 1 << 16;
 const TIMER_DIV_16: u32 = 0x3;
 const IOAPIC_BASE: u64 = 0xfec00000;
+/** QEMU microvm's second I/O APIC (ioapic2): GSIs 24..47. */
+const IOAPIC2_BASE: u64 = 0xfec10000;
+const IOAPIC_PINS: u32 = 24;
 
 let ready = false;
 /** Local APIC timer ticks per millisecond (divide by 16). */
@@ -103,13 +106,31 @@ export function irqMsiAddress(): u64 { return LAPIC_BASE | (<u64>irqApicId() << 
 /** The MSI data word for `vector` (edge, fixed delivery). */
 export function irqMsiData(vector: u8): u32 { return <u32>vector; }
 
-/** Routes I/O APIC input `gsi` to `vector` on this CPU, edge-triggered, active high, unmasked. */
-export function irqIoapicRoute(gsi: u32, vector: u8): void {
+/** Whether a second I/O APIC answers at 0xfec10000 (its version register reads as something real). */
+export function irqHasIoapic2(): bool {
+  mmioWrite32(IOAPIC2_BASE, 1);
+  let v = mmioRead32(IOAPIC2_BASE + 0x10);
+  return v != 0xffffffff && v != 0 && (v & 0xff) >= 0x10;
+}
+
+/**
+ * Routes GSI `gsi` (0..23 on the first I/O APIC, 24..47 on microvm's second)
+ * to `vector` on this CPU, edge-triggered, active high, unmasked. Returns
+ * false for a GSI no I/O APIC here has.
+ */
+export function irqIoapicRoute(gsi: u32, vector: u8): bool {
+  let base = IOAPIC_BASE;
+  if (gsi >= IOAPIC_PINS) {
+    if (gsi >= 2 * IOAPIC_PINS || !irqHasIoapic2()) return false;
+    base = IOAPIC2_BASE;
+    gsi -= IOAPIC_PINS;
+  }
   let reg = 0x10 + 2 * gsi;
-  mmioWrite32(IOAPIC_BASE, reg + 1);
-  mmioWrite32(IOAPIC_BASE + 0x10, irqApicId() << 24);
-  mmioWrite32(IOAPIC_BASE, reg);
-  mmioWrite32(IOAPIC_BASE + 0x10, <u32>vector);
+  mmioWrite32(base, reg + 1);
+  mmioWrite32(base + 0x10, irqApicId() << 24);
+  mmioWrite32(base, reg);
+  mmioWrite32(base + 0x10, <u32>vector);
+  return true;
 }
 
 /**

@@ -100,9 +100,7 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const qemu = requireQemu();
   const t = resolveTarget(arg, true);
   const net = runPorts(f.publish, t.image !== undefined && readImageConfig(t.image).net === true);
-  // virtio-net is driven on PCI only so far: a NIC makes -M pc the default
-  const machine = net && f.machine === undefined ? 'pc' : chooseMachine(f.machine, t.image);
-  if (net && machine === 'microvm') throw new UsageError('the network needs PCI for now: use --machine pc');
+  const machine = chooseMachine(f.machine, t.image);
   const kf = t.kraftfile;
   const vols = mergeVolumes(kf?.volumes ?? [], f.volume ?? [], kf?.path);
   const rootfsPath = f.rootfs ?? kf?.rootfs;
