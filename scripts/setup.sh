@@ -11,6 +11,7 @@ command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 command -v wast2json >/dev/null || need+=(wabt)
 command -v objdump >/dev/null || need+=(binutils)
 command -v cpio >/dev/null || need+=(cpio)
+command -v curl >/dev/null || need+=(curl)         # test/net-qemu/seed.test.ts: the seed's curl
 command -v python3 >/dev/null || need+=(python3)   # test/qemu/pty-run.py: a pty for the terminal tests
 command -v node >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then

@@ -31,6 +31,7 @@ export function parseWrk(out: string): WrkResult {
 export async function wrk(url: string, conns: number, seconds: number, threads = 2): Promise<WrkResult & { raw: string }> {
   const r = await execa('wrk', ['-t', String(Math.min(threads, conns)), '-c', String(conns), '-d', `${seconds}s`, '--timeout', '10s', '--latency', url],
     { reject: false, timeout: (seconds + 30) * 1000 });
+  if ((r as { code?: string }).code === 'ENOENT') throw new Error('bench/net: E_SETUP wrk not found: apt-get install wrk');
   if (r.exitCode !== 0) throw new Error(`bench/net: wrk failed (${r.exitCode}): ${r.stderr || r.stdout}`);
   return { ...parseWrk(r.stdout), raw: r.stdout };
 }
