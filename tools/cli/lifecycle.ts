@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { refuseWithoutQemu } from '../qemu/index.ts';
 import { UsageError } from './errors.ts';
 import {
   checkName, exitStatus, getInstance, instanceDir, instanceState, isAlive, listInstances, newName,
@@ -49,6 +50,7 @@ function tail(file: string, lines: number): string {
 
 /** Starts QEMU detached; returns the instance once its pid is known (or fails with QEMU's own message). */
 export async function detachRun(o: DetachOptions): Promise<Instance> {
+  refuseWithoutQemu();
   const name = o.name ?? newName(o.image);
   checkName(name);
   const old = readInstance(name);
