@@ -1,7 +1,7 @@
 // net/tcb.ts — TCP's data: the connection block (RFC 9293 §3.3.1 "TCB"),
 // listeners, the connection hash tables and the lists timers walk.
 //
-// Memory per connection is the Tcb object itself (~250 bytes) plus its
+// Memory per connection is the Tcb object itself (a few hundred bytes) plus its
 // hash-table slot: the send and receive rings are allocated when the first
 // byte needs them and freed when they drain, so an idle connection holds no
 // buffer. Lookup is one Map probe per segment, keyed by (remote address,
