@@ -2,24 +2,28 @@
 //
 //   index.ts   THIS FILE: the public API (config, TCP/UDP sockets, poll). Apps
 //              import only from here.
-//   config.ts  netUp(): the first NetDevice, static `netdev.ip=IP/MASK:GW[:DNS]`
-//              (Unikraft's syntax, kernel command line) or DHCP
-//   stack.ts   the driver loop: poll devices, dispatch frames, run timers,
-//              netdevWait() when idle; the socket table and poll
-//   iface.ts   one interface: device, MAC, addresses, ARP cache, TCP tables
+//   stack.ts   netUp (static or DHCP) and the loop: poll devices, dispatch
+//              frames, run timers, netdevWait() when idle; netPoll
+//   config.ts  static configuration `netdev.ip=IP/PREFIX:GW[:DNS]` (Unikraft's
+//              syntax, kernel command line)
+//   iface.ts   one interface: device, MAC, addresses, ARP cache, header scratch
 //   eth.ts     Ethernet II header (IEEE 802.3 §3.1.1 / RFC 894)
 //   arp.ts     ARP (RFC 826): cache with expiry, pending queue, replies
 //   ipv4.ts    IPv4 (RFC 791): header checksum, no fragments sent, none reassembled
 //   icmp.ts    ICMP echo reply (RFC 792)
 //   udp.ts     UDP (RFC 768) and UDP sockets
 //   dhcp.ts    DHCP client (RFC 2131, options RFC 2132)
-//   tcp*.ts    TCP (RFC 9293): tcp.ts input, tcp-out.ts output, tcp-timer.ts
-//              RTO (RFC 6298), congestion control (RFC 5681/6582), options (RFC 7323)
+//   tcb.ts        TCP's data: connection blocks, listeners, hash tables, ring memory
+//   tcp-in.ts     TCP input (RFC 9293 §3.10.7), ACK processing, NewReno (RFC 5681/6582)
+//   tcp-out.ts    segments, options (MSS, RFC 7323 window scale), the send loop, RSTs
+//   tcp-data.ts   receive ring with out-of-order ranges, ACK policy, send ring, RTT (RFC 6298)
+//   tcp-timer.ts  retransmission, persist, delayed ACK, TIME-WAIT
+//   tcp-api.ts    the TCP calls below; sock.ts the handle table; clock.ts clock and counters
 //   csum.ts    Internet checksum (RFC 1071) over 64-bit loads
 //   bytes.ts   big-endian loads/stores, IPv4 address text
 //
 // Imports point down: net/ imports kernel core only (kernel/netdev.ts,
-// time, console, main's kernelOption, vfs/errno). A driver registers its
+// time, console, memory, hw's rdtsc, main's kernelOption, vfs/errno). A driver registers its
 // NetDevice with kernel/netdev.ts; the image links both.
 //
 // ---------------------------------------------------------------------------
