@@ -200,7 +200,7 @@ function onAck(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, dlen: i32): bool {
   if (seqGt(ack, t.sndMax)) { tcpOowAck(t); return false; } // acks what we never sent
   let newWnd = wnd << t.sndShift;
   let dup = ack == t.sndUna && dlen == 0 && (fl & (SYN | FIN)) == 0 && newWnd == t.sndWnd && t.sndMax != t.sndUna;
-  if (seqLt(t.sndWl1, seq) || (t.sndWl1 == seq && seqLe(t.sndWl2, ack))) { // window update (§3.10.7.4)
+  if (seqGe(ack, t.sndUna) && (seqLt(t.sndWl1, seq) || (t.sndWl1 == seq && seqLe(t.sndWl2, ack)))) { // window update (§3.10.7.4)
     let wasZero = t.sndWnd == 0;
     t.sndWnd = newWnd; t.sndWl1 = seq; t.sndWl2 = ack;
     if (wasZero && newWnd > 0 && t.persistAt != 0) { t.persistAt = 0; t.persistBackoff = 0; t.sndNxt = t.sndUna; }
