@@ -109,7 +109,7 @@ function idle(s: u64): bool {
 
 export function main(argv: string[]): i32 {
   let n = virtioNetProbe();
-  print("virtio-net: "); printU64(<u64>n); print(" device(s), features 0x"); printHex(virtioNetFeatures(), 9);
+  print("virtio-net: "); printU64(<u64>n); print(" device(s), features "); printHex(virtioNetFeatures(), 9);
   print(", msi-x "); println(virtioNetIrq() ? "on" : "off");
   if (n == 0) return 2;
   let dev = netdevGet(0);

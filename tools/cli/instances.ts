@@ -6,7 +6,7 @@
 //                                 and its start time (/proc/PID/stat field 22)
 //   instances/NAME/console.log    the serial console and QEMU's own messages
 //   instances/NAME/qemu.pid       written by the supervising shell
-//   instances/NAME/exit           QEMU's exit status, written when it ends
+//   instances/NAME/exit           {code, signal}: how QEMU ended, written by the supervisor
 //   instances/NAME/stopped        present when `asuk stop` ended it
 //
 // An instance is "running" only while its pid is alive AND has the start
@@ -121,24 +121,31 @@ export function listInstances(): Instance[] {
   return readdirSync(instancesDir()).sort().map(readInstance).filter((i): i is Instance => i !== null);
 }
 
-/** QEMU's exit status from the supervisor, or null while none was written. */
-export function exitStatus(i: Instance): number | null {
+/** How QEMU ended, as the supervisor recorded it: an exit code, or the signal that killed it. */
+export interface ExitRecord { code: number | null; signal: string | null; error?: string }
+
+/** QEMU's end from the supervisor, or null while none was written. */
+export function exitStatus(i: Instance): ExitRecord | null {
   const p = join(i.dir, 'exit');
   if (!existsSync(p)) return null;
-  const n = Number(readFileSync(p, 'utf8').trim());
-  return Number.isInteger(n) ? n : null;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as ExitRecord;
+  } catch {
+    return null; // being written
+  }
 }
 
 /** What the instance is now (file comment). */
 export function instanceState(i: Instance): InstanceState {
   if (isAlive(i)) return { kind: 'running' };
   if (existsSync(join(i.dir, 'stopped'))) return { kind: 'stopped' };
-  const st = exitStatus(i);
-  if (st === null) return { kind: 'crashed', why: 'QEMU ended without an exit status' };
-  if (st % 2 === 1) return { kind: 'exited', code: st >> 1 };
-  if (st === 0) return { kind: 'exited', code: 0 };
-  if (st > 128) return { kind: 'crashed', why: `QEMU killed by signal ${st - 128}` };
-  return { kind: 'crashed', why: `QEMU failed with status ${st} (see 'asuk logs ${i.name}')` };
+  const e = exitStatus(i);
+  if (e === null) return { kind: 'crashed', why: 'QEMU ended without an exit status' };
+  if (e.signal) return { kind: 'crashed', why: `QEMU killed by ${e.signal}` };
+  if (e.code === null) return { kind: 'crashed', why: `QEMU did not start: ${e.error ?? 'unknown error'}` };
+  if (e.code % 2 === 1) return { kind: 'exited', code: e.code >> 1 };
+  if (e.code === 0) return { kind: 'exited', code: 0 };
+  return { kind: 'crashed', why: `QEMU failed with status ${e.code} (see 'asuk logs ${i.name}')` };
 }
 
 export function stateText(s: InstanceState): string {
@@ -150,4 +157,4 @@ export function stateText(s: InstanceState): string {
   }
 }
 
-export function removeInstanceDir(i: Instance): void { rmSync(i.dir, { recursive: true, force: true }); }
+export function removeInstanceDir(i: Instance): void { rmSync(i.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }); }

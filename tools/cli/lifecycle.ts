@@ -14,13 +14,31 @@ import { join } from 'node:path';
 import { UsageError } from './errors.ts';
 import {
   checkName, exitStatus, getInstance, instanceDir, instanceState, isAlive, listInstances, newName,
-  procStartTime, readInstance, removeInstanceDir, stateText, writeInstance, type Instance,
+  procStartTime, readInstance, removeInstanceDir, stateText, writeInstance, type ExitRecord, type Instance,
 } from './instances.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The supervisor: QEMU in the background, its exit status to $D/exit when it ends. */
-const SUPERVISOR = '"$0" "$@" </dev/null >>"$D/console.log" 2>&1; echo $? >"$D/exit"';
+/**
+ * The supervisor (a detached node): QEMU with its output to console.log;
+ * when it ends, {code, signal} to `exit` (a shell's $? cannot tell a signal
+ * from an odd guest exit code). SIGTERM/SIGINT are passed on to QEMU.
+ */
+const SUPERVISOR = `
+const { spawn } = require('node:child_process'); const fs = require('node:fs');
+const [dir, bin, ...args] = process.argv.slice(1);
+const log = fs.openSync(dir + '/console.log', 'a');
+const end = (r) => { fs.writeFileSync(dir + '/exit', JSON.stringify(r) + '\\n'); process.exit(0); };
+const c = spawn(bin, args, { stdio: ['ignore', log, log] });
+c.on('exit', (code, signal) => end({ code, signal }));
+c.on('error', (e) => end({ code: null, signal: null, error: e.message }));
+for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(s, () => c.kill(s));
+`;
+
+/** Whether QEMU ended on its own failure (not the guest's exit code, not a power-off). */
+function qemuFailed(e: ExitRecord | null): boolean {
+  return e !== null && (e.code === null || (e.code !== 0 && e.code % 2 === 0));
+}
 
 export interface DetachOptions { name?: string; image: string; qemu: string; args: string[]; ports: string[] }
 
@@ -42,14 +60,12 @@ export async function detachRun(o: DetachOptions): Promise<Instance> {
   writeFileSync(join(dir, 'console.log'), '');
   const pidFile = join(dir, 'qemu.pid');
   const args = [...o.args, '-name', `asuk-${name}`, '-pidfile', pidFile];
-  const sh = spawn('/bin/sh', ['-c', SUPERVISOR, o.qemu, ...args], {
-    detached: true, stdio: 'ignore', env: { ...process.env, D: dir },
-  });
+  const sh = spawn(process.execPath, ['-e', SUPERVISOR, dir, o.qemu, ...args], { detached: true, stdio: 'ignore' });
   sh.unref();
   for (let waited = 0; ; waited += 50) {
     const st = exitStatus(inst);
-    if (st !== null && st % 2 === 0 && st !== 0) {
-      const why = tail(join(dir, 'console.log'), 3).split('\n').find((l) => l.includes('qemu-system')) ?? `status ${st}`;
+    if (qemuFailed(st)) {
+      const why = tail(join(dir, 'console.log'), 3).split('\n').find((l) => l.includes('qemu-system')) ?? st!.error ?? `status ${st!.code}`;
       throw new UsageError(`QEMU failed to start '${name}': ${why.replace(/^qemu-system-x86_64: /, '')} (asuk rm ${name} to clear it)`);
     }
     if (st !== null) break; // the guest already ran to its end
@@ -68,8 +84,8 @@ export async function detachRun(o: DetachOptions): Promise<Instance> {
   }
   await sleep(300); // a forward whose host port is taken fails right after start
   const st = exitStatus(inst);
-  if (st !== null && st % 2 === 0 && st !== 0) { // odd: the guest's own exit code, 0: it powered off
-    const why = tail(join(dir, 'console.log'), 3).split('\n').find((l) => l.includes('qemu-system')) ?? `status ${st}`;
+  if (qemuFailed(st)) {
+    const why = tail(join(dir, 'console.log'), 3).split('\n').find((l) => l.includes('qemu-system')) ?? st!.error ?? `status ${st!.code}`;
     throw new UsageError(`QEMU failed to start '${name}': ${why.replace(/^qemu-system-x86_64: /, '')} (asuk rm ${name} to clear it)`);
   }
   return inst;
@@ -154,6 +170,7 @@ export async function rmCommand(name: string, o: { force?: boolean }): Promise<v
   if (isAlive(i)) {
     if (!o.force) throw new UsageError(`${name} is running: stop it first (asuk stop ${name}) or use rm -f`);
     await stopCommand(name);
+    for (let t = 0; t < 3000 && exitStatus(i) === null; t += 50) await sleep(50); // the supervisor's last write
   }
   removeInstanceDir(i);
   process.stdout.write(`${name}\n`);
