@@ -56,6 +56,7 @@
 // ---------------------------------------------------------------------------
 import {
   stackUp, stackIp, stackMask, stackGateway, stackDns, stackMac, stackPoll, stackCounter,
+  stackWatch, stackWaitReady,
   POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, POLLNVAL_,
 } from "./stack";
 import {
@@ -200,4 +201,19 @@ export function udpFromPort(s: i32): i32 { return udpFromPortImpl(s); }
  */
 export function netPoll(socks: i32[], events: i32[], revents: i32[], timeoutMs: i32): i32 {
   return stackPoll(socks, events, revents, timeoutMs);
+}
+
+/**
+ * epoll-like waiting for servers with many connections: the cost is per
+ * event, not per socket. sockWatch(s, events) sets the events to watch on s
+ * (0 stops; closing the socket stops too); netWaitReady() drives the stack
+ * like netPoll and fills ready[i] / revents[i] with watched sockets whose
+ * events (or POLLERR/POLLHUP) hold, at most ready.length of them, and
+ * returns how many (0 on timeout). Level-triggered: a socket stays reported
+ * while its events hold. Returns 0 or -EBADF.
+ */
+export function sockWatch(s: i32, events: i32): i32 { return stackWatch(s, events); }
+/** See sockWatch. revents must be at least as long as ready (else -EINVAL); timeoutMs as netPoll's. */
+export function netWaitReady(ready: i32[], revents: i32[], timeoutMs: i32): i32 {
+  return stackWaitReady(ready, revents, timeoutMs);
 }

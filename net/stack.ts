@@ -17,7 +17,7 @@ import { icmpInput } from "./icmp";
 import { udpInput } from "./udp";
 import { tcpInput } from "./tcp-in";
 import { tcpTimers, tcpFlushAcks, tcpRetryBlocked, tcpAcksOwed, tcpBlockedCount } from "./tcp-timer";
-import { sockGet, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
+import { Sock, sockGet, sockTouch, sockCollect, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
 import { nowUs, count, counterByName, C_RX, C_RX_BAD } from "./clock";
 import { DhcpClient, dhcpStart, dhcpStep, dhcpStop } from "./dhcp";
 import { IpConfig, netParseIpOption } from "./config";
@@ -181,6 +181,30 @@ export function stackPoll(socks: i32[], events: i32[], revents: i32[], timeoutMs
   while (true) {
     stackPump();
     let n = scan(socks, events, revents);
+    if (n > 0) return n;
+    let now = nowUs();
+    if (now >= deadline) return 0;
+    stackIdle(deadline);
+  }
+  return 0;
+}
+
+// ---- watch lists (epoll-like) ----
+
+export function stackWatch(h: i32, events: i32): i32 {
+  let s = sockGet(h);
+  if (s === null) return -Errno.EBADF;
+  s.watch = events;
+  sockTouch(s); // it may be ready already
+  return 0;
+}
+
+export function stackWaitReady(ready: i32[], revents: i32[], timeoutMs: i32): i32 {
+  if (ready.length == 0 || revents.length < ready.length) return -Errno.EINVAL;
+  let deadline: u64 = timeoutMs < 0 ? u64.MAX_VALUE : nowUs() + <u64>timeoutMs * 1000;
+  while (true) {
+    stackPump();
+    let n = sockCollect(ready, revents);
     if (n > 0) return n;
     let now = nowUs();
     if (now >= deadline) return 0;

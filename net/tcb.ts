@@ -6,7 +6,7 @@
 // byte needs them and freed when they drain, so an idle connection holds no
 // buffer. Lookup is one Map probe per segment, keyed by (remote address,
 // remote port, local port) per interface.
-import { Sock, SOCK_TCP, SOCK_LISTEN, POLLIN_, POLLOUT_, POLLERR_, POLLHUP_ } from "./sock";
+import { Sock, SOCK_TCP, SOCK_LISTEN, POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, sockTouch } from "./sock";
 import { NetIf } from "./iface";
 
 export const CLOSED: i32 = 0;
@@ -185,6 +185,7 @@ export function tcbBlocked(t: Tcb): void { if (!t.inBlocked) { t.inBlocked = tru
 
 /** Frees the rings and leaves the hash table: the connection is gone (state CLOSED). */
 export function tcbRelease(t: Tcb): void {
+  sockTouch(t); // closed (or reset, timed out): POLLHUP/POLLERR for a watcher
   if (t.inHash) { connTable(t.ifc).delete(t.key()); t.inHash = false; }
   t.state = CLOSED;
   tcbFreeSnd(t);

@@ -10,6 +10,7 @@ import { NetIf } from "./iface";
 import { IPPROTO_TCP } from "./ipv4";
 import { nowUs, count, C_RX_BAD_CSUM, C_SYN_DROPPED, C_ACCEPT_OVERFLOW, C_FAST_RETRANSMIT } from "./clock";
 import { NETDEV_RX_CSUM_VALID } from "../kernel/netdev";
+import { sockTouch } from "./sock";
 import { Errno } from "../kernel/vfs/errno";
 import {
   Tcb, TcpListener, listeners, tcbLookup, tcbInsert, tcbRelease, tcpIsn, tcbTimersOn,
@@ -69,8 +70,9 @@ export function tcpInput(ifc: NetIf, src: u32, dst: u32, p: usize, len: i32, fla
     tcpRstReply(ifc, src, sport, dport, seq, ack, segLen, (fl & ACK) != 0);
     return;
   }
-  if (t.state == SYN_SENT) { synSent(t, seq, ack, fl, wnd); return; }
-  segmentArrives(t, seq, ack, fl, wnd, data, dlen);
+  if (t.state == SYN_SENT) synSent(t, seq, ack, fl, wnd);
+  else segmentArrives(t, seq, ack, fl, wnd, data, dlen);
+  sockTouch(t); // data, FIN, RST, acknowledged space, establishment: the app may have work
 }
 
 /** LISTEN + SYN: a new connection in SYN-RECEIVED, unless the queues are full (RFC 9293 §3.10.7.2). */
@@ -187,6 +189,7 @@ function synReceivedAck(t: Tcb, seq: u32, ack: u32, wnd: u32): bool {
     l.synCount--;
     t.listener = null;
     l.acceptQ.push(t);
+    sockTouch(l);
   }
   t.state = ESTABLISHED;
   t.sndWnd = wnd << t.sndShift; t.sndWl1 = seq; t.sndWl2 = ack;

@@ -446,6 +446,45 @@ describe('poll and idle waiting', () => {
   });
 });
 
+describe('watch lists (netWaitReady)', () => {
+  it('reports only the sockets with events, level-triggered, among 200 watched', () => {
+    const n = new Net(wasm);
+    n.pair(79);
+    const ls = n.k.tcpListen(80, 256);
+    const cs: number[] = [];
+    for (let i = 0; i < 200; i++) cs.push(n.k.tcpConnect(B, 80));
+    n.settle();
+    expect(n.k.sockWatch(ls, POLLIN)).toBe(0);
+    expect(n.k.waitReady4(0)).toBe(1);
+    expect(n.k.waitReadyAt(0)).toBe(ls);
+    const ss: number[] = [];
+    for (;;) { const s = n.k.tcpAccept(ls); if (s < 0) break; ss.push(s); n.k.sockWatch(s, POLLIN); }
+    expect(ss.length).toBe(200);
+    expect(n.k.waitReady4(100)).toBe(0); // nothing pending: sleeps to the timeout
+    const peerOf = (s: number) => cs.find((c) => n.k.sockLocalPort(c) === n.k.sockPeerPort(s))!;
+    n.send(peerOf(ss[37]), pattern(10));
+    n.send(peerOf(ss[150]), pattern(20));
+    expect(n.k.waitReady4(1000)).toBe(2);
+    const got = [n.k.waitReadyAt(0), n.k.waitReadyAt(1)].sort((a, b) => a - b);
+    expect(got).toEqual([ss[37], ss[150]].sort((a, b) => a - b));
+    expect(n.k.waitReventsAt(0)).toBe(POLLIN);
+    const part = n.recv(ss[37], 4) as Uint8Array;
+    expect(part.length).toBe(4);
+    n.drain(ss[150]);
+    expect(n.k.waitReady4(0)).toBe(1); // ss[37] still has 6 bytes: level-triggered
+    expect(n.k.waitReadyAt(0)).toBe(ss[37]);
+    n.drain(ss[37]);
+    expect(n.k.waitReady4(0)).toBe(0);
+    n.k.sockClose(peerOf(ss[5]));
+    expect(n.k.waitReady4(1000)).toBe(1);
+    expect(n.k.waitReadyAt(0)).toBe(ss[5]);
+    expect(n.recv(ss[5])).toBe(0);
+    n.k.sockClose(ss[5]); // closing stops the watch
+    expect(n.k.waitReady4(0)).toBe(0);
+    expect(n.k.sockWatch(9999, POLLIN)).toBe(E.EBADF);
+  });
+});
+
 describe('scale', () => {
   it('the accept queue is bounded: completed handshakes wait, SYNs beyond it are dropped and counted', () => {
     const n = new Net(wasm);

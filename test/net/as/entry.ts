@@ -4,7 +4,7 @@
 // device sent, and drop rules, so the vitest side (test/net/harness.ts)
 // replays segment sequences and inspects what went on the wire.
 import { NetDevice, NetSink, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID, netdevSetWaiter } from "../../../kernel/netdev";
-import { netPoll } from "../../../net/index";
+import { netPoll, netWaitReady } from "../../../net/index";
 import { netSetClock } from "../../../net/clock";
 import { stackAddIf, stackPump, stackInput } from "../../../net/stack";
 import { ifaces } from "../../../net/iface";
@@ -22,7 +22,7 @@ import "../../../kernel/panic";
 export {
   tcpListen, tcpAccept, tcpConnect, sockSend, sockRecv, sockShutdown, sockClose, sockSendSpace,
   sockError, sockPeerIp, sockPeerPort, sockLocalPort, sockState, udpOpen, udpSendTo, udpRecvFrom,
-  udpFromIp, udpFromPort, netCounter, ipv4, ipToString, ipParse,
+  udpFromIp, udpFromPort, netCounter, ipv4, ipToString, ipParse, sockWatch,
 } from "../../../net/index";
 
 let now: u64 = 1_000_000;
@@ -43,6 +43,13 @@ export function poll3(a: i32, b: i32, c: i32, events: i32, timeoutMs: i32): i32 
   return netPoll(socks, ev, rev, timeoutMs);
 }
 export function pollRevents(i: i32): i32 { return rev[i]; }
+
+const wready: i32[] = [0, 0, 0, 0];
+const wrev: i32[] = [0, 0, 0, 0];
+/** netWaitReady with room for four sockets; the results via waitReadyAt / waitReventsAt. */
+export function waitReady4(timeoutMs: i32): i32 { return netWaitReady(wready, wrev, timeoutMs); }
+export function waitReadyAt(i: i32): i32 { return wready[i]; }
+export function waitReventsAt(i: i32): i32 { return wrev[i]; }
 export function nowUs(): u64 { return now; }
 
 class LoopDev extends NetDevice {
