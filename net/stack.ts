@@ -74,8 +74,9 @@ export function stackInput(ifc: NetIf, frame: usize, len: i32, flags: u32): void
   onFrame(frame, len, flags);
 }
 
-/** Receives from every device, runs due timers, retries blocked output. Returns frames received. */
+/** Sends queued output, receives from every device, runs due timers, retries blocked output. Returns frames received. */
 export function stackPump(): i32 {
+  tcpRetryBlocked(); // the app's writes since the last pump go out first
   let n = 0;
   for (let i = 0; i < ifaces.length; i++) {
     rxIf = ifaces[i];

@@ -176,7 +176,7 @@ export function tcbCount(): i32 {
 export const timerList: Tcb[] = [];
 /** Connections owing an ACK (sent before the stack sleeps, or by ackAt). */
 export const ackList: Tcb[] = [];
-/** Connections whose output stopped on a full device. */
+/** Connections with output to send at the next pump: stopped on a full device, or written by the app. */
 export const blockedList: Tcb[] = [];
 
 export function tcbTimersOn(t: Tcb): void { if (!t.inTimers) { t.inTimers = true; timerList.push(t); } }

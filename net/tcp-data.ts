@@ -6,7 +6,7 @@
 import { seqGt, seqLe, seqLt } from "./bytes";
 import {
   Tcb, RCV_CAP, SND_CAP, ringSpan, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2,
-  ringAlloc, ringRelease, ringAllowed, tcbFreeRcv,
+  ringAlloc, ringRelease, ringAllowed, tcbFreeRcv, tcbBlocked,
 } from "./tcb";
 import { tcpSendAck, tcpOutput, RTO_MIN, RTO_MAX } from "./tcp-out";
 import { tcpAckLater } from "./tcp-timer";
@@ -145,6 +145,9 @@ export function tcpSndPut(t: Tcb, buf: usize, len: i32): i32 {
   if (t.sndBuf == 0) { t.sndBuf = ringAlloc(t.sndCap); t.sndHead = 0; }
   ringWrite(t.sndBuf, t.sndCap, (t.sndHead + t.sndLen) % t.sndCap, buf, n);
   t.sndLen += n;
-  if (t.state == ESTABLISHED || t.state == CLOSE_WAIT) tcpOutput(t);
+  // Segments leave when the app hands control back to the stack (its next
+  // netPoll): writes made in one turn (an HTTP head, then its body) share
+  // segments instead of each going out as a small one.
+  if (t.state == ESTABLISHED || t.state == CLOSE_WAIT) tcbBlocked(t);
   return <i32>n;
 }

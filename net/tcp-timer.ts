@@ -111,7 +111,7 @@ export function tcpFlushAcks(): void {
   ackList.length = 0;
 }
 
-/** Retries output stopped by a full device. */
+/** Sends what is queued: output stopped by a full device, and the app's writes of its last turn. */
 export function tcpRetryBlocked(): void {
   if (blockedList.length == 0) return;
   let list = blockedList.slice(0);
@@ -120,8 +120,8 @@ export function tcpRetryBlocked(): void {
     let t = list[i];
     t.inBlocked = false;
     if (t.state == CLOSED) continue;
+    tcpOutput(t); // data segments carry the ACK
     if (t.ackPending > 0) tcpSendAck(t);
-    tcpOutput(t);
   }
 }
 

@@ -95,6 +95,18 @@ describe('data', () => {
     expect(n.k.netCounter(n.str('retransmit'))).toBe(0n);
   });
 
+  it('writes of one app turn share segments (a head and a small body go as one)', () => {
+    const n = new Net(wasm);
+    const [c, s] = n.pair();
+    const before = n.segs(1).length;
+    expect(n.send(s, pattern(150, 1))).toBe(150);
+    expect(n.send(s, pattern(612, 2))).toBe(612);
+    n.settle();
+    const data = n.segs(1).slice(before).filter((x) => x.dataLen > 0);
+    expect(data.map((x) => x.dataLen)).toEqual([762]);
+    expect(n.drain(c).length).toBe(762);
+  });
+
   it('with checksum offload the device fills the checksum and the receiver trusts RX_CSUM_VALID', () => {
     const n = new Net(wasm, true);
     const [c, s] = n.pair();
@@ -372,6 +384,8 @@ describe('windows', () => {
     expect(n.k.tcbField(s, 5)).toBe(5000n);
     // Sending 2000 bytes: segments of the peer's MSS.
     expect(n.send(s, pattern(2000))).toBe(2000);
+    expect(n.segs(2).filter((x) => x.dataLen > 0).length).toBe(0); // leaves when the app yields
+    n.settle();
     const out = n.segs(2).filter((x) => x.dataLen > 0);
     expect(out.map((x) => x.dataLen)).toEqual([536, 536, 536, 392]);
   });
