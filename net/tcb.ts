@@ -104,6 +104,9 @@ export class Tcb extends Sock {
   /** Out-of-order ranges [start, end) held in the ring beyond rcvLen. */
   ooo: u32[] | null = null;
   rcvFin: bool = false;
+  /** A FIN seen beyond a hole, at oooFinSeq. */
+  oooFin: bool = false;
+  oooFinSeq: u32 = 0;
   /** The window we last advertised (bytes), for window updates. */
   advWnd: u32 = 0;
   ackPending: i32 = 0;

@@ -54,8 +54,12 @@ function ringRegrow(ring: usize, cap: u32, head: u32, newCap: u32): usize {
   return fresh;
 }
 
-/** In-window data at seq (>= RCV.NXT, already trimmed to the window). */
-export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): void {
+/**
+ * In-window data at seq (>= RCV.NXT, already trimmed to the window).
+ * Returns true when an ACK must go at once (out of order, a filled gap,
+ * every second segment); else one is owed (tcpAckLater).
+ */
+export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): bool {
   if (t.rcvBuf == 0) { t.rcvBuf = ringAlloc(t.rcvCap); t.rcvHead = 0; }
   let n = <u32>dlen;
   let off = seq - t.rcvNxt;
@@ -68,13 +72,13 @@ export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): void {
   }
   if (off != 0) { // out of order: remember the range, dup-ACK at once
     oooAdd(t, seq, seq + n);
-    tcpSendAck(t);
-    return;
+    return true;
   }
   t.rcvNxt += n; t.rcvLen += n;
   let filled = oooMerge(t);
-  if (filled || ++t.ackPending >= 2) tcpSendAck(t);
-  else tcpAckLater(t);
+  if (filled || ++t.ackPending >= 2) return true;
+  tcpAckLater(t);
+  return false;
 }
 
 function oooAdd(t: Tcb, s: u32, e: u32): void {

@@ -158,8 +158,16 @@ function segmentArrives(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, data: usi
   if (!onAck(t, seq, ack, fl, wnd, dlen)) return;
   if (t.state == CLOSED) return;
   let st = t.state;
-  if (dlen > 0 && (st == ESTABLISHED || st == FIN_WAIT_1 || st == FIN_WAIT_2)) tcpRcvData(t, seq, data, dlen);
-  if ((fl & FIN) && seq + <u32>dlen == t.rcvNxt && !t.rcvFin) onFin(t);
+  let ackNow = false;
+  if (dlen > 0 && (st == ESTABLISHED || st == FIN_WAIT_1 || st == FIN_WAIT_2)) ackNow = tcpRcvData(t, seq, data, dlen);
+  let finNow = false;
+  if ((fl & FIN) && !t.rcvFin) {
+    let finSeq = seq + <u32>dlen;
+    if (finSeq == t.rcvNxt) finNow = true;
+    else if (seqGt(finSeq, t.rcvNxt)) { t.oooFin = true; t.oooFinSeq = finSeq; } // after a hole: wait for it
+  } else if (t.oooFin && !t.rcvFin && t.rcvNxt == t.oooFinSeq) finNow = true; // the hole before the FIN filled
+  if (finNow) onFin(t); // ACKs the data and the FIN together
+  else if (ackNow) tcpSendAck(t);
   tcpOutput(t);
 }
 

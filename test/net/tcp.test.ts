@@ -297,6 +297,21 @@ describe('close', () => {
     expect(fin(n, 0).length).toBe(2);
   });
 
+  it('a FIN behind a lost segment is taken once the hole fills (no second FIN needed)', () => {
+    const n = new Net(wasm);
+    const [c, s] = n.pair();
+    n.k.dropNth(1, 0);
+    expect(n.send(s, pattern(3000, 3))).toBe(3000);
+    n.k.sockShutdown(s);
+    n.settle();
+    expect(n.recv(c)).toBe(E.EAGAIN); // first segment missing
+    n.k.runFor(1_200_000n, 50_000n);
+    expect(Buffer.compare(n.drain(c), Buffer.from(pattern(3000, 3)))).toBe(0);
+    expect(n.recv(c)).toBe(0);
+    expect(n.lift(n.k.sockState(c))).toBe('CLOSE-WAIT');
+    expect(fin(n, 1).length).toBe(1);
+  });
+
   it('close with unread data resets the connection (RFC 2525); the peer sees ECONNRESET', () => {
     const n = new Net(wasm);
     const [c, s] = n.pair();
