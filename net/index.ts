@@ -22,6 +22,15 @@
 //   csum.ts    Internet checksum (RFC 1071) over 64-bit loads
 //   bytes.ts   big-endian loads/stores, IPv4 address text
 //
+// Choices and limits (each documented where it is made):
+//   RTO floor 200 ms, not RFC 6298's 1 s; 2*MSL = 2 s (TIME-WAIT is short);
+//   delayed ACKs go out when the stack idles, every second segment, or
+//   after 20 ms; writes leave when the app yields to the stack (auto-cork);
+//   no Nagle, no SACK, no timestamps; IPv4 fragments are refused, never
+//   sent; DHCP leases are not renewed; ISNs are keyed hashes (RFC 6528
+//   shape) but not a cryptographic PRF; socket rings share a memory budget
+//   (half the heap headroom at netUp).
+//
 // Imports point down: net/ imports kernel core only (kernel/netdev.ts,
 // time, console, memory, hw's rdtsc, main's kernelOption, vfs/errno). A driver registers its
 // NetDevice with kernel/netdev.ts; the image links both.
