@@ -21,7 +21,7 @@ import { Sock, sockGet, sockTouch, sockCollect, POLLERR_, POLLHUP_, POLLNVAL_ } 
 import { nowUs, count, counterByName, C_RX, C_RX_BAD } from "./clock";
 import { DhcpClient, dhcpStart, dhcpStep, dhcpStop } from "./dhcp";
 import { IpConfig, netParseIpOption } from "./config";
-import { tcpSetBufferBudget } from "./tcb";
+import { tcpSetBufferBudget, timerList } from "./tcb";
 import { heapHeadroom } from "../kernel/memory";
 export { POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
 
@@ -94,6 +94,9 @@ export function stackPump(): i32 {
 
 /** When the stack next needs to run without a frame arriving (0: never). */
 function stackDeadline(): u64 {
+  // Timers armed since the last tick (a connect, an ACK owed) count too:
+  // walk them now, once per sleep, for the true earliest deadline.
+  if (timerList.length > 0) timerNext = tcpTimers(nowUs());
   let d = timerNext;
   for (let i = 0; i < ifaces.length; i++) {
     if (arpBusy(ifaces[i])) { let a = nowUs() + 100_000; if (d == 0 || a < d) d = a; }

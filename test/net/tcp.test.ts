@@ -475,6 +475,21 @@ describe('poll and idle waiting', () => {
   });
 });
 
+describe('timers while sleeping', () => {
+  it('netPoll wakes for a retransmission armed outside the stack loop (a connect whose SYN is lost)', () => {
+    const n = new Net(wasm);
+    n.pair(79);
+    n.k.tcpListen(80, 4);
+    n.k.dropNth(0, 0);
+    const t0 = n.k.nowUs();
+    const c = n.k.tcpConnect(B, 80);
+    expect(n.k.poll3(c, -1, -1, POLLOUT, 10_000)).toBe(1);
+    const took = Number(n.k.nowUs() - t0);
+    expect(took).toBeGreaterThanOrEqual(1_000_000); // the initial RTO
+    expect(took).toBeLessThan(1_050_000);           // not a whole sleep later
+  });
+});
+
 describe('watch lists (netWaitReady)', () => {
   it('reports only the sockets with events, level-triggered, among 200 watched', () => {
     const n = new Net(wasm);

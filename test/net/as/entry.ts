@@ -29,11 +29,7 @@ let now: u64 = 1_000_000;
 function clock(): u64 { return now; }
 netSetClock(clock);
 export function advance(us: u64): void { now += us; }
-/** Idle waiting jumps the clock to the deadline (nothing else can happen meanwhile). */
-let waits = 0;
-function waiter(deadline: u64): void { waits++; if (now < deadline) now = deadline; }
-netdevSetWaiter(waiter);
-export function waitCount(): i32 { return waits; }
+
 
 /** netPoll over up to three sockets (-1: unused) with the same interest; returns the count, revents via pollRevents. */
 const rev: i32[] = [0, 0, 0];
@@ -88,6 +84,16 @@ class LoopDev extends NetDevice {
 }
 
 const devs: LoopDev[] = [];
+
+/** Idle waiting: a frame waiting in an inbox is the interrupt that ends it; else the clock jumps to the deadline. */
+let waits = 0;
+function waiter(deadline: u64): void {
+  waits++;
+  for (let i = 0; i < devs.length; i++) if (devs[i].inbox.length > 0) return;
+  if (now < deadline) now = deadline;
+}
+netdevSetWaiter(waiter);
+export function waitCount(): i32 { return waits; }
 
 /** Two interfaces wired together; offload = the devices do TX checksums (and report RX ones valid). */
 export function setup(offload: bool, mtu: i32): void {
