@@ -32,13 +32,13 @@
 //   (half the heap headroom at netUp).
 //
 // Imports point down: net/ imports kernel core only (kernel/netdev.ts,
-// time, console, memory, hw's rdtsc, main's kernelOption, vfs/errno). A driver registers its
+// time, console, memory, hw's rdtsc, main's kernelOption, errno). A driver registers its
 // NetDevice with kernel/netdev.ts; the image links both.
 //
 // ---------------------------------------------------------------------------
 // The socket API in one paragraph. Everything is single-threaded and
 // non-blocking. A socket is a small non-negative i32 handle. Calls return a
-// value >= 0 or a negative Errno (kernel/vfs/errno.ts, Linux numbers):
+// value >= 0 or a negative Errno (kernel/errno.ts, Linux numbers):
 // -EAGAIN means "not now, poll and try again". netPoll() is the only call
 // that waits: it drives the stack (receives frames, runs timers, sends ACKs
 // and retransmissions) and sleeps in netdevWait() until a socket is ready or

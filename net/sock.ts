@@ -1,6 +1,6 @@
 // net/sock.ts — the socket handle table. A socket is a Sock subclass (TCP
 // connection, TCP listener, UDP); the app holds its index in the table.
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 
 export const POLLIN_: i32 = 0x1;
 export const POLLOUT_: i32 = 0x4;

@@ -7,7 +7,7 @@ import { NetDevice, netdevCount, netdevGet, netdevWait } from "../kernel/netdev"
 import { kernelOption } from "../kernel/main";
 import { println } from "../kernel/console";
 import { rdtsc } from "../kernel/hw";
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 import { ethType, ETH_P_ARP, ETH_P_IP } from "./eth";
 import { ldMac, MAC_BROADCAST, ipToString } from "./bytes";
 import { NetIf, ifaces, ETH_HLEN } from "./iface";

@@ -11,7 +11,7 @@ import { IPPROTO_TCP } from "./ipv4";
 import { nowUs, count, C_RX_BAD_CSUM, C_SYN_DROPPED, C_ACCEPT_OVERFLOW, C_FAST_RETRANSMIT } from "./clock";
 import { NETDEV_RX_CSUM_VALID } from "../kernel/netdev";
 import { sockTouch } from "./sock";
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 import {
   Tcb, TcpListener, listeners, tcbLookup, tcbInsert, tcbRelease, tcpIsn, tcbTimersOn,
   FIN, SYN, RST, ACK, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT,

@@ -6,7 +6,7 @@
 //   delayed ACK     an owed ACK goes out by DELACK_US at the latest (RFC 9293 §3.8.6.3)
 //   close           TIME-WAIT's 2*MSL (shortened here to TIME_WAIT_US: MSL is
 //                   taken as 1 s) and an orphaned FIN-WAIT-2's limit
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 import { nowUs, count, C_RTO } from "./clock";
 import {
   Tcb, timerList, ackList, blockedList, tcbRelease, tcbTimersOn,

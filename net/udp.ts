@@ -10,7 +10,7 @@ import { ipSend, IPPROTO_UDP } from "./ipv4";
 import { Sock, SOCK_UDP, POLLIN_, POLLOUT_, sockAttach, sockGet, sockTouch, ebadf } from "./sock";
 import { count, C_RX_BAD_CSUM, C_UDP_DROPPED, C_UDP_NOPORT } from "./clock";
 import { NETDEV_RX_CSUM_VALID } from "../kernel/netdev";
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 
 const UDP_QUEUE: i32 = 64;
 export const UDP_HLEN: i32 = 8;

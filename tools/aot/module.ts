@@ -15,6 +15,7 @@ import { AotError } from './errors.ts';
 import { FuncCompiler } from './func.ts';
 import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
 import { checkHwImport } from './hw.ts';
+import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
 import type { AotOptions, Callee, GlobalInfo, LinkedItem, MemoryInfo, ModCtx, TableInfo } from './context.ts';
 import './control.ts';
@@ -50,7 +51,9 @@ function mkCallees(m: Module, asm: Assembler, opts: AotOptions, sym: (n: string)
     const link = links[j];
     if (link?.kind === 'func') out.push({ kind: 'import', label: link.label, module: imp.module, name: imp.name });
     else if (key === 'env.abort') out.push({ kind: 'abort' });
-    else if (opts.target === 'kernel' && imp.module === 'hw') {
+    else if (opts.target === 'kernel' && kernelImportTarget(m, key) !== null) {
+      out.push({ kind: 'local', label: sym(`func:${kernelImportTarget(m, key)}`) });
+    } else if (opts.target === 'kernel' && imp.module === 'hw') {
       const err = checkHwImport(imp.name, t);
       if (err) throw new AotError('unsupported', `import ${key}: ${err}`);
       out.push({ kind: 'hw', name: imp.name });

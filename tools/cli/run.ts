@@ -10,7 +10,8 @@
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
 import { join } from 'node:path';
-import { buildImage, readImageConfig, ROOT } from '../image/index.ts';
+import { readImageConfig, ROOT } from '../image/index.ts';
+import { bootOptions, buildTarget, rootfsCache, checkParts, mergeEnv, shellLine, targetLabel } from './app.ts';
 import {
   kernelCmdline, parsePort, parseVolume, qemuArgs, volumeFstab, type Machine, type PortMap, type Volume,
 } from '../qemu/index.ts';
@@ -30,6 +31,9 @@ export interface RunFlags {
   machine: string;
   accel?: string;
   timeout: string;
+  env?: string[];
+  kernelArg?: string[];
+  dryRun?: boolean;
   /** -p HOST:GUEST[/tcp|/udp] (repeatable). */
   publish?: string[];
   detach?: boolean;
@@ -91,24 +95,36 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   if (rootfsPath && vols.some((v) => v.dst === '/')) {
     throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
   }
-  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, join(ROOT, 'build', 'rootfs')) : undefined;
-  const elf = t.elf ?? (await step(`building ${t.image}`, () => buildImage(t.image, { out: join(ROOT, 'build', `${t.image}.elf`) }))).elf;
+  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache(t)) : undefined;
+  const env = mergeEnv(kf?.env ?? [], f.env ?? []);
+  const options = bootOptions(env, f.kernelArg ?? []);
+  let elf = t.elf;
+  if (!elf) {
+    const out = t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : join(ROOT, 'build', `${t.image}.elf`);
+    const b = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out));
+    checkParts(targetLabel(t), b, { rootfs: rootfs !== undefined, volumes: vols.length > 0 });
+    elf = b.elf;
+  }
   const facts = elfFacts(elf);
   const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
   if (plan.warning) warn(plan.warning);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
-  const append = kernelCmdline({ fstab, args });
+  const append = kernelCmdline({ options, fstab, args });
   const qargs = qemuArgs({
     kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, net,
   });
+  if (f.dryRun) {
+    process.stdout.write(`${shellLine([qemu, ...qargs])}\n`);
+    return 0;
+  }
   if (f.detach) {
     const inst = await detachRun({ name: f.name, image: t.image ?? elf, qemu, args: qargs, ports: f.publish ?? [] });
     process.stdout.write(`${inst.name}\n`);
     return 0;
   }
-  progress(`booting ${t.image ?? elf} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
+  progress(`booting ${targetLabel({ ...t, elf })} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
   const r = await bootInteractive(qemu, qargs, timeout);
   const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';
   if (r.message) process.stderr.write(`asuk: ${r.message}${kvmHint}\n`);
