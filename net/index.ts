@@ -2,30 +2,43 @@
 //
 //   index.ts   THIS FILE: the public API (config, TCP/UDP sockets, poll). Apps
 //              import only from here.
-//   config.ts  netUp(): the first NetDevice, static `netdev.ip=IP/MASK:GW[:DNS]`
-//              (Unikraft's syntax, kernel command line) or DHCP
-//   stack.ts   the driver loop: poll devices, dispatch frames, run timers,
-//              netdevWait() when idle; the socket table and poll
-//   iface.ts   one interface: device, MAC, addresses, ARP cache, TCP tables
+//   stack.ts   netUp (static or DHCP) and the loop: poll devices, dispatch
+//              frames, run timers, netdevWait() when idle; netPoll
+//   config.ts  static configuration `netdev.ip=IP/PREFIX:GW[:DNS]` (Unikraft's
+//              syntax, kernel command line)
+//   iface.ts   one interface: device, MAC, addresses, ARP cache, header scratch
 //   eth.ts     Ethernet II header (IEEE 802.3 §3.1.1 / RFC 894)
 //   arp.ts     ARP (RFC 826): cache with expiry, pending queue, replies
 //   ipv4.ts    IPv4 (RFC 791): header checksum, no fragments sent, none reassembled
 //   icmp.ts    ICMP echo reply (RFC 792)
 //   udp.ts     UDP (RFC 768) and UDP sockets
 //   dhcp.ts    DHCP client (RFC 2131, options RFC 2132)
-//   tcp*.ts    TCP (RFC 9293): tcp.ts input, tcp-out.ts output, tcp-timer.ts
-//              RTO (RFC 6298), congestion control (RFC 5681/6582), options (RFC 7323)
+//   tcb.ts        TCP's data: connection blocks, listeners, hash tables, ring memory
+//   tcp-in.ts     TCP input (RFC 9293 §3.10.7), ACK processing, NewReno (RFC 5681/6582)
+//   tcp-out.ts    segments, options (MSS, RFC 7323 window scale), the send loop, RSTs
+//   tcp-data.ts   receive ring with out-of-order ranges, ACK policy, send ring, RTT (RFC 6298)
+//   tcp-timer.ts  retransmission, persist, delayed ACK, TIME-WAIT
+//   tcp-api.ts    the TCP calls below; sock.ts the handle table; clock.ts clock and counters
 //   csum.ts    Internet checksum (RFC 1071) over 64-bit loads
 //   bytes.ts   big-endian loads/stores, IPv4 address text
 //
+// Choices and limits (each documented where it is made):
+//   RTO floor 200 ms, not RFC 6298's 1 s; 2*MSL = 2 s (TIME-WAIT is short);
+//   delayed ACKs go out when the stack idles, every second segment, or
+//   after 20 ms; writes leave when the app yields to the stack (auto-cork);
+//   no Nagle, no SACK, no timestamps; IPv4 fragments are refused, never
+//   sent; DHCP leases are not renewed; ISNs are keyed hashes (RFC 6528
+//   shape) but not a cryptographic PRF; socket rings share a memory budget
+//   (half the heap headroom at netUp).
+//
 // Imports point down: net/ imports kernel core only (kernel/netdev.ts,
-// time, console, main's kernelOption, vfs/errno). A driver registers its
+// time, console, memory, hw's rdtsc, main's kernelOption, errno). A driver registers its
 // NetDevice with kernel/netdev.ts; the image links both.
 //
 // ---------------------------------------------------------------------------
 // The socket API in one paragraph. Everything is single-threaded and
 // non-blocking. A socket is a small non-negative i32 handle. Calls return a
-// value >= 0 or a negative Errno (kernel/vfs/errno.ts, Linux numbers):
+// value >= 0 or a negative Errno (kernel/errno.ts, Linux numbers):
 // -EAGAIN means "not now, poll and try again". netPoll() is the only call
 // that waits: it drives the stack (receives frames, runs timers, sends ACKs
 // and retransmissions) and sleeps in netdevWait() until a socket is ready or
@@ -52,6 +65,7 @@
 // ---------------------------------------------------------------------------
 import {
   stackUp, stackIp, stackMask, stackGateway, stackDns, stackMac, stackPoll, stackCounter,
+  stackWatch, stackWaitReady,
   POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, POLLNVAL_,
 } from "./stack";
 import {
@@ -196,4 +210,19 @@ export function udpFromPort(s: i32): i32 { return udpFromPortImpl(s); }
  */
 export function netPoll(socks: i32[], events: i32[], revents: i32[], timeoutMs: i32): i32 {
   return stackPoll(socks, events, revents, timeoutMs);
+}
+
+/**
+ * epoll-like waiting for servers with many connections: the cost is per
+ * event, not per socket. sockWatch(s, events) sets the events to watch on s
+ * (0 stops; closing the socket stops too); netWaitReady() drives the stack
+ * like netPoll and fills ready[i] / revents[i] with watched sockets whose
+ * events (or POLLERR/POLLHUP) hold, at most ready.length of them, and
+ * returns how many (0 on timeout). Level-triggered: a socket stays reported
+ * while its events hold. Returns 0 or -EBADF.
+ */
+export function sockWatch(s: i32, events: i32): i32 { return stackWatch(s, events); }
+/** See sockWatch. revents must be at least as long as ready (else -EINVAL); timeoutMs as netPoll's. */
+export function netWaitReady(ready: i32[], revents: i32[], timeoutMs: i32): i32 {
+  return stackWaitReady(ready, revents, timeoutMs);
 }

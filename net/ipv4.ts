@@ -15,7 +15,7 @@ import { ethBuild, ETH_P_IP } from "./eth";
 import { NetIf, ETH_HLEN, IP_HLEN, L4_OFF } from "./iface";
 import { arpLookup, arpQueue } from "./arp";
 import { count, C_IP_FRAG, C_TX, C_TX_FULL } from "./clock";
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 
 export const IPPROTO_ICMP: u32 = 1;
 export const IPPROTO_TCP: u32 = 6;

@@ -1,6 +1,6 @@
 // net/sock.ts — the socket handle table. A socket is a Sock subclass (TCP
 // connection, TCP listener, UDP); the app holds its index in the table.
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 
 export const POLLIN_: i32 = 0x1;
 export const POLLOUT_: i32 = 0x4;
@@ -18,8 +18,42 @@ export abstract class Sock {
   kind: i32 = 0;
   /** Pending error (negative errno), cleared by sockError(). */
   err: i32 = 0;
+  /** Events the app watches with sockWatch (0: none). */
+  watch: i32 = 0;
+  inDirty: bool = false;
   /** POLL* bits that hold now. */
   abstract ready(): i32;
+}
+
+// ---- the watch list: sockets whose state may have changed (netWaitReady) ----
+const dirty: Sock[] = [];
+
+/** Notes that s's readiness may have changed (the protocol calls this on every event). */
+export function sockTouch(s: Sock): void {
+  if (s.watch != 0 && !s.inDirty) { s.inDirty = true; dirty.push(s); }
+}
+
+/**
+ * Walks the touched sockets: those with watched events (or ERR/HUP) go to
+ * ready/revents (up to their length) and stay listed (level-triggered);
+ * the others leave the list. Returns the count written.
+ */
+export function sockCollect(ready: i32[], revents: i32[]): i32 {
+  let n = 0;
+  let cap = min(ready.length, revents.length);
+  for (let i = 0; i < dirty.length; ) {
+    let s = unchecked(dirty[i]);
+    let r = s.handle >= 0 && s.watch != 0 ? s.ready() & (s.watch | POLLERR_ | POLLHUP_) : 0;
+    if (r == 0) {
+      s.inDirty = false;
+      let last = dirty.pop();
+      if (i < dirty.length) unchecked(dirty[i] = last);
+      continue;
+    }
+    if (n < cap) { unchecked(ready[n] = s.handle); unchecked(revents[n] = r); n++; }
+    i++;
+  }
+  return n;
 }
 
 const table: Array<Sock | null> = [];
@@ -41,6 +75,7 @@ export function sockDetach(s: Sock): void {
   table[h] = null;
   freeHandles.push(h);
   s.handle = -1;
+  s.watch = 0;
 }
 
 /** The socket of handle h, or null. */

@@ -7,7 +7,7 @@ import { NetDevice, netdevCount, netdevGet, netdevWait } from "../kernel/netdev"
 import { kernelOption } from "../kernel/main";
 import { println } from "../kernel/console";
 import { rdtsc } from "../kernel/hw";
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 import { ethType, ETH_P_ARP, ETH_P_IP } from "./eth";
 import { ldMac, MAC_BROADCAST, ipToString } from "./bytes";
 import { NetIf, ifaces, ETH_HLEN } from "./iface";
@@ -17,11 +17,11 @@ import { icmpInput } from "./icmp";
 import { udpInput } from "./udp";
 import { tcpInput } from "./tcp-in";
 import { tcpTimers, tcpFlushAcks, tcpRetryBlocked, tcpAcksOwed, tcpBlockedCount } from "./tcp-timer";
-import { sockGet, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
+import { Sock, sockGet, sockTouch, sockCollect, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
 import { nowUs, count, counterByName, C_RX, C_RX_BAD } from "./clock";
 import { DhcpClient, dhcpStart, dhcpStep, dhcpStop } from "./dhcp";
 import { IpConfig, netParseIpOption } from "./config";
-import { tcpSetBufferBudget } from "./tcb";
+import { tcpSetBufferBudget, timerList } from "./tcb";
 import { heapHeadroom } from "../kernel/memory";
 export { POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, POLLNVAL_ } from "./sock";
 
@@ -74,8 +74,9 @@ export function stackInput(ifc: NetIf, frame: usize, len: i32, flags: u32): void
   onFrame(frame, len, flags);
 }
 
-/** Receives from every device, runs due timers, retries blocked output. Returns frames received. */
+/** Sends queued output, receives from every device, runs due timers, retries blocked output. Returns frames received. */
 export function stackPump(): i32 {
+  tcpRetryBlocked(); // the app's writes since the last pump go out first
   let n = 0;
   for (let i = 0; i < ifaces.length; i++) {
     rxIf = ifaces[i];
@@ -93,6 +94,9 @@ export function stackPump(): i32 {
 
 /** When the stack next needs to run without a frame arriving (0: never). */
 function stackDeadline(): u64 {
+  // Timers armed since the last tick (a connect, an ACK owed) count too:
+  // walk them now, once per sleep, for the true earliest deadline.
+  if (timerList.length > 0) timerNext = tcpTimers(nowUs());
   let d = timerNext;
   for (let i = 0; i < ifaces.length; i++) {
     if (arpBusy(ifaces[i])) { let a = nowUs() + 100_000; if (d == 0 || a < d) d = a; }
@@ -181,6 +185,30 @@ export function stackPoll(socks: i32[], events: i32[], revents: i32[], timeoutMs
   while (true) {
     stackPump();
     let n = scan(socks, events, revents);
+    if (n > 0) return n;
+    let now = nowUs();
+    if (now >= deadline) return 0;
+    stackIdle(deadline);
+  }
+  return 0;
+}
+
+// ---- watch lists (epoll-like) ----
+
+export function stackWatch(h: i32, events: i32): i32 {
+  let s = sockGet(h);
+  if (s === null) return -Errno.EBADF;
+  s.watch = events;
+  sockTouch(s); // it may be ready already
+  return 0;
+}
+
+export function stackWaitReady(ready: i32[], revents: i32[], timeoutMs: i32): i32 {
+  if (ready.length == 0 || revents.length < ready.length) return -Errno.EINVAL;
+  let deadline: u64 = timeoutMs < 0 ? u64.MAX_VALUE : nowUs() + <u64>timeoutMs * 1000;
+  while (true) {
+    stackPump();
+    let n = sockCollect(ready, revents);
     if (n > 0) return n;
     let now = nowUs();
     if (now >= deadline) return 0;

@@ -1,12 +1,12 @@
 // net/tcb.ts — TCP's data: the connection block (RFC 9293 §3.3.1 "TCB"),
 // listeners, the connection hash tables and the lists timers walk.
 //
-// Memory per connection is the Tcb object itself (~250 bytes) plus its
+// Memory per connection is the Tcb object itself (a few hundred bytes) plus its
 // hash-table slot: the send and receive rings are allocated when the first
 // byte needs them and freed when they drain, so an idle connection holds no
 // buffer. Lookup is one Map probe per segment, keyed by (remote address,
 // remote port, local port) per interface.
-import { Sock, SOCK_TCP, SOCK_LISTEN, POLLIN_, POLLOUT_, POLLERR_, POLLHUP_ } from "./sock";
+import { Sock, SOCK_TCP, SOCK_LISTEN, POLLIN_, POLLOUT_, POLLERR_, POLLHUP_, sockTouch } from "./sock";
 import { NetIf } from "./iface";
 
 export const CLOSED: i32 = 0;
@@ -104,6 +104,9 @@ export class Tcb extends Sock {
   /** Out-of-order ranges [start, end) held in the ring beyond rcvLen. */
   ooo: u32[] | null = null;
   rcvFin: bool = false;
+  /** A FIN seen beyond a hole, at oooFinSeq. */
+  oooFin: bool = false;
+  oooFinSeq: u32 = 0;
   /** The window we last advertised (bytes), for window updates. */
   advWnd: u32 = 0;
   ackPending: i32 = 0;
@@ -176,7 +179,7 @@ export function tcbCount(): i32 {
 export const timerList: Tcb[] = [];
 /** Connections owing an ACK (sent before the stack sleeps, or by ackAt). */
 export const ackList: Tcb[] = [];
-/** Connections whose output stopped on a full device. */
+/** Connections with output to send at the next pump: stopped on a full device, or written by the app. */
 export const blockedList: Tcb[] = [];
 
 export function tcbTimersOn(t: Tcb): void { if (!t.inTimers) { t.inTimers = true; timerList.push(t); } }
@@ -185,6 +188,7 @@ export function tcbBlocked(t: Tcb): void { if (!t.inBlocked) { t.inBlocked = tru
 
 /** Frees the rings and leaves the hash table: the connection is gone (state CLOSED). */
 export function tcbRelease(t: Tcb): void {
+  sockTouch(t); // closed (or reset, timed out): POLLHUP/POLLERR for a watcher
   if (t.inHash) { connTable(t.ifc).delete(t.key()); t.inHash = false; }
   t.state = CLOSED;
   tcbFreeSnd(t);

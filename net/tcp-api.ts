@@ -1,7 +1,7 @@
 // net/tcp-api.ts — the TCP half of the socket API (net/index.ts documents
 // each call): listen/accept, connect, send/recv, shutdown/close (RFC 9293
 // §3.10.1-§3.10.5's user calls OPEN, SEND, RECEIVE, CLOSE, ABORT).
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 import { ifRoute, ifaces } from "./iface";
 import { nowUs } from "./clock";
 import { rdtsc } from "../kernel/hw";

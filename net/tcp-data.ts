@@ -6,7 +6,7 @@
 import { seqGt, seqLe, seqLt } from "./bytes";
 import {
   Tcb, RCV_CAP, SND_CAP, ringSpan, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2,
-  ringAlloc, ringRelease, ringAllowed, tcbFreeRcv,
+  ringAlloc, ringRelease, ringAllowed, tcbFreeRcv, tcbBlocked,
 } from "./tcb";
 import { tcpSendAck, tcpOutput, RTO_MIN, RTO_MAX } from "./tcp-out";
 import { tcpAckLater } from "./tcp-timer";
@@ -54,8 +54,12 @@ function ringRegrow(ring: usize, cap: u32, head: u32, newCap: u32): usize {
   return fresh;
 }
 
-/** In-window data at seq (>= RCV.NXT, already trimmed to the window). */
-export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): void {
+/**
+ * In-window data at seq (>= RCV.NXT, already trimmed to the window).
+ * Returns true when an ACK must go at once (out of order, a filled gap,
+ * every second segment); else one is owed (tcpAckLater).
+ */
+export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): bool {
   if (t.rcvBuf == 0) { t.rcvBuf = ringAlloc(t.rcvCap); t.rcvHead = 0; }
   let n = <u32>dlen;
   let off = seq - t.rcvNxt;
@@ -68,13 +72,13 @@ export function tcpRcvData(t: Tcb, seq: u32, data: usize, dlen: i32): void {
   }
   if (off != 0) { // out of order: remember the range, dup-ACK at once
     oooAdd(t, seq, seq + n);
-    tcpSendAck(t);
-    return;
+    return true;
   }
   t.rcvNxt += n; t.rcvLen += n;
   let filled = oooMerge(t);
-  if (filled || ++t.ackPending >= 2) tcpSendAck(t);
-  else tcpAckLater(t);
+  if (filled || ++t.ackPending >= 2) return true;
+  tcpAckLater(t);
+  return false;
 }
 
 function oooAdd(t: Tcb, s: u32, e: u32): void {
@@ -145,6 +149,9 @@ export function tcpSndPut(t: Tcb, buf: usize, len: i32): i32 {
   if (t.sndBuf == 0) { t.sndBuf = ringAlloc(t.sndCap); t.sndHead = 0; }
   ringWrite(t.sndBuf, t.sndCap, (t.sndHead + t.sndLen) % t.sndCap, buf, n);
   t.sndLen += n;
-  if (t.state == ESTABLISHED || t.state == CLOSE_WAIT) tcpOutput(t);
+  // Segments leave when the app hands control back to the stack (its next
+  // netPoll): writes made in one turn (an HTTP head, then its body) share
+  // segments instead of each going out as a small one.
+  if (t.state == ESTABLISHED || t.state == CLOSE_WAIT) tcbBlocked(t);
   return <i32>n;
 }

@@ -10,7 +10,8 @@ import { NetIf } from "./iface";
 import { IPPROTO_TCP } from "./ipv4";
 import { nowUs, count, C_RX_BAD_CSUM, C_SYN_DROPPED, C_ACCEPT_OVERFLOW, C_FAST_RETRANSMIT } from "./clock";
 import { NETDEV_RX_CSUM_VALID } from "../kernel/netdev";
-import { Errno } from "../kernel/vfs/errno";
+import { sockTouch } from "./sock";
+import { Errno } from "../kernel/errno";
 import {
   Tcb, TcpListener, listeners, tcbLookup, tcbInsert, tcbRelease, tcpIsn, tcbTimersOn,
   FIN, SYN, RST, ACK, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT,
@@ -69,8 +70,9 @@ export function tcpInput(ifc: NetIf, src: u32, dst: u32, p: usize, len: i32, fla
     tcpRstReply(ifc, src, sport, dport, seq, ack, segLen, (fl & ACK) != 0);
     return;
   }
-  if (t.state == SYN_SENT) { synSent(t, seq, ack, fl, wnd); return; }
-  segmentArrives(t, seq, ack, fl, wnd, data, dlen);
+  if (t.state == SYN_SENT) synSent(t, seq, ack, fl, wnd);
+  else segmentArrives(t, seq, ack, fl, wnd, data, dlen);
+  sockTouch(t); // data, FIN, RST, acknowledged space, establishment: the app may have work
 }
 
 /** LISTEN + SYN: a new connection in SYN-RECEIVED, unless the queues are full (RFC 9293 §3.10.7.2). */
@@ -156,8 +158,16 @@ function segmentArrives(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, data: usi
   if (!onAck(t, seq, ack, fl, wnd, dlen)) return;
   if (t.state == CLOSED) return;
   let st = t.state;
-  if (dlen > 0 && (st == ESTABLISHED || st == FIN_WAIT_1 || st == FIN_WAIT_2)) tcpRcvData(t, seq, data, dlen);
-  if ((fl & FIN) && seq + <u32>dlen == t.rcvNxt && !t.rcvFin) onFin(t);
+  let ackNow = false;
+  if (dlen > 0 && (st == ESTABLISHED || st == FIN_WAIT_1 || st == FIN_WAIT_2)) ackNow = tcpRcvData(t, seq, data, dlen);
+  let finNow = false;
+  if ((fl & FIN) && !t.rcvFin) {
+    let finSeq = seq + <u32>dlen;
+    if (finSeq == t.rcvNxt) finNow = true;
+    else if (seqGt(finSeq, t.rcvNxt)) { t.oooFin = true; t.oooFinSeq = finSeq; } // after a hole: wait for it
+  } else if (t.oooFin && !t.rcvFin && t.rcvNxt == t.oooFinSeq) finNow = true; // the hole before the FIN filled
+  if (finNow) onFin(t); // ACKs the data and the FIN together
+  else if (ackNow) tcpSendAck(t);
   tcpOutput(t);
 }
 
@@ -187,6 +197,7 @@ function synReceivedAck(t: Tcb, seq: u32, ack: u32, wnd: u32): bool {
     l.synCount--;
     t.listener = null;
     l.acceptQ.push(t);
+    sockTouch(l);
   }
   t.state = ESTABLISHED;
   t.sndWnd = wnd << t.sndShift; t.sndWl1 = seq; t.sndWl2 = ack;
@@ -200,7 +211,7 @@ function onAck(t: Tcb, seq: u32, ack: u32, fl: u32, wnd: u32, dlen: i32): bool {
   if (seqGt(ack, t.sndMax)) { tcpOowAck(t); return false; } // acks what we never sent
   let newWnd = wnd << t.sndShift;
   let dup = ack == t.sndUna && dlen == 0 && (fl & (SYN | FIN)) == 0 && newWnd == t.sndWnd && t.sndMax != t.sndUna;
-  if (seqLt(t.sndWl1, seq) || (t.sndWl1 == seq && seqLe(t.sndWl2, ack))) { // window update (§3.10.7.4)
+  if (seqGe(ack, t.sndUna) && (seqLt(t.sndWl1, seq) || (t.sndWl1 == seq && seqLe(t.sndWl2, ack)))) { // window update (§3.10.7.4)
     let wasZero = t.sndWnd == 0;
     t.sndWnd = newWnd; t.sndWl1 = seq; t.sndWl2 = ack;
     if (wasZero && newWnd > 0 && t.persistAt != 0) { t.persistAt = 0; t.persistBackoff = 0; t.sndNxt = t.sndUna; }

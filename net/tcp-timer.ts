@@ -6,7 +6,7 @@
 //   delayed ACK     an owed ACK goes out by DELACK_US at the latest (RFC 9293 §3.8.6.3)
 //   close           TIME-WAIT's 2*MSL (shortened here to TIME_WAIT_US: MSL is
 //                   taken as 1 s) and an orphaned FIN-WAIT-2's limit
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 import { nowUs, count, C_RTO } from "./clock";
 import {
   Tcb, timerList, ackList, blockedList, tcbRelease, tcbTimersOn,
@@ -111,7 +111,7 @@ export function tcpFlushAcks(): void {
   ackList.length = 0;
 }
 
-/** Retries output stopped by a full device. */
+/** Sends what is queued: output stopped by a full device, and the app's writes of its last turn. */
 export function tcpRetryBlocked(): void {
   if (blockedList.length == 0) return;
   let list = blockedList.slice(0);
@@ -120,8 +120,8 @@ export function tcpRetryBlocked(): void {
     let t = list[i];
     t.inBlocked = false;
     if (t.state == CLOSED) continue;
+    tcpOutput(t); // data segments carry the ACK
     if (t.ackPending > 0) tcpSendAck(t);
-    tcpOutput(t);
   }
 }
 

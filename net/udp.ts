@@ -7,10 +7,10 @@ import { ld16, st16 } from "./bytes";
 import { csumAdd, csumFold, csumPseudo } from "./csum";
 import { NetIf, L4_OFF, IP_HLEN, ifRoute, ifaces } from "./iface";
 import { ipSend, IPPROTO_UDP } from "./ipv4";
-import { Sock, SOCK_UDP, POLLIN_, POLLOUT_, sockAttach, sockGet, ebadf } from "./sock";
+import { Sock, SOCK_UDP, POLLIN_, POLLOUT_, sockAttach, sockGet, sockTouch, ebadf } from "./sock";
 import { count, C_RX_BAD_CSUM, C_UDP_DROPPED, C_UDP_NOPORT } from "./clock";
 import { NETDEV_RX_CSUM_VALID } from "../kernel/netdev";
-import { Errno } from "../kernel/vfs/errno";
+import { Errno } from "../kernel/errno";
 
 const UDP_QUEUE: i32 = 64;
 export const UDP_HLEN: i32 = 8;
@@ -48,6 +48,7 @@ export function udpInput(ifc: NetIf, src: u32, dst: u32, p: usize, len: i32, fla
   let copy = heap.alloc(<usize>max(n, 1));
   memory.copy(copy, p + UDP_HLEN, <usize>n);
   s.q.push(<u64>copy); s.q.push(<u64>n); s.q.push(<u64>src); s.q.push(<u64>ld16(p));
+  sockTouch(s);
 }
 
 /** A UDP socket object bound to port (0: ephemeral), or null when the port is taken. */

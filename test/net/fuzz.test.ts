@@ -18,6 +18,29 @@ function rng(seed: number) {
 }
 
 describe('fuzz: packet parsers', () => {
+  it('DHCP messages and TCP option lists: mutated and random bytes never trap', () => {
+    const n = new Net(wasm);
+    const next = rng(SEED ^ 0xd4c9);
+    const base = new Uint8Array(300);
+    base.set([2, 1, 6], 0);
+    new DataView(base.buffer).setUint32(236, 0x63825363);
+    base.set([53, 1, 2, 54, 4, 10, 0, 2, 2, 1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 2, 2, 6, 4, 10, 0, 2, 3, 51, 4, 0, 1, 81, 128, 255], 240);
+    const buf = n.k.alloc(600);
+    let parsed = 0;
+    for (let i = 0; i < ITERS; i++) {
+      const m = base.slice();
+      for (let k = 0, flips = 1 + (next() % 8); k < flips; k++) m[236 + (next() % 64)] = next() & 0xff;
+      const len = (next() & 3) === 0 ? next() % 300 : 300;
+      new Uint8Array(n.mem.buffer, buf, len).set(m.subarray(0, len));
+      parsed += n.k.dhcpRead(buf, len);
+      const opts = new Uint8Array(next() % 41).map(() => next() & 0xff);
+      new Uint8Array(n.mem.buffer, buf, opts.length).set(opts);
+      n.k.parseTcpOptions(buf, opts.length);
+    }
+    expect(parsed).toBeGreaterThan(0); // the mutations still reach the option walk
+  });
+
+
   it(`${ITERS} random and mutated frames never trap; the stack still works after`, () => {
     const n = new Net(wasm);
     n.k.setupRaw();

@@ -95,6 +95,18 @@ describe('data', () => {
     expect(n.k.netCounter(n.str('retransmit'))).toBe(0n);
   });
 
+  it('writes of one app turn share segments (a head and a small body go as one)', () => {
+    const n = new Net(wasm);
+    const [c, s] = n.pair();
+    const before = n.segs(1).length;
+    expect(n.send(s, pattern(150, 1))).toBe(150);
+    expect(n.send(s, pattern(612, 2))).toBe(612);
+    n.settle();
+    const data = n.segs(1).slice(before).filter((x) => x.dataLen > 0);
+    expect(data.map((x) => x.dataLen)).toEqual([762]);
+    expect(n.drain(c).length).toBe(762);
+  });
+
   it('with checksum offload the device fills the checksum and the receiver trusts RX_CSUM_VALID', () => {
     const n = new Net(wasm, true);
     const [c, s] = n.pair();
@@ -285,6 +297,21 @@ describe('close', () => {
     expect(fin(n, 0).length).toBe(2);
   });
 
+  it('a FIN behind a lost segment is taken once the hole fills (no second FIN needed)', () => {
+    const n = new Net(wasm);
+    const [c, s] = n.pair();
+    n.k.dropNth(1, 0);
+    expect(n.send(s, pattern(3000, 3))).toBe(3000);
+    n.k.sockShutdown(s);
+    n.settle();
+    expect(n.recv(c)).toBe(E.EAGAIN); // first segment missing
+    n.k.runFor(1_200_000n, 50_000n);
+    expect(Buffer.compare(n.drain(c), Buffer.from(pattern(3000, 3)))).toBe(0);
+    expect(n.recv(c)).toBe(0);
+    expect(n.lift(n.k.sockState(c))).toBe('CLOSE-WAIT');
+    expect(fin(n, 1).length).toBe(1);
+  });
+
   it('close with unread data resets the connection (RFC 2525); the peer sees ECONNRESET', () => {
     const n = new Net(wasm);
     const [c, s] = n.pair();
@@ -372,6 +399,8 @@ describe('windows', () => {
     expect(n.k.tcbField(s, 5)).toBe(5000n);
     // Sending 2000 bytes: segments of the peer's MSS.
     expect(n.send(s, pattern(2000))).toBe(2000);
+    expect(n.segs(2).filter((x) => x.dataLen > 0).length).toBe(0); // leaves when the app yields
+    n.settle();
     const out = n.segs(2).filter((x) => x.dataLen > 0);
     expect(out.map((x) => x.dataLen)).toEqual([536, 536, 536, 392]);
   });
@@ -443,6 +472,60 @@ describe('poll and idle waiting', () => {
     expect(n.k.poll3(s, -1, -1, POLLIN, 0)).toBe(1);
     expect(n.k.pollRevents(0)).toBe(0x20); // POLLNVAL
     void POLLHUP; void POLLERR;
+  });
+});
+
+describe('timers while sleeping', () => {
+  it('netPoll wakes for a retransmission armed outside the stack loop (a connect whose SYN is lost)', () => {
+    const n = new Net(wasm);
+    n.pair(79);
+    n.k.tcpListen(80, 4);
+    n.k.dropNth(0, 0);
+    const t0 = n.k.nowUs();
+    const c = n.k.tcpConnect(B, 80);
+    expect(n.k.poll3(c, -1, -1, POLLOUT, 10_000)).toBe(1);
+    const took = Number(n.k.nowUs() - t0);
+    expect(took).toBeGreaterThanOrEqual(1_000_000); // the initial RTO
+    expect(took).toBeLessThan(1_050_000);           // not a whole sleep later
+  });
+});
+
+describe('watch lists (netWaitReady)', () => {
+  it('reports only the sockets with events, level-triggered, among 200 watched', () => {
+    const n = new Net(wasm);
+    n.pair(79);
+    const ls = n.k.tcpListen(80, 256);
+    const cs: number[] = [];
+    for (let i = 0; i < 200; i++) cs.push(n.k.tcpConnect(B, 80));
+    n.settle();
+    expect(n.k.sockWatch(ls, POLLIN)).toBe(0);
+    expect(n.k.waitReady4(0)).toBe(1);
+    expect(n.k.waitReadyAt(0)).toBe(ls);
+    const ss: number[] = [];
+    for (;;) { const s = n.k.tcpAccept(ls); if (s < 0) break; ss.push(s); n.k.sockWatch(s, POLLIN); }
+    expect(ss.length).toBe(200);
+    expect(n.k.waitReady4(100)).toBe(0); // nothing pending: sleeps to the timeout
+    const peerOf = (s: number) => cs.find((c) => n.k.sockLocalPort(c) === n.k.sockPeerPort(s))!;
+    n.send(peerOf(ss[37]), pattern(10));
+    n.send(peerOf(ss[150]), pattern(20));
+    expect(n.k.waitReady4(1000)).toBe(2);
+    const got = [n.k.waitReadyAt(0), n.k.waitReadyAt(1)].sort((a, b) => a - b);
+    expect(got).toEqual([ss[37], ss[150]].sort((a, b) => a - b));
+    expect(n.k.waitReventsAt(0)).toBe(POLLIN);
+    const part = n.recv(ss[37], 4) as Uint8Array;
+    expect(part.length).toBe(4);
+    n.drain(ss[150]);
+    expect(n.k.waitReady4(0)).toBe(1); // ss[37] still has 6 bytes: level-triggered
+    expect(n.k.waitReadyAt(0)).toBe(ss[37]);
+    n.drain(ss[37]);
+    expect(n.k.waitReady4(0)).toBe(0);
+    n.k.sockClose(peerOf(ss[5]));
+    expect(n.k.waitReady4(1000)).toBe(1);
+    expect(n.k.waitReadyAt(0)).toBe(ss[5]);
+    expect(n.recv(ss[5])).toBe(0);
+    n.k.sockClose(ss[5]); // closing stops the watch
+    expect(n.k.waitReady4(0)).toBe(0);
+    expect(n.k.sockWatch(9999, POLLIN)).toBe(E.EBADF);
   });
 });
 

@@ -4,7 +4,7 @@
 // device sent, and drop rules, so the vitest side (test/net/harness.ts)
 // replays segment sequences and inspects what went on the wire.
 import { NetDevice, NetSink, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID, netdevSetWaiter } from "../../../kernel/netdev";
-import { netPoll } from "../../../net/index";
+import { netPoll, netWaitReady } from "../../../net/index";
 import { netSetClock } from "../../../net/clock";
 import { stackAddIf, stackPump, stackInput } from "../../../net/stack";
 import { ifaces } from "../../../net/iface";
@@ -22,18 +22,14 @@ import "../../../kernel/panic";
 export {
   tcpListen, tcpAccept, tcpConnect, sockSend, sockRecv, sockShutdown, sockClose, sockSendSpace,
   sockError, sockPeerIp, sockPeerPort, sockLocalPort, sockState, udpOpen, udpSendTo, udpRecvFrom,
-  udpFromIp, udpFromPort, netCounter, ipv4, ipToString, ipParse,
+  udpFromIp, udpFromPort, netCounter, ipv4, ipToString, ipParse, sockWatch,
 } from "../../../net/index";
 
 let now: u64 = 1_000_000;
 function clock(): u64 { return now; }
 netSetClock(clock);
 export function advance(us: u64): void { now += us; }
-/** Idle waiting jumps the clock to the deadline (nothing else can happen meanwhile). */
-let waits = 0;
-function waiter(deadline: u64): void { waits++; if (now < deadline) now = deadline; }
-netdevSetWaiter(waiter);
-export function waitCount(): i32 { return waits; }
+
 
 /** netPoll over up to three sockets (-1: unused) with the same interest; returns the count, revents via pollRevents. */
 const rev: i32[] = [0, 0, 0];
@@ -43,6 +39,13 @@ export function poll3(a: i32, b: i32, c: i32, events: i32, timeoutMs: i32): i32 
   return netPoll(socks, ev, rev, timeoutMs);
 }
 export function pollRevents(i: i32): i32 { return rev[i]; }
+
+const wready: i32[] = [0, 0, 0, 0];
+const wrev: i32[] = [0, 0, 0, 0];
+/** netWaitReady with room for four sockets; the results via waitReadyAt / waitReventsAt. */
+export function waitReady4(timeoutMs: i32): i32 { return netWaitReady(wready, wrev, timeoutMs); }
+export function waitReadyAt(i: i32): i32 { return wready[i]; }
+export function waitReventsAt(i: i32): i32 { return wrev[i]; }
 export function nowUs(): u64 { return now; }
 
 class LoopDev extends NetDevice {
@@ -81,6 +84,16 @@ class LoopDev extends NetDevice {
 }
 
 const devs: LoopDev[] = [];
+
+/** Idle waiting: a frame waiting in an inbox is the interrupt that ends it; else the clock jumps to the deadline. */
+let waits = 0;
+function waiter(deadline: u64): void {
+  waits++;
+  for (let i = 0; i < devs.length; i++) if (devs[i].inbox.length > 0) return;
+  if (now < deadline) now = deadline;
+}
+netdevSetWaiter(waiter);
+export function waitCount(): i32 { return waits; }
 
 /** Two interfaces wired together; offload = the devices do TX checksums (and report RX ones valid). */
 export function setup(offload: bool, mtu: i32): void {
