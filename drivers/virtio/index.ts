@@ -17,7 +17,7 @@
 // A device driver (drivers/virtio-9p, drivers/virtio-net):
 //   at module top level   virtioRegister(VIRTIO_ID_X, probe)
 //   before first use      virtioStart()        (idempotent)
-//   in probe(t)           t.negotiate(features) -> q = t.setupQueue(i, max) ...
+//   in probe(t)           t.negotiate(features) -> q = t.setupQueue(i, max[, msixVector]) ...
 //                         -> t.cfg8/16/32(off) -> t.driverOk()   (or t.fail())
 //   per request           q.begin(); q.add(addr, len, write)...; head = q.publish();
 //                         t.notify(q); q.wait(head, ms)   (or poll q.pending()/collect())
@@ -25,7 +25,7 @@
 // Imports point down: drivers/virtio -> drivers/pci, kernel core.
 
 export {
-  VirtioTransport, VIRTIO_F_VERSION_1, VIRTIO_INT_USED, VIRTIO_INT_CONFIG,
+  VirtioTransport, VIRTIO_F_VERSION_1, VIRTIO_INT_USED, VIRTIO_INT_CONFIG, VIRTIO_NO_VECTOR,
   VIRTIO_TRANSPORT_PCI, VIRTIO_TRANSPORT_MMIO,
   VIRTIO_STATUS_ACKNOWLEDGE, VIRTIO_STATUS_DRIVER, VIRTIO_STATUS_DRIVER_OK, VIRTIO_STATUS_FEATURES_OK,
   VIRTIO_STATUS_NEEDS_RESET, VIRTIO_STATUS_FAILED,

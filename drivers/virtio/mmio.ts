@@ -20,7 +20,7 @@
 
 import { mmioRead16, mmioRead32, mmioRead8, mmioWrite32 } from "../../kernel/hw";
 import { Virtq } from "./queue";
-import { VirtioTransport, VIRTIO_TRANSPORT_MMIO } from "./transport";
+import { VirtioTransport, VIRTIO_NO_VECTOR, VIRTIO_TRANSPORT_MMIO } from "./transport";
 
 export const VIRTIO_MMIO_MAGIC: u32 = 0x74726976; // "virt", little-endian
 export const VIRTIO_MMIO_VERSION_LEGACY: u32 = 1;
@@ -89,8 +89,8 @@ export class VirtioMmio extends VirtioTransport {
   rawCfg16(off: u32): u16 { return mmioRead16(this.base + R_CONFIG + <u64>off); }
   rawCfg32(off: u32): u32 { return mmioRead32(this.base + R_CONFIG + <u64>off); }
 
-  /** §4.2.3.2: select, check not ready, size, the three areas, QueueReady = 1. */
-  setupQueue(index: u16, maxSize: u16, msixVector: u16 = 0xffff): Virtq | null { // MMIO: one line for all queues, no vectors
+  /** §4.2.3.2: select, check not ready, size, the three areas, QueueReady = 1. `vector` is PCI's: ignored. */
+  setupQueue(index: u16, maxSize: u16, vector: u16 = VIRTIO_NO_VECTOR): Virtq | null {
     let b = this.base;
     mmioWrite32(b + R_QUEUE_SEL, <u32>index);
     if (mmioRead32(b + R_QUEUE_READY) != 0) return null; // already in use

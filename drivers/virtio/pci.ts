@@ -30,7 +30,7 @@ import { mmioRead16, mmioRead32, mmioRead8, mmioWrite16, mmioWrite32, mmioWrite8
 import { Errno } from "../../kernel/errno";
 import { PCI_CMD_MASTER, PCI_CMD_MEM, PCI_INTERRUPT_LINE, PciDevice, pciBarBelow4G } from "../pci/index";
 import { Virtq } from "./queue";
-import { VirtioTransport, VIRTIO_TRANSPORT_PCI } from "./transport";
+import { VirtioTransport, VIRTIO_NO_VECTOR, VIRTIO_TRANSPORT_PCI } from "./transport";
 
 export const VIRTIO_PCI_VENDOR: u16 = 0x1af4;
 export const PCI_CAP_VENDOR: u8 = 0x09;
@@ -137,12 +137,11 @@ export class VirtioPci extends VirtioTransport {
   numQueues(): u16 { return mmioRead16(this.common + C_NUMQ); }
 
   /**
-   * §4.1.5.1.3: sets up queue `index` with at most `maxSize` entries (rounded
-   * down to the device's size, a power of two), its interrupts to MSI-X
-   * table entry `msixVector` (0xffff: none). Returns the queue or null (no
-   * such queue, or the vector was refused).
+   * §4.1.5.1.3: queue `index` with at most `maxSize` entries, its interrupts
+   * to MSI-X table entry `vector` (VIRTIO_NO_VECTOR: none, the driver polls);
+   * null when there is no such queue or the device refused the vector (§4.1.5.1.2).
    */
-  setupQueue(index: u16, maxSize: u16, msixVector: u16 = 0xffff): Virtq | null {
+  setupQueue(index: u16, maxSize: u16, vector: u16 = VIRTIO_NO_VECTOR): Virtq | null {
     let c = this.common;
     mmioWrite16(c + C_QSELECT, index);
     let size = mmioRead16(c + C_QSIZE);
@@ -150,8 +149,8 @@ export class VirtioPci extends VirtioTransport {
     while (size > maxSize && size > 1) size >>= 1;
     mmioWrite16(c + C_QSIZE, size);
     let q = new Virtq(index, size);
-    mmioWrite16(c + C_QMSIX, msixVector); // 0xffff VIRTIO_MSI_NO_VECTOR: the driver polls
-    if (mmioRead16(c + C_QMSIX) != msixVector) return null; // §4.1.5.1.2: the device refused the vector
+    mmioWrite16(c + C_QMSIX, vector);
+    if (mmioRead16(c + C_QMSIX) != vector) return null; // §4.1.5.1.2: the device refused the vector
     write64(c + C_QDESC, <u64>q.desc);
     write64(c + C_QDRIVER, <u64>q.avail);
     write64(c + C_QDEVICE, <u64>q.used);

@@ -36,6 +36,9 @@ export const VIRTIO_F_VERSION_1: u64 = <u64>1 << 32;
 export const VIRTIO_INT_USED: u32 = 1;
 export const VIRTIO_INT_CONFIG: u32 = 2;
 
+/** No MSI-X vector (§4.1.5.1.2 VIRTIO_MSI_NO_VECTOR): the queue's driver polls. */
+export const VIRTIO_NO_VECTOR: u16 = 0xffff;
+
 /** How a transport reaches its device. */
 export const VIRTIO_TRANSPORT_PCI: i32 = 1;
 export const VIRTIO_TRANSPORT_MMIO: i32 = 2;
@@ -66,9 +69,12 @@ export abstract class VirtioTransport {
   abstract rawCfg32(off: u32): u32;
   /**
    * Sets up queue `index` with at most `maxSize` entries (rounded down to a
-   * power of two the device accepts). Returns the queue, or null (no such queue).
+   * power of two the device accepts). `vector`: on PCI the MSI-X table entry
+   * for its interrupts (VIRTIO_NO_VECTOR: none, the driver polls); MMIO has one
+   * interrupt line for all queues (`irq`) and ignores it. Returns the queue, or
+   * null (no such queue, or the device refused the vector).
    */
-  abstract setupQueue(index: u16, maxSize: u16, msixVector: u16 = 0xffff): Virtq | null;
+  abstract setupQueue(index: u16, maxSize: u16, vector: u16 = VIRTIO_NO_VECTOR): Virtq | null;
   /** Tells the device queue `q` has new buffers. */
   abstract notify(q: Virtq): void;
   /** Reads and acknowledges the interrupt status (VIRTIO_INT_* bits). */
