@@ -126,7 +126,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   if (plan.warning) warn(plan.warning);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
-  const append = kernelCmdline({ options, fstab, args });
+  // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.
+  const append = kernelCmdline({ options, fstab, args }) + (options.length && !args.length ? ' --' : '');
   // --verbose: the kernel's diagnostics (debugcon) are copied to stderr as they come
   const diag = f.verbose && !f.dryRun && !f.detach ? await openDiag((c) => process.stderr.write(c)) : null;
   const qargs = qemuArgs({
