@@ -26,6 +26,7 @@ export const FAST_TESTS = [
   'test/fs/cpio.test.ts',
   'test/fs/mkcpio.test.ts',
   'test/fs/vfs.test.ts',
+  'test/httpd/**/*.test.ts',
   'test/kernel/hello.test.ts',
   'test/kernel/units.test.ts',
   'test/platform/env.test.ts',

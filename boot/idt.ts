@@ -1,5 +1,6 @@
-// CPU exceptions: the TSS (IST1), the IDT with 32 gates, one 16-byte stub per
-// vector and the common handler that prints the panic line and powers off.
+// CPU exceptions and interrupts: the TSS (IST1), the IDT with 256 gates, one
+// 16-byte stub per exception vector and the common handler that prints the
+// panic line and powers off; every vector from 32 up goes to `irq_stub`.
 // Intel SDM vol. 3A §6.14 (64-bit IDT gates, IST), §7.7 (64-bit TSS).
 //
 // Every gate uses IST1, so a fault with a broken rsp (stack overflow into the
@@ -8,11 +9,15 @@
 //   stub i:      [push 0 when the CPU pushes no error code]; push i; jmp isr_common
 //   isr_common:  [rsp] = vector, [rsp+8] = error code, [rsp+16] = rip (CPU frame)
 //                prints "panic: cpu exception 14 (#PF) error=0x... rip=0x... cr2=0x..."
+//   irq_stub:    push rax; [LAPIC EOI] = 0; pop rax; iretq — an interrupt only
+//                wakes the CPU from kernel/irq.ts's `sti; hlt` (the kernel
+//                runs with IF clear), so there is nothing else to do: the
+//                woken code polls its devices. It touches rax only.
 
 import { RAX, RBP, RCX, RDI, RDX, RSI, RSP, R8, type Label, cr, imm, mem, r16, r32, r64, ripMem } from '../tools/x86/index.ts';
 import { type StubCtx, bssMem } from './emit.ts';
 import { dieJump, puts } from './panic.ts';
-import { BSS, EXCEPTION_NAMES, HAS_ERROR_CODE, SEL_CODE64, SEL_TSS } from './layout.ts';
+import { BSS, EXCEPTION_NAMES, HAS_ERROR_CODE, IDT_GATES, LAPIC_EOI, SEL_CODE64, SEL_TSS } from './layout.ts';
 
 export interface IdtLabels { gdt: Label; isrStubs: Label; excNames: Label; idtr: Label }
 
@@ -27,6 +32,19 @@ export function emitIdt(c: StubCtx, l: IdtLabels): void {
   emitIdtSetup(c, l);
   emitStubs(c, l);
   emitCommon(c, l);
+  emitIrqStub(c);
+}
+
+/** `irq_stub`: acknowledge at the local APIC and return (SDM vol. 3A §11.8.5, §6.14.4 IRETQ). */
+function emitIrqStub(c: StubCtx): void {
+  const a = c.asm;
+  a.align(STUB_SIZE);
+  a.bind(a.sym('irq_stub'));
+  a.i('push', r64(RAX));
+  a.i('mov', r32(RAX), imm(LAPIC_EOI));
+  a.i('mov', mem(RAX, 0, 32), imm(0));
+  a.i('pop', r64(RAX));
+  a.i('iretq');
 }
 
 /** `boot_tss_setup`: TSS.IST1 = IST top, the TSS descriptor in the GDT (base split per §7.2.3), ltr. */
@@ -59,7 +77,7 @@ function emitTssSetup(c: StubCtx, l: IdtLabels): void {
   a.i('ret');
 }
 
-/** `boot_idt_setup`: gate i -> stub i (isr_stubs + 16 i), selector 0x08, IST1; then lidt. */
+/** `boot_idt_setup`: gate i < 32 -> stub i (isr_stubs + 16 i), gate i >= 32 -> irq_stub; selector 0x08, IST1; then lidt. */
 function emitIdtSetup(c: StubCtx, l: IdtLabels): void {
   const a = c.asm;
   a.bind(a.sym('boot_idt_setup'));
@@ -71,6 +89,11 @@ function emitIdtSetup(c: StubCtx, l: IdtLabels): void {
   a.i('mov', r64(RAX), r64(RCX));
   a.i('shl', r64(RAX), imm(4));
   a.i('add', r64(RAX), r64(RSI));                          // rax = handler address
+  const exc = a.label();
+  a.i('cmp', r32(RCX), imm(32));
+  a.i('jb', exc);
+  a.i('lea', r64(RAX), ripMem(a.sym('irq_stub')));
+  a.bind(exc);
   // low = off[15:0] | sel << 16 | ist << 32 | type << 40 | off[31:16] << 48; high = off[63:32]
   a.i('mov', r32(RDX), r32(RAX));
   a.i('and', r32(RDX), imm(0xffff));
@@ -86,7 +109,7 @@ function emitIdtSetup(c: StubCtx, l: IdtLabels): void {
   a.i('mov', mem(RDI, 8), r64(RAX));
   a.i('add', r64(RDI), imm(16));
   a.i('inc', r32(RCX));
-  a.i('cmp', r32(RCX), imm(32));
+  a.i('cmp', r32(RCX), imm(IDT_GATES));
   a.i('jb', loop);
   a.i('lidt', ripMem(l.idtr));
   a.i('ret');
@@ -153,6 +176,6 @@ export function emitIdtr(c: StubCtx, l: IdtLabels): void {
   a.u16(0);
   a.u16(0);
   a.bind(l.idtr);
-  a.u16(32 * 16 - 1);
+  a.u16(IDT_GATES * 16 - 1);
   a.addr64(c.bss, BSS.idt);
 }

@@ -29,6 +29,15 @@ export const MICROVM_GED_SLEEP_CTL = 0xfea00200, GED_SLEEP_S5 = (5 << 2) | 0x20;
 /** Stack sizes. */
 export const STACK_SIZE = 256 * 1024;
 export const IST_SIZE = 16 * 1024;
+/** 256 gates of 16 bytes: every vector has a gate (exceptions 0..31, interrupts 32..255). */
+export const IDT_GATES = 256;
+export const IDT_SIZE = IDT_GATES * 16;
+/**
+ * The local APIC's EOI register (Intel SDM vol. 3A §11.8.5): the interrupt stub
+ * writes 0 here. The APIC sits at its reset base 0xfee00000 (kernel/irq.ts
+ * never moves it), inside the 4 GiB identity map.
+ */
+export const LAPIC_EOI = 0xfee000b0;
 /** `stack_limit` is this far above the stack bottom: the reserve that a trap/abort still has. */
 export const STACK_RESERVE = 16 * 1024;
 
@@ -42,11 +51,11 @@ export const STACK_RESERVE = 16 * 1024;
  *   0x06000  PT_LOW          4 KiB   the first 2 MiB in 4 KiB pages, page 0 absent
  *   0x07000  PT_GUARD        4 KiB   the 2 MiB region of the guard page, guard absent
  *   0x08000  TSS           128 B     64-bit TSS (IST1 = top of the IST stack)
- *   0x08080  IDT           512 B     32 gates x 16 bytes
  *   0x09000  guard page      4 KiB   not present: a stack overflow faults here
  *   0x0a000  stack         256 KiB   rsp starts at the top
  *   0x4a000  IST1 stack     16 KiB   every CPU exception runs on it
- *   0x4e000  end of bss (image_end, unless an einitrd follows: then after it)
+ *   0x4e000  IDT             4 KiB   256 gates x 16 bytes (0..31 exceptions, 32..255 IRQs)
+ *   0x4f000  end of bss (image_end, unless an einitrd follows: then after it)
  */
 export const BSS = {
   pml4: 0x0000,
@@ -55,14 +64,14 @@ export const BSS = {
   ptLow: 0x6000,
   ptGuard: 0x7000,
   tss: 0x8000,
-  idt: 0x8080,
   clearEnd: 0x9000,
   guard: 0x9000,
   stack: 0xa000,
   stackTop: 0xa000 + STACK_SIZE,
   ist: 0xa000 + STACK_SIZE,
   istTop: 0xa000 + STACK_SIZE + IST_SIZE,
-  size: 0xa000 + STACK_SIZE + IST_SIZE,
+  idt: 0xa000 + STACK_SIZE + IST_SIZE,
+  size: 0xa000 + STACK_SIZE + IST_SIZE + IDT_SIZE,
 } as const;
 
 /** Named bss ranges for the ELF symbol table. */
@@ -73,7 +82,7 @@ export const BSS_SYMBOLS: { name: string; offset: number; size: number }[] = [
   { name: 'boot_pt_low', offset: BSS.ptLow, size: 0x1000 },
   { name: 'boot_pt_guard', offset: BSS.ptGuard, size: 0x1000 },
   { name: 'boot_tss', offset: BSS.tss, size: 0x80 },
-  { name: 'boot_idt', offset: BSS.idt, size: 0x200 },
+  { name: 'boot_idt', offset: BSS.idt, size: IDT_SIZE },
   { name: 'stack_guard', offset: BSS.guard, size: 0x1000 },
   { name: 'stack_bottom', offset: BSS.stack, size: STACK_SIZE },
   { name: 'ist_stack', offset: BSS.ist, size: IST_SIZE },

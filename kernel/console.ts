@@ -4,6 +4,11 @@
 // strings are walked code unit by code unit (UTF-16 -> UTF-8), numbers are
 // formatted into a static scratch buffer (memory.data), never the heap.
 // "\n" is sent as "\r\n" (serial terminals need the carriage return).
+//
+// Diagnostics (timings, driver notes) are a second channel, off unless the
+// kernel option `asuk.verbose=1` is given: diag*() write to QEMU's debugcon
+// port 0xe9 (`-device isa-debugcon,iobase=0xe9`), which the host wires to its
+// stderr, never to COM1, so the app's output on the console stays its own.
 import { inb, outb } from "./hw";
 
 // 16550 registers, offsets from the base port (PC16550D datasheet, Table II).
@@ -20,6 +25,42 @@ const FCR_ENABLE_CLEAR: u8 = 0xc7; // enable FIFO, clear RX/TX, 14-byte trigger
 const MCR_DTR_RTS_OUT2: u8 = 0x0b;
 const LSR_THR_EMPTY: u8 = 0x20; // bit 5: transmit holding register empty
 const LSR_TX_IDLE: u8 = 0x40; // bit 6: transmitter empty (THR and shift register)
+// Scratch for number formatting: 20 decimal digits of a u64 + sign.
+const numBuf = memory.data(32);
+
+/** QEMU's debug console port (isa-debugcon): a byte written is a byte out. */
+export const DEBUGCON: u16 = 0xe9;
+let diagOn = false;
+
+/** Turns the diagnostics channel on or off (kernel/main: option asuk.verbose=1). */
+export function diagEnable(on: bool): void { diagOn = on; }
+/** Whether diagnostics are on: callers may skip work that only feeds them. */
+export function diagEnabled(): bool { return diagOn; }
+
+/** Writes a string (its low bytes: diagnostics are ASCII) to the diagnostics channel when on. */
+export function diagPrint(s: string): void {
+  if (!diagOn) return;
+  for (let i = 0; i < s.length; i++) outb(DEBUGCON, <u8>s.charCodeAt(i));
+}
+
+/** Writes an unsigned decimal to the diagnostics channel when on. Does not allocate. */
+export function diagU64(v: u64): void {
+  if (!diagOn) return;
+  let i = 32;
+  do {
+    store<u8>(numBuf + <usize>(--i), <u8>(0x30 + <u32>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  for (; i < 32; i++) outb(DEBUGCON, load<u8>(numBuf + <usize>i));
+}
+
+/** diagPrint and a newline. */
+export function diagLine(s: string): void {
+  if (!diagOn) return;
+  diagPrint(s);
+  outb(DEBUGCON, 0x0a);
+}
+
 /** Programs COM1 for 115200 8N1 with FIFO. Safe to call more than once. */
 export function consoleInit(): void {
   outb(COM1 + REG_IER, 0); // no interrupts: we poll
@@ -106,8 +147,6 @@ export function printBytes(p: usize, len: usize): void {
   }
 }
 
-// Scratch for number formatting: 20 decimal digits of a u64 + sign.
-const numBuf = memory.data(32);
 
 /** Prints an unsigned decimal. Does not allocate. */
 export function printU64(v: u64): void {

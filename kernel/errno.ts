@@ -43,6 +43,22 @@ export enum Errno {
   EOVERFLOW = 75,
   EILSEQ = 84,
   ENOTSUP = 95,
+  // sockets (net/)
+  EMSGSIZE = 90,
+  EADDRINUSE = 98,
+  EADDRNOTAVAIL = 99,
+  ENETDOWN = 100,
+  ENETUNREACH = 101,
+  ECONNABORTED = 103,
+  ECONNRESET = 104,
+  ENOBUFS = 105,
+  EISCONN = 106,
+  ENOTCONN = 107,
+  ETIMEDOUT = 110,
+  ECONNREFUSED = 111,
+  EHOSTUNREACH = 113,
+  EALREADY = 114,
+  EINPROGRESS = 115,
 }
 
 /**
@@ -90,6 +106,21 @@ export function errnoName(e: i32): string {
     case Errno.EOVERFLOW: return "EOVERFLOW";
     case Errno.EILSEQ: return "EILSEQ";
     case Errno.ENOTSUP: return "ENOTSUP";
+    case Errno.EMSGSIZE: return "EMSGSIZE";
+    case Errno.EADDRINUSE: return "EADDRINUSE";
+    case Errno.EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case Errno.ENETDOWN: return "ENETDOWN";
+    case Errno.ENETUNREACH: return "ENETUNREACH";
+    case Errno.ECONNABORTED: return "ECONNABORTED";
+    case Errno.ECONNRESET: return "ECONNRESET";
+    case Errno.ENOBUFS: return "ENOBUFS";
+    case Errno.EISCONN: return "EISCONN";
+    case Errno.ENOTCONN: return "ENOTCONN";
+    case Errno.ETIMEDOUT: return "ETIMEDOUT";
+    case Errno.ECONNREFUSED: return "ECONNREFUSED";
+    case Errno.EHOSTUNREACH: return "EHOSTUNREACH";
+    case Errno.EALREADY: return "EALREADY";
+    case Errno.EINPROGRESS: return "EINPROGRESS";
   }
   return "E?";
 }

@@ -41,6 +41,9 @@
 @external("hw", "cli") export declare function cli(): void;
 // @ts-ignore: decorator
 @external("hw", "sti") export declare function sti(): void;
+/** `sti; hlt` as one step: an interrupt pending or arriving between the two still wakes the hlt. */
+// @ts-ignore: decorator
+@external("hw", "stihlt") export declare function stihlt(): void;
 // @ts-ignore: decorator
 @external("hw", "rdmsr") export declare function rdmsr(msr: u32): u64;
 // @ts-ignore: decorator

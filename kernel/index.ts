@@ -23,13 +23,13 @@
 export { kernelMain, args, programName, kernelOptions, kernelOption } from "./main";
 export {
   consoleInit, print, println, printHex, printU64, printI64, printBytes, putByte, putCodePoint,
-  consoleFlush, COM1,
+  consoleFlush, COM1, DEBUGCON, diagEnable, diagEnabled, diagPrint, diagLine, diagU64,
 } from "./console";
 export { panic, exit, kernelAbort, PANIC_CODE, BOOT_FAIL_CODE } from "./panic";
 export { ramSize, ramTop, heapGrowStart, heapGrowLimit, heapHeadroom, bootMemEnd } from "./memory";
 export {
   bootTimeUs, uptimeUs, tscKhz, tscMhz, tscSource, tscToUs,
-  TSC_PIT, TSC_PIT_CH0, TSC_CPUID15, TSC_CPUID16, TSC_GUESS,
+  TSC_PIT, TSC_PIT_CH0, TSC_CPUID15, TSC_CPUID16, TSC_GUESS, TSC_HYPERVISOR, tscSourceName,
 } from "./time";
 export {
   mbModCount, mbModStart, mbModEnd, mbModString, mbCmdline, cstrLen,

@@ -4,17 +4,19 @@
 //   mbInit                      latch the multiboot block (no allocation)
 //   memInit                     TLSF in the early heap, E, RAM top, hw.memLayout
 //   cmdline                     decode + split (first allocations past memInit); an
-//                               unclosed quote or list: one error line, exit BOOT_FAIL_CODE
+//                               unclosed quote or list: one error line, exit BOOT_FAIL_CODE;
+//                               `asuk.verbose=1` turns the diagnostics channel on (console.ts)
 //   mount(imageEnd, options)    images that use files: fstab / default mounts, /tmp (kernel/rootfs);
 //                               others pass null and carry no VFS (dead code is the configuration)
 //   timeMarkMain -> main(args)  returns the app's exit code to the stub (console flushed);
-//                               report (`mount: N us`, VFS clock) runs between the two
+//                               between the two: with diagnostics on, the boot steps
+//                               (time.ts timeReport), and report (`mount: N us`, VFS clock)
 import { utf8Decode } from "./utf8";
-import { consoleFlush, consoleInit, print, printHex, putCodePoint } from "./console";
+import { consoleFlush, consoleInit, diagEnable, diagEnabled, print, printHex, putCodePoint } from "./console";
 import { cstrLen, mbCmdline, mbInit } from "./multiboot";
 import { memInit } from "./memory";
 import { Cmdline, cmdlineOption, cmdlineParse } from "./cmdline";
-import { timeBoot, timeMarkMain } from "./time";
+import { MARK_CMDLINE, MARK_KERNEL, MARK_MEMORY, timeBoot, timeMark, timeMarkMain, timeReport } from "./time";
 import { BOOT_FAIL_CODE, exit, PANIC_CODE } from "./panic";
 
 let cmdline: Cmdline | null = null;
@@ -31,6 +33,7 @@ export type ReportStep = () => void;
  */
 export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main: (args: string[]) => i32,
                            mount: MountStep | null = null, report: ReportStep | null = null): i32 {
+  timeMark(MARK_KERNEL);
   consoleInit();
   timeBoot(tsc0);
   if (!mbInit(magic, <usize>mbi)) {
@@ -47,10 +50,13 @@ export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main:
     putCodePoint(0x0a);
     exit(PANIC_CODE);
   }
+  timeMark(MARK_MEMORY);
   cmdlineInit();
+  timeMark(MARK_CMDLINE);
   if (mount) mount(<usize>imageEnd, kernelOptions()); // the file tree before the app
   timeMarkMain();
-  if (report) report(); // after the mark: its TSC calibration is not boot time
+  if (diagEnabled()) timeReport(); // after the mark: its TSC calibration is not boot time
+  if (report) report();
   let code = main(argv);
   consoleFlush(); // the stub powers off next: let the UART drain first
   return code;
@@ -70,6 +76,7 @@ function cmdlineInit(): void {
   }
   cmdline = c;
   argv = c.args;
+  diagEnable(c.options.includes("asuk.verbose=1")); // no string building on every boot
 }
 
 /**

@@ -39,6 +39,28 @@ export abstract class NetDevice {
    */
   abstract transmit(frame: usize, len: i32, csumStart: i32, csumOffset: i32): bool;
 
+  /**
+   * transmit() of the frame hdr[0..hdrLen) ++ data[0..dataLen) (headers
+   * built by the stack, payload straight from a socket's send buffer), with
+   * the same checksum contract (csumStart counts from the start of hdr).
+   * A driver overrides it to copy both parts into its buffer (or chain two
+   * descriptors); this default gathers them into one scratch frame first.
+   */
+  transmitv(hdr: usize, hdrLen: i32, data: usize, dataLen: i32, csumStart: i32, csumOffset: i32): bool {
+    let total = hdrLen + dataLen;
+    if (dataLen == 0) return this.transmit(hdr, hdrLen, csumStart, csumOffset);
+    if (total > this.gatherCap) {
+      if (this.gather != 0) heap.free(this.gather);
+      this.gather = heap.alloc(<usize>total);
+      this.gatherCap = total;
+    }
+    memory.copy(this.gather, hdr, <usize>hdrLen);
+    memory.copy(this.gather + <usize>hdrLen, data, <usize>dataLen);
+    return this.transmit(this.gather, total, csumStart, csumOffset);
+  }
+  private gather: usize = 0;
+  private gatherCap: i32 = 0;
+
   /** Calls sink for every frame received since the last call, refills the receive ring; returns the count. */
   abstract receive(sink: NetSink): i32;
 }

@@ -12,17 +12,14 @@ command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 command -v wast2json >/dev/null || need+=(wabt)
 command -v objdump >/dev/null || need+=(binutils)
 command -v cpio >/dev/null || need+=(cpio)
-# WASI C test programs (test/wasi): clang for wasm32-wasi, wasm-ld, wasi-libc, compiler-rt builtins.
+# WASI C programs (test/wasi, bench/aot): clang for wasm32-wasi, wasm-ld, wasi-libc, compiler-rt builtins.
 command -v clang >/dev/null || need+=(clang)
 command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null || need+=(lld)
 [ -e /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
 ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-dev-wasm32)
+command -v curl >/dev/null || need+=(curl)         # test/net-qemu/seed.test.ts: the seed's curl
+command -v python3 >/dev/null || need+=(python3)   # test/qemu/pty-run.py: a pty for the terminal tests
 command -v node >/dev/null || need+=(nodejs npm)
-# bench/aot's C programs: clang for wasm32-wasi with Debian's wasi-libc
-command -v clang >/dev/null || need+=(clang)
-command -v wasm-ld >/dev/null || need+=(lld)
-[ -f /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
-compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null || need+=(libclang-rt-dev-wasm32)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${need[*]}" >&2

@@ -14,7 +14,7 @@ rmSync(tmp, { recursive: true, force: true });
 mkdirSync(tmp, { recursive: true });
 const elf = (await buildImage('shell', { out: join(tmp, 'shell.elf') })).elf;
 const boot = (initrd: string | undefined, memory: string) => runQemu({
-  kernel: elf, machine: 'microvm', memory, initrd: initrd ? [initrd] : undefined, append: '-- uptime', timeoutMs: 60_000,
+  kernel: elf, machine: 'microvm', memory, initrd: initrd ? [initrd] : undefined, append: '-- uptime', timeoutMs: 60_000, verbose: true,
 });
 
 async function archive(mib: number): Promise<string | undefined> {
@@ -36,7 +36,7 @@ for (const mib of [0, 1, 64, 256]) {
     if (r.guestExit !== 0) throw new Error(r.serial);
     wall.push(r.wallMs);
     app.push(Number(/boot: (\d+) us/.exec(r.serial)![1]));
-    const m = /mount: (\d+) us/.exec(r.serial);
+    const m = /mount: (\d+) us/.exec(r.diag); // a kernel diagnostic (debugcon)
     if (m) mount.push(Number(m[1]));
   }
   let least = 0;

@@ -3,8 +3,9 @@
 // hw/9pfs/virtio-9p-device.c and Linux's net/9p/trans_virtio.c). Moves opaque message bytes;
 // knows nothing of 9P itself.
 //
-//   PCI IDs: vendor 0x1af4, device 0x1049 (modern: 0x1040 + type 9) or
-//            0x1009 (transitional)
+//   virtio device ID 9; on PCI vendor 0x1af4, device 0x1049 (modern) or
+//   0x1009 (transitional); on virtio-mmio DeviceID 9. The transport is
+//   drivers/virtio's VirtioTransport: this file runs on either unchanged.
 //   feature bit 0 VIRTIO_9P_MOUNT_TAG: the device config holds the tag
 //   device config:  +0 tag_len u16 | +2 tag[tag_len] (UTF-8, no NUL)
 //   one virtqueue (0, "requests"): each request is a chain of the T-message
@@ -14,10 +15,10 @@
 // request in flight at a time, which is what a single-threaded kernel needs.
 
 import { Errno } from "../../kernel/errno";
-import { PciDevice, pciScan } from "../pci/index";
-import { VIRTIO_PCI_VENDOR, Virtq, VirtioPci } from "../virtio/index";
+import { Virtq, VirtioTransport, VIRTIO_ID_9P, virtioRegister, virtioStart } from "../virtio/index";
 
-export const VIRTIO_9P_DEVICE_MODERN: u16 = 0x1049;
+export const VIRTIO_9P_DEVICE_MODERN: u16 = 0x1049; // PCI device IDs
+
 export const VIRTIO_9P_DEVICE_TRANSITIONAL: u16 = 0x1009;
 export const VIRTIO_9P_MOUNT_TAG: u64 = 1;
 /** Entries asked for the request queue (QEMU offers 128). */
@@ -27,11 +28,11 @@ export let v9pTimeoutMs: u64 = 60000;
 
 /** One virtio-9p device, initialised and ready. */
 export class V9pDevice {
-  transport: VirtioPci;
+  transport: VirtioTransport;
   queue: Virtq;
   tag: string;
 
-  constructor(transport: VirtioPci, queue: Virtq, tag: string) {
+  constructor(transport: VirtioTransport, queue: Virtq, tag: string) {
     this.transport = transport;
     this.queue = queue;
     this.tag = tag;
@@ -63,52 +64,43 @@ export class V9pDevice {
   }
 }
 
-function isV9p(d: PciDevice): bool {
-  return d.vendor == VIRTIO_PCI_VENDOR
-    && (d.device == VIRTIO_9P_DEVICE_MODERN || d.device == VIRTIO_9P_DEVICE_TRANSITIONAL);
-}
+let devices: Array<V9pDevice> | null = null;
+/** The error of the last device that failed to come up (0: none). */
+export let lastError: i32 = 0;
 
 /** Reads the mount tag from the device config (§5.3.4 of virtio 1.0: tag_len, tag). */
-function readTag(t: VirtioPci): string {
-  if (t.devCfg == 0 || t.devCfgLen < 2) return "";
+function readTag(t: VirtioTransport): string {
+  let len = t.configLength();
+  if (len < 2) return "";
   let n = <u32>t.cfg16(0);
-  if (n > t.devCfgLen - 2) n = t.devCfgLen - 2;
+  if (n > len - 2) n = len - 2;
   let b = new Uint8Array(n);
   for (let i: u32 = 0; i < n; i++) b[i] = t.cfg8(2 + i);
   return String.UTF8.decode(b.buffer);
 }
 
-/** Brings up one device; null (and a reason code in `lastError`) on failure. */
-function bringUp(d: PciDevice): V9pDevice | null {
-  let t = new VirtioPci(d);
-  let r = t.init();
-  if (r < 0) { lastError = r; return null; }
-  r = t.negotiate(VIRTIO_9P_MOUNT_TAG);
-  if (r < 0) { lastError = r; return null; }
+/** Brings up one device (the registered probe for ID 9); failures leave it FAILED and set `lastError`. */
+function v9pProbe(t: VirtioTransport): void {
+  let r = t.negotiate(VIRTIO_9P_MOUNT_TAG);
+  if (r < 0) { lastError = r; return; }
   let q = t.setupQueue(0, QUEUE_SIZE);
-  if (q === null) { lastError = -Errno.ENODEV; return null; }
+  if (q === null) { lastError = -Errno.ENODEV; t.fail(); return; }
   let tag = (t.features & VIRTIO_9P_MOUNT_TAG) != 0 ? readTag(t) : "";
   t.driverOk();
-  return new V9pDevice(t, q, tag);
+  let ds = devices;
+  if (ds === null) { ds = new Array<V9pDevice>(); devices = ds; }
+  ds.push(new V9pDevice(t, q, tag));
 }
 
-let devices: V9pDevice[] | null = null;
-/** The error of the last device that failed to come up (0: none). */
-export let lastError: i32 = 0;
+// Linked in, registered: drivers/virtio hands every device with ID 9 to v9pProbe.
+virtioRegister(VIRTIO_ID_9P, v9pProbe);
 
-/** Every virtio-9p device on the PCI bus, initialised once (devices that fail are skipped). */
+/** Every virtio-9p device (PCI or MMIO), brought up on first call (devices that fail are skipped). */
 export function v9pDevices(): V9pDevice[] {
+  virtioStart();
   let ds = devices;
-  if (ds !== null) return ds;
-  let out = new Array<V9pDevice>();
-  let all = pciScan();
-  for (let i = 0; i < all.length; i++) {
-    if (!isV9p(all[i])) continue;
-    let v = bringUp(all[i]);
-    if (v !== null) out.push(v);
-  }
-  devices = out;
-  return out;
+  if (ds === null) { ds = new Array<V9pDevice>(); devices = ds; }
+  return ds;
 }
 
 /** The device whose mount tag is `tag`, or null. */

@@ -1,4 +1,5 @@
-// drivers/virtio-9p — the virtio 9P transport: finds the devices, reads
+// drivers/virtio-9p — the virtio 9P transport (device ID 9, registered with
+// drivers/virtio, on PCI or virtio-mmio alike): brings up the devices, reads
 // their mount tags, moves message bytes over their request queue (polling).
 //
 //   device.ts  V9pDevice (exchange: one T-message out, one reply in; or a

@@ -28,8 +28,9 @@
 
 import { mmioRead16, mmioRead32, mmioRead8, mmioWrite16, mmioWrite32, mmioWrite8 } from "../../kernel/hw";
 import { Errno } from "../../kernel/errno";
-import { PCI_CMD_MASTER, PCI_CMD_MEM, PciDevice, pciBarBelow4G } from "../pci/index";
+import { PCI_CMD_MASTER, PCI_CMD_MEM, PCI_INTERRUPT_LINE, PciDevice, pciBarBelow4G } from "../pci/index";
 import { Virtq } from "./queue";
+import { VirtioTransport, VIRTIO_NO_VECTOR, VIRTIO_TRANSPORT_PCI } from "./transport";
 
 export const VIRTIO_PCI_VENDOR: u16 = 0x1af4;
 export const PCI_CAP_VENDOR: u8 = 0x09;
@@ -37,17 +38,6 @@ export const VIRTIO_PCI_CAP_COMMON_CFG: u8 = 1;
 export const VIRTIO_PCI_CAP_NOTIFY_CFG: u8 = 2;
 export const VIRTIO_PCI_CAP_ISR_CFG: u8 = 3;
 export const VIRTIO_PCI_CAP_DEVICE_CFG: u8 = 4;
-
-// device_status bits (§2.1)
-export const VIRTIO_STATUS_ACKNOWLEDGE: u8 = 1;
-export const VIRTIO_STATUS_DRIVER: u8 = 2;
-export const VIRTIO_STATUS_DRIVER_OK: u8 = 4;
-export const VIRTIO_STATUS_FEATURES_OK: u8 = 8;
-export const VIRTIO_STATUS_NEEDS_RESET: u8 = 64;
-export const VIRTIO_STATUS_FAILED: u8 = 128;
-
-/** Feature bit 32 (§6): a virtio 1.x device. */
-export const VIRTIO_F_VERSION_1: u64 = <u64>1 << 32;
 
 const C_DFSELECT: u64 = 0;
 const C_DF: u64 = 4;
@@ -66,7 +56,7 @@ const C_QDRIVER: u64 = 40;
 const C_QDEVICE: u64 = 48;
 
 /** A virtio device reached through the modern PCI transport. */
-export class VirtioPci {
+export class VirtioPci extends VirtioTransport {
   pci: PciDevice;
   common: u64 = 0;
   notifyBase: u64 = 0;
@@ -74,10 +64,16 @@ export class VirtioPci {
   isr: u64 = 0;
   devCfg: u64 = 0;
   devCfgLen: u32 = 0;
-  /** Features both sides agreed on. */
-  features: u64 = 0;
 
-  constructor(pci: PciDevice) { this.pci = pci; }
+  constructor(pci: PciDevice) {
+    super();
+    this.pci = pci;
+    this.kind = VIRTIO_TRANSPORT_PCI;
+    this.location = (<u64>pci.bus << 8) | (<u64>pci.dev << 3) | <u64>pci.fn;
+    this.deviceId = virtioPciDeviceId(pci.device);
+    let line = pci.read8(PCI_INTERRUPT_LINE);
+    this.irq = line == 0xff ? -1 : <i32>line;
+  }
 
   /**
    * Finds the capabilities, makes their BARs reachable, enables memory
@@ -86,7 +82,7 @@ export class VirtioPci {
    */
   init(): i32 {
     let d = this.pci;
-    if (d.vendor != VIRTIO_PCI_VENDOR) return -Errno.ENODEV;
+    if (d.vendor != VIRTIO_PCI_VENDOR || this.deviceId == 0) return -Errno.ENODEV;
     let off = d.findCap(PCI_CAP_VENDOR);
     while (off != 0) {
       let r = this.cap(off);
@@ -121,53 +117,31 @@ export class VirtioPci {
 
   status(): u8 { return mmioRead8(this.common + C_STATUS); }
   setStatus(s: u8): void { mmioWrite8(this.common + C_STATUS, s); }
-  addStatus(bits: u8): void { this.setStatus(this.status() | bits); }
 
-  /** Device reset (§4.1.4.3.2): write 0, wait until it reads back 0. */
-  reset(): void {
-    this.setStatus(0);
-    for (let i = 0; i < 1000000 && this.status() != 0; i++) {}
+  deviceFeatures32(sel: u32): u32 {
+    mmioWrite32(this.common + C_DFSELECT, sel);
+    return mmioRead32(this.common + C_DF);
   }
 
-  deviceFeatures(): u64 {
-    mmioWrite32(this.common + C_DFSELECT, 0);
-    let lo = mmioRead32(this.common + C_DF);
-    mmioWrite32(this.common + C_DFSELECT, 1);
-    let hi = mmioRead32(this.common + C_DF);
-    return (<u64>hi << 32) | <u64>lo;
+  setDriverFeatures32(sel: u32, v: u32): void {
+    mmioWrite32(this.common + C_GFSELECT, sel);
+    mmioWrite32(this.common + C_GF, v);
   }
 
-  /**
-   * §3.1.1 steps 1-6: reset, ACKNOWLEDGE | DRIVER, accept `wanted` &
-   * offered (VERSION_1 always), FEATURES_OK and check it stuck. Returns 0
-   * or -ENODEV (no VERSION_1) / -EIO (device refused the features); on
-   * failure the status is FAILED.
-   */
-  negotiate(wanted: u64): i32 {
-    this.reset();
-    this.addStatus(VIRTIO_STATUS_ACKNOWLEDGE);
-    this.addStatus(VIRTIO_STATUS_DRIVER);
-    let offered = this.deviceFeatures();
-    if ((offered & VIRTIO_F_VERSION_1) == 0) { this.addStatus(VIRTIO_STATUS_FAILED); return -Errno.ENODEV; }
-    let f = (wanted | VIRTIO_F_VERSION_1) & offered;
-    mmioWrite32(this.common + C_GFSELECT, 0);
-    mmioWrite32(this.common + C_GF, <u32>f);
-    mmioWrite32(this.common + C_GFSELECT, 1);
-    mmioWrite32(this.common + C_GF, <u32>(f >> 32));
-    this.addStatus(VIRTIO_STATUS_FEATURES_OK);
-    if ((this.status() & VIRTIO_STATUS_FEATURES_OK) == 0) { this.addStatus(VIRTIO_STATUS_FAILED); return -Errno.EIO; }
-    this.features = f;
-    return 0;
-  }
+  configGeneration(): u32 { return <u32>mmioRead8(this.common + C_GEN); }
+  configLength(): u32 { return this.devCfg == 0 ? 0 : this.devCfgLen; }
+  rawCfg8(off: u32): u8 { return mmioRead8(this.devCfg + <u64>off); }
+  rawCfg16(off: u32): u16 { return mmioRead16(this.devCfg + <u64>off); }
+  rawCfg32(off: u32): u32 { return mmioRead32(this.devCfg + <u64>off); }
 
   numQueues(): u16 { return mmioRead16(this.common + C_NUMQ); }
 
   /**
-   * §4.1.5.1.3: sets up queue `index` with at most `maxSize` entries (rounded
-   * down to the device's size, a power of two). Returns the queue or null
-   * (no such queue).
+   * §4.1.5.1.3: queue `index` with at most `maxSize` entries, its interrupts
+   * to MSI-X table entry `vector` (VIRTIO_NO_VECTOR: none, the driver polls);
+   * null when there is no such queue or the device refused the vector (§4.1.5.1.2).
    */
-  setupQueue(index: u16, maxSize: u16): Virtq | null {
+  setupQueue(index: u16, maxSize: u16, vector: u16 = VIRTIO_NO_VECTOR): Virtq | null {
     let c = this.common;
     mmioWrite16(c + C_QSELECT, index);
     let size = mmioRead16(c + C_QSIZE);
@@ -175,7 +149,8 @@ export class VirtioPci {
     while (size > maxSize && size > 1) size >>= 1;
     mmioWrite16(c + C_QSIZE, size);
     let q = new Virtq(index, size);
-    mmioWrite16(c + C_QMSIX, 0xffff); // VIRTIO_MSI_NO_VECTOR: we poll
+    mmioWrite16(c + C_QMSIX, vector);
+    if (mmioRead16(c + C_QMSIX) != vector) return null; // §4.1.5.1.2: the device refused the vector
     write64(c + C_QDESC, <u64>q.desc);
     write64(c + C_QDRIVER, <u64>q.avail);
     write64(c + C_QDEVICE, <u64>q.used);
@@ -185,36 +160,29 @@ export class VirtioPci {
     return q;
   }
 
-  /** §3.1.1 step 8: the driver is ready. */
-  driverOk(): void { this.addStatus(VIRTIO_STATUS_DRIVER_OK); }
-
-  /** Tells the device queue `q` has new buffers (§4.1.4.4: write the queue index). */
+  /** §4.1.4.4: write the queue index at its notify address. */
   notify(q: Virtq): void { mmioWrite16(q.notifyAddr, q.index); }
 
-  /** Reads the device-specific config byte at `off`, retrying across config_generation changes (§2.4.1). */
-  cfg8(off: u32): u8 {
-    while (true) {
-      let g = mmioRead8(this.common + C_GEN);
-      let v = mmioRead8(this.devCfg + <u64>off);
-      if (mmioRead8(this.common + C_GEN) == g) return v;
-    }
-  }
+  /** §4.1.4.5: reading the ISR byte returns and clears it. */
+  interruptStatus(): u32 { return this.isr == 0 ? 0 : <u32>mmioRead8(this.isr); }
+}
 
-  cfg16(off: u32): u16 {
-    while (true) {
-      let g = mmioRead8(this.common + C_GEN);
-      let v = mmioRead16(this.devCfg + <u64>off);
-      if (mmioRead8(this.common + C_GEN) == g) return v;
-    }
-  }
-
-  cfg32(off: u32): u32 {
-    while (true) {
-      let g = mmioRead8(this.common + C_GEN);
-      let v = mmioRead32(this.devCfg + <u64>off);
-      if (mmioRead8(this.common + C_GEN) == g) return v;
-    }
-  }
+/**
+ * The virtio device ID of PCI device ID `pciId` (§4.1.2): modern 0x1040 + ID,
+ * transitional 0x1000..0x103f by the table there; 0 when it is no virtio device.
+ */
+export function virtioPciDeviceId(pciId: u16): u32 {
+  if (pciId >= 0x1040 && pciId <= 0x107f) return <u32>(pciId - 0x1040);
+  if (pciId < 0x1000 || pciId > 0x103f) return 0;
+  let t = pciId - 0x1000; // transitional (§4.1.2.1): 0 net, 1 block, 2 balloon, 3 console, 4 SCSI, 5 entropy, 9 9P
+  if (t == 0) return 1;
+  if (t == 1) return 2;
+  if (t == 2) return 5;
+  if (t == 3) return 3;
+  if (t == 4) return 8;
+  if (t == 5) return 4;
+  if (t == 9) return 9;
+  return 0;
 }
 
 /** 64-bit common-config fields as two 32-bit writes, low half first (§4.1.3.1). */

@@ -18,8 +18,8 @@
 // the in-memory copy is removed first, with one warning line: /tmp is always
 // writable (the archive itself is not changed).
 
-import { println } from "../console";
-import { BOOT_FAIL_CODE, exit } from "../panic";
+import { diagEnabled, diagLine, println } from "../console";
+import { BOOT_FAIL_CODE, exit, panic } from "../panic";
 import { utf8Escape } from "../utf8";
 import { rdtsc } from "../hw";
 import { tscToUs, uptimeUs } from "../time";
@@ -223,6 +223,6 @@ export function rootfsMount(imageEnd: usize, options: string[]): void {
  * installs the VFS clock (seconds since boot).
  */
 export function rootfsReport(): void {
-  if (extracted > 0) println("mount: " + tscToUs(mountTicks).toString() + " us");
+  if (extracted > 0 && diagEnabled()) diagLine("mount: " + tscToUs(mountTicks).toString() + " us");
   vfsSetClock(secondsSinceBoot);
 }

@@ -1,5 +1,6 @@
-// The whole 9P stack under real QEMU: PCI enumeration, the virtio modern
-// transport (BAR moved below 4 GiB), the split virtqueue, virtio-9p, the 9P
+// The whole 9P stack under real QEMU, on -M pc (PCI enumeration, the virtio
+// modern PCI transport, BAR moved below 4 GiB) and -M microvm (the virtio-mmio
+// transport): the split virtqueue, virtio-9p, the 9P
 // codec and the 9pfs glue against QEMU's own 9p server on two host
 // directories. The guest prints a test table (test/9p/as/qemu-entry.ts) and
 // exits with its failure count; afterwards the host directories are checked
@@ -14,12 +15,11 @@ import { join } from 'node:path';
 import { compileAs } from '../kernel/harness.ts';
 import { ASC_FLAGS } from '../../tools/image/index.ts';
 import { buildKernelElf } from '../../tools/link/index.ts';
-import { runQemu, type QemuResult } from '../../tools/qemu/index.ts';
+import { runQemu, type Machine, type QemuResult } from '../../tools/qemu/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'asuk-9p-'));
-const rw = join(tmp, 'rw');
-const ro = join(tmp, 'ro');
-let run: QemuResult;
+let elf = '';
+let in64: Buffer;
 
 /** The 64-bit ELF of test/9p/as/qemu-entry.ts, compiled with the image flags. */
 async function buildElf(): Promise<string> {
@@ -40,26 +40,35 @@ function pattern(n: number): Buffer {
 }
 
 beforeAll(async () => {
-  mkdirSync(join(rw, 'many'), { recursive: true });
-  mkdirSync(ro);
-  writeFileSync(join(rw, 'hello.txt'), 'hello from the host\n');
-  chmodSync(join(rw, 'hello.txt'), 0o640);
-  for (let i = 0; i < 10000; i++) writeFileSync(join(rw, 'many', `f${i}`), '');
-  writeFileSync(join(ro, 'keep.txt'), 'keep me\n');
-  writeFileSync(join(rw, 'in64.bin'), randomBytes(64 << 20));
-  const elf = await buildElf();
-  run = await runQemu({
-    kernel: elf, memory: '256M', timeoutMs: 120_000,
-    extraArgs: [
-      '-fsdev', `local,id=f0,path=${rw},security_model=none`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=fs0',
-      '-fsdev', `local,id=f1,path=${ro},security_model=none`, '-device', 'virtio-9p-pci,fsdev=f1,mount_tag=fs1',
-    ],
-  });
+  in64 = randomBytes(64 << 20);
+  elf = await buildElf();
 }, 300_000);
 
 afterAll(() => { rmSync(tmp, { recursive: true, force: true }); });
 
-describe('9pfs under QEMU', () => {
+describe.each<Machine>(['pc', 'microvm'])('9pfs under QEMU -M %s', (machine) => {
+  const rw = join(tmp, machine, 'rw');
+  const ro = join(tmp, machine, 'ro');
+  let run: QemuResult;
+  const dev = machine === 'microvm' ? 'virtio-9p-device' : 'virtio-9p-pci';
+
+  beforeAll(async () => {
+    mkdirSync(join(rw, 'many'), { recursive: true });
+    mkdirSync(ro);
+    writeFileSync(join(rw, 'hello.txt'), 'hello from the host\n');
+    chmodSync(join(rw, 'hello.txt'), 0o640);
+    for (let i = 0; i < 10000; i++) writeFileSync(join(rw, 'many', `f${i}`), '');
+    writeFileSync(join(ro, 'keep.txt'), 'keep me\n');
+    writeFileSync(join(rw, 'in64.bin'), in64);
+    run = await runQemu({
+      kernel: elf, machine, memory: '256M', timeoutMs: 120_000,
+      extraArgs: [
+        '-fsdev', `local,id=f0,path=${rw},security_model=none`, '-device', `${dev},fsdev=f0,mount_tag=fs0`,
+        '-fsdev', `local,id=f1,path=${ro},security_model=none`, '-device', `${dev},fsdev=f1,mount_tag=fs1`,
+      ],
+    });
+  }, 300_000);
+
   it('the guest test table passes', () => {
     if (run.guestExit !== 0) console.log(run.serial, run.stderr);
     expect(run.timedOut).toBe(false);

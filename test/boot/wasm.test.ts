@@ -50,6 +50,33 @@ describe('a wasm kernel through tools/aot', () => {
     });
   }
 
+  it('data segments merged into runs (tools/aot kernelDataRuns) land as the spec applies them, in order', async () => {
+    // A and B: one run (13-byte gap, zero); C: past a 256-byte gap, a run of its own;
+    // D overlaps A, so it starts a run after A's and overwrites A's 'b' as the spec orders;
+    // passive E is not copied, and memory.init of it still works.
+    const text = `(module (memory 20)
+      (data (i32.const 0x100000) "abc") (data (i32.const 0x100010) "def") (data (i32.const 0x100400) "ghi")
+      (data (i32.const 0x100001) "Z") (data $e "pass")
+      (func $b (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "asuk_main") (param i32 i32 i64 i32) (result i32)
+        (memory.init $e (i32.const 0x100800) (i32.const 0) (i32.const 4))
+        (if (i32.ne (call $b (i32.const 0x100000)) (i32.const 0x61)) (then (return (i32.const 10))))
+        (if (i32.ne (call $b (i32.const 0x100001)) (i32.const 0x5a)) (then (return (i32.const 11))))
+        (if (i32.ne (call $b (i32.const 0x100002)) (i32.const 0x63)) (then (return (i32.const 12))))
+        (if (i32.ne (call $b (i32.const 0x100008)) (i32.const 0)) (then (return (i32.const 13))))
+        (if (i32.ne (call $b (i32.const 0x100012)) (i32.const 0x66)) (then (return (i32.const 14))))
+        (if (i32.ne (call $b (i32.const 0x100100)) (i32.const 0)) (then (return (i32.const 15))))
+        (if (i32.ne (call $b (i32.const 0x100402)) (i32.const 0x69)) (then (return (i32.const 16))))
+        (if (i32.ne (call $b (i32.const 0x100803)) (i32.const 0x73)) (then (return (i32.const 17))))
+        (i32.const 0)))`;
+    const p = join(tmp, 'wasm-data-runs.elf');
+    writeFileSync(p, buildKernelElf(await compileWat(text)).elf);
+    const { stdout } = await execa('nm', [p]);
+    expect(stdout.split('\n').filter((l) => / data_run:\d+$/.test(l)).length).toBe(3);
+    const q = await runQemu({ kernel: p, machine: 'microvm', timeoutMs: 20_000 });
+    expect(q.guestExit).toBe(0);
+  });
+
   it('hw.poweroff ends the kernel with its code', async () => {
     const text = `(module (import "hw" "poweroff" (func $off (param i32))) (memory 17)
       (func (export "asuk_main") (param i32 i32 i64 i32) (result i32) (call $off (i32.const 9)) (i32.const 1)))`;

@@ -125,7 +125,6 @@ describe('wrong input: one line, nonzero exit', () => {
     ['unknown accelerator from the environment', ['run', 'shell'], /unknown accelerator 'xen' \(\$ASUK_ACCEL\)/, { ASUK_ACCEL: 'xen' }],
     ['KVM not usable', ['run', '--accel', 'kvm', 'shell'], /KVM asked for \(--accel\) but \/nonexistent\/kvm is not usable \(ENOENT\): run with --accel tcg/, { ASUK_KVM_DEVICE: '/nonexistent/kvm' }],
     ['QEMU not installed', ['run', 'shell'], /qemu-system-x86_64 not found on PATH: install QEMU/, { PATH: '/nonexistent' }],
-    ['volumes on microvm', ['run', '--machine', 'microvm', '-v', './rootfs:/d', 'shell'], /volumes need PCI: use --machine pc/],
     ['rootfs and a volume both at /', ['run', '--rootfs', 'rootfs', '-v', './rootfs:/', 'shell'], /both --rootfs and a volume claim \//],
     ['pkg without rootfs', ['pkg', 'shell'], /nothing to package: give --rootfs PATH/],
     ['-- outside run', ['build', '--', 'x'], /only asuk run takes them/],

@@ -193,15 +193,14 @@ describe('command line', () => {
 });
 
 describe('time', () => {
-  it('calibrates the TSC against PIT channel 2 (10 ms)', () => {
+  it('on a PC too, calibrates the TSC against PIT channel 0 read by latching (2 ms)', () => {
     // 2514 TSC ticks per PIT tick: a 2999.66 MHz TSC
     const { machine, exports: k } = boot({ pit: 'pc', tscPerPitTick: 2514n, ticksPerInb: 3000n });
     const khz = Number(k.tscKhz());
     expect(Math.abs(khz - 2_999_660)).toBeLessThan(3000);
-    expect(k.tscSource()).toBe(1);
-    expect(machine.ports).toContainEqual([0x43, 0xb0]);
-    expect(machine.ports).toContainEqual([0x42, 11931 & 0xff]);
-    expect(machine.ports).toContainEqual([0x42, 11931 >> 8]);
+    expect(k.tscSource()).toBe(5);
+    expect(machine.ports).toContainEqual([0x43, 0x30]);
+    expect(machine.ports).not.toContainEqual([0x43, 0xb0]); // channel 2 is only the fallback
   });
 
   it('without port 0x61 (microvm), calibrates on PIT channel 0 read back by latching', () => {
@@ -210,6 +209,17 @@ describe('time', () => {
     expect(Math.abs(khz - 1_999_773)).toBeLessThan(2000);
     expect(k.tscSource()).toBe(5);
     expect(machine.ports).toContainEqual([0x43, 0x30]);
+  });
+
+  it('a hypervisor that states the TSC kHz (CPUID 0x40000010) is believed: no PIT loop', () => {
+    const hv = { 1: [0, 0, 0x8000_0000, 0], 0x40000000: [0x40000010, 0, 0, 0], 0x40000010: [2_500_000, 1_000_000, 0, 0] } as const;
+    const { machine, exports: k } = boot({ pit: 'pc', tscPerPitTick: 2514n, cpuid: hv as never });
+    expect(Number(k.tscKhz())).toBe(2_500_000);
+    expect(k.tscSource()).toBe(6);
+    expect(machine.ports.filter(([p]) => p === 0x43)).toEqual([]);
+    // the same leaf without the hypervisor bit (CPUID 1 ECX bit 31) is not read: the PIT decides
+    const bare = boot({ pit: 'pc', tscPerPitTick: 2514n, ticksPerInb: 3000n, cpuid: { 0x40000000: [0x40000010, 0, 0, 0], 0x40000010: [2_500_000, 0, 0, 0] } });
+    expect(Math.abs(Number(bare.exports.tscKhz()) - 2_999_660)).toBeLessThan(3000);
   });
 
   it('falls back to CPUID 0x15, then 0x16, then a guess', () => {

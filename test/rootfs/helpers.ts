@@ -119,6 +119,8 @@ export interface BootOptions {
   cmds?: string;
   memory?: string;
   timeoutMs?: number;
+  /** Kernel diagnostics on (they arrive in QEMU's stderr). */
+  verbose?: boolean;
 }
 
 /** Boots the shell; returns QEMU's result. Every boot has a hard timeout. */
@@ -126,7 +128,7 @@ export function boot(o: BootOptions): Promise<QemuResult> {
   const append = `${o.options ?? ''} -- ${o.cmds ?? ''}`.trim();
   return runQemu({
     kernel: o.kernel, initrd: o.initrd, append, memory: o.memory ?? '64M',
-    timeoutMs: o.timeoutMs ?? 60_000, machine: 'microvm',
+    timeoutMs: o.timeoutMs ?? 60_000, machine: 'microvm', verbose: o.verbose,
   });
 }
 

@@ -1,14 +1,16 @@
 // test/volumes/helpers.ts — shared by the volume tests (issue 6): the shell,
 // kvstore and copy kernels, host trees and their `find` manifests (from
-// test/rootfs/helpers.ts), and a boot on `-M pc` (virtio-9p needs PCI) with
-// host directories as 9p volumes, mounted by the fstab tools/qemu derives.
+// test/rootfs/helpers.ts), and a boot on `-M pc` (virtio-9p-pci) or `-M microvm`
+// (virtio-9p-device on virtio-mmio) with host directories as 9p volumes,
+// mounted by the fstab tools/qemu derives. Every 9p suite runs on both
+// machines (VOL_MACHINES).
 import { afterAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildKernelElf } from '../../tools/link/index.ts';
 import { ASC_FLAGS, compileImageWasm } from '../../tools/image/index.ts';
-import { kernelCmdline, runQemu, volumeFstab, type QemuResult, type Volume } from '../../tools/qemu/index.ts';
+import { kernelCmdline, runQemu, volumeFstab, type Machine, type QemuResult, type Volume } from '../../tools/qemu/index.ts';
 import { compileAs } from '../kernel/harness.ts';
 import { shellWasm } from '../rootfs/helpers.ts';
 
@@ -43,8 +45,13 @@ export async function copyElf(): Promise<string> {
   return out;
 }
 
+/** The machines every 9p suite runs on: PCI and virtio-mmio transports. */
+export const VOL_MACHINES: Machine[] = ['pc', 'microvm'];
+
 export interface VolBoot {
   kernel: string;
+  /** Default 'pc'. */
+  machine?: Machine;
   volumes?: Volume[];
   /** fstab entries after the volumes' own (or instead of them: `fstab`). */
   extraFstab?: string[];
@@ -62,13 +69,13 @@ export function withoutBios(serial: string): string {
   return serial.replace(/^[\s\S]*?Booting from ROM\.\./, '');
 }
 
-/** Boots on -M pc with the volumes; every boot has a hard timeout. `serial` comes without the BIOS banner. */
+/** Boots on o.machine (default -M pc) with the volumes; every boot has a hard timeout. `serial` comes without the BIOS banner. */
 export async function bootVol(o: VolBoot): Promise<QemuResult> {
   const vols = o.volumes ?? [];
   const fstab = o.fstab ?? [...volumeFstab(vols), ...(o.extraFstab ?? [])];
   const append = kernelCmdline({ options: o.options, fstab, args: o.cmds ? [o.cmds] : [] });
   const r = await runQemu({
-    kernel: o.kernel, volumes: vols, initrd: o.initrd, append, machine: 'pc',
+    kernel: o.kernel, volumes: vols, initrd: o.initrd, append, machine: o.machine ?? 'pc',
     memory: o.memory ?? '128M', timeoutMs: o.timeoutMs ?? 60_000,
   });
   return { ...r, serial: withoutBios(r.serial) };

@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QemuResult } from '../../tools/qemu/index.ts';
-import { bootVol, freshDir, imageElf, linesOf, panicked } from './helpers.ts';
+import type { Machine, QemuResult } from '../../tools/qemu/index.ts';
+import { bootVol, freshDir, imageElf, linesOf, panicked, VOL_MACHINES } from './helpers.ts';
 
 let elf = '';
 beforeAll(async () => { elf = await imageElf('kvstore'); }, 120_000);
@@ -41,65 +41,67 @@ function decode(log: Buffer): Rec[] {
   return out;
 }
 
-function kv(dir: string, cmds: string): Promise<QemuResult> {
-  return bootVol({ kernel: elf, volumes: [{ src: dir, dst: '/data', readonly: false }], cmds });
+function kv(machine: Machine, dir: string, cmds: string): Promise<QemuResult> {
+  return bootVol({ machine, kernel: elf, volumes: [{ src: dir, dst: '/data', readonly: false }], cmds });
 }
 
 /** The app's output lines (after the boot lines). */
 const out = (r: QemuResult) => linesOf(r.serial).filter((l) => l.length > 0);
 
-describe('kvstore on a 9p volume', () => {
-  it('a put in one boot is read in the next; del and list persist too', async () => {
-    const dir = freshDir('kv-persist');
-    const a = await kv(dir, 'put greeting hello world; put n 42; put gone soon; del gone; get n');
-    expect(a.timedOut).toBe(false);
-    expect(out(a)).toEqual(['ok', 'ok', 'ok', 'ok', '42']);
-    expect(a.guestExit).toBe(0);
-    const log = readFileSync(join(dir, 'kv.log'));
-    expect(decode(log).map((r) => `${r.op} ${r.key} ${r.value}`)).toEqual([
-      'put greeting hello world', 'put n 42', 'put gone soon', 'del gone ']);
-    expect(decode(log).at(-1)!.end).toBe(log.length);
+describe.each(VOL_MACHINES)('-M %s', (machine) => {
+  describe('kvstore on a 9p volume', () => {
+    it('a put in one boot is read in the next; del and list persist too', async () => {
+      const dir = freshDir(`kv-persist-${machine}`);
+      const a = await kv(machine, dir, 'put greeting hello world; put n 42; put gone soon; del gone; get n');
+      expect(a.timedOut).toBe(false);
+      expect(out(a)).toEqual(['ok', 'ok', 'ok', 'ok', '42']);
+      expect(a.guestExit).toBe(0);
+      const log = readFileSync(join(dir, 'kv.log'));
+      expect(decode(log).map((r) => `${r.op} ${r.key} ${r.value}`)).toEqual([
+        'put greeting hello world', 'put n 42', 'put gone soon', 'del gone ']);
+      expect(decode(log).at(-1)!.end).toBe(log.length);
 
-    const b = await kv(dir, 'get greeting; list; get gone');
-    expect(out(b)).toEqual(['hello world', 'greeting hello world', 'n 42', 'kvstore: get gone: not found']);
-    expect(b.guestExit).toBe(1);
-    expect(panicked(b.serial)).toBe(false);
-  });
+      const b = await kv(machine, dir, 'get greeting; list; get gone');
+      expect(out(b)).toEqual(['hello world', 'greeting hello world', 'n 42', 'kvstore: get gone: not found']);
+      expect(b.guestExit).toBe(1);
+      expect(panicked(b.serial)).toBe(false);
+    });
 
-  it('a log cut short mid-record loses only that record; the next put follows the last good one', async () => {
-    const dir = freshDir('kv-crash');
-    const a = await kv(dir, 'put a 1; put b 2; put c three');
-    expect(a.guestExit).toBe(0);
-    const file = join(dir, 'kv.log');
-    const full = readFileSync(file);
-    const recs = decode(full);
-    expect(recs.map((r) => r.key)).toEqual(['a', 'b', 'c']);
-    truncateSync(file, full.length - 3); // the crash: c's last bytes never reached the disk
+    it('a log cut short mid-record loses only that record; the next put follows the last good one', async () => {
+      const dir = freshDir(`kv-crash-${machine}`);
+      const a = await kv(machine, dir, 'put a 1; put b 2; put c three');
+      expect(a.guestExit).toBe(0);
+      const file = join(dir, 'kv.log');
+      const full = readFileSync(file);
+      const recs = decode(full);
+      expect(recs.map((r) => r.key)).toEqual(['a', 'b', 'c']);
+      truncateSync(file, full.length - 3); // the crash: c's last bytes never reached the disk
 
-    const b = await kv(dir, 'list; put d 4; get d');
-    const lines = out(b);
-    expect(lines[0]).toBe(`kvstore: warning: /data/kv.log: ${recs[2].end - recs[1].end - 3} bytes at offset ${recs[1].end} are not a whole record (a write cut short), ignored`);
-    expect(lines.slice(1)).toEqual(['a 1', 'b 2', `kvstore: /data/kv.log: cut the log back to ${recs[1].end} bytes`, 'ok', '4']);
-    expect(b.guestExit).toBe(0);
-    const after = readFileSync(file);
-    expect(after.subarray(0, recs[1].end)).toEqual(full.subarray(0, recs[1].end));
-    expect(decode(after).map((r) => `${r.key}=${r.value}`)).toEqual(['a=1', 'b=2', 'd=4']);
-    expect(decode(after).at(-1)!.end).toBe(after.length);
+      const b = await kv(machine, dir, 'list; put d 4; get d');
+      const lines = out(b);
+      expect(lines[0]).toBe(`kvstore: warning: /data/kv.log: ${recs[2].end - recs[1].end - 3} bytes at offset ${recs[1].end} are not a whole record (a write cut short), ignored`);
+      expect(lines.slice(1)).toEqual(['a 1', 'b 2', `kvstore: /data/kv.log: cut the log back to ${recs[1].end} bytes`, 'ok', '4']);
+      expect(b.guestExit).toBe(0);
+      const after = readFileSync(file);
+      expect(after.subarray(0, recs[1].end)).toEqual(full.subarray(0, recs[1].end));
+      expect(decode(after).map((r) => `${r.key}=${r.value}`)).toEqual(['a=1', 'b=2', 'd=4']);
+      expect(decode(after).at(-1)!.end).toBe(after.length);
 
-    const c = await kv(dir, 'list');
-    expect(out(c)).toEqual(['a 1', 'b 2', 'd 4']);
-  });
+      const c = await kv(machine, dir, 'list');
+      expect(out(c)).toEqual(['a 1', 'b 2', 'd 4']);
+    });
 
-  it('a record with a bad checksum at the tail is dropped the same way', async () => {
-    const dir = freshDir('kv-crc');
-    expect((await kv(dir, 'put x 1; put y 2')).guestExit).toBe(0);
-    const file = join(dir, 'kv.log');
-    const log = readFileSync(file);
-    log[log.length - 1] ^= 0xff; // y's value byte flipped
-    writeFileSync(file, log);
-    const r = await kv(dir, 'list; get y');
-    expect(out(r).slice(1)).toEqual(['x 1', 'kvstore: get y: not found']);
-    expect(out(r)[0]).toMatch(/^kvstore: warning: \/data\/kv\.log: 18 bytes at offset 18 are not a whole record/);
-    expect(readFileSync(file)).toEqual(log); // reads never rewrite the log
+    it('a record with a bad checksum at the tail is dropped the same way', async () => {
+      const dir = freshDir(`kv-crc-${machine}`);
+      expect((await kv(machine, dir, 'put x 1; put y 2')).guestExit).toBe(0);
+      const file = join(dir, 'kv.log');
+      const log = readFileSync(file);
+      log[log.length - 1] ^= 0xff; // y's value byte flipped
+      writeFileSync(file, log);
+      const r = await kv(machine, dir, 'list; get y');
+      expect(out(r).slice(1)).toEqual(['x 1', 'kvstore: get y: not found']);
+      expect(out(r)[0]).toMatch(/^kvstore: warning: \/data\/kv\.log: 18 bytes at offset 18 are not a whole record/);
+      expect(readFileSync(file)).toEqual(log); // reads never rewrite the log
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { QemuResult } from '../../tools/qemu/index.ts';
-import { between, bootVol, findLinesOf, freshDir, hostManifest, imageElf, panicked, sortedLines, writeNoise } from './helpers.ts';
+import { between, bootVol, findLinesOf, freshDir, hostManifest, imageElf, panicked, sortedLines, writeNoise, VOL_MACHINES } from './helpers.ts';
 
 /** The host tree: nested directories, empty and binary files, odd names and modes, links. */
 function makeTree(d: string): void {
@@ -54,45 +54,47 @@ async function hostExpected(before: string): Promise<string[]> {
   return sortedLines(hostManifest(h));
 }
 
-let vol = '';
-let pristine = '';
-let before: string[] = [];
-let r: QemuResult;
+describe.each(VOL_MACHINES)('-M %s', (machine) => {
+  let vol = '';
+  let pristine = '';
+  let before: string[] = [];
+  let r: QemuResult;
 
-beforeAll(async () => {
-  vol = freshDir('root-vol');
-  makeTree(vol);
-  pristine = freshDir('root-pristine');
-  await execa('cp', ['-a', `${vol}/.`, pristine]);
-  before = sortedLines(hostManifest(vol));
-  const elf = await imageElf('shell');
-  const cmds = ['echo --1', 'find /', 'echo --2', 'cat "/names with spaces é.txt"', ...CMDS, 'echo --3', 'find /', 'echo --4', 'mounts'];
-  r = await bootVol({ kernel: elf, volumes: [{ src: vol, dst: '/', readonly: false }], cmds: cmds.join('; ') });
-}, 120_000);
+  beforeAll(async () => {
+    vol = freshDir(`root-vol-${machine}`);
+    makeTree(vol);
+    pristine = freshDir(`root-pristine-${machine}`);
+    await execa('cp', ['-a', `${vol}/.`, pristine]);
+    before = sortedLines(hostManifest(vol));
+    const elf = await imageElf('shell');
+    const cmds = ['echo --1', 'find /', 'echo --2', 'cat "/names with spaces é.txt"', ...CMDS, 'echo --3', 'find /', 'echo --4', 'mounts'];
+    r = await bootVol({ machine, kernel: elf, volumes: [{ src: vol, dst: '/', readonly: false }], cmds: cmds.join('; ') });
+  }, 120_000);
 
-describe('a 9p volume as /', () => {
-  it('boots, mounts fs0 at / and runs every command', () => {
-    expect(r.timedOut).toBe(false);
-    expect(panicked(r.serial)).toBe(false);
-    expect(r.serial).not.toMatch(/^(error|rootfs: error)/m);
-    expect(r.serial).toMatch(/^fs0 \/ 9pfs 9pfs$/m);
-    expect(r.guestExit).toBe(0);
-  });
+  describe('a 9p volume as /', () => {
+    it('boots, mounts fs0 at / and runs every command', () => {
+      expect(r.timedOut).toBe(false);
+      expect(panicked(r.serial)).toBe(false);
+      expect(r.serial).not.toMatch(/^(error|rootfs: error)/m);
+      expect(r.serial).toMatch(/^fs0 \/ 9pfs 9pfs$/m);
+      expect(r.guestExit).toBe(0);
+    });
 
-  it('find / before any write equals the host manifest (host files read correctly)', () => {
-    expect(findLinesOf(between(r.serial, '--1', '--2').join('\n'))).toEqual(before);
-    expect(before.length).toBeGreaterThan(12);
-    expect(r.serial).toContain('ünïcödé');
-  });
+    it('find / before any write equals the host manifest (host files read correctly)', () => {
+      expect(findLinesOf(between(r.serial, '--1', '--2').join('\n'))).toEqual(before);
+      expect(before.length).toBeGreaterThan(12);
+      expect(r.serial).toContain('ünïcödé');
+    });
 
-  it('the guest writes are on the host, byte for byte', async () => {
-    expect(sortedLines(hostManifest(vol))).toEqual(await hostExpected(pristine));
-    expect(readFileSync(join(vol, 'new.txt'), 'utf8')).toBe('hello world and more');
-    expect(statSync(join(vol, 'hard')).ino).toBe(statSync(join(vol, 'dir/g')).ino);
-  });
+    it('the guest writes are on the host, byte for byte', async () => {
+      expect(sortedLines(hostManifest(vol))).toEqual(await hostExpected(pristine));
+      expect(readFileSync(join(vol, 'new.txt'), 'utf8')).toBe('hello world and more');
+      expect(statSync(join(vol, 'hard')).ino).toBe(statSync(join(vol, 'dir/g')).ino);
+    });
 
-  it("the guest's second find / equals the host tree after the run; no /tmp was made on the host", () => {
-    expect(findLinesOf(between(r.serial, '--3', '--4').join('\n'))).toEqual(sortedLines(hostManifest(vol)));
-    expect(() => statSync(join(vol, 'tmp'))).toThrow();
+    it("the guest's second find / equals the host tree after the run; no /tmp was made on the host", () => {
+      expect(findLinesOf(between(r.serial, '--3', '--4').join('\n'))).toEqual(sortedLines(hostManifest(vol)));
+      expect(() => statSync(join(vol, 'tmp'))).toThrow();
+    });
   });
 });

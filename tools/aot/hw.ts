@@ -93,6 +93,8 @@ export const HW_OPS: Record<string, HwOp> = {
   inb: inp(8), inw: inp(16), inl: inp(32),
   hlt: plain('hlt'), pause: plain('pause'), mfence: plain('mfence'), lfence: plain('lfence'),
   sfence: plain('sfence'), cli: plain('cli'), sti: plain('sti'),
+  // `sti; hlt` back to back: STI's one-instruction interrupt shadow makes the pair atomic (SDM vol. 2B STI).
+  stihlt: { params: [], results: [], emit: (fc) => { fc.asm.i('sti'); fc.asm.i('hlt'); } },
   rdtsc: {
     params: [], results: [I64],
     emit: (fc) => {

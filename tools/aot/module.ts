@@ -254,6 +254,39 @@ function copyFrom(asm: Assembler, src: Label, bytes: number): void {
   asm.i('rep movsb');
 }
 
+/**
+ * Kernel target: the active data segments as few copies as possible. asc emits
+ * one segment per static object, and `instantiate` is the first code the boot
+ * runs (under TCG every distinct instruction costs translation): segments in
+ * increasing, non-overlapping order with gaps of at most 256 bytes become one
+ * run, the gaps zero (the kernel's memory is zero before instantiate and
+ * nothing else writes there). One bounds check per run: a trap before any of
+ * its copies instead of after the earlier ones, which no kernel can observe
+ * (its memory is its own; the Linux target keeps the per-segment order).
+ */
+function kernelDataRuns(m: Module): { off: number; bytes: Uint8Array }[] {
+  const runs: { off: number; end: number; parts: Uint8Array[] }[] = [];
+  let cur: { off: number; end: number; parts: Uint8Array[] } | null = null;
+  m.datas.forEach((d, k) => {
+    if (d.mode.kind !== 'active') return;
+    const off = offsetOf(d.mode.offset, `data segment ${k}`) >>> 0;
+    if (cur !== null && off >= cur.end && off - cur.end <= 256) {
+      if (off > cur.end) cur.parts.push(new Uint8Array(off - cur.end));
+      cur.parts.push(d.bytes);
+      cur.end = off + d.bytes.length;
+    } else {
+      cur = { off, end: off + d.bytes.length, parts: [d.bytes] };
+      runs.push(cur);
+    }
+  });
+  return runs.map((r) => {
+    const bytes = new Uint8Array(r.end - r.off);
+    let o = 0;
+    for (const p of r.parts) { bytes.set(p, o); o += p.length; }
+    return { off: r.off, bytes };
+  });
+}
+
 /** `instantiate`: element segments, then data segments (spec 2.0 §4.5.4), then the start function. */
 function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
   const asm = ctx.asm, m = ctx.m;
@@ -277,19 +310,21 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
     asm.i('lea', r64(RDI), ripMem(t.data, off * 8));
     copyFrom(asm, ctx.elemLabels[k], e.items.length * 8);
   });
-  m.datas.forEach((d, k) => {
-    if (d.mode.kind !== 'active') return;
-    const off = offsetOf(d.mode.offset, `data segment ${k}`) >>> 0;
+  const copies = ctx.kernel
+    ? kernelDataRuns(m).map((r, i) => ({ off: r.off, len: r.bytes.length, src: ctx.sym(`data_run:${i}`) }))
+    : m.datas.flatMap((d, k) => d.mode.kind !== 'active' ? []
+      : [{ off: offsetOf(d.mode.offset, `data segment ${k}`) >>> 0, len: d.bytes.length, src: ctx.dataLabels[k] }]);
+  for (const c of copies) {
     asm.i('mov', r32(RCX), ripMem(ctx.memPages, 0, 32));
     asm.i('shl', r64(RCX), imm(16));
-    asm.i('mov', r64(RDI), imm(off + d.bytes.length));
+    asm.i('mov', r64(RDI), imm(c.off + c.len));
     asm.i('cmp', r64(RDI), r64(RCX));
     asm.i('ja', trap(TrapKind.MemoryOutOfBounds));
-    if (d.bytes.length === 0) return;
-    asm.i('mov', r64(RDI), imm(off));
+    if (c.len === 0) continue;
+    asm.i('mov', r64(RDI), imm(c.off));
     if (!ctx.kernel) asm.i('add', r64(RDI), r64(R15));
-    copyFrom(asm, ctx.dataLabels[k], d.bytes.length);
-  });
+    copyFrom(asm, c.src, c.len);
+  }
   if (m.start !== null) asm.i('call', ctx.sym(`func:${m.start}`));
   asm.i('pop', r64(RBP));
   asm.i('ret');
@@ -352,8 +387,10 @@ function emitData(ctx: ModCtx, instName: Label): void {
     asm.u32(ctx.typeIds[funcTypeIdx(m, i)]); asm.u32(0);
     asm.addr64(ctx.sym(`func:${i}`));
   }
+  if (ctx.kernel) kernelDataRuns(m).forEach((r, i) => { asm.bind(ctx.sym(`data_run:${i}`)); asm.bytes(r.bytes); });
   m.datas.forEach((d, k) => {
-    asm.bind(ctx.dataLabels[k]); asm.bytes(d.bytes);
+    asm.bind(ctx.dataLabels[k]);
+    if (!(ctx.kernel && d.mode.kind === 'active')) asm.bytes(d.bytes); // kernel: active bytes live in the runs
     asm.align(4, 0);
     asm.bind(ctx.dataLens[k]); asm.u32(d.mode.kind === 'passive' ? d.bytes.length : 0);
   });

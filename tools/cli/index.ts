@@ -13,6 +13,8 @@
 //   progress.ts progress lines on a terminal only
 //   errors.ts   UsageError and the one-line failure
 //   aot.ts      asuk aot
+//   instances.ts  run -d state in $XDG_STATE_HOME/asuk (pid + start time, exit status)
+//   lifecycle.ts  run -d, ps, logs, stop, rm (lifecycle-cli.ts: their commander wiring)
 //
 // Calls: main -> run|pkg -> target (-> app), app (-> tools/image/app.ts), rootfs (-> tools/oci, tools/cpio),
 // tools/image (build), memory, tools/qemu (argument vector), qemu.ts.
@@ -20,6 +22,7 @@
 export { UsageError, describeError } from './errors.ts';
 export { parseMemory, memoryPlan, elfFacts, qemuMemory, type MemoryPlan, type ElfFacts } from './memory.ts';
 export { resolveRootfs, DOCKERFILE_LINE, type Rootfs, type RootfsKind } from './rootfs.ts';
-export { mergeVolumes, runFstab, INITRD_ROOT_ENTRY, EMBEDDED_ROOT_ENTRY } from './run.ts';
+export { mergeVolumes, runFstab, runPorts, INITRD_ROOT_ENTRY, EMBEDDED_ROOT_ENTRY } from './run.ts';
+export { stateDir, instanceState, stateText, listInstances, type Instance, type InstanceState } from './instances.ts';
 export { resolveTarget, imageNames, type Target } from './target.ts';
 export { chooseAccel, findOnPath, requireQemu } from './qemu.ts';

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fail, UsageError } from './errors.ts';
 import { buildCommand, pkgCommand, type PkgFlags } from './pkg.ts';
 import { runCommand, type RunFlags } from './run.ts';
+import { lifecycleCommands } from './lifecycle-cli.ts';
 
 /** Splits argv (without node and script) at the first `--`: [asuk's words, the app's args or null]. */
 export function splitAppArgs(argv: string[]): [string[], string[] | null] {
@@ -39,17 +40,24 @@ function program(appArgs: string[] | null): Command {
     .option('-v, --volume <src:dst[:ro]>', 'share host directory SRC at DST over virtio-9p (repeatable; adds to the Kraftfile\'s volumes)', collect)
     .option('-m, --memory <size>', 'guest memory, e.g. 128M, 1G, 64Mi (default: sized to the image and rootfs)')
     .addOption(new Option('-M <size>', 'same as --memory (kraft\'s spelling)').hideHelp())
-    .option('--machine <type>', 'pc or microvm (no PCI: no volumes)', 'pc')
+    .option('--machine <type>', 'microvm (no PCI, no firmware, the fastest boot; virtio over MMIO) or pc (default: microvm unless the image needs PCI)')
+    .option('--verbose', 'kernel diagnostics (timings, driver notes) on stderr; the console keeps only the app\'s output')
     .option('--accel <accel>', 'tcg or kvm (default: $ASUK_ACCEL, else tcg)')
     .option('--timeout <seconds>', 'stop QEMU after this long (0: never)', '0')
+    .option('-p, --publish <host:guest[/tcp|/udp]>', 'forward 127.0.0.1:HOST to the guest\'s GUEST port (QEMU user network; repeatable)', collect)
+    .option('-d, --detach', 'run in the background: prints the instance name (see asuk ps, logs, stop, rm)')
+    .option('--name <name>', 'name of the instance (default: IMAGE-xxxx)')
     .option('-e, --env <key=value>', 'set an environment variable for the app (repeatable; adds to the Kraftfile\'s env:)', collect)
     .option('-a, --kernel-arg <arg>', 'add a kernel argument (repeatable), e.g. -a vfs.fstab=[...]', collect)
     .option('--dry-run', 'print the QEMU command line instead of booting')
     .addHelpText('after', '\nExamples:\n  asuk run -v ./rootfs:/ shell -- find /\n'
       + '  asuk run --rootfs ./rootfs.cpio -v ./html:/nginx/html shell -- ls /nginx/html\n'
       + '  asuk run --rootfs img.tar shell -- cat /etc/os-release      (docker save IMAGE -o img.tar)\n'
+      + '  asuk run -d --name web -p 8080:80 --rootfs ./rootfs.cpio -v ./html:/nginx/html httpd\n'
       + '  asuk run                      (a Kraftfile in this folder: name, rootfs, volumes, cmd)')
     .action(async (image: string | undefined, o: RunFlags) => { exitCode = await runCommand(image, o, appArgs); });
+
+  lifecycleCommands(p, configure);
 
   configure(p.command('pkg'), 'asuk pkg')
     .description('package IMAGE as one ELF with the rootfs embedded (einitrd): qemu-system-x86_64 -kernel NAME.elf boots it with its files')

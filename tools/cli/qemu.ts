@@ -4,8 +4,10 @@
 //   guest wrote code C to isa-debug-exit  -> C (QEMU exits (C << 1) | 1)
 //   guest powered off (ACPI)              -> 0
 //   Ctrl-C                                -> 130: the first SIGINT is passed to
-//                                            QEMU (a clean stop, the terminal
-//                                            restored), a second kills it
+//                                            QEMU (a clean stop), a second kills it
+//
+// The terminal is left as found: its settings (`stty -g`) are saved before
+// QEMU starts (QEMU puts a terminal in raw mode) and put back however it ends.
 //   SIGTERM / SIGHUP to asuk              -> QEMU is stopped, then asuk exits 143 / 129
 //   --timeout passed                      -> 124 (as timeout(1))
 //   QEMU itself failed (bad device, KVM)  -> one `asuk:` line with its reason
@@ -16,7 +18,7 @@
 import { execa } from 'execa';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { refuseWithoutQemu } from '../qemu/index.ts';
+import { refuseWithoutQemu, type DiagChannel } from '../qemu/index.ts';
 import { UsageError } from './errors.ts';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -66,8 +68,10 @@ function fatalLines(stderr: string): string[] {
 export interface BootResult { status: number; message?: string }
 
 /** Runs QEMU with `args` on this terminal until it ends; returns asuk's exit status (and a line to print). */
-export async function bootInteractive(binary: string, args: string[], timeoutS: number): Promise<BootResult> {
+export async function bootInteractive(binary: string, args: string[], timeoutS: number,
+  diag: DiagChannel | null = null): Promise<BootResult> {
   refuseWithoutQemu();
+  const saved = await termiosSave();
   const child = execa(binary, args, {
     stdin: 'inherit', stdout: 'inherit', stderr: 'pipe', reject: false, encoding: 'utf8',
     timeout: timeoutS > 0 ? timeoutS * 1000 : undefined, killSignal: 'SIGTERM', forceKillAfterDelay: 3000,
@@ -97,8 +101,20 @@ export async function bootInteractive(binary: string, args: string[], timeoutS: 
     return outcome(r.exitCode, r.signal, r.timedOut === true, signo, killed, stderr, timeoutS);
   } finally {
     process.off('SIGINT', onInt).off('SIGTERM', term).off('SIGHUP', hup);
-    if (killed && process.stdin.isTTY) await execa('stty', ['sane'], { stdin: 'inherit', reject: false });
+    await diag?.close();
+    await termiosRestore(saved);
   }
+}
+
+/** The terminal's settings as `stty -g` prints them, or null when stdin is no terminal. */
+async function termiosSave(): Promise<string | null> {
+  if (!process.stdin.isTTY) return null;
+  const r = await execa('stty', ['-g'], { stdin: 'inherit', reject: false });
+  return r.exitCode === 0 && typeof r.stdout === 'string' ? r.stdout.trim() : null;
+}
+
+async function termiosRestore(saved: string | null): Promise<void> {
+  if (saved) await execa('stty', [saved], { stdin: 'inherit', reject: false });
 }
 
 function outcome(code: number | undefined, signal: string | undefined, timedOut: boolean, signo: number,

@@ -2,6 +2,10 @@
 // the image, turn --rootfs into an -initrd CPIO, volumes into 9p devices and
 // vfs.fstab entries, size memory, boot QEMU on the terminal.
 //
+// Machine (chooseMachine): -M microvm unless --machine pc or the image needs
+// PCI (virtio-9p runs over virtio-mmio too). The console carries only the app's output; kernel
+// diagnostics come with --verbose, on stderr (tools/qemu: debugcon).
+//
 // fstab (DESIGN.md "Interfaces"): without volumes none is passed and the
 // kernel's default mounts the rootfs; with volumes the command line replaces
 // the default table, so it carries the root too:
@@ -10,13 +14,16 @@
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
 import { join } from 'node:path';
-import { ROOT } from '../image/index.ts';
+import { readImageConfig, ROOT } from '../image/index.ts';
 import { bootOptions, buildTarget, rootfsCache, checkParts, mergeEnv, shellLine, targetLabel } from './app.ts';
-import { kernelCmdline, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
+import {
+  kernelCmdline, openDiag, parsePort, parseVolume, qemuArgs, volumeFstab, type Machine, type PortMap, type Volume,
+} from '../qemu/index.ts';
 import { UsageError, warn } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
 import { progress, step } from './progress.ts';
 import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
+import { detachRun } from './lifecycle.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
 
@@ -25,12 +32,29 @@ export interface RunFlags {
   volume?: string[];
   memory?: string;
   M?: string;
-  machine: string;
+  machine?: string;
   accel?: string;
   timeout: string;
+  /** -p HOST:GUEST[/tcp|/udp] (repeatable). */
+  publish?: string[];
+  detach?: boolean;
+  name?: string;
+  verbose?: boolean;
   env?: string[];
   kernelArg?: string[];
   dryRun?: boolean;
+}
+
+/** The network: -p flags (each a host forward); an image with `"net": true` gets a NIC even without them. */
+export function runPorts(flags: string[] | undefined, imageWantsNet: boolean): PortMap[] | undefined {
+  const ports = (flags ?? []).map((s) => {
+    try {
+      return parsePort(s);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  });
+  return ports.length || imageWantsNet ? ports : undefined;
 }
 
 export const INITRD_ROOT_ENTRY = 'initrd0:/:extract::ramfs=1:';
@@ -57,9 +81,21 @@ export function runFstab(vols: Volume[], o: { initrd: boolean; einitrd: boolean 
   return [...root, ...volumeFstab(vols)];
 }
 
+/**
+ * The machine: --machine, else microvm unless the image needs PCI: its
+ * image.json says `"machine": "pc"`, or `"net": true` (drivers/virtio-net
+ * finds its device on PCI only until it registers with drivers/virtio's table).
+ */
+export function chooseMachine(flag: string | undefined, image: string | undefined): Machine {
+  if (flag !== undefined) return flag as Machine;
+  const c = image !== undefined ? readImageConfig(image) as { machine?: string; net?: boolean } : {};
+  if (c.machine === 'pc' || c.machine === 'microvm') return c.machine;
+  return c.net === true ? 'pc' : 'microvm';
+}
+
 /** `asuk run`; returns the exit status (the guest's code). `appArgs` is null when no `--` was given. */
 export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: string[] | null): Promise<number> {
-  if (f.machine !== 'pc' && f.machine !== 'microvm') throw new UsageError(`unknown machine '${f.machine}': use pc or microvm`);
+  if (f.machine !== undefined && f.machine !== 'pc' && f.machine !== 'microvm') throw new UsageError(`unknown machine '${f.machine}': use pc or microvm`);
   const timeout = Number(f.timeout);
   if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`bad --timeout '${f.timeout}': give seconds (0: none)`);
   const requested = f.memory ?? f.M;
@@ -67,9 +103,10 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const accel = chooseAccel(f.accel);
   const qemu = requireQemu();
   const t = resolveTarget(arg, true);
+  const net = runPorts(f.publish, t.image !== undefined && readImageConfig(t.image).net === true);
+  const machine = chooseMachine(f.machine, t.image);
   const kf = t.kraftfile;
   const vols = mergeVolumes(kf?.volumes ?? [], f.volume ?? [], kf?.path);
-  if (vols.length && f.machine === 'microvm') throw new UsageError('volumes need PCI: use --machine pc (microvm has no PCI bus)');
   const rootfsPath = f.rootfs ?? kf?.rootfs;
   if (rootfsPath && vols.some((v) => v.dst === '/')) {
     throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
@@ -91,16 +128,24 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
   // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.
   const append = kernelCmdline({ options, fstab, args }) + (options.length && !args.length ? ' --' : '');
+  // --verbose: the kernel's diagnostics (debugcon) are copied to stderr as they come
+  const diag = f.verbose && !f.dryRun && !f.detach ? await openDiag((c) => process.stderr.write(c)) : null;
   const qargs = qemuArgs({
-    kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
-    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols,
+    kernel: elf, machine, accel, memory: qemuMemory(plan.bytes),
+    initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, net,
+    verbose: f.verbose === true, diagSocket: diag?.path,
   });
   if (f.dryRun) {
     process.stdout.write(`${shellLine([qemu, ...qargs])}\n`);
     return 0;
   }
+  if (f.detach) {
+    const inst = await detachRun({ name: f.name, image: t.image ?? elf, qemu, args: qargs, ports: f.publish ?? [] });
+    process.stdout.write(`${inst.name}\n`);
+    return 0;
+  }
   progress(`booting ${targetLabel({ ...t, elf })} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
-  const r = await bootInteractive(qemu, qargs, timeout);
+  const r = await bootInteractive(qemu, qargs, timeout, diag);
   const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';
   if (r.message) process.stderr.write(`asuk: ${r.message}${kvmHint}\n`);
   return r.status;

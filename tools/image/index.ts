@@ -43,7 +43,7 @@ export const ASC_FLAGS = [
   // Keeps the name section (same code, ~2 KB more) so traps and objdump name functions.
   '--debug',
 ];
-const SOURCE_DIRS = ['kernel', 'drivers', 'fs'];
+const SOURCE_DIRS = ['kernel', 'drivers', 'fs', 'net'];
 
 export interface BuildOptions {
   out?: string;
@@ -64,6 +64,8 @@ export interface ImageConfig {
   '9p'?: boolean;
   rootfs?: string;
   locked?: boolean;
+  /** The app uses the network: `asuk run` gives it a virtio-net NIC even without -p. */
+  net?: boolean;
 }
 export interface BuildResult {
   elf: string;

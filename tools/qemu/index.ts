@@ -4,6 +4,19 @@
 // hard timeout, kills QEMU on teardown, and returns the guest's exit code and
 // serial output.
 //
+// Machines: `-M microvm` (the default of `asuk run`) has no PCI and no
+// firmware banner; its virtio devices are virtio-mmio, made modern with
+// `-global virtio-mmio.force-legacy=false` (QEMU 7.2 defaults them to the
+// legacy layout, which the guest reports and does not drive). `-M pc` boots
+// through qboot (`/usr/share/qemu/qboot.rom`, shipped with QEMU) when it is
+// installed: SeaBIOS writes `ESC c ESC[?7l ESC[2J` and a banner to the serial
+// console, qboot nothing.
+//
+// Diagnostics: `verbose` adds the kernel option `asuk.verbose=1` and wires
+// QEMU's debugcon (port 0xe9, where the kernel writes its diagnostics) to a
+// socket (diag.ts): runQemu returns them as `diag`, the CLI copies them to
+// stderr, so they never mix with the app's output on the serial console.
+//
 // Exit status: with isa-debug-exit present, a guest `out 0xf4, code` makes
 // QEMU exit with (code << 1) | 1; `guestExit` decodes it. A guest that powers
 // off through ACPI makes QEMU exit 0 (no code to decode).
@@ -11,6 +24,12 @@
 import { execa, type ResultPromise } from 'execa';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { netArgs, type PortMap } from './net.ts';
+
+export { hostfwd, netArgs, parsePort, PortError, type PortMap } from './net.ts';
+import { diagArgs, openDiag } from './diag.ts';
+
+export { diagArgs, openDiag, type DiagChannel } from './diag.ts';
 
 export type Machine = 'pc' | 'microvm';
 export type Accel = 'tcg' | 'kvm';
@@ -32,8 +51,16 @@ export interface QemuOptions {
   debugExit?: boolean;
   /** Host directories shared over virtio-9p (QEMU's own 9p server); see volumeArgs. */
   volumes?: Volume[];
+  /** A virtio-net device on QEMU's user network with these host forwards (tools/qemu/net.ts). */
+  net?: PortMap[];
   /** Extra arguments appended verbatim (devices, fsdevs). */
   extraArgs?: string[];
+  /** Kernel diagnostics on (asuk.verbose=1); runQemu returns them as `diag`. */
+  verbose?: boolean;
+  /** The socket debugcon connects to (set by runQemu / the CLI from diag.ts when verbose). */
+  diagSocket?: string;
+  /** -M pc firmware: 'qboot' (default when installed) or QEMU's default SeaBIOS. */
+  firmware?: 'qboot' | 'seabios';
   /** Serial console straight to this process's terminal instead of captured. */
   inheritStdio?: boolean;
   qemuBinary?: string;
@@ -45,6 +72,8 @@ export interface QemuResult {
   guestExit: number | null;
   serial: string;
   stderr: string;
+  /** Kernel diagnostics (debugcon), '' unless `verbose`. */
+  diag: string;
   timedOut: boolean;
   wallMs: number;
   args: string[];
@@ -58,6 +87,10 @@ export class QemuError extends Error {
 }
 
 export const PANIC_EXIT = 0x7f;
+/** qboot, installed with Debian's qemu-system-x86: a firmware that prints nothing. */
+export const QBOOT_ROM = '/usr/share/qemu/qboot.rom';
+/** The kernel option that turns diagnostics on (kernel/console.ts diag*). */
+export const VERBOSE_OPTION = 'asuk.verbose=1';
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Resolves the accelerator: explicit option, then $ASUK_ACCEL, then TCG. */
@@ -79,7 +112,7 @@ export function qemuArgs(o: QemuOptions): string[] {
   const machine = o.machine ?? 'pc';
   const accel = resolveAccel(o.accel);
   const args = [
-    '-M', machine === 'microvm' ? 'microvm,rtc=on' : 'pc',
+    ...machineArgs(machine, o.firmware),
     '-accel', accel,
     '-m', o.memory ?? '128M',
     '-nodefaults', '-no-user-config', '-nographic', '-no-reboot',
@@ -90,10 +123,21 @@ export function qemuArgs(o: QemuOptions): string[] {
   if (o.debugExit ?? true) args.push('-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04');
   args.push('-kernel', o.kernel);
   if (o.initrd?.length) args.push('-initrd', o.initrd.join(','));
-  if (o.append !== undefined) args.push('-append', o.append);
+  if (o.diagSocket) args.push(...diagArgs(o.diagSocket));
+  const append = o.verbose ? [VERBOSE_OPTION, o.append ?? ''].join(' ').trim() : o.append;
+  if (append !== undefined) args.push('-append', append);
   if (o.volumes?.length) args.push(...volumeArgs(o.volumes, machine));
+  if (o.net) args.push(...netArgs(o.net, machine));
   if (o.extraArgs) args.push(...o.extraArgs);
   return args;
+}
+
+/** `-M` and what the machine needs: microvm with modern virtio-mmio, pc with qboot when installed. */
+export function machineArgs(machine: Machine, firmware?: 'qboot' | 'seabios'): string[] {
+  if (machine === 'microvm') return ['-M', 'microvm,rtc=on', '-global', 'virtio-mmio.force-legacy=false'];
+  if (machine !== 'pc') throw new QemuError(`unknown machine '${machine as string}': use pc or microvm`);
+  const qboot = firmware === 'qboot' || (firmware === undefined && existsSync(QBOOT_ROM));
+  return qboot ? ['-M', 'pc', '-bios', QBOOT_ROM] : ['-M', 'pc'];
 }
 
 const live = new Set<ResultPromise>();
@@ -115,6 +159,15 @@ export function refuseWithoutQemu(): void {
 /** Boots QEMU and waits for it to exit or time out. Never leaves QEMU running. */
 export async function runQemu(o: QemuOptions): Promise<QemuResult> {
   refuseWithoutQemu();
+  const diag = o.verbose && !o.diagSocket ? await openDiag() : null;
+  try {
+    return await runQemuWith({ ...o, diagSocket: o.diagSocket ?? diag?.path }, diag ? () => diag.close() : async () => '');
+  } finally {
+    await diag?.close();
+  }
+}
+
+async function runQemuWith(o: QemuOptions, diagText: () => Promise<string>): Promise<QemuResult> {
   const args = qemuArgs(o);
   const binary = o.qemuBinary ?? 'qemu-system-x86_64';
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -138,11 +191,13 @@ export async function runQemu(o: QemuOptions): Promise<QemuResult> {
     const status = r.exitCode ?? null;
     const debugExit = o.debugExit ?? true;
     const guestExit = debugExit && status !== null && status % 2 === 1 ? status >> 1 : null;
+    const wallMs = performance.now() - start;
     return {
       status, guestExit, timedOut: r.timedOut === true,
       serial: typeof r.stdout === 'string' ? r.stdout.replace(/\r\n/g, '\n') : '',
       stderr: typeof r.stderr === 'string' ? r.stderr : '',
-      wallMs: performance.now() - start, args,
+      diag: await diagText(),
+      wallMs, args,
     };
   } finally {
     live.delete(child);
@@ -169,17 +224,18 @@ export function parseVolume(spec: string): Volume {
 export const volumeTag = (i: number) => `fs${i}`;
 
 /**
- * QEMU arguments for volumes: one `-fsdev local` + `virtio-9p-pci` each.
+ * QEMU arguments for volumes: one `-fsdev local` + a virtio-9p device each
+ * (`virtio-9p-pci` on pc, `virtio-9p-device`, i.e. virtio-mmio, on microvm).
  * security_model=none: the guest's files are created as the user running
  * QEMU, with the modes the guest asks for where the host allows, and no
  * xattrs are needed, so what the guest writes is plain files on the host.
  * `readonly=on` makes QEMU itself refuse writes to a `:ro` volume.
  */
 export function volumeArgs(vols: Volume[], machine: Machine = 'pc'): string[] {
-  if (machine === 'microvm' && vols.length) throw new QemuError('volumes need PCI: use --machine pc (microvm has no PCI bus)');
+  const device = machine === 'microvm' ? 'virtio-9p-device' : 'virtio-9p-pci';
   return vols.flatMap((v, i) => [
     '-fsdev', `local,id=fsdev${i},path=${v.src},security_model=none${v.readonly ? ',readonly=on' : ''}`,
-    '-device', `virtio-9p-pci,fsdev=fsdev${i},mount_tag=${volumeTag(i)}`,
+    '-device', `${device},fsdev=fsdev${i},mount_tag=${volumeTag(i)}`,
   ]);
 }
 
