@@ -41,5 +41,6 @@ export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */
 export async function buildCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
+  if (f.locked && !f.rootfs) throw new UsageError('--locked locks an embedded rootfs: give --rootfs PATH too (asuk build IMAGE --rootfs PATH --locked)');
   await buildWith(t.image!, resolve(f.out ?? 'out.elf'), f.rootfs, f.locked);
 }

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { buildImage, ROOT } from '../image/index.ts';
 import { kernelCmdline, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
-import { UsageError, warn } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
 import { progress, step } from './progress.ts';
 import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
@@ -74,7 +74,7 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const elf = t.elf ?? (await step(`building ${t.image}`, () => buildImage(t.image, { out: join(ROOT, 'build', `${t.image}.elf`) }))).elf;
   const facts = elfFacts(elf);
   const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
-  if (plan.warning) warn(plan.warning);
+  if (plan.tooSmall) throw new UsageError(plan.tooSmall);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
   const append = kernelCmdline({ fstab, args });
