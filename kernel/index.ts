@@ -9,6 +9,7 @@
 //   multiboot.ts  Multiboot v1 info block, modules, memory map (read in place)
 //   memory.ts     where the TLSF heap may grow: past the modules, below the RAM top
 //   cmdline.ts    `argv0 kernel-options -- app-args` splitting, option lists
+//   utf8.ts       names as bytes: decode/encode keeping every byte, utf8Escape for printing
 //   time.ts       TSC clock, lazy PIT/CPUID calibration, boot time
 //   panic.ts      panic, the runtime abort (asc --use abort=...), exit
 //   rootfs/       the boot-time mounts: fstab, -initrd / einitrd modules, /tmp
@@ -20,7 +21,7 @@ export {
   consoleInit, print, println, printHex, printU64, printI64, printBytes, putByte, putCodePoint,
   consoleFlush, COM1,
 } from "./console";
-export { panic, exit, kernelAbort, PANIC_CODE } from "./panic";
+export { panic, exit, kernelAbort, PANIC_CODE, BOOT_FAIL_CODE } from "./panic";
 export { ramSize, ramTop, heapGrowStart, heapGrowLimit, heapHeadroom, bootMemEnd } from "./memory";
 export {
   bootTimeUs, uptimeUs, tscKhz, tscMhz, tscSource, tscToUs,
@@ -30,5 +31,6 @@ export {
   mbModCount, mbModStart, mbModEnd, mbModString, mbCmdline, cstrLen,
 } from "./multiboot";
 export { cmdlineList, cmdlineUnquote, cmdlineWords } from "./cmdline";
+export { utf8Decode, utf8Encode, utf8EncodeAt, utf8Length, utf8Escape, utf8Valid } from "./utf8";
 // Functions only: asc warns (AS235) when a class is exported from an entry.
 export { rootfsSourceOf, rootfsLocked, rootfsMkdirs, fstabParse, EMBEDDED_NAME } from "./rootfs/index";

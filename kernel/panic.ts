@@ -7,6 +7,12 @@ import { consoleFlush, print, printUtf16, printU64, putCodePoint } from "./conso
 
 /** Exit code of every panic (boot stub uses the same for CPU exceptions and traps). */
 export const PANIC_CODE: i32 = 0x7f;
+/**
+ * Exit code when the boot cannot go on because of its input (the root
+ * filesystem cannot be loaded, the command line cannot be parsed): not a
+ * kernel bug, so not a panic; QEMU isa-debug-exit status (0x7e << 1) | 1 = 253.
+ */
+export const BOOT_FAIL_CODE: i32 = 0x7e;
 
 /** Prints a string that may be null, char by char (no allocation). */
 function printMaybe(s: string | null): void {

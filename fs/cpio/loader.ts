@@ -17,13 +17,14 @@ import {
   S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_IPERM,
   Stat, VRef, Vnode, errnoName, vfsLog,
 } from "../../kernel/vfs/index";
+import { utf8Decode, utf8Escape } from "../../kernel/utf8";
 import { CPIO_OK, CPIO_E_CRC, CpioHeader, cpioBodySum, cpioIsTrailer, cpioParse, cpioProblem } from "./header";
 
 const WRITE_CHUNK: usize = 1 << 20;
 
-/** Decodes the UTF-8 bytes at (p, n) to a string. */
+/** The name bytes at (p, n) as a string, every byte kept (kernel/utf8.ts). */
 function utf8(p: usize, n: usize): string {
-  return String.UTF8.decodeUnsafe(p, n, false);
+  return utf8Decode(p, n);
 }
 
 class Loader {
@@ -47,6 +48,15 @@ class Loader {
   lastDir: Vnode | null = null;
   lastDirAt: usize = 0;
   lastDirLen: usize = 0;
+  /**
+   * The last directory entry created, and its raw name: the next entry is
+   * often inside it (a deep chain `a`, `a/b`, `a/b/c`...), which is then
+   * found without walking from the root (a walk per entry made a chain of
+   * N directories cost N^2 lookups).
+   */
+  madeDir: Vnode | null = null;
+  madeDirAt: usize = 0;
+  madeDirLen: usize = 0;
   /** Hard links of the current archive: "devmajor:devminor:ino" -> node. */
   links: Map<string, Vnode> = new Map<string, Vnode>();
   dirs: Array<Vnode> = new Array<Vnode>();
@@ -66,13 +76,13 @@ class Loader {
   /** Prints the error line for the current entry and returns `err`. */
   fail(problem: string, err: i32): i32 {
     let name = this.name;
-    let who = name.length > 0 ? "\"" + name + "\"" : "entry #" + this.index.toString();
+    let who = name.length > 0 ? "\"" + utf8Escape(name) + "\"" : "entry #" + this.index.toString();
     vfsLog("cpio: error: " + who + ": " + problem + " at offset " + this.h.offset.toString());
     return err;
   }
 
   warn(problem: string): void {
-    vfsLog("cpio: warning: \"" + this.name + "\": " + problem + " at offset " + this.h.offset.toString() + ", skipped");
+    vfsLog("cpio: warning: \"" + utf8Escape(this.name) + "\": " + problem + " at offset " + this.h.offset.toString() + ", skipped");
   }
 
   /** Offset of the first non-NUL byte at or after `off` (padding between archives). */
@@ -98,14 +108,8 @@ class Loader {
     let i = p;
     while (i < e) {
       let j = i;
-      let wide = false;
-      while (j < e) {
-        let b = load<u8>(j);
-        if (b == 0x2f) break;
-        if (b >= 0x80) wide = true;
-        j++;
-      }
-      let r = this.component(i, j - i, wide);
+      while (j < e && load<u8>(j) != 0x2f) j++;
+      let r = this.component(i, j - i);
       if (r < 0) return r;
       if (r > 0) { at.push(i); end.push(j); }
       i = j + 1;
@@ -114,12 +118,11 @@ class Loader {
   }
 
   /** Checks one component of `n` bytes at `p`: 1 to keep, 0 to skip ("" or "."), or -errno. */
-  component(p: usize, n: usize, wide: bool): i32 {
+  component(p: usize, n: usize): i32 {
     if (n == 0 || (n == 1 && load<u8>(p) == 0x2e)) return 0;
     if (n == 2 && load<u16>(p) == 0x2e2e) return this.fail("\"..\" component (would land outside the mount)", -Errno.EINVAL);
-    // Invalid UTF-8 decodes to U+FFFD (3 bytes each): measure what is stored.
-    let bytes = wide ? String.UTF8.byteLength(utf8(p, n)) : <i32>n;
-    if (bytes > NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
+    // Names keep their bytes exactly (kernel/utf8.ts): the stored length is n.
+    if (n > <usize>NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
     return 1;
   }
 
@@ -163,6 +166,11 @@ class Loader {
       this.ref.node = cached;
       return 0;
     }
+    let made = this.madeDir;
+    if (made !== null && len == this.madeDirLen && memory.compare(at, this.madeDirAt, len) == 0) {
+      this.remember(made, at, len);
+      return 0;
+    }
     let dir = this.root;
     for (let i = 0; i < last; i++) {
       let c = this.comp(i);
@@ -174,11 +182,16 @@ class Loader {
       if (!next.isDir()) return this.fail("parent is not a directory", -Errno.ENOTDIR);
       dir = next;
     }
+    this.remember(dir, at, len);
+    return 0;
+  }
+
+  /** Caches `dir` as the parent named by the `len` raw bytes at `at`; leaves it in ref.node. */
+  remember(dir: Vnode, at: usize, len: usize): void {
     this.lastDir = dir;
     this.lastDirAt = at;
     this.lastDirLen = len;
     this.ref.node = dir;
-    return 0;
   }
 
   /** Removes what `name` in `dir` holds, unless it is `keep` or a directory and `keepDir`. 1: kept. */
@@ -188,7 +201,8 @@ class Loader {
     if (r < 0) return this.fsFail(r);
     let old = changetype<Vnode>(this.ref.node);
     if (old.isDir() && keepDir) return 1;
-    this.lastDir = null; // what it named may be on the cached path
+    this.lastDir = null; // what it named may be on the cached paths
+    this.madeDir = null;
     if (old.isDir()) {
       r = dir.rmdir(name);
     } else {
@@ -234,6 +248,9 @@ class Loader {
     else r = dir.mkdir(name, this.h.mode & S_IPERM, this.ref);
     if (r < 0) return this.fsFail(r);
     let node = changetype<Vnode>(this.ref.node);
+    this.madeDir = node;
+    this.madeDirAt = this.h.nameAddr;
+    this.madeDirLen = unchecked(this.compEnd[this.compEnd.length - 1]) - this.h.nameAddr;
     this.dirs.push(node);
     this.dirTimes.push(<i64>this.h.mtime);
     return this.attrs(node, false);

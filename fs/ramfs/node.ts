@@ -15,6 +15,7 @@ import {
   ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_UID, DirEntry, Errno, FileSystem,
   S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IPERM, Stat, VRef, Vnode, modeToDt, vfsNow,
 } from "../../kernel/vfs/index";
+import { utf8Length } from "../../kernel/utf8";
 import { RamDir } from "./dir";
 import { RAMFS_RESERVE, ramfsFreeMemory } from "./mem";
 
@@ -98,7 +99,7 @@ export class RamNode extends Vnode {
     st.uid = this.uid;
     st.gid = this.gid;
     st.rdev = 0;
-    st.size = this.isDir() ? 0 : this.isLink() ? <u64>String.UTF8.byteLength(this.target) : <u64>this.size;
+    st.size = this.isDir() ? 0 : this.isLink() ? <u64>utf8Length(this.target) : <u64>this.size;
     st.blksize = 4096;
     st.blocks = (st.size + 511) >> 9;
     st.atime = this.atime;

@@ -6,14 +6,20 @@
 //   dev         initrd0, initrd1, ... (QEMU -initrd modules in order),
 //               `embedded` (the einitrd), a virtio-9p mount tag for `9pfs`
 //               (fs0, ...), or anything for `ramfs` ("none")
-//   mountpoint  an absolute path
+//   mountpoint  an absolute path, normalised once here (fstabNormPath: `//`,
+//               `.`, `..`, a trailing `/`) before any decision is taken on it;
+//               the lock rule and the mount both use the normalised path
 //   driver      `extract` (unpack a CPIO into a ramfs), `ramfs` (empty), or
 //               `9pfs` (a host directory over virtio-9p, volume.ts)
 //   flags       mount flags, a number (decimal or 0x); 9pfs honours
-//               MS_RDONLY (1); ramfs and extract have none
+//               MS_RDONLY (1); ramfs and extract take none (only 0 or empty)
 //   opts        driver options, comma-separated; `ramfs=1` for extract;
-//               `msize=N`, `trans=virtio`, `version=9P2000.L` for 9pfs
-//   ukopts      Unikraft options, comma-separated; `mkmp` creates the mount point
+//               `msize=N`, `trans=virtio`, `version=9P2000.L` for 9pfs;
+//               none for ramfs. Anything else is refused.
+//   ukopts      Unikraft options, comma-separated; `mkmp` creates the mount
+//               point; `nofail` (Linux fstab's word) marks the entry optional:
+//               when it fails the boot goes on without it. Without it a
+//               failed entry for `/` stops the boot (kernel/rootfs/mount.ts).
 //
 // Nothing here touches the VFS: parsing only.
 
@@ -83,6 +89,8 @@ export class FstabEntry {
   ukopts: string = "";
   /** `mkmp` in ukopts: create the mount point (and its parents). */
   mkmp: bool = false;
+  /** `nofail` in ukopts: the entry is optional (a failure does not stop the boot). */
+  nofail: bool = false;
   /** Why the entry is refused ("" when it is valid). */
   problem: string = "";
 }
@@ -105,7 +113,7 @@ function ukoptsProblem(list: string): string {
   let parts = list.split(",");
   for (let i = 0; i < parts.length; i++) {
     let w = parts[i].trim();
-    if (w.length > 0 && w != "mkmp") return "unknown ukopt '" + w + "'";
+    if (w.length > 0 && w != "mkmp" && w != "nofail") return "unknown ukopt '" + w + "' (known: mkmp, nofail)";
   }
   return "";
 }
@@ -120,12 +128,29 @@ function entryProblem(e: FstabEntry, fields: i32): string {
   if (e.driver == "extract" && !isModuleDev(e.dev)) {
     return "extract needs dev initrd<N> or embedded, not '" + e.dev + "'";
   }
-  if (fstabNumber(e.flags) < 0) return "flags '" + e.flags + "' is not a number (1 = MS_RDONLY)";
-  if (e.driver == VOLUME_DRIVER) {
-    let p = volumeOptsProblem(e.opts);
-    if (p.length > 0) return p;
-  }
+  let flags = fstabNumber(e.flags);
+  if (flags < 0) return "flags '" + e.flags + "' is not a number (1 = MS_RDONLY)";
+  if (e.driver != VOLUME_DRIVER && flags != 0) return "flags '" + e.flags + "': " + e.driver + " takes no mount flags";
+  let p = e.driver == VOLUME_DRIVER ? volumeOptsProblem(e.opts) : e.driver == "extract" ? extractOptsProblem(e.opts)
+    : ramfsOptsProblem(e.opts);
+  if (p.length > 0) return p;
   return ukoptsProblem(e.ukopts);
+}
+
+/** The problem with an extract opts list, "" when it is empty or `ramfs=1`. */
+function extractOptsProblem(opts: string): string {
+  let parts = opts.split(",");
+  for (let i = 0; i < parts.length; i++) {
+    let w = parts[i].trim();
+    if (w.length > 0 && w != "ramfs=1") return "unknown extract option '" + w + "' (known: ramfs=1)";
+  }
+  return "";
+}
+
+/** The problem with a ramfs opts list: ramfs takes none. */
+function ramfsOptsProblem(opts: string): string {
+  let w = opts.trim();
+  return w.length > 0 ? "unknown ramfs option '" + w + "' (ramfs takes none)" : "";
 }
 
 /** True for `embedded` and `initrd<N>` (N decimal). */
@@ -146,10 +171,22 @@ export function fstabInitrdIndex(dev: string): i32 {
   return n;
 }
 
-/** Removes trailing "/" from a mount point (keeps "/" itself). */
-export function fstabCleanPath(p: string): string {
-  while (p.length > 1 && p.endsWith("/")) p = p.substring(0, p.length - 1);
-  return p;
+/**
+ * The one normalisation of a mount point: repeated `/`, `.` components and a
+ * trailing `/` dropped, `..` taken lexically (`/etc/..` is `/`, `/..` is `/`).
+ * A relative path is returned as it is (the entry is refused for it).
+ */
+export function fstabNormPath(p: string): string {
+  if (!p.startsWith("/")) return p;
+  let parts = p.split("/");
+  let out = new Array<string>();
+  for (let i = 0; i < parts.length; i++) {
+    let c = parts[i];
+    if (c.length == 0 || c == ".") continue;
+    if (c == "..") { if (out.length > 0) out.pop(); continue; }
+    out.push(c);
+  }
+  return "/" + out.join("/");
 }
 
 /** Parses one entry (quotes already removed). A refused entry has `problem` set. */
@@ -159,12 +196,13 @@ export function fstabParse(text: string): FstabEntry {
   let f = text.split(":");
   let n = f.length;
   if (n > 0) e.dev = f[0];
-  if (n > 1) e.path = fstabCleanPath(f[1]);
+  if (n > 1) e.path = fstabNormPath(f[1]);
   if (n > 2) e.driver = f[2];
   if (n > 3) e.flags = f[3];
   if (n > 4) e.opts = f[4];
   if (n > 5) e.ukopts = f[5];
   e.mkmp = fstabHasOpt(e.ukopts, "mkmp");
+  e.nofail = fstabHasOpt(e.ukopts, "nofail");
   e.problem = entryProblem(e, n);
   return e;
 }
