@@ -77,7 +77,7 @@ export function findLines(lines: string[]): FindLine[] {
 
 /** The lines that are neither find lines nor empty: what the kernel and app said. */
 export function messageLines(lines: string[]): string[] {
-  return lines.filter((l) => l.trim().length > 0 && !/^[dflpscb] [0-7]{4} /.test(l));
+  return lines.filter((l) => l.trim().length > 0 && !/^[dflpscb] [0-7]{4} /.test(l) && !/^mount: \d+ us$/.test(l));
 }
 
 /** True when the path (bytes) has a `..` or `.` component, or does not start at `/`. */

@@ -16,6 +16,7 @@
 // Every case runs real QEMU (the CLI target runs the asuk command; kvlog runs
 // the kvstore reader compiled to Wasm in Node) under a hard timeout.
 
+import { cmdlineTarget } from './cmdline.ts';
 import { cpioTarget } from './cpio.ts';
 import type { Target } from './target.ts';
 
@@ -23,4 +24,5 @@ export { runTarget, tallyLine, reproCommand, type Tally } from './run.ts';
 
 export const TARGETS: Record<string, Target<any>> = {
   cpio: cpioTarget,
+  cmdline: cmdlineTarget,
 };

@@ -45,7 +45,7 @@ export async function runTarget<C>(t: Target<C>, o: RunOptions): Promise<Tally> 
       o.log?.(`FAIL ${t.name} seed ${o.seed} case ${index} [${r.what}]: ${r.cls}: ${r.why}\n  repro: ${f.repro}  (input kept in ${work})`);
     } else {
       rmSync(work, { recursive: true, force: true });
-      if (o.count === 1) o.log?.(`${t.name} seed ${o.seed} case ${index} [${r.what}]: ${r.cls}${r.why ? `: ${r.why}` : ''}`);
+      if (o.count === 1 || process.env.FUZZ_VERBOSE) o.log?.(`${t.name} seed ${o.seed} case ${index} [${r.what}]: ${r.cls}${r.why ? `: ${r.why}` : ''}`);
     }
   });
   failures.sort((a, b) => a.index - b.index);
