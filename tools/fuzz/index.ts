@@ -18,6 +18,7 @@
 
 import { cmdlineTarget } from './cmdline.ts';
 import { cpioTarget } from './cpio.ts';
+import { ninepTarget } from './ninep.ts';
 import type { Target } from './target.ts';
 
 export { runTarget, tallyLine, reproCommand, type Tally } from './run.ts';
@@ -25,4 +26,5 @@ export { runTarget, tallyLine, reproCommand, type Tally } from './run.ts';
 export const TARGETS: Record<string, Target<any>> = {
   cpio: cpioTarget,
   cmdline: cmdlineTarget,
+  '9p': ninepTarget,
 };
