@@ -107,6 +107,12 @@ export class LogReader {
     this.pendingSkip = true;
   }
 
+  /** True when every byte from `pos` to `end` is zero. */
+  private zerosTo(end: u64): bool {
+    for (let off = this.pos; off < end; off++) if (load<u8>(this.p + <usize>off) != 0) return false;
+    return true;
+  }
+
   /** The first offset in [from, to) holding a valid FULL or FIRST fragment, or -1. */
   private scan(from: u64, to: u64): i64 {
     for (let off = from; off < to; off++) {
@@ -182,7 +188,11 @@ export class LogReader {
       let h = this.p + <usize>this.pos;
       let len = <u32>load<u16>(h + 4);
       let type = load<u8>(h + 6);
-      if (type == 0 && len == 0 && load<u32>(h) == 0) { this.pos += <u64>room; continue; } // padding
+      if (type == 0 && len == 0 && load<u32>(h) == 0) { // padding: zeros to the block's end, else damage
+        if (this.zerosTo(min<u64>(this.pos + <u64>room, this.size))) { this.pos += <u64>room; continue; }
+        this.fLen = 0;
+        return F_BAD_LEN;
+      }
       this.fLen = len;
       this.fType = type;
       if (FRAG_HEAD + len > room) return F_BAD_LEN;

@@ -7,7 +7,8 @@
 //   fragment:  +0 4  masked CRC-32C over type byte + payload, u32 LE
 //              +4 2  payload length L, u16 LE (header + L never cross a block)
 //              +6 1  type: 1 FULL, 2 FIRST, 3 MIDDLE, 4 LAST (0 + crc 0 + L 0:
-//                    zero padding, the rest of the block is skipped)
+//                    zero padding when zeros fill the rest of the block, which
+//                    is skipped; else damage)
 //              +7 L  payload
 //   record:    +0 8  sequence number, u64 LE (1, 2, 3 ... in file order)
 //              +8 1  op: 1 = put, 2 = del (a del carries no value)

@@ -18,6 +18,7 @@
 
 import { cmdlineTarget } from './cmdline.ts';
 import { cpioTarget } from './cpio.ts';
+import { kvstoreTarget } from './kvstore.ts';
 import { ninepTarget } from './ninep.ts';
 import type { Target } from './target.ts';
 
@@ -27,4 +28,5 @@ export const TARGETS: Record<string, Target<any>> = {
   cpio: cpioTarget,
   cmdline: cmdlineTarget,
   '9p': ninepTarget,
+  kvstore: kvstoreTarget,
 };

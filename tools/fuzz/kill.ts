@@ -26,7 +26,7 @@ export function killMidRun(o: KillRun): Promise<Killed> {
   let killed = false;
   const kill = () => { if (!killed && child.exitCode === null) { killed = true; child.kill('SIGKILL'); } };
   const hard = setTimeout(kill, o.timeoutMs);
-  const oks = () => serial.replace(/\r/g, '').split('\n').filter((l) => l === 'ok').length;
+  const oks = () => serial.replace(/^[\s\S]*?Booting from ROM\.\./, '').replace(/\r/g, '').split('\n').filter((l) => l === 'ok').length;
   child.stdout.on('data', (b: Buffer) => {
     serial += b.toString('latin1');
     if (!killed && oks() >= o.afterLines) {
