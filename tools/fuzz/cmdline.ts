@@ -25,7 +25,7 @@ const PATHS = ['/', '/.', '//', '/etc/..', '/etc/../..', '/opt', '/opt/', '/a/./
 const TYPES = ['extract', 'ramfs', '9pfs', '', 'nosuchfs'];
 const FLAGS = ['', '', '1', '0', 'x'];
 const OPTS = ['', '', 'ramfs=1', 'mkmp', 'bogus=1', 'nofail', 'ramfs=1,mkmp'];
-const APPS = ['find /', 'find /', 'cat /etc/hello', 'cat "/etc/hello', 'ls /etc; cat /etc/evil', "cat '/etc/hello'", 'find / "'];
+const APPS = ['find /', 'find /', 'cat /etc/hello', 'cat "/etc/hello', 'ls /etc; cat /etc/evil', "cat '/etc/hello'", 'find / "', 'cat /locked-root'];
 
 interface Line { append: string; modules: string[]; bad: string[]; pc: boolean }
 
@@ -72,7 +72,7 @@ export const cmdlineTarget: Target<Ctx> = {
     const { FUZZ_DIR } = await import('./images.ts');
     const base = join(FUZZ_DIR, 'cmdline-base.cpio'), evil = join(FUZZ_DIR, 'cmdline-evil.cpio'), vol = join(FUZZ_DIR, 'cmdline-vol');
     writeFileSync(base, encodeArchive([dir('etc'), file('etc/hello', 'hello\n')]));
-    writeFileSync(evil, encodeArchive([dir('etc'), file('etc/evil', 'evil\n'), file('etc/locked-root', 'replaced\n')]));
+    writeFileSync(evil, encodeArchive([dir('etc'), file('etc/evil', 'evil\n'), file('locked-root', 'replaced\n')]));
     mkdirSync(vol, { recursive: true });
     writeFileSync(join(vol, 'vol-file'), 'from the volume\n');
     return { plain, locked, base, evil, vol };

@@ -11,7 +11,7 @@ import { encodeArchive, S_IFDIR, S_IFREG, type Entry } from './newc.ts';
 export const FUZZ_DIR = join(ROOT, 'build', 'fuzz');
 
 /** The file the locked root holds, and its content: a run that cannot show it lost the lock. */
-export const LOCK_CANARY = { path: '/etc/locked-root', body: 'the locked einitrd is /\n' };
+export const LOCK_CANARY = { path: '/locked-root', body: 'the locked einitrd is /\n' };
 
 const dir = (name: string): Entry => ({ name: Buffer.from(name), mode: S_IFDIR | 0o755, body: Buffer.alloc(0), ino: 0, nlink: 2 });
 const file = (name: string, body: string): Entry => ({ name: Buffer.from(name), mode: S_IFREG | 0o644, body: Buffer.from(body), ino: 0, nlink: 1 });
@@ -26,7 +26,7 @@ export function fuzzElf(which: 'shell' | 'shell-locked' | 'kvstore'): Promise<st
       mkdirSync(FUZZ_DIR, { recursive: true });
       const wasm = (await compileImageWasm(which === 'kvstore' ? 'kvstore' : 'shell')).wasm;
       const einitrd = which === 'shell-locked'
-        ? encodeArchive([dir('etc'), file(LOCK_CANARY.path.slice(1), LOCK_CANARY.body)]) : undefined;
+        ? encodeArchive([file(LOCK_CANARY.path.slice(1), LOCK_CANARY.body)]) : undefined;
       const out = join(FUZZ_DIR, `${which}.elf`);
       writeFileSync(out, buildKernelElf(wasm, { einitrd, locked: which === 'shell-locked' }).elf);
       return out;

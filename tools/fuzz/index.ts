@@ -11,13 +11,16 @@
 //   newc.ts      CPIO archives with raw-byte names, a lenient reader
 //   kvlog.ts     the kvstore log format, written out again for the host
 //   kill.ts      SIGKILL of QEMU after N `ok` lines
-//   targets:     cpio.ts, cmdline.ts, ninep.ts, kvstore.ts, cli.ts, kvlogNode.ts
+//   targets:     cpio.ts, cmdline.ts, ninep.ts (9p), kvstore.ts, cli.ts, kvlogNode.ts
+//                (kvlog: the kvstore reader compiled from kvreader.as.ts, run in Node)
 //
 // Every case runs real QEMU (the CLI target runs the asuk command; kvlog runs
 // the kvstore reader compiled to Wasm in Node) under a hard timeout.
 
+import { cliTarget } from './cli.ts';
 import { cmdlineTarget } from './cmdline.ts';
 import { cpioTarget } from './cpio.ts';
+import { kvlogTarget } from './kvlogNode.ts';
 import { kvstoreTarget } from './kvstore.ts';
 import { ninepTarget } from './ninep.ts';
 import type { Target } from './target.ts';
@@ -29,4 +32,6 @@ export const TARGETS: Record<string, Target<any>> = {
   cmdline: cmdlineTarget,
   '9p': ninepTarget,
   kvstore: kvstoreTarget,
+  cli: cliTarget,
+  kvlog: kvlogTarget,
 };

@@ -89,7 +89,11 @@ function checkDamage(recs: KvRecord[], d: Damage, before: Buffer, after: Buffer,
   }
   // The last whole record, damaged in its length, reads as a torn tail: silent (the one ambiguity).
   const tornAmbiguous = lastIn >= 0 && damaged[lastIn] && !a.listed.has(recs[lastIn].key);
-  const ok = a.atLeast ? a.lost >= 1 && a.lost <= missing : a.lost === missing || (tornAmbiguous && a.lost === missing - 1);
+  // The record cut by the end, damaged too, may be counted as damage rather than dropped as the torn tail.
+  const partial = spans.findIndex((sp) => sp.start < d.cut && sp.end > d.cut);
+  const partialHit = partial >= 0 && d.bytes.some((x) => x >= spans[partial].start);
+  const ok = a.atLeast ? a.lost >= 1 && a.lost <= missing + (partialHit ? 1 : 0)
+    : a.lost === missing || (tornAmbiguous && a.lost === missing - 1) || (partialHit && a.lost === missing + 1);
   if (!ok) return outcome('loss', `${missing} records missing, the store said ${a.line ? `${a.atLeast ? 'at least ' : ''}${a.lost}` : 'nothing'}`);
   return outcome('accepted', missing ? `${missing} lost, counted` : '');
 }

@@ -39,6 +39,8 @@ export async function runTarget<C>(t: Target<C>, o: RunOptions): Promise<Tally> 
       r = { cls: 'panic', why: `the harness threw: ${(e as Error).message.split('\n')[0]}`, what: '?' };
     }
     counts[r.cls]++;
+    const done = CLASSES.reduce((n, c) => n + counts[c], 0);
+    if (o.count >= 200 && done % 100 === 0) o.log?.(`... ${done}/${o.count}: ${CLASSES.map((c) => `${c} ${counts[c]}`).join(', ')}`);
     if (FAILURES.has(r.cls)) {
       const f = { ...r, index, repro: reproCommand(t.name, o.seed, index) };
       failures.push(f);
