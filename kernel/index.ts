@@ -10,9 +10,13 @@
 //   memory.ts     where the TLSF heap may grow: past the modules, below the RAM top
 //   cmdline.ts    `argv0 kernel-options -- app-args` splitting, option lists
 //   utf8.ts       names as bytes: decode/encode keeping every byte, utf8Escape for printing
+//   errno.ts      Errno (Linux numbers) and errnoName: what every I/O call returns
 //   time.ts       TSC clock, lazy PIT/CPUID calibration, boot time
 //   panic.ts      panic, the runtime abort (asc --use abort=...), exit
-//   rootfs/       the boot-time mounts: fstab, -initrd / einitrd modules, /tmp
+//   rootfs/       the boot-time mounts: fstab, the fstab driver table, -initrd /
+//                 einitrd modules, /tmp. NOT re-exported here: only images that
+//                 use files import it (kernel/rootfs/index), so an image without
+//                 files links no VFS code (images/hello: test/kernel/layers.test.ts)
 //
 // Build flags (tools/image): asc ENTRY -O3 --runtime incremental
 //   --memoryBase 1048576 --use abort=kernel/panic/kernelAbort
@@ -32,5 +36,3 @@ export {
 } from "./multiboot";
 export { cmdlineList, cmdlineUnquote, cmdlineWords } from "./cmdline";
 export { utf8Decode, utf8Encode, utf8EncodeAt, utf8Length, utf8Escape, utf8Valid } from "./utf8";
-// Functions only: asc warns (AS235) when a class is exported from an entry.
-export { rootfsSourceOf, rootfsLocked, rootfsMkdirs, fstabParse, EMBEDDED_NAME } from "./rootfs/index";

@@ -13,7 +13,7 @@
 // Completion is by polling the used ring (no interrupts are set up): one
 // request in flight at a time, which is what a single-threaded kernel needs.
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import { PciDevice, pciScan } from "../pci/index";
 import { VIRTIO_PCI_VENDOR, Virtq, VirtioPci } from "../virtio/index";
 

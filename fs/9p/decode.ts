@@ -13,7 +13,7 @@
 //   an impossible value (errno 0, count > asked)    P9_FAULT_VALUE
 // Nothing here trusts a length from the wire before checking it.
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import { utf8Decode } from "../../kernel/utf8";
 import {
   P9_FAULT_NONE, P9_FAULT_SHORT, P9_FAULT_SIZE, P9_FAULT_TAG, P9_FAULT_TRAILING,

@@ -8,7 +8,7 @@
 // message does not fit in `cap` (the caller's buffer, at most msize) or a
 // walk has more than P9_MAXWELEM names.
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import { utf8EncodeAt, utf8Length } from "../../kernel/utf8";
 import {
   P9_MAXWELEM, P9_NOTAG, P9_TATTACH, P9_TCLUNK, P9_TFSYNC, P9_TGETATTR, P9_TLCREATE,

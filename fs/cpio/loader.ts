@@ -34,9 +34,17 @@ class Loader {
   h: CpioHeader = new CpioHeader();
   ref: VRef = new VRef();
   st: Stat = new Stat();
-  /** The entry's components as byte ranges of its name: [compAt[k], compEnd[k]). */
-  compAt: Array<usize> = new Array<usize>();
-  compEnd: Array<usize> = new Array<usize>();
+  /**
+   * The entry's name as split(): the number of kept components, the last
+   * one's byte range [lastAt, lastEnd), and where the one before it ends
+   * (parentEnd; the parent directory is named by [nameAddr, parentEnd)).
+   * No per-component storage: the work per entry is one scan of its name.
+   */
+  comps: i32 = 0;
+  lastAt: usize = 0;
+  lastEnd: usize = 0;
+  parentEnd: usize = 0;
+  compStart: StaticArray<usize> = new StaticArray<usize>(1);
   /** The current entry's name is known (error lines quote it). */
   named: bool = false;
   index: i32 = 0;
@@ -94,15 +102,13 @@ class Loader {
   }
 
   /**
-   * Splits the entry name into byte ranges (compAt/compEnd), in place.
+   * Scans the entry name once: checks every component, counts the kept ones
+   * ("" and "." are dropped) and records the last two (see `comps`).
    * Returns 0, 1 for the root itself (".", "/": nothing to create), or a
    * negative errno after the error line.
    */
   split(): i32 {
-    let at = this.compAt;
-    let end = this.compEnd;
-    at.length = 0;
-    end.length = 0;
+    this.comps = 0;
     let p = this.h.nameAddr;
     let e = p + this.h.nameLen;
     let i = p;
@@ -111,10 +117,15 @@ class Loader {
       while (j < e && load<u8>(j) != 0x2f) j++;
       let r = this.component(i, j - i);
       if (r < 0) return r;
-      if (r > 0) { at.push(i); end.push(j); }
+      if (r > 0) {
+        this.parentEnd = this.lastEnd;
+        this.lastAt = i;
+        this.lastEnd = j;
+        this.comps++;
+      }
       i = j + 1;
     }
-    return at.length == 0 ? 1 : 0;
+    return this.comps == 0 ? 1 : 0;
   }
 
   /** Checks one component of `n` bytes at `p`: 1 to keep, 0 to skip ("" or "."), or -errno. */
@@ -126,10 +137,22 @@ class Loader {
     return 1;
   }
 
-  /** Component k of the current entry as a string. */
-  comp(k: i32): string {
-    let a = unchecked(this.compAt[k]);
-    return utf8(a, unchecked(this.compEnd[k]) - a);
+  /** The last component of the current entry as a string. */
+  lastName(): string {
+    return utf8(this.lastAt, this.lastEnd - this.lastAt);
+  }
+
+  /** End of the component that starts at or after `i` (skipping "/", "" and "."), before `e`; its start in `startOut[0]`. */
+  nextComp(i: usize, e: usize, startOut: StaticArray<usize>): usize {
+    while (i < e) {
+      let j = i;
+      while (j < e && load<u8>(j) != 0x2f) j++;
+      let n = j - i;
+      if (n > 0 && !(n == 1 && load<u8>(i) == 0x2e)) { startOut[0] = i; return j; }
+      i = j + 1;
+    }
+    startOut[0] = e;
+    return e;
   }
 
   /** Checks the entry's type and body; writes nothing. */
@@ -156,11 +179,10 @@ class Loader {
 
   /** Walks (creating missing directories) to the parent of the entry; the parent in ref.node. */
   parentDir(): i32 {
-    let last = this.compAt.length - 1;
-    if (last == 0) { this.ref.node = this.root; return 0; }
+    if (this.comps == 1) { this.ref.node = this.root; return 0; }
     // The raw bytes up to the end of the parent component name the parent.
     let at = this.h.nameAddr;
-    let len = unchecked(this.compEnd[last - 1]) - at;
+    let len = this.parentEnd - at;
     let cached = this.lastDir;
     if (cached !== null && len == this.lastDirLen && memory.compare(at, this.lastDirAt, len) == 0) {
       this.ref.node = cached;
@@ -172,8 +194,13 @@ class Loader {
       return 0;
     }
     let dir = this.root;
-    for (let i = 0; i < last; i++) {
-      let c = this.comp(i);
+    let start = this.compStart;
+    let i = at;
+    while (i < this.parentEnd) {
+      let j = this.nextComp(i, this.parentEnd, start);
+      if (start[0] >= j) break;
+      let c = utf8(start[0], j - start[0]);
+      i = j + 1;
       let r = dir.lookup(c, this.ref);
       if (r == -Errno.ENOENT) r = dir.mkdir(c, 0o755, this.ref);
       if (r < 0) return this.fsFail(r);
@@ -250,7 +277,7 @@ class Loader {
     let node = changetype<Vnode>(this.ref.node);
     this.madeDir = node;
     this.madeDirAt = this.h.nameAddr;
-    this.madeDirLen = unchecked(this.compEnd[this.compEnd.length - 1]) - this.h.nameAddr;
+    this.madeDirLen = this.lastEnd - this.h.nameAddr;
     this.dirs.push(node);
     this.dirTimes.push(<i64>this.h.mtime);
     return this.attrs(node, false);
@@ -299,7 +326,7 @@ class Loader {
     let r = this.parentDir();
     if (r < 0) return r;
     let dir = changetype<Vnode>(this.ref.node);
-    let name = this.comp(this.compAt.length - 1);
+    let name = this.lastName();
     if (t == S_IFDIR) return this.applyDir(dir, name);
     if (t == S_IFLNK) return this.applyLink(dir, name);
     return this.applyFile(dir, name);

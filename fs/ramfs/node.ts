@@ -37,7 +37,7 @@ export class RamFs extends FileSystem {
     super("ramfs");
     this.limit = limit;
     let root = new RamNode(this, S_IFDIR | 0o755);
-    root.dir = new RamDir();
+    root.dir = new RamDir<RamNode>();
     root.parent = root;
     root.nlink = 2;
     this.root = root;
@@ -68,7 +68,7 @@ export class RamNode extends Vnode {
   cap: usize = 0;
   borrowed: bool = false;
   // directory
-  dir: RamDir | null = null;
+  dir: RamDir<RamNode> | null = null;
   parent: RamNode | null = null;
   // symlink
   target: string = "";
@@ -82,7 +82,7 @@ export class RamNode extends Vnode {
   }
 
   @inline get ram(): RamFs { return changetype<RamFs>(this.fs); }
-  @inline get entries(): RamDir { return changetype<RamDir>(this.dir); }
+  @inline get entries(): RamDir<RamNode> { return changetype<RamDir<RamNode>>(this.dir); }
 
   private touch(): void {
     let now = vfsNow();
@@ -159,7 +159,7 @@ export class RamNode extends Vnode {
     let r = this.newChild(name, S_IFDIR | (mode & S_IPERM), out);
     if (r < 0) return r;
     let d = changetype<RamNode>(out.node);
-    d.dir = new RamDir();
+    d.dir = new RamDir<RamNode>();
     d.parent = this;
     d.nlink = 2;
     this.nlink++;

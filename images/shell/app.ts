@@ -17,7 +17,8 @@
 // and the exit status is then 1 (the other commands still run), else 0.
 // Names are printed escaped (kernel utf8Escape, as `ls -b`: `\n`, `\033`, `\377`).
 
-import { bootTimeUs, cstrLen, mbCmdline, rootfsSourceOf, uptimeUs, utf8Decode, utf8Encode, utf8Escape } from "../../kernel/index";
+import { bootTimeUs, cstrLen, mbCmdline, uptimeUs, utf8Decode, utf8Encode, utf8Escape } from "../../kernel/index";
+import { rootfsSourceOf } from "../../kernel/rootfs/index";
 import { printBytes as outBytes, println as outLine } from "../../kernel/index";
 import {
   Errno, O_APPEND, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_SET, S_IFDIR, S_IFLNK, S_IFMT, Stat,

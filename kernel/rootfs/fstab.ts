@@ -10,7 +10,7 @@
 //               `.`, `..`, a trailing `/`) before any decision is taken on it;
 //               the lock rule and the mount both use the normalised path
 //   driver      `extract` (unpack a CPIO into a ramfs), `ramfs` (empty), or
-//               `9pfs` (a host directory over virtio-9p, volume.ts)
+//               `9pfs` (a host directory over virtio-9p, fs/9pfs/fstab.ts)
 //   flags       mount flags, a number (decimal or 0x); 9pfs honours
 //               MS_RDONLY (1); ramfs and extract take none (only 0 or empty)
 //   opts        driver options, comma-separated; `ramfs=1` for extract;
@@ -21,13 +21,15 @@
 //               when it fails the boot goes on without it. Without it a
 //               failed entry for `/` stops the boot (kernel/rootfs/mount.ts).
 //
-// Nothing here touches the VFS: parsing only.
+// Nothing here touches the VFS: parsing only. The driver field is looked up
+// in the table of registered drivers (drivers.ts), whose check() judges the
+// dev, flags and opts; what each driver accepts is documented with it
+// (fs/cpio/extract.ts, fs/ramfs/fstab.ts, fs/9pfs/fstab.ts).
 
-// --- 9pfs (kernel/rootfs/volume.ts mounts it) ---
+import { FstabEntry } from "./entry";
+import { fstabDriver, fstabDriverNames } from "./drivers";
 
-export const VOLUME_DRIVER = "9pfs";
-const MSIZE_MIN: u32 = 4096;
-const MSIZE_MAX: u32 = 16 << 20;
+export { FstabEntry } from "./entry";
 
 /** A decimal or 0x-hex number; -1 when `s` is not one (or above 2^31). "" is 0. */
 export function fstabNumber(s: string): i64 {
@@ -48,56 +50,18 @@ export function fstabNumber(s: string): i64 {
   return n;
 }
 
-/** The msize an entry asks for (0: the default). Assumes volumeOptsProblem passed. */
-export function volumeMsize(opts: string): u32 {
-  let parts = opts.split(",");
-  for (let i = 0; i < parts.length; i++) {
-    let w = parts[i].trim();
-    if (w.startsWith("msize=")) return <u32>fstabNumber(w.substring(6));
-  }
-  return 0;
-}
-
-/** The problem with a 9pfs opts list, "" when every option is known and valid. */
-export function volumeOptsProblem(opts: string): string {
-  if (opts.trim().length == 0) return "";
-  let parts = opts.split(",");
-  for (let i = 0; i < parts.length; i++) {
-    let w = parts[i].trim();
-    if (w.length == 0 || w == "trans=virtio" || w == "version=9P2000.L") continue;
-    if (w.startsWith("msize=")) {
-      let n = fstabNumber(w.substring(6));
-      if (n < <i64>MSIZE_MIN || n > <i64>MSIZE_MAX) return "9pfs option '" + w + "': msize must be 4096..16777216";
-      continue;
-    }
-    return "unknown 9pfs option '" + w + "' (known: msize=N, trans=virtio, version=9P2000.L)";
-  }
-  return "";
-}
-
 // --- entries ---
 
-/** One parsed fstab entry. */
-export class FstabEntry {
-  /** The entry as written (for messages). */
-  text: string = "";
-  dev: string = "";
-  path: string = "";
-  driver: string = "";
-  flags: string = "";
-  opts: string = "";
-  ukopts: string = "";
-  /** `mkmp` in ukopts: create the mount point (and its parents). */
-  mkmp: bool = false;
-  /** `nofail` in ukopts: the entry is optional (a failure does not stop the boot). */
-  nofail: bool = false;
-  /** Why the entry is refused ("" when it is valid). */
-  problem: string = "";
+/** True when the image linked a driver called `d` (drivers.ts). */
+export function fstabDriverKnown(d: string): bool {
+  return fstabDriver(d) !== null;
 }
 
-/** The drivers this kernel knows (see the file comment). */
-export function fstabDriverKnown(d: string): bool {
-  return d == "extract" || d == "ramfs" || d == VOLUME_DRIVER;
+/** Why driver `d` cannot be used: it is not linked into this image. */
+function unknownDriver(d: string): string {
+  // The one hint the kernel keeps about a driver it does not know: how to link 9pfs.
+  if (d == "9pfs") return "driver 9pfs is not built into this image (image.json: \"9p\": true)";
+  return "unknown driver '" + d + "' (known: " + fstabDriverNames() + ")";
 }
 
 /** True when the comma-separated list `list` contains `word`. */
@@ -124,33 +88,28 @@ function entryProblem(e: FstabEntry, fields: i32): string {
   if (fields > 6) return "more than 6 ':'-separated fields";
   if (e.dev.length == 0) return "empty device";
   if (!e.path.startsWith("/")) return "mount point '" + e.path + "' is not an absolute path";
-  if (!fstabDriverKnown(e.driver)) return "unknown driver '" + e.driver + "' (known: extract, ramfs, 9pfs)";
-  if (e.driver == "extract" && !isModuleDev(e.dev)) {
-    return "extract needs dev initrd<N> or embedded, not '" + e.dev + "'";
-  }
-  let flags = fstabNumber(e.flags);
-  if (flags < 0) return "flags '" + e.flags + "' is not a number (1 = MS_RDONLY)";
-  if (e.driver != VOLUME_DRIVER && flags != 0) return "flags '" + e.flags + "': " + e.driver + " takes no mount flags";
-  let p = e.driver == VOLUME_DRIVER ? volumeOptsProblem(e.opts) : e.driver == "extract" ? extractOptsProblem(e.opts)
-    : ramfsOptsProblem(e.opts);
+  let d = fstabDriver(e.driver);
+  if (d === null) return unknownDriver(e.driver);
+  if (fstabNumber(e.flags) < 0) return "flags '" + e.flags + "' is not a number (1 = MS_RDONLY)";
+  let p = d.check(e);
   if (p.length > 0) return p;
   return ukoptsProblem(e.ukopts);
 }
 
-/** The problem with an extract opts list, "" when it is empty or `ramfs=1`. */
-function extractOptsProblem(opts: string): string {
-  let parts = opts.split(",");
-  for (let i = 0; i < parts.length; i++) {
-    let w = parts[i].trim();
-    if (w.length > 0 && w != "ramfs=1") return "unknown extract option '" + w + "' (known: ramfs=1)";
-  }
-  return "";
+/** For drivers without mount flags: the problem with nonzero flags, "". */
+export function fstabNoFlags(e: FstabEntry): string {
+  return fstabNumber(e.flags) != 0 ? "flags '" + e.flags + "': " + e.driver + " takes no mount flags" : "";
 }
 
-/** The problem with a ramfs opts list: ramfs takes none. */
-function ramfsOptsProblem(opts: string): string {
-  let w = opts.trim();
-  return w.length > 0 ? "unknown ramfs option '" + w + "' (ramfs takes none)" : "";
+/** The problem with an opts list for a driver that knows only `known` ("" = none), or "". */
+export function fstabOnlyOpts(e: FstabEntry, known: string): string {
+  let parts = e.opts.split(",");
+  for (let i = 0; i < parts.length; i++) {
+    let w = parts[i].trim();
+    if (w.length == 0 || (known.length > 0 && w == known)) continue;
+    return "unknown " + e.driver + " option '" + w + "'" + (known.length > 0 ? " (known: " + known + ")" : " (" + e.driver + " takes none)");
+  }
+  return "";
 }
 
 /** True for `embedded` and `initrd<N>` (N decimal). */
