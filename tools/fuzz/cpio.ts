@@ -22,7 +22,7 @@ import type { Rng } from './rng.ts';
 import type { CaseResult, Target } from './target.ts';
 
 const B = (s: string | number[]) => (typeof s === 'string' ? Buffer.from(s, 'latin1') : Buffer.from(s));
-const mk = (name: Buffer, mode: number, body = Buffer.alloc(0)): Entry => ({ name, mode, body, ino: 0, nlink: mode & S_IFDIR ? 2 : 1 });
+const mk = (name: Buffer, mode: number, body: Buffer = Buffer.alloc(0)): Entry => ({ name, mode, body, ino: 0, nlink: mode & S_IFDIR ? 2 : 1 });
 
 /** A random small tree: directories first (parents before children), files, symlinks. */
 export function randomTree(rng: Rng): Entry[] {
@@ -37,7 +37,7 @@ export function randomTree(rng: Rng): Entry[] {
     const at = rng.pick(dirs);
     const name = B(`${at ? `${at}/` : ''}${rng.word()}`);
     if (rng.chance(0.2)) out.push(mk(name, S_IFLNK | 0o777, B(rng.word())));
-    else out.push(mk(name, S_IFREG | 0o644, rng.bytes(rng.pick([0, 1, 5, 100, 4096, 5000]))));
+    else out.push(mk(name, S_IFREG | 0o644, <Buffer>rng.bytes(rng.pick([0, 1, 5, 100, 4096, 5000]))));
   }
   return out;
 }

@@ -12,7 +12,7 @@
 //   kvlog.ts     the kvstore log format, written out again for the host
 //   kill.ts      SIGKILL of QEMU after N `ok` lines
 //   targets:     cpio.ts, cmdline.ts, ninep.ts (9p), kvstore.ts, cli.ts, kvlogNode.ts
-//                (kvlog: the kvstore reader compiled from kvreader.as.ts, run in Node)
+//                (kvlog: the kvstore reader compiled from as/kvreader.ts, run in Node)
 //
 // Every case runs real QEMU (the CLI target runs the asuk command; kvlog runs
 // the kvstore reader compiled to Wasm in Node) under a hard timeout.

@@ -1,5 +1,5 @@
 // tools/fuzz/kvlogNode.ts — the `kvlog` target: images/kvstore's log reader
-// itself, compiled to Wasm (tools/fuzz/kvreader.as.ts) and run in Node on
+// itself, compiled to Wasm (tools/fuzz/as/kvreader.ts) and run in Node on
 // damaged logs: thousands of cases a second, no QEMU. The oracle is the
 // kvstore target's, on the reader's answer: every record it returns is one
 // that was written, whole (its key and value digest), in order; records
@@ -19,12 +19,12 @@ interface Reader { ex: Record<string, any>; mem: WebAssembly.Memory }
 async function compileReader(): Promise<Reader> {
   let wasm: Uint8Array | undefined;
   const errs: string[] = [];
-  const { error } = await asc.main([join('tools/fuzz/kvreader.as.ts'), '-O2', '--runtime', 'incremental', '--baseDir', ROOT, '-o', 'out.wasm', '--exportRuntime'], {
+  const { error } = await asc.main(['tools/fuzz/as/kvreader.ts', '-O2', '--runtime', 'incremental', '--baseDir', ROOT, '-o', 'out.wasm', '--exportRuntime'], {
     stdout: { write: () => true }, stderr: { write: (s: string | Uint8Array) => { errs.push(String(s)); return true; } },
     writeFile: (name: string, c: Uint8Array | string) => { if (name.endsWith('.wasm') && typeof c !== 'string') wasm = new Uint8Array(c); },
   } as any);
   if (error || !wasm) throw new Error(`asc failed for the kvstore reader: ${error?.message} ${errs.join('')}`);
-  const { instance } = await WebAssembly.instantiate(wasm, { env: { abort: (_m: number, _f: number, line: number) => { throw new Error(`abort at line ${line}`); } } });
+  const { instance } = await WebAssembly.instantiate(wasm as BufferSource, { env: { abort: (_m: number, _f: number, line: number) => { throw new Error(`abort at line ${line}`); } } });
   const ex = instance.exports as Record<string, any>;
   return { ex, mem: ex.memory as WebAssembly.Memory };
 }

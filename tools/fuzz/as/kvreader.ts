@@ -1,8 +1,8 @@
-// tools/fuzz/kvreader.as.ts — AssemblyScript entry (compiled by kvlogNode.ts
+// tools/fuzz/as/kvreader.ts — AssemblyScript entry (compiled by kvlogNode.ts
 // for Node, not part of any image): images/kvstore's LogReader over a log the
 // host copied into memory, the answer left in globals and an array.
-import { LogReader } from "../../images/kvstore/reader";
-import { crcUpdate } from "../../images/kvstore/record";
+import { LogReader } from "../../../images/kvstore/reader";
+import { crcUpdate } from "../../../images/kvstore/record";
 
 export let records: i32 = 0;
 export let lost: i32 = 0;
