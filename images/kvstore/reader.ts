@@ -10,9 +10,9 @@
 //               steps over the fragment (its length kept it inside its block)
 //               or else skips to the next block. `lost` counts the records it
 //               cost: exact (the gap in sequence numbers) where a good record
-//               follows; for damage after the last good record, the damaged
-//               record starts seen (`lostExact` false when a block was skipped
-//               there, so that count is a lower bound).
+//               follows; for damage after the last good record, 1 (`lostExact`
+//               false, a lower bound, when more than one damaged header or a
+//               skipped block was seen there).
 //   resync      after a length that cannot be trusted, the reader looks for
 //               the next valid FULL/FIRST fragment in the block (a byte scan,
 //               each candidate checksummed) before giving the block up. A
@@ -131,9 +131,11 @@ export class LogReader {
   /** Folds damage after the last good record into `lost`. */
   private finish(): void {
     if (this.pending == 0 && !this.pendingSkip) return;
-    this.tailLost = max<u64>(this.pending, 1);
-    this.lost += this.tailLost;
-    if (this.pendingSkip) this.lostExact = false;
+    // No good record follows to tell by its sequence number: one damaged
+    // record start is a count; more (garbage read as headers) is a lower bound.
+    this.tailLost = 1;
+    this.lost += 1;
+    if (this.pendingSkip || this.pending > 1) this.lostExact = false;
     this.pending = 0;
     this.pendingSkip = false;
   }
