@@ -83,7 +83,7 @@ export const cmdlineTarget: Target<Ctx> = {
     const what = `${isLocked ? 'locked ' : ''}-initrd "${l.modules.join(',')}" -append '${l.append}'`;
     const initrd = l.modules.map((m) => m.replace('base.cpio', c.base).replace('evil.cpio', c.evil));
     const volumes = l.pc ? [{ src: c.vol, dst: '/vol', readonly: false }] : [];
-    const r = await runQemu({ kernel: isLocked ? c.locked : c.plain, initrd, append: l.append, machine: l.pc ? 'pc' : 'microvm', volumes, memory: '128M', timeoutMs: 60_000 });
+    const r = await runQemu({ kernel: isLocked ? c.locked : c.plain, initrd, append: l.append, machine: l.pc ? 'pc' : 'microvm', volumes, memory: '128M', timeoutMs: 120_000 });
     const trouble = bootTrouble(r);
     if (trouble) return { ...trouble, what };
     const lines = serialLines(r.serial);

@@ -153,7 +153,7 @@ export const cpioTarget: Target<string> = {
     const { archive, what, names } = cpioCase(rng);
     const file = join(work, 'case.cpio');
     writeFileSync(file, archive);
-    const r = await runQemu({ kernel: elf, initrd: [file], append: '-- find /', machine: 'microvm', memory: '256M', timeoutMs: 90_000 });
+    const r = await runQemu({ kernel: elf, initrd: [file], append: '-- find /', machine: 'microvm', memory: '256M', timeoutMs: 240_000 });
     const trouble = bootTrouble(r);
     if (trouble) return { ...trouble, what };
     const lines = serialLines(r.serial);

@@ -22,7 +22,7 @@ import type { CaseResult, Target } from './target.ts';
 const CHARS = 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,:=+\u00e9\u00fc\u6f22\u{1f600}';
 
 function value(rng: Rng): string {
-  const n = rng.chance(0.02) ? rng.range(20000, 70000) : rng.range(0, rng.pick([10, 100, 400]));
+  const n = rng.chance(0.01) ? rng.range(20000, 70000) : rng.range(0, rng.pick([10, 100, 400]));
   let s = '';
   for (let i = 0; i < n; i++) s += [...CHARS][rng.int([...CHARS].length)];
   return s.trim();
@@ -112,7 +112,7 @@ export const kvstoreTarget: Target<Ctx> = {
     const recs = records(rng, rng.range(1, rng.pick([20, 300])));
     const log = encodeLog(recs);
     const boot = async (cmds: string) => {
-      const r = await runQemu({ kernel: c.elf, volumes, append: kernelCmdline({ fstab: volumeFstab(volumes), args: [cmds] }), machine: 'pc', memory: '256M', timeoutMs: 90_000 });
+      const r = await runQemu({ kernel: c.elf, volumes, append: kernelCmdline({ fstab: volumeFstab(volumes), args: [cmds] }), machine: 'pc', memory: '256M', timeoutMs: 240_000 });
       return { ...r, serial: r.serial.replace(/^[\s\S]*?Booting from ROM\.\./, '') };
     };
     if (rng.chance(0.7)) {

@@ -96,7 +96,7 @@ export const ninepTarget: Target<string> = {
     const volumes = [{ src: vol, dst: '/data', readonly: rng.chance(0.3) }];
     const cmds = 'find /data; cat /data/out; cat /data/abs; cat /data/up/canary; ls /data/up';
     const append = kernelCmdline({ fstab: volumeFstab(volumes), args: [cmds] });
-    const r = await runQemu({ kernel: elf, volumes, append, machine: 'pc', memory: '256M', timeoutMs: 120_000 });
+    const r = await runQemu({ kernel: elf, volumes, append, machine: 'pc', memory: '256M', timeoutMs: 240_000 });
     const trouble = bootTrouble(r);
     if (trouble) return { ...trouble, what };
     if (r.serial.includes(secret)) return { ...outcome('escape', 'the canary beside the volume was read through it'), what };
