@@ -8,12 +8,12 @@ import { TARGETS, runTarget } from '../../tools/fuzz/index.ts';
 
 const SLICES: [string, number, number][] = [
   // target, seed, cases
-  ['cpio', 7, 8],
-  ['cmdline', 7, 8],
+  ['cpio', 7, 6],
+  ['cmdline', 7, 6],
   ['9p', 7, 2],
   ['kvstore', 7, 4],
   ['cli', 7, 3],
-  ['kvlog', 7, 300],
+  ['kvlog', 7, 60],
 ];
 
 describe('fuzz slices: 0 failures', () => {

@@ -10,7 +10,7 @@
 import { execa } from 'execa';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../image/index.ts';
+import { compileImageWasm, ROOT } from '../image/index.ts';
 import { outcome } from './classify.ts';
 import { encodeArchive, S_IFDIR, S_IFREG } from './newc.ts';
 import type { Rng } from './rng.ts';
@@ -90,17 +90,18 @@ const STACK = /^\s+at |node:internal|triggerUncaughtException|^\w*Error: /m;
 
 export const cliTarget: Target<null> = {
   name: 'cli',
-  prepare: async () => null,
+  // asc output of the images a case may build, compiled once (cached by tools/image): a case times QEMU, not asc.
+  prepare: async () => { for (const i of ['demo', 'shell', 'hello']) await compileImageWasm(i); return null; },
   async run(_c, rng, work): Promise<CaseResult> {
     const { args, bad } = cliCase(rng);
     scratch(work);
     const what = `asuk ${args.map((a) => (a === '' || /\s/.test(a) ? `'${a}'` : a)).join(' ')}`;
     const r = await execa(process.execPath, [join(ROOT, 'scripts/asuk.mjs'), ...args], {
-      cwd: work, reject: false, stdin: 'ignore', timeout: 150_000, killSignal: 'SIGKILL', env: { ASUK_ACCEL: 'tcg' },
+      cwd: work, reject: false, stdin: 'ignore', timeout: 300_000, killSignal: 'SIGKILL', env: { ASUK_ACCEL: 'tcg' },
     });
     const err = String(r.stderr ?? '');
     const lines = err.split('\n').filter((l) => l.length && !/^asuk: warning: /.test(l));
-    if (r.timedOut) return { ...outcome('hang', 'no exit within 150 s'), what };
+    if (r.timedOut) return { ...outcome('hang', 'no exit within 300 s'), what };
     if (STACK.test(err)) return { ...outcome('panic', `a Node stack: ${err.split('\n').slice(0, 2).join(' | ')}`), what };
     if (r.exitCode === 70 || /internal error/.test(err)) return { ...outcome('panic', lines[0] ?? 'exit 70'), what };
     if (r.exitCode === 0) return { ...(bad ? outcome('ignored', 'known wrong, exit 0') : outcome('accepted', '')), what };
