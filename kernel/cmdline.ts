@@ -54,7 +54,7 @@ function wordEnd(s: string, i: i32, brackets: bool): i32 {
   for (; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c == BACKSLASH) { i++; continue; }
-    if (c == QUOTE) { quoted = !quoted; quoteAt = i; continue; }
+    if (c == QUOTE) { quoted = !quoted; if (quoted) quoteAt = i; continue; }
     if (quoted) continue;
     if (brackets && c == LBRACKET && (depth > 0 || (i > 0 && s.charCodeAt(i - 1) == 0x3d))) {
       if (depth == 0) bracketAt = i;
@@ -118,15 +118,16 @@ export class Cmdline {
 
 /**
  * Parses a whole command line (see the file comment for the grammar). An
- * unclosed quote or list sets `error`; its offset counts from the first
- * character after argv0 (QEMU's -append text).
+ * unclosed quote or list sets `error`; its offset counts from the character
+ * after argv0 and one space (QEMU's -append text).
  */
 export function cmdlineParse(s: string): Cmdline {
   let c = new Cmdline();
   openAt = -1;
   let words = cmdlineWords(s, true);
   if (words.length == 0) return c;
-  let base = skipSpaces(s, wordEnd(s, skipSpaces(s, 0), true));
+  // QEMU joins the kernel path and the -append text with one space.
+  let base = wordEnd(s, skipSpaces(s, 0), true) + 1;
   if (openAt >= 0) {
     let at = openAt >= base ? openAt - base : openAt;
     c.error = "unclosed " + openWhat + " at offset " + at.toString();

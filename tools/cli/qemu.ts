@@ -16,6 +16,7 @@
 import { execa } from 'execa';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { refuseWithoutQemu } from '../qemu/index.ts';
 import { UsageError } from './errors.ts';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -66,6 +67,7 @@ export interface BootResult { status: number; message?: string }
 
 /** Runs QEMU with `args` on this terminal until it ends; returns asuk's exit status (and a line to print). */
 export async function bootInteractive(binary: string, args: string[], timeoutS: number): Promise<BootResult> {
+  refuseWithoutQemu();
   const child = execa(binary, args, {
     stdin: 'inherit', stdout: 'inherit', stderr: 'pipe', reject: false, encoding: 'utf8',
     timeout: timeoutS > 0 ? timeoutS * 1000 : undefined, killSignal: 'SIGTERM', forceKillAfterDelay: 3000,

@@ -10,7 +10,8 @@
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
 import { join } from 'node:path';
-import { buildImage, ROOT } from '../image/index.ts';
+import { ROOT } from '../image/index.ts';
+import { bootOptions, buildTarget, rootfsCache, checkParts, mergeEnv, shellLine, targetLabel } from './app.ts';
 import { kernelCmdline, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
 import { UsageError } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
@@ -27,6 +28,9 @@ export interface RunFlags {
   machine: string;
   accel?: string;
   timeout: string;
+  env?: string[];
+  kernelArg?: string[];
+  dryRun?: boolean;
 }
 
 export const INITRD_ROOT_ENTRY = 'initrd0:/:extract::ramfs=1:';
@@ -70,19 +74,31 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   if (rootfsPath && vols.some((v) => v.dst === '/')) {
     throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
   }
-  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, join(ROOT, 'build', 'rootfs')) : undefined;
-  const elf = t.elf ?? (await step(`building ${t.image}`, () => buildImage(t.image, { out: join(ROOT, 'build', `${t.image}.elf`) }))).elf;
+  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache(t)) : undefined;
+  const env = mergeEnv(kf?.env ?? [], f.env ?? []);
+  const options = bootOptions(env, f.kernelArg ?? []);
+  let elf = t.elf;
+  if (!elf) {
+    const out = t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : join(ROOT, 'build', `${t.image}.elf`);
+    const b = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out));
+    checkParts(targetLabel(t), b, { rootfs: rootfs !== undefined, volumes: vols.length > 0 });
+    elf = b.elf;
+  }
   const facts = elfFacts(elf);
   const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
   if (plan.tooSmall) throw new UsageError(plan.tooSmall);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
-  const append = kernelCmdline({ fstab, args });
+  const append = kernelCmdline({ options, fstab, args });
   const qargs = qemuArgs({
     kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols,
   });
-  progress(`booting ${t.image ?? elf} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
+  if (f.dryRun) {
+    process.stdout.write(`${shellLine([qemu, ...qargs])}\n`);
+    return 0;
+  }
+  progress(`booting ${targetLabel({ ...t, elf })} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
   const r = await bootInteractive(qemu, qargs, timeout);
   const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';
   if (r.message) process.stderr.write(`asuk: ${r.message}${kvmHint}\n`);

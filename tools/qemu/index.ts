@@ -105,8 +105,16 @@ function killAllOnExit(): void {
   process.on('exit', killAll);
 }
 
+/** Throws when QEMU is switched off (ASUK_NO_QEMU=1: the fast test project, vitest.config.ts). */
+export function refuseWithoutQemu(): void {
+  if (process.env.ASUK_NO_QEMU) {
+    throw new QemuError('QEMU is off (ASUK_NO_QEMU=1, the fast test project): a test that boots QEMU belongs in vitest.config.ts QEMU_TESTS');
+  }
+}
+
 /** Boots QEMU and waits for it to exit or time out. Never leaves QEMU running. */
 export async function runQemu(o: QemuOptions): Promise<QemuResult> {
+  refuseWithoutQemu();
   const args = qemuArgs(o);
   const binary = o.qemuBinary ?? 'qemu-system-x86_64';
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
