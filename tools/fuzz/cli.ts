@@ -45,7 +45,7 @@ export function cliCase(rng: Rng): { args: string[]; bad: boolean } {
     opt('-m', MEMORY); opt('-v', VOLUMES); opt('-v', VOLUMES, 0.1); opt('--machine', MACHINE, 0.2);
     if (args.includes('-v') && args[args.indexOf('--machine') + 1] === 'microvm') bad = true;
     if (args.includes('--rootfs') && args.some((a) => a.endsWith(':/'))) bad = true;
-    const [t, b] = rng.pick(TIMEOUT);
+    const [t] = rng.pick(TIMEOUT);
     args.push('--timeout', rng.chance(0.9) ? '20' : t);
     bad ||= args.at(-1) !== '20';
     if (rng.chance(0.7)) args.push('--', 'echo', 'hi');

@@ -13,7 +13,6 @@ export const FUZZ_DIR = join(ROOT, 'build', 'fuzz');
 /** The file the locked root holds, and its content: a run that cannot show it lost the lock. */
 export const LOCK_CANARY = { path: '/locked-root', body: 'the locked einitrd is /\n' };
 
-const dir = (name: string): Entry => ({ name: Buffer.from(name), mode: S_IFDIR | 0o755, body: Buffer.alloc(0), ino: 0, nlink: 2 });
 const file = (name: string, body: string): Entry => ({ name: Buffer.from(name), mode: S_IFREG | 0o644, body: Buffer.from(body), ino: 0, nlink: 1 });
 
 const built = new Map<string, Promise<string>>();
