@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernelElf } from '../link/index.ts';
 import { compileImageWasm, ROOT } from '../image/index.ts';
-import { encodeArchive, S_IFDIR, S_IFREG, type Entry } from './newc.ts';
+import { encodeArchive, S_IFREG, type Entry } from './newc.ts';
 
 export const FUZZ_DIR = join(ROOT, 'build', 'fuzz');
 
