@@ -3,8 +3,9 @@
 // the next. Map:
 //
 //   app.ts     main: the command list, one function per command
-//   store.ts   KvStore: load the log into a map, append + fsync, torn-tail recovery
-//   record.ts  the record format (length-prefixed, CRC-32) and its scan
+//   store.ts   KvStore: load the log into a map, append + fsync, torn tail and damage
+//   reader.ts  LogReader: the records of a log in memory, what damage cost
+//   record.ts  the log format (LevelDB's: 32 KiB blocks, CRC-32C fragments)
 //
 // Commands (after `--`, `;`-separated, as images/shell splits them):
 //   put K V...   store V (the rest of the words, joined by one space) under K; prints `ok`
@@ -14,7 +15,7 @@
 // Kernel option `kvstore.log=PATH` names the log (default /data/kv.log), e.g.
 //   asuk run -v ./data:/data kvstore -- put greeting hello world
 // Exit status: 0, 1 when a key was not found (or a command is unknown),
-// 2 when the log could not be read or written.
+// 2 when the log could not be read or written (or is in the old KVR1 format).
 
 import { kernelOption, println } from "../../kernel/index";
 import { Errno } from "../../kernel/vfs/index";

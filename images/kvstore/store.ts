@@ -1,29 +1,42 @@
-// images/kvstore/store.ts — the store: the log file read into a map at open,
-// records appended (and fsync'ed) at the end of the last good record.
+// images/kvstore/store.ts — the store: the log file read into a map at open
+// (reader.ts), records appended (and fsync'ed) after the last good one.
 //
-// Recovery: the scan stops at the first bytes that are not a whole valid
-// record (record.ts). Everything before is the store; everything after is a
-// torn tail — a write cut short by a crash — and is reported, ignored by
-// reads, and cut off (ftruncate) before the first append, so the next record
-// follows the last good one. A damaged record in the middle of the log ends
-// the store there too: an append-only log has no way to resync safely.
+// Recovery: a torn tail (a write cut short by a crash) is dropped silently
+// and cut off (ftruncate) before the first append, so the next record follows
+// the last good one. Damage (reader.ts) costs only the records it hit: one
+// line `kvstore: warning: PATH: N records lost to damage ...` at open, good
+// records after it are kept, and nothing good is ever cut off. When the damage
+// is after the last good record, appends start at the next block (zeros fill
+// the damaged one) so the reader, which gives a damaged block up, finds them;
+// their sequence numbers skip the records lost, so every later open reports
+// the same loss while the damaged bytes are in the file.
+//
+// A log in the format before issue 11 ("KVR1" records, no blocks) is refused
+// with one error line: it is not read, not rewritten, not appended to.
 
 import { println } from "../../kernel/index";
 import {
   Errno, O_CREAT, O_RDONLY, O_RDWR, Stat, errnoName,
   vfsClose, vfsFstat, vfsFsync, vfsFtruncate, vfsOpen, vfsPread, vfsPwrite,
 } from "../../kernel/vfs/index";
-import { KEY_MAX, OP_DEL, OP_PUT, recordAt, recordEncode } from "./record";
+import { BLOCK, KEY_MAX, OP_DEL, OP_PUT, fragCrc, frameInto, framedSize, recordPayload } from "./record";
+import { LogReader } from "./reader";
+
+const OLD_MAGIC: u32 = 0x3152564b; // "KVR1" read as u32 LE
 
 export class KvStore {
   path: string;
   map: Map<string, string> = new Map<string, string>();
-  /** End of the last good record: where the next one goes. */
+  /** Where the next record goes (a torn tail starts there). */
   good: u64 = 0;
   /** The log's size when it was read. */
   size: u64 = 0;
-  /** Records accepted by the scan. */
-  records: i32 = 0;
+  /** Zero bytes to write before the next record (to the next block, after damage). */
+  pad: u64 = 0;
+  /** The next record's sequence number. */
+  seq: u64 = 1;
+  /** Records accepted by the reader. */
+  records: u64 = 0;
   fd: i32 = -1;
 
   constructor(path: string) { this.path = path; }
@@ -37,35 +50,44 @@ export class KvStore {
     let r = vfsFstat(fd, st);
     if (r < 0) { vfsClose(fd); return this.fail("fstat", r); }
     let size = st.size;
-    let buf = heap.alloc(<usize>size + 1);
+    let buf = heap.alloc(<usize>size + 8);
     let got = readAll(fd, buf, size);
     vfsClose(fd);
     if (got < 0) { heap.free(buf); return this.fail("read", <i32>got); }
+    if (isOldFormat(buf, <u64>got)) {
+      heap.free(buf);
+      println("kvstore: error: " + this.path + ": a log in the old KVR1 format (before 32 KiB blocks) is not read: move it aside to start a new log");
+      return -Errno.EINVAL;
+    }
     this.scan(buf, <u64>got);
     heap.free(buf);
     return 0;
   }
 
-  /** Applies every whole record of (p, size); sets good and size; reports a torn tail. */
+  /** Applies every good record of (p, size); sets good, pad, seq; reports damage in one line. */
   private scan(p: usize, size: u64): void {
-    let off: u64 = 0;
+    let rd = new LogReader(p, size);
     while (true) {
-      let rec = recordAt(p, size, off);
+      let rec = rd.next();
       if (rec === null) break;
       if (rec.op == OP_PUT) this.map.set(rec.key, rec.value);
       else if (this.map.has(rec.key)) this.map.delete(rec.key);
-      off = rec.end;
-      this.records++;
     }
-    this.good = off;
+    rd.dispose();
+    this.records = rd.records;
     this.size = size;
-    if (off < size) {
-      println("kvstore: warning: " + this.path + ": " + (size - off).toString() + " bytes at offset " +
-        off.toString() + " are not a whole record (a write cut short), ignored");
-    }
+    this.good = rd.torn;
+    // Records lost after the last good one keep their sequence numbers; the next record starts a fresh block.
+    this.seq = rd.lastSeq + rd.tailLost + 1;
+    let inBlock = this.good % <u64>BLOCK;
+    if (rd.tailLost > 0 && inBlock != 0) this.pad = <u64>BLOCK - inBlock;
+    if (rd.lost == 0) return;
+    println("kvstore: warning: " + this.path + ": " + (rd.lostExact ? "" : "at least ") + rd.lost.toString() +
+      (rd.lost == 1 ? " record" : " records") + " lost to damaged bytes (the first at offset " +
+      rd.firstDamage.toString() + "); the other " + rd.records.toString() + " records are intact");
   }
 
-  /** Opens the log for appending, cutting a torn tail off first. 0 or -Errno. */
+  /** Opens the log for appending, cutting a torn tail off first (silently: it held no whole record). 0 or -Errno. */
   private openForAppend(): i32 {
     if (this.fd >= 0) return 0;
     let fd = vfsOpen(this.path, O_RDWR | O_CREAT, 0o644);
@@ -74,7 +96,6 @@ export class KvStore {
     if (this.size > this.good) {
       let r = vfsFtruncate(fd, <i64>this.good);
       if (r < 0) return this.fail("truncate", r);
-      println("kvstore: " + this.path + ": cut the log back to " + this.good.toString() + " bytes");
       this.size = this.good;
     }
     return 0;
@@ -84,15 +105,23 @@ export class KvStore {
   private append(op: u8, key: string, value: string): i32 {
     let r = this.openForAppend();
     if (r < 0) return r;
-    let rec = recordEncode(op, key, value);
-    let n = <u64>rec.byteLength;
-    let w = vfsPwrite(this.fd, changetype<usize>(rec), <usize>n, <i64>this.good);
+    let payload = recordPayload(this.seq, op, key, value);
+    let plen = <u32>payload.byteLength;
+    let at = this.good + this.pad;
+    let n = this.pad + framedSize(at, plen);
+    let buf = heap.alloc(<usize>n);
+    memory.fill(buf, 0, <usize>this.pad);
+    frameInto(buf + <usize>this.pad, at, changetype<usize>(payload), plen);
+    let w = vfsPwrite(this.fd, buf, <usize>n, <i64>this.good);
+    heap.free(buf);
     if (w < 0) return this.fail("write", <i32>w);
     if (<u64>w != n) return this.fail("write", -Errno.EIO);
     r = vfsFsync(this.fd);
     if (r < 0) return this.fail("fsync", r);
     this.good += n;
     this.size = this.good;
+    this.pad = 0;
+    this.seq++;
     return 0;
   }
 
@@ -122,6 +151,13 @@ export class KvStore {
     println("kvstore: error: " + this.path + ": " + op + ": " + errnoName(e));
     return e;
   }
+}
+
+/** True when (p, size) starts with an old "KVR1" record rather than a fragment of this format. */
+function isOldFormat(p: usize, size: u64): bool {
+  if (size < 7 || load<u32>(p) != OLD_MAGIC) return false;
+  let len = <u32>load<u16>(p + 4);
+  return <u64>(7 + len) > size || fragCrc(p, len) != load<u32>(p);
 }
 
 /** Reads up to `size` bytes from the start of `fd` into `buf`; bytes read or -Errno. */

@@ -93,9 +93,10 @@ describe('asuk run --rootfs', () => {
     expect(lines(r.stdout)).toContain('b3');
   });
 
-  it('memory: automatic without -m, a warning with the figure below what the image needs', async () => {
+  it('memory: automatic without -m; a -m below what the image needs is refused with the figure', async () => {
     const r = await asuk(['run', '-m', '3M', '--rootfs', './rootfs.cpio', ...T, 'shell', '--', 'echo', 'hi'], { cwd });
-    expect(String(r.stderr)).toMatch(/^asuk: warning: -m 3M is below what the image \([\d.]+ MiB loaded\) and its initrd \([\d.]+ MiB\) need: give at least -m \d+M/m);
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stderr)).toMatch(/^asuk: -m 3M is below what the image \([\d.]+ MiB loaded\) and its initrd \([\d.]+ MiB\) need: give at least -m \d+M/m);
   });
 });
 

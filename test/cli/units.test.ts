@@ -62,15 +62,15 @@ describe('memory', () => {
   it('sizes automatically from image + initrd and warns with the figure below it', () => {
     const imageEnd = 0x292000; // 2.6 MiB, the shell image
     const auto = memoryPlan({ imageEnd, initrdBytes: 16 * MiB });
-    expect(auto.warning).toBeUndefined();
+    expect(auto.tooSmall).toBeUndefined();
     expect(auto.bytes % (16 * MiB)).toBe(0);
     expect(auto.bytes).toBeGreaterThanOrEqual(imageEnd + 16 * MiB + 32 * MiB);
     expect(memoryPlan({ imageEnd, initrdBytes: 300 * MiB }).bytes).toBeGreaterThan(300 * MiB);
     expect(auto.needed).toBe(20 * MiB); // measured: 19M panics, 20M boots
     const low = memoryPlan({ imageEnd, initrdBytes: 16 * MiB, requested: 19 * MiB });
     expect(low.bytes).toBe(19 * MiB);
-    expect(low.warning).toMatch(/-m 19M is below .* initrd \(16 MiB\) need: give at least -m 20M/);
-    expect(memoryPlan({ imageEnd, initrdBytes: 16 * MiB, requested: 20 * MiB }).warning).toBeUndefined();
+    expect(low.tooSmall).toMatch(/-m 19M is below .* initrd \(16 MiB\) need: give at least -m 20M/);
+    expect(memoryPlan({ imageEnd, initrdBytes: 16 * MiB, requested: 20 * MiB }).tooSmall).toBeUndefined();
   });
 });
 

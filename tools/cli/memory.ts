@@ -5,7 +5,8 @@
 // segments end at `imageEnd` (the einitrd, when embedded, is inside); QEMU's
 // multiboot loader puts each -initrd module page-aligned after that. The
 // kernel's heap starts past the last module. So a guest needs imageEnd +
-// initrd + some heap: below that it cannot boot, and we warn.
+// initrd + some heap: below that it cannot boot (QEMU's firmware loops
+// forever), so `run` refuses it.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from './errors.ts';
@@ -89,11 +90,11 @@ export interface MemoryPlan {
   bytes: number;
   /** The least the guest can boot with. */
   needed: number;
-  /** Set when the requested size is below `needed`: what to print. */
-  warning?: string;
+  /** Set when the requested size is below `needed`: the refusal to print. */
+  tooSmall?: string;
 }
 
-/** Sizes guest memory: the request when given (warned about when too small), else imageEnd + initrd + margin. */
+/** Sizes guest memory: the request when given (`tooSmall` set when below what boots), else imageEnd + initrd + margin. */
 export function memoryPlan(o: { imageEnd: number; initrdBytes: number; requested?: number }): MemoryPlan {
   const loaded = roundUp(o.imageEnd, 4096) + roundUp(o.initrdBytes, 4096);
   const needed = roundUp(loaded + MIN_HEAP, MiB);
@@ -102,7 +103,7 @@ export function memoryPlan(o: { imageEnd: number; initrdBytes: number; requested
     const initrd = o.initrdBytes ? ` and its initrd (${fmt(o.initrdBytes)} MiB)` : '';
     return {
       bytes: o.requested, needed,
-      warning: `-m ${fmt(o.requested)}M is below what the image (${fmt(roundUp(o.imageEnd, 4096))} MiB loaded)${initrd} need: `
+      tooSmall: `-m ${fmt(o.requested)}M is below what the image (${fmt(roundUp(o.imageEnd, 4096))} MiB loaded)${initrd} ${initrd ? 'need' : 'needs'}: `
         + `give at least -m ${fmt(needed)}M (or leave -m out to size it automatically)`,
     };
   }

@@ -53,6 +53,7 @@ export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */
 export async function buildCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
+  if (f.locked && !f.rootfs) throw new UsageError('--locked locks an embedded rootfs: give --rootfs PATH too (asuk build IMAGE --rootfs PATH --locked)');
   const out = f.out ?? (t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : 'out.elf');
   await buildWith(t, resolve(out), f.rootfs, f.locked);
 }

@@ -19,7 +19,7 @@ import { bootOptions, buildTarget, rootfsCache, checkParts, mergeEnv, shellLine,
 import {
   kernelCmdline, openDiag, parsePort, parseVolume, qemuArgs, volumeFstab, type Machine, type PortMap, type Volume,
 } from '../qemu/index.ts';
-import { UsageError, warn } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
 import { progress, step } from './progress.ts';
 import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
@@ -123,7 +123,7 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   }
   const facts = elfFacts(elf);
   const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
-  if (plan.warning) warn(plan.warning);
+  if (plan.tooSmall) throw new UsageError(plan.tooSmall);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
   // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.

@@ -12,8 +12,9 @@
 // UTF-8 name (so parents come first); inode numbers assigned 1, 2, ... in
 // that order; hard links share one inode, the body stored once with the
 // last link (as GNU cpio does); the archive is padded to 512 bytes.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -159,11 +160,25 @@ export async function packDirectory(dir: string, out: string, opts: PackOptions 
   pack._encode = (h: unknown) => encodeNewc((h as { asuk?: NewcHeader }).asuk ?? trailer());
   pack.padding = 0; // we pad (BlockPad); cpio-stream's own padding miscounts past 512 bytes
   const pad = new BlockPad();
-  const written = pipeline(pack, pad, createWriteStream(out));
-  for (const it of items) await addItem(pack, it);
-  pack.finalize();
+  const written = pipeline(pack, pad, await openOut(out));
+  written.catch(() => {}); // awaited below; a write error must not escape as an unhandled rejection
+  const fill = async () => { for (const it of items) await addItem(pack, it); pack.finalize(); };
+  await Promise.race([fill(), written]);
   await written;
   return { entries: items.length, bytes: pad.bytes };
+}
+
+/** The output stream, opened (so a missing directory or a denied write is one error line, not a stack). */
+async function openOut(out: string): Promise<Writable> {
+  const ws = createWriteStream(out);
+  try {
+    await once(ws, 'open');
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'EIO';
+    const why = code === 'ENOENT' && !existsSync(path.dirname(out)) ? `its directory ${path.dirname(out)} does not exist` : code === 'EISDIR' ? 'it is a directory' : (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/, open .*$/, '');
+    throw new Error(`mkcpio: cannot write ${out}: ${why} (${code})`);
+  }
+  return ws;
 }
 
 /** The TRAILER!!! header, with every field zero but nlink (as GNU cpio writes it). */

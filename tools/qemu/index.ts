@@ -215,7 +215,7 @@ export function parseVolume(spec: string): Volume {
   const [src, dst, mode] = parts;
   if (!src) throw bad('empty source');
   if (!dst.startsWith('/')) throw bad('the destination must be an absolute path in the guest');
-  if (mode !== undefined && mode !== 'ro' && mode !== 'rw') throw bad(`unknown mode '${mode}'`);
+  if (mode !== undefined && mode !== 'ro') throw bad(`unknown mode '${mode}': the only mode is ro (a volume is writable without it)`);
   if (!existsSync(src) || !statSync(src).isDirectory()) throw bad(`${src} is not a directory`);
   return { src: resolve(src), dst, readonly: mode === 'ro' };
 }
