@@ -7,7 +7,11 @@
 // spaces; `\` escapes the next character. A kernel option is `key=value` where
 // the value may be a bracketed list spanning spaces, e.g.
 //   vfs.fstab=[ "initrd0:/:extract::ramfs=1:" "fs0:/data:9pfs:::mkmp" ]
+// A `[` opens a list only right after `=` (or inside a list), so an app word
+// like `[` is a plain word.
 // Kernel option words are kept raw (quotes included); app words are unquoted.
+// A `"` or a `[` that is never closed is an error (Cmdline.error names it and
+// its offset; kernelMain prints it and stops): nothing is guessed.
 // Without `--`, the leading words that look like kernel options (a dotted key
 // before `=`: `vfs.fstab=...`) are kernel options and the rest go to the app.
 
@@ -27,22 +31,39 @@ function skipSpaces(s: string, i: i32): i32 {
   return i;
 }
 
+/** The first unclosed `"` or `[` seen by wordEnd: its offset (-1: none) and kind. */
+let openAt: i32 = -1;
+let openWhat: string = "";
+
+/** Records an unclosed `what` at `at` unless an earlier one is recorded. */
+function noteOpen(at: i32, what: string): void {
+  if (openAt < 0 || at < openAt) { openAt = at; openWhat = what; }
+}
+
 /**
  * Returns the end of the word starting at `i` (no leading space). Quotes and
- * backslash escapes always group; `[`..`]` groups too when `brackets` is set.
+ * backslash escapes always group; `[`..`]` groups too when `brackets` is set
+ * and the `[` follows `=` (or another `[`). A quote or bracket still open at
+ * the end of the line is noted (noteOpen).
  */
 function wordEnd(s: string, i: i32, brackets: bool): i32 {
   let quoted = false;
+  let quoteAt = -1;
   let depth = 0;
+  let bracketAt = -1;
   for (; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c == BACKSLASH) { i++; continue; }
-    if (c == QUOTE) { quoted = !quoted; continue; }
+    if (c == QUOTE) { quoted = !quoted; if (quoted) quoteAt = i; continue; }
     if (quoted) continue;
-    if (brackets && c == LBRACKET) depth++;
-    else if (brackets && c == RBRACKET && depth > 0) depth--;
+    if (brackets && c == LBRACKET && (depth > 0 || (i > 0 && s.charCodeAt(i - 1) == 0x3d))) {
+      if (depth == 0) bracketAt = i;
+      depth++;
+    } else if (brackets && c == RBRACKET && depth > 0) depth--;
     else if (isSpace(c) && depth == 0) break;
   }
+  if (quoted) noteOpen(quoteAt, "quote (\")");
+  else if (depth > 0) noteOpen(bracketAt, "list ([)");
   return i < s.length ? i : s.length;
 }
 
@@ -91,13 +112,26 @@ export class Cmdline {
   options: string[] = [];
   /** App arguments after `--` (or after the options), unquoted, without argv0. */
   args: string[] = [];
+  /** Why the line cannot be parsed ("" when it can): `unclosed quote (") at offset N`. */
+  error: string = "";
 }
 
-/** Parses a whole command line (see the file comment for the grammar). */
+/**
+ * Parses a whole command line (see the file comment for the grammar). An
+ * unclosed quote or list sets `error`; its offset counts from the character
+ * after argv0 and one space (QEMU's -append text).
+ */
 export function cmdlineParse(s: string): Cmdline {
   let c = new Cmdline();
+  openAt = -1;
   let words = cmdlineWords(s, true);
   if (words.length == 0) return c;
+  // QEMU joins the kernel path and the -append text with one space.
+  let base = wordEnd(s, skipSpaces(s, 0), true) + 1;
+  if (openAt >= 0) {
+    let at = openAt >= base ? openAt - base : openAt;
+    c.error = "unclosed " + openWhat + " at offset " + at.toString();
+  }
   c.argv0 = cmdlineUnquote(words[0]);
   let sep = words.indexOf("--");
   let i = 1;

@@ -3,19 +3,21 @@
 //   consoleInit                 COM1 ready, so every later failure can print
 //   mbInit                      latch the multiboot block (no allocation)
 //   memInit                     TLSF in the early heap, E, RAM top, hw.memLayout
-//   cmdline                     decode + split (first allocations past memInit);
+//   cmdline                     decode + split (first allocations past memInit); an
+//                               unclosed quote or list: one error line, exit BOOT_FAIL_CODE;
 //                               `asuk.verbose=1` turns the diagnostics channel on (console.ts)
 //   mount(imageEnd, options)    images that use files: fstab / default mounts, /tmp (kernel/rootfs);
 //                               others pass null and carry no VFS (dead code is the configuration)
 //   timeMarkMain -> main(args)  returns the app's exit code to the stub (console flushed);
 //                               between the two: with diagnostics on, the boot steps
 //                               (time.ts timeReport), and report (`mount: N us`, VFS clock)
+import { utf8Decode } from "./utf8";
 import { consoleFlush, consoleInit, diagEnable, diagEnabled, print, printHex, putCodePoint } from "./console";
 import { cstrLen, mbCmdline, mbInit } from "./multiboot";
 import { memInit } from "./memory";
 import { Cmdline, cmdlineOption, cmdlineParse } from "./cmdline";
 import { MARK_CMDLINE, MARK_KERNEL, MARK_MEMORY, timeBoot, timeMark, timeMarkMain, timeReport } from "./time";
-import { exit, PANIC_CODE } from "./panic";
+import { BOOT_FAIL_CODE, exit, PANIC_CODE } from "./panic";
 
 let cmdline: Cmdline | null = null;
 let argv: string[] = [];
@@ -63,8 +65,15 @@ export function kernelMain(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32, main:
 /** Decodes and splits the multiboot command line; fills argv. */
 function cmdlineInit(): void {
   let p = mbCmdline();
-  let s = p != 0 ? String.UTF8.decodeUnsafe(p, cstrLen(p)) : "";
+  let s = p != 0 ? utf8Decode(p, cstrLen(p)) : "";
   let c = cmdlineParse(s);
+  if (c.error.length > 0) {
+    print("cmdline: error: ");
+    print(c.error);
+    print(" of the kernel command line: boot stopped");
+    putCodePoint(0x0a);
+    exit(BOOT_FAIL_CODE);
+  }
   cmdline = c;
   argv = c.args;
   diagEnable(c.options.includes("asuk.verbose=1")); // no string building on every boot

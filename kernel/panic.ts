@@ -7,11 +7,23 @@ import { consoleFlush, print, printUtf16, printU64, putCodePoint } from "./conso
 
 /** Exit code of every panic (boot stub uses the same for CPU exceptions and traps). */
 export const PANIC_CODE: i32 = 0x7f;
+/**
+ * Exit code when the boot cannot go on because of its input (the root
+ * filesystem cannot be loaded, the command line cannot be parsed): not a
+ * kernel bug, so not a panic; QEMU isa-debug-exit status (0x7e << 1) | 1 = 253.
+ * Apps' codes are 0..126 too (docs/guide.md): the error line says which.
+ */
+export const BOOT_FAIL_CODE: i32 = 0x7e;
 
-/** Prints a string that may be null, char by char (no allocation). */
-function printMaybe(s: string | null): void {
-  if (s === null) print("(null)");
-  else printUtf16(changetype<usize>(s), s.length);
+/**
+ * Prints the AssemblyScript string at address `p` (0: "(null)"), char by char.
+ * Takes an address, not a string: the abort path must hold no managed value
+ * across a call, or asc gives it a shadow-stack frame whose overflow check
+ * calls abort again (a shadow-stack overflow would then recurse in here).
+ */
+function printAt(p: usize): void {
+  if (p == 0) print("(null)");
+  else printUtf16(p, <i32>(load<u32>(p - 4) >>> 1)); // rtSize (bytes) precedes the data
 }
 
 /** Flushes the console and powers off with `code`. Never returns. */
@@ -23,8 +35,9 @@ export function exit(code: i32): void {
 
 /** An invariant broke: prints `panic: <msg>` and powers off with PANIC_CODE. Never returns. */
 export function panic(msg: string): void {
+  let m = changetype<usize>(msg);
   print("panic: ");
-  printMaybe(msg);
+  printAt(m);
   putCodePoint(0x0a);
   exit(PANIC_CODE);
 }
@@ -33,6 +46,8 @@ export function panic(msg: string): void {
  * The runtime's abort (asc `--use abort=kernel/panic/kernelAbort`): called by
  * assert, throw and the runtime's own checks. Prints
  * `panic: abort: <msg> at <file>:<line>:<col>` and powers off. Never returns.
+ * Uses no shadow-stack frame (see printAt): AssemblyScript's own "stack
+ * overflow" abort lands here and prints its line.
  */
 export function kernelAbort(
   message: string | null = null,
@@ -40,10 +55,12 @@ export function kernelAbort(
   lineNumber: u32 = 0,
   columnNumber: u32 = 0
 ): void {
+  let m = changetype<usize>(message);
+  let f = changetype<usize>(fileName);
   print("panic: abort: ");
-  printMaybe(message);
+  printAt(m);
   print(" at ");
-  printMaybe(fileName);
+  printAt(f);
   putCodePoint(0x3a);
   printU64(lineNumber);
   putCodePoint(0x3a);

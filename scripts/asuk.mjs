@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `asuk` command: bundles the TypeScript host tools with esbuild into
-// dist/asuk.mjs when any source is newer than the bundle, then runs it.
-import { build } from 'esbuild';
+// The `asuk` command. In a checkout (tools/ present) it first rebundles
+// dist/asuk.mjs when any source under tools/ or boot/ is newer than the
+// bundle (scripts/bundle.mjs); an installed package ships the bundle and
+// runs it as it is.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,13 +19,11 @@ function newest(dir) {
   return t;
 }
 
-const stale = !existsSync(out) || newest(join(root, 'tools')) > statSync(out).mtimeMs
-  || newest(join(root, 'boot')) > statSync(out).mtimeMs;
+const checkout = existsSync(join(root, 'tools', 'cli', 'main.ts'));
+const stale = checkout && (!existsSync(out) || newest(join(root, 'tools')) > statSync(out).mtimeMs
+  || newest(join(root, 'boot')) > statSync(out).mtimeMs);
 if (stale) {
-  await build({
-    entryPoints: [join(root, 'tools', 'cli', 'main.ts')],
-    outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', logLevel: 'error',
-  });
+  const { bundle } = await import('./bundle.mjs');
+  await bundle();
 }
 await import(pathToFileURL(out).href);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing asuk needs on a Debian machine:
 # npm dependencies, QEMU, wabt (wat2wasm/wast2json for tests) and binutils
-# (objdump, which checks the x86 encoder). As root it installs missing
+# (objdump, which checks the x86 encoder), clang + lld + wasi-libc (WASI C
+# test programs). As root it installs missing
 # packages with apt-get; otherwise it names them and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,17 @@ command -v wast2json >/dev/null || need+=(wabt)
 command -v objdump >/dev/null || need+=(binutils)
 command -v cpio >/dev/null || need+=(cpio)
 command -v python3 >/dev/null || need+=(python3)   # test/qemu/pty-run.py: a pty for the terminal tests
+# WASI C test programs (test/wasi): clang for wasm32-wasi, wasm-ld, wasi-libc, compiler-rt builtins.
+command -v clang >/dev/null || need+=(clang)
+command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null || need+=(lld)
+[ -e /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
+ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-dev-wasm32)
 command -v node >/dev/null || need+=(nodejs npm)
+# bench/aot's C programs: clang for wasm32-wasi with Debian's wasi-libc
+command -v clang >/dev/null || need+=(clang)
+command -v wasm-ld >/dev/null || need+=(lld)
+[ -f /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null || need+=(libclang-rt-dev-wasm32)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${need[*]}" >&2

@@ -14,7 +14,7 @@
 // Completion is by polling the used ring (no interrupts are set up): one
 // request in flight at a time, which is what a single-threaded kernel needs.
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import { Virtq, VirtioTransport, VIRTIO_ID_9P, virtioRegister, virtioStart } from "../virtio/index";
 
 export const VIRTIO_9P_DEVICE_MODERN: u16 = 0x1049; // PCI device IDs

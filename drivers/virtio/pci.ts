@@ -27,7 +27,7 @@
 // transitional virtio-pci devices also offer the modern interface.
 
 import { mmioRead16, mmioRead32, mmioRead8, mmioWrite16, mmioWrite32, mmioWrite8 } from "../../kernel/hw";
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import { PCI_CMD_MASTER, PCI_CMD_MEM, PCI_INTERRUPT_LINE, PciDevice, pciBarBelow4G } from "../pci/index";
 import { Virtq } from "./queue";
 import { VirtioTransport, VIRTIO_NO_VECTOR, VIRTIO_TRANSPORT_PCI } from "./transport";

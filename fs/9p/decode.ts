@@ -13,7 +13,8 @@
 //   an impossible value (errno 0, count > asked)    P9_FAULT_VALUE
 // Nothing here trusts a length from the wire before checking it.
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
+import { utf8Decode } from "../../kernel/utf8";
 import {
   P9_FAULT_NONE, P9_FAULT_SHORT, P9_FAULT_SIZE, P9_FAULT_TAG, P9_FAULT_TRAILING,
   P9_FAULT_TRUNC, P9_FAULT_TYPE, P9_FAULT_VALUE, P9_HDR, P9_OFF_TAG, P9_OFF_TYPE, P9_RATTACH,
@@ -148,11 +149,11 @@ export class P9Reply {
   u32(): u32 { if (!this.has(4)) return 0; let v = load<u32>(this.buf + this.pos); this.pos += 4; return v; }
   u64(): u64 { if (!this.has(8)) return 0; let v = load<u64>(this.buf + this.pos); this.pos += 8; return v; }
 
-  /** name[s] decoded from UTF-8 (invalid sequences become U+FFFD). */
+  /** name[s] decoded with every byte kept (kernel/utf8.ts). */
   str(): string {
     let n = <u32>this.u16();
     if (!this.has(n)) return "";
-    let s = String.UTF8.decodeUnsafe(this.buf + this.pos, n);
+    let s = utf8Decode(this.buf + this.pos, n);
     this.pos += n;
     return s;
   }

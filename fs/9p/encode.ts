@@ -1,6 +1,6 @@
 // fs/9p/encode.ts — builds T-messages (layouts in layout.ts) into a caller's
-// buffer. No I/O, no allocation: strings are written as UTF-8 straight from
-// AssemblyScript's UTF-16.
+// buffer. No I/O, no allocation: strings are written as their name bytes
+// (kernel/utf8.ts) straight from AssemblyScript's UTF-16.
 //
 // Use: `let m = new P9Msg(buf, cap); let n = p9Tlopen(m, tag, fid, flags);`
 // Every p9T* returns the message length (> 0) or a negative Errno:
@@ -8,7 +8,8 @@
 // message does not fit in `cap` (the caller's buffer, at most msize) or a
 // walk has more than P9_MAXWELEM names.
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
+import { utf8EncodeAt, utf8Length } from "../../kernel/utf8";
 import {
   P9_MAXWELEM, P9_NOTAG, P9_TATTACH, P9_TCLUNK, P9_TFSYNC, P9_TGETATTR, P9_TLCREATE,
   P9_TLINK, P9_TLOPEN, P9_TMKDIR, P9_TREAD, P9_TREADDIR, P9_TREADLINK, P9_TRENAMEAT,
@@ -16,22 +17,10 @@ import {
   P9_TWRITE_HDR,
 } from "./layout";
 
-/** Bytes `s` takes as UTF-8 (lone surrogates count as U+FFFD, 3 bytes). */
+/** Bytes `s` takes on the wire: its name bytes exactly (kernel/utf8.ts; escaped bytes count one). */
 export function p9Utf8Len(s: string): u32 {
-  let n: u32 = 0;
-  let len = s.length;
-  for (let i = 0; i < len; i++) {
-    let c = <u32>s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < len && isLow(<u32>s.charCodeAt(i + 1))) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
+  return <u32>utf8Length(s);
 }
-
-// @ts-ignore: decorator
-@inline function isLow(c: u32): bool { return c >= 0xdc00 && c < 0xe000; }
 
 /** A T-message under construction in [buf, buf + cap). */
 export class P9Msg {
@@ -94,32 +83,9 @@ export class P9Msg {
     return <i32>this.pos;
   }
 
-  /** UTF-8 of `s` (room already checked). Lone surrogates become U+FFFD. */
+  /** The bytes of name `s` (room already checked): kernel/utf8.ts's encoding, every byte kept. */
   private utf8(s: string): void {
-    let p = this.buf + this.pos;
-    let len = s.length;
-    for (let i = 0; i < len; i++) {
-      let c = <u32>s.charCodeAt(i);
-      if (c < 0x80) { store<u8>(p++, <u8>c); continue; }
-      if (c < 0x800) {
-        store<u8>(p++, <u8>(0xc0 | (c >> 6)));
-        store<u8>(p++, <u8>(0x80 | (c & 0x3f)));
-        continue;
-      }
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < len && isLow(<u32>s.charCodeAt(i + 1))) {
-        let cp = 0x10000 + ((c - 0xd800) << 10) + (<u32>s.charCodeAt(++i) - 0xdc00);
-        store<u8>(p++, <u8>(0xf0 | (cp >> 18)));
-        store<u8>(p++, <u8>(0x80 | ((cp >> 12) & 0x3f)));
-        store<u8>(p++, <u8>(0x80 | ((cp >> 6) & 0x3f)));
-        store<u8>(p++, <u8>(0x80 | (cp & 0x3f)));
-        continue;
-      }
-      if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-      store<u8>(p++, <u8>(0xe0 | (c >> 12)));
-      store<u8>(p++, <u8>(0x80 | ((c >> 6) & 0x3f)));
-      store<u8>(p++, <u8>(0x80 | (c & 0x3f)));
-    }
-    this.pos = <u32>(p - this.buf);
+    this.pos += <u32>utf8EncodeAt(s, this.buf + this.pos);
   }
 }
 

@@ -9,7 +9,7 @@
 // [reply] — the device reads and writes the caller's memory directly
 // (Linux's trans_virtio does the same for large I/O).
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import {
   P9Attr, P9Dirent, P9Msg, P9Open, P9Qid, P9Reply, P9StatFs, P9Version,
   P9_IOHDRSZ, P9_MIN_MSIZE, P9_NOFID, P9_RREAD_HDR, P9_TWRITE_HDR, P9_VERSION_L,

@@ -17,6 +17,7 @@
 import { DT_DIR, DT_LNK, DT_REG, DirEntry, Errno, NAME_MAX } from "../../kernel/vfs/index";
 import { P9Reply, P9_QTDIR, P9_QTSYMLINK, P9_RREAD_HDR } from "../9p/index";
 import { P9Client } from "./client";
+import { utf8Decode } from "../../kernel/utf8";
 
 // One entry (9P2000.L readdir): qid[13] (type[1] version[4] path[8])
 // offset[8] type[1] name[s] (s = len[2] + UTF-8 bytes). Decoded in place:
@@ -106,7 +107,7 @@ export class P9DirCache {
       let name = at + ENT_NAME_AT;
       if (isDots(name, len)) { cookie = offset; continue; }
       if (len <= <u32>NAME_MAX) out.setNameBytes(name, <i32>len);
-      else out.name = String.UTF8.decodeUnsafe(name, <usize>len);
+      else out.name = utf8Decode(name, <usize>len);
       out.ino = load<u64>(at + ENT_QID_PATH_AT);
       out.type = dtOf(load<u8>(at + ENT_TYPE_AT), load<u8>(at));
       return <i64>offset;

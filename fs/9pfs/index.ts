@@ -10,8 +10,11 @@
 //   mount.ts     V9pTransport (drivers/virtio-9p as a P9Transport),
 //                p9fsOpen (any transport), p9fsAttach (a device: one
 //                session per device, shared by its mounts), p9fsMount(tag, path, flags)
+//   options.ts   the fstab entry's options (msize=, trans=, version=), pure
+//   fstab.ts     the `9pfs` fstab driver: p9fsFstabInit registers it with
+//                kernel/rootfs (mount tag -> v9pFind -> p9fsAttach)
 //
-// Who calls whom: the fstab code (kernel/rootfs/volume.ts) calls v9pFind(tag)
+// Who calls whom: the fstab driver (fstab.ts, called by kernel/rootfs) calls v9pFind(tag)
 // -> p9fsAttach -> P9Client.version (once per device)/attach -> vfsMount;
 // p9fsMount does the same in one call. Afterwards the VFS calls P9Node,
 // P9Node calls P9Client, P9Client encodes with fs/9p and moves bytes with
@@ -20,3 +23,5 @@
 export { P9Client, P9Transport, P9FS_MSIZE } from "./client";
 export { P9Fs, P9Node } from "./node";
 export { V9pTransport, p9fsOpen, p9fsAttach, p9fsMount, p9fsLastError, MS_RDONLY } from "./mount";
+export { p9fsOptMsize, p9fsOptsProblem } from "./options";
+export { p9fsFstabInit } from "./fstab";

@@ -17,13 +17,14 @@ import {
   S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_IPERM,
   Stat, VRef, Vnode, errnoName, vfsLog,
 } from "../../kernel/vfs/index";
+import { utf8Decode, utf8Escape } from "../../kernel/utf8";
 import { CPIO_OK, CPIO_E_CRC, CpioHeader, cpioBodySum, cpioIsTrailer, cpioParse, cpioProblem } from "./header";
 
 const WRITE_CHUNK: usize = 1 << 20;
 
-/** Decodes the UTF-8 bytes at (p, n) to a string. */
+/** The name bytes at (p, n) as a string, every byte kept (kernel/utf8.ts). */
 function utf8(p: usize, n: usize): string {
-  return String.UTF8.decodeUnsafe(p, n, false);
+  return utf8Decode(p, n);
 }
 
 class Loader {
@@ -33,9 +34,17 @@ class Loader {
   h: CpioHeader = new CpioHeader();
   ref: VRef = new VRef();
   st: Stat = new Stat();
-  /** The entry's components as byte ranges of its name: [compAt[k], compEnd[k]). */
-  compAt: Array<usize> = new Array<usize>();
-  compEnd: Array<usize> = new Array<usize>();
+  /**
+   * The entry's name as split(): the number of kept components, the last
+   * one's byte range [lastAt, lastEnd), and where the one before it ends
+   * (parentEnd; the parent directory is named by [nameAddr, parentEnd)).
+   * No per-component storage: the work per entry is one scan of its name.
+   */
+  comps: i32 = 0;
+  lastAt: usize = 0;
+  lastEnd: usize = 0;
+  parentEnd: usize = 0;
+  compStart: StaticArray<usize> = new StaticArray<usize>(1);
   /** The current entry's name is known (error lines quote it). */
   named: bool = false;
   index: i32 = 0;
@@ -47,6 +56,15 @@ class Loader {
   lastDir: Vnode | null = null;
   lastDirAt: usize = 0;
   lastDirLen: usize = 0;
+  /**
+   * The last directory entry created, and its raw name: the next entry is
+   * often inside it (a deep chain `a`, `a/b`, `a/b/c`...), which is then
+   * found without walking from the root (a walk per entry made a chain of
+   * N directories cost N^2 lookups).
+   */
+  madeDir: Vnode | null = null;
+  madeDirAt: usize = 0;
+  madeDirLen: usize = 0;
   /** Hard links of the current archive: "devmajor:devminor:ino" -> node. */
   links: Map<string, Vnode> = new Map<string, Vnode>();
   dirs: Array<Vnode> = new Array<Vnode>();
@@ -66,13 +84,13 @@ class Loader {
   /** Prints the error line for the current entry and returns `err`. */
   fail(problem: string, err: i32): i32 {
     let name = this.name;
-    let who = name.length > 0 ? "\"" + name + "\"" : "entry #" + this.index.toString();
+    let who = name.length > 0 ? "\"" + utf8Escape(name) + "\"" : "entry #" + this.index.toString();
     vfsLog("cpio: error: " + who + ": " + problem + " at offset " + this.h.offset.toString());
     return err;
   }
 
   warn(problem: string): void {
-    vfsLog("cpio: warning: \"" + this.name + "\": " + problem + " at offset " + this.h.offset.toString() + ", skipped");
+    vfsLog("cpio: warning: \"" + utf8Escape(this.name) + "\": " + problem + " at offset " + this.h.offset.toString() + ", skipped");
   }
 
   /** Offset of the first non-NUL byte at or after `off` (padding between archives). */
@@ -84,49 +102,57 @@ class Loader {
   }
 
   /**
-   * Splits the entry name into byte ranges (compAt/compEnd), in place.
+   * Scans the entry name once: checks every component, counts the kept ones
+   * ("" and "." are dropped) and records the last two (see `comps`).
    * Returns 0, 1 for the root itself (".", "/": nothing to create), or a
    * negative errno after the error line.
    */
   split(): i32 {
-    let at = this.compAt;
-    let end = this.compEnd;
-    at.length = 0;
-    end.length = 0;
+    this.comps = 0;
     let p = this.h.nameAddr;
     let e = p + this.h.nameLen;
     let i = p;
     while (i < e) {
       let j = i;
-      let wide = false;
-      while (j < e) {
-        let b = load<u8>(j);
-        if (b == 0x2f) break;
-        if (b >= 0x80) wide = true;
-        j++;
-      }
-      let r = this.component(i, j - i, wide);
+      while (j < e && load<u8>(j) != 0x2f) j++;
+      let r = this.component(i, j - i);
       if (r < 0) return r;
-      if (r > 0) { at.push(i); end.push(j); }
+      if (r > 0) {
+        this.parentEnd = this.lastEnd;
+        this.lastAt = i;
+        this.lastEnd = j;
+        this.comps++;
+      }
       i = j + 1;
     }
-    return at.length == 0 ? 1 : 0;
+    return this.comps == 0 ? 1 : 0;
   }
 
   /** Checks one component of `n` bytes at `p`: 1 to keep, 0 to skip ("" or "."), or -errno. */
-  component(p: usize, n: usize, wide: bool): i32 {
+  component(p: usize, n: usize): i32 {
     if (n == 0 || (n == 1 && load<u8>(p) == 0x2e)) return 0;
     if (n == 2 && load<u16>(p) == 0x2e2e) return this.fail("\"..\" component (would land outside the mount)", -Errno.EINVAL);
-    // Invalid UTF-8 decodes to U+FFFD (3 bytes each): measure what is stored.
-    let bytes = wide ? String.UTF8.byteLength(utf8(p, n)) : <i32>n;
-    if (bytes > NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
+    // Names keep their bytes exactly (kernel/utf8.ts): the stored length is n.
+    if (n > <usize>NAME_MAX) return this.fail("component longer than 255 bytes", -Errno.ENAMETOOLONG);
     return 1;
   }
 
-  /** Component k of the current entry as a string. */
-  comp(k: i32): string {
-    let a = unchecked(this.compAt[k]);
-    return utf8(a, unchecked(this.compEnd[k]) - a);
+  /** The last component of the current entry as a string. */
+  lastName(): string {
+    return utf8(this.lastAt, this.lastEnd - this.lastAt);
+  }
+
+  /** End of the component that starts at or after `i` (skipping "/", "" and "."), before `e`; its start in `startOut[0]`. */
+  nextComp(i: usize, e: usize, startOut: StaticArray<usize>): usize {
+    while (i < e) {
+      let j = i;
+      while (j < e && load<u8>(j) != 0x2f) j++;
+      let n = j - i;
+      if (n > 0 && !(n == 1 && load<u8>(i) == 0x2e)) { startOut[0] = i; return j; }
+      i = j + 1;
+    }
+    startOut[0] = e;
+    return e;
   }
 
   /** Checks the entry's type and body; writes nothing. */
@@ -153,19 +179,28 @@ class Loader {
 
   /** Walks (creating missing directories) to the parent of the entry; the parent in ref.node. */
   parentDir(): i32 {
-    let last = this.compAt.length - 1;
-    if (last == 0) { this.ref.node = this.root; return 0; }
+    if (this.comps == 1) { this.ref.node = this.root; return 0; }
     // The raw bytes up to the end of the parent component name the parent.
     let at = this.h.nameAddr;
-    let len = unchecked(this.compEnd[last - 1]) - at;
+    let len = this.parentEnd - at;
     let cached = this.lastDir;
     if (cached !== null && len == this.lastDirLen && memory.compare(at, this.lastDirAt, len) == 0) {
       this.ref.node = cached;
       return 0;
     }
+    let made = this.madeDir;
+    if (made !== null && len == this.madeDirLen && memory.compare(at, this.madeDirAt, len) == 0) {
+      this.remember(made, at, len);
+      return 0;
+    }
     let dir = this.root;
-    for (let i = 0; i < last; i++) {
-      let c = this.comp(i);
+    let start = this.compStart;
+    let i = at;
+    while (i < this.parentEnd) {
+      let j = this.nextComp(i, this.parentEnd, start);
+      if (start[0] >= j) break;
+      let c = utf8(start[0], j - start[0]);
+      i = j + 1;
       let r = dir.lookup(c, this.ref);
       if (r == -Errno.ENOENT) r = dir.mkdir(c, 0o755, this.ref);
       if (r < 0) return this.fsFail(r);
@@ -174,11 +209,16 @@ class Loader {
       if (!next.isDir()) return this.fail("parent is not a directory", -Errno.ENOTDIR);
       dir = next;
     }
+    this.remember(dir, at, len);
+    return 0;
+  }
+
+  /** Caches `dir` as the parent named by the `len` raw bytes at `at`; leaves it in ref.node. */
+  remember(dir: Vnode, at: usize, len: usize): void {
     this.lastDir = dir;
     this.lastDirAt = at;
     this.lastDirLen = len;
     this.ref.node = dir;
-    return 0;
   }
 
   /** Removes what `name` in `dir` holds, unless it is `keep` or a directory and `keepDir`. 1: kept. */
@@ -188,7 +228,8 @@ class Loader {
     if (r < 0) return this.fsFail(r);
     let old = changetype<Vnode>(this.ref.node);
     if (old.isDir() && keepDir) return 1;
-    this.lastDir = null; // what it named may be on the cached path
+    this.lastDir = null; // what it named may be on the cached paths
+    this.madeDir = null;
     if (old.isDir()) {
       r = dir.rmdir(name);
     } else {
@@ -234,6 +275,9 @@ class Loader {
     else r = dir.mkdir(name, this.h.mode & S_IPERM, this.ref);
     if (r < 0) return this.fsFail(r);
     let node = changetype<Vnode>(this.ref.node);
+    this.madeDir = node;
+    this.madeDirAt = this.h.nameAddr;
+    this.madeDirLen = this.lastEnd - this.h.nameAddr;
     this.dirs.push(node);
     this.dirTimes.push(<i64>this.h.mtime);
     return this.attrs(node, false);
@@ -282,7 +326,7 @@ class Loader {
     let r = this.parentDir();
     if (r < 0) return r;
     let dir = changetype<Vnode>(this.ref.node);
-    let name = this.comp(this.compAt.length - 1);
+    let name = this.lastName();
     if (t == S_IFDIR) return this.applyDir(dir, name);
     if (t == S_IFLNK) return this.applyLink(dir, name);
     return this.applyFile(dir, name);

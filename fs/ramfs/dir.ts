@@ -13,7 +13,6 @@
 // are kept in chunks of CHUNK slots, so a store re-scans one chunk; the
 // hashes and the table hold no references and are never scanned.
 
-import { RamNode } from "./node";
 
 const CHUNK_BITS: i32 = 6;
 const CHUNK: i32 = 1 << CHUNK_BITS;
@@ -31,9 +30,10 @@ function hashRange(s: string, i: i32, j: i32): u32 {
   return h;
 }
 
-export class RamDir {
+/** A directory's entries; `N` is the node type (node.ts uses RamDir<RamNode>: no import back). */
+export class RamDir<N> {
   private names: Array<StaticArray<string | null>> = new Array<StaticArray<string | null>>();
-  private nodes: Array<StaticArray<RamNode | null>> = new Array<StaticArray<RamNode | null>>();
+  private nodes: Array<StaticArray<N | null>> = new Array<StaticArray<N | null>>();
   private hashes: StaticArray<u32> = new StaticArray<u32>(CHUNK);
   private table: StaticArray<i32> = new StaticArray<i32>(TABLE_MIN);
   /** Table cells in use (entries and tombstones). */
@@ -49,7 +49,7 @@ export class RamDir {
   }
 
   /** The node in slot `s` (null: a hole). Caller checks s < count. */
-  @inline nodeAt(s: i32): RamNode | null {
+  @inline nodeAt(s: i32): N | null {
     return unchecked(unchecked(this.nodes[s >> CHUNK_BITS])[s & (CHUNK - 1)]);
   }
 
@@ -75,22 +75,22 @@ export class RamDir {
   }
 
   /** The node named path[i, j), or null. */
-  findIn(path: string, i: i32, j: i32): RamNode | null {
+  findIn(path: string, i: i32, j: i32): N | null {
     let s = this.slotOf(path, i, j);
     return s < 0 ? null : this.nodeAt(s);
   }
 
   /** The node named `name`, or null. */
-  find(name: string): RamNode | null {
+  find(name: string): N | null {
     return this.findIn(name, 0, name.length);
   }
 
   /** Adds `name` (caller checked it is absent). */
-  add(name: string, node: RamNode): void {
+  add(name: string, node: N): void {
     let s = this.count;
     if ((s & (CHUNK - 1)) == 0) {
       this.names.push(new StaticArray<string | null>(CHUNK));
-      this.nodes.push(new StaticArray<RamNode | null>(CHUNK));
+      this.nodes.push(new StaticArray<N | null>(CHUNK));
       if (s + CHUNK > this.hashes.length) this.growHashes(s + CHUNK);
     }
     unchecked(this.names[s >> CHUNK_BITS])[s & (CHUNK - 1)] = name;
@@ -104,7 +104,7 @@ export class RamDir {
   }
 
   /** Points existing `name` at `node`. */
-  replace(name: string, node: RamNode): void {
+  replace(name: string, node: N): void {
     let s = this.slotOf(name, 0, name.length);
     unchecked(this.nodes[s >> CHUNK_BITS])[s & (CHUNK - 1)] = node;
   }
@@ -174,7 +174,7 @@ export class RamDir {
     let nodes = this.nodes;
     let n = this.count;
     this.names = new Array<StaticArray<string | null>>();
-    this.nodes = new Array<StaticArray<RamNode | null>>();
+    this.nodes = new Array<StaticArray<N | null>>();
     this.hashes = new StaticArray<u32>(CHUNK);
     this.count = 0;
     this.live = 0;
@@ -183,7 +183,7 @@ export class RamDir {
     for (let s = 0; s < n; s++) {
       let name = unchecked(unchecked(names[s >> CHUNK_BITS])[s & (CHUNK - 1)]);
       if (name === null) continue;
-      this.add(name, changetype<RamNode>(unchecked(unchecked(nodes[s >> CHUNK_BITS])[s & (CHUNK - 1)])));
+      this.add(name, changetype<N>(unchecked(unchecked(nodes[s >> CHUNK_BITS])[s & (CHUNK - 1)])));
     }
   }
 }

@@ -9,8 +9,11 @@
 //             slots for lookup (path components compared in place)
 //   mem.ts    the free-memory hook every allocation is checked against
 //             (out of memory is -ENOSPC, never a kernel panic)
+//   fstab.ts  the `ramfs` fstab driver (ramfsFstabInit registers it with
+//             kernel/rootfs and sets the free-memory hook)
 //
 // Use: `vfsMount("/", new RamFs())`; RamFs(limitBytes) caps owned file data.
 
 export { RamFs, RamNode } from "./node";
 export { ramfsSetFreeMemory, ramfsFreeMemory, RAMFS_RESERVE } from "./mem";
+export { ramfsFstabInit } from "./fstab";

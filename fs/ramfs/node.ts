@@ -15,6 +15,7 @@ import {
   ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_UID, DirEntry, Errno, FileSystem,
   S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IPERM, Stat, VRef, Vnode, modeToDt, vfsNow,
 } from "../../kernel/vfs/index";
+import { utf8Length } from "../../kernel/utf8";
 import { RamDir } from "./dir";
 import { RAMFS_RESERVE, ramfsFreeMemory } from "./mem";
 
@@ -36,7 +37,7 @@ export class RamFs extends FileSystem {
     super("ramfs");
     this.limit = limit;
     let root = new RamNode(this, S_IFDIR | 0o755);
-    root.dir = new RamDir();
+    root.dir = new RamDir<RamNode>();
     root.parent = root;
     root.nlink = 2;
     this.root = root;
@@ -67,7 +68,7 @@ export class RamNode extends Vnode {
   cap: usize = 0;
   borrowed: bool = false;
   // directory
-  dir: RamDir | null = null;
+  dir: RamDir<RamNode> | null = null;
   parent: RamNode | null = null;
   // symlink
   target: string = "";
@@ -81,7 +82,7 @@ export class RamNode extends Vnode {
   }
 
   @inline get ram(): RamFs { return changetype<RamFs>(this.fs); }
-  @inline get entries(): RamDir { return changetype<RamDir>(this.dir); }
+  @inline get entries(): RamDir<RamNode> { return changetype<RamDir<RamNode>>(this.dir); }
 
   private touch(): void {
     let now = vfsNow();
@@ -98,7 +99,7 @@ export class RamNode extends Vnode {
     st.uid = this.uid;
     st.gid = this.gid;
     st.rdev = 0;
-    st.size = this.isDir() ? 0 : this.isLink() ? <u64>String.UTF8.byteLength(this.target) : <u64>this.size;
+    st.size = this.isDir() ? 0 : this.isLink() ? <u64>utf8Length(this.target) : <u64>this.size;
     st.blksize = 4096;
     st.blocks = (st.size + 511) >> 9;
     st.atime = this.atime;
@@ -158,7 +159,7 @@ export class RamNode extends Vnode {
     let r = this.newChild(name, S_IFDIR | (mode & S_IPERM), out);
     if (r < 0) return r;
     let d = changetype<RamNode>(out.node);
-    d.dir = new RamDir();
+    d.dir = new RamDir<RamNode>();
     d.parent = this;
     d.nlink = 2;
     this.nlink++;

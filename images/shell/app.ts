@@ -6,7 +6,7 @@
 //   sha256.ts  SHA-256 (FIPS 180-4) over raw memory
 //
 // Commands (after `--` on the kernel command line, separated by `;`):
-//   ls PATH, cat PATH, stat PATH, find PATH, write PATH TEXT, append PATH TEXT,
+//   ls PATH, cat PATH, stat PATH (type= d l f p s c b), find PATH, write PATH TEXT, append PATH TEXT,
 //   mkdir PATH, rm PATH, rmdir PATH, mv A B, ln -s TARGET PATH, ln A B,
 //   chmod MODE PATH (octal), seekwrite PATH OFF TEXT, seekread PATH OFF LEN
 //   (lseek then write/read: holes past the end read as zeros, shown as `.`),
@@ -15,8 +15,10 @@
 // store it without a newline. cat prints a file as is, plus a newline when it
 // does not end with one. A failing command prints `error: CMD: PATH: ENAME`
 // and the exit status is then 1 (the other commands still run), else 0.
+// Names are printed escaped (kernel utf8Escape, as `ls -b`: `\n`, `\033`, `\377`).
 
-import { bootTimeUs, cstrLen, mbCmdline, rootfsSourceOf, uptimeUs } from "../../kernel/index";
+import { bootTimeUs, cstrLen, mbCmdline, uptimeUs, utf8Decode, utf8Encode, utf8Escape } from "../../kernel/index";
+import { rootfsSourceOf } from "../../kernel/rootfs/index";
 import { printBytes as outBytes, println as outLine } from "../../kernel/index";
 import {
   Errno, O_APPEND, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_SET, S_IFDIR, S_IFLNK, S_IFMT, Stat,
@@ -24,13 +26,13 @@ import {
   vfsChmod, vfsLseek, vfsRename, vfsRmdir, vfsSymlink, vfsUnlink, vfsWrite,
 } from "../../kernel/vfs/index";
 import { shellCommands } from "./parse";
-import { READ_CHUNK, failPath, findLines, listDir, modeOctal, readBuffer, sortNames } from "./find";
+import { READ_CHUNK, failPath, findLines, listDir, modeOctal, readBuffer, sortNames, typeLetter } from "./find";
 
 const err = new StaticArray<i32>(1);
 
 /** Prints `error: CMD: PATH: ENAME`; returns 1. */
 function fail(cmd: string, path: string, e: i32): i32 {
-  outLine("error: " + cmd + ": " + path + ": " + errnoName(e));
+  outLine("error: " + cmd + ": " + utf8Escape(path) + ": " + errnoName(e));
   return 1;
 }
 
@@ -44,11 +46,11 @@ function cmdLs(path: string): i32 {
   let st = new Stat();
   let r = vfsLstat(path, st);
   if (r < 0) return fail("ls", path, r);
-  if ((st.mode & S_IFMT) != S_IFDIR) { outLine(path); return 0; }
+  if ((st.mode & S_IFMT) != S_IFDIR) { outLine(utf8Escape(path)); return 0; }
   let names = listDir(path, err);
   if (names === null) return fail("ls", failPath, err[0]);
   let sorted = sortNames(names);
-  for (let i = 0; i < sorted.length; i++) outLine(sorted[i]);
+  for (let i = 0; i < sorted.length; i++) outLine(utf8Escape(sorted[i]));
   return 0;
 }
 
@@ -73,9 +75,7 @@ function cmdStat(path: string): i32 {
   let st = new Stat();
   let r = vfsLstat(path, st);
   if (r < 0) return fail("stat", path, r);
-  let t = st.mode & S_IFMT;
-  let type = t == S_IFDIR ? "d" : t == S_IFLNK ? "l" : "f";
-  outLine(path + ": type=" + type + " mode=" + modeOctal(st.mode) + " size=" + st.size.toString() +
+  outLine(utf8Escape(path) + ": type=" + typeLetter(st.mode) + " mode=" + modeOctal(st.mode) + " size=" + st.size.toString() +
     " nlink=" + st.nlink.toString() + " ino=" + st.ino.toString() + " uid=" + st.uid.toString() +
     " gid=" + st.gid.toString() + " mtime=" + st.mtime.toString() + " dev=" + st.dev.toString());
   return 0;
@@ -92,7 +92,7 @@ function cmdFind(path: string): i32 {
 function cmdWrite(cmd: string, path: string, text: string, flags: i32): i32 {
   let fd = vfsOpen(path, O_WRONLY | O_CREAT | flags, 0o644);
   if (fd < 0) return fail(cmd, path, fd);
-  let bytes = String.UTF8.encode(text);
+  let bytes = utf8Encode(text);
   let n = vfsWrite(fd, changetype<usize>(bytes), <usize>bytes.byteLength);
   vfsClose(fd);
   if (n < 0) return fail(cmd, path, <i32>n);
@@ -106,7 +106,7 @@ function cmdMounts(): i32 {
     let src = rootfsSourceOf(m.fs);
     let dev = src !== null ? src.dev : "-";
     let driver = src !== null ? src.driver : "-";
-    outLine(dev + " " + m.path + " " + m.fs.name + " " + driver);
+    outLine(utf8Escape(dev) + " " + utf8Escape(m.path) + " " + m.fs.name + " " + driver);
   }
   return 0;
 }
@@ -144,7 +144,7 @@ function cmdSeek(w: string[]): i32 {
   if (fd < 0) return fail(cmd, path, fd);
   let r = vfsLseek(fd, off, SEEK_SET);
   if (r == off && writing) {
-    let bytes = String.UTF8.encode(rest(w, 3));
+    let bytes = utf8Encode(rest(w, 3));
     r = vfsWrite(fd, changetype<usize>(bytes), <usize>bytes.byteLength);
   } else if (r == off) {
     let len = decimal(w[3]);
@@ -199,7 +199,7 @@ function run(w: string[]): i32 {
 /** The raw multiboot command line ("" when absent). */
 function rawCmdline(): string {
   let p = mbCmdline();
-  return p != 0 ? String.UTF8.decodeUnsafe(p, cstrLen(p)) : "";
+  return p != 0 ? utf8Decode(p, cstrLen(p)) : "";
 }
 
 export function main(args: string[]): i32 {

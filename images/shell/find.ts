@@ -5,15 +5,21 @@
 //
 //   TYPE MODE SIZE SHA256 PATH[ -> TARGET]
 //
-// TYPE d/f/l; MODE the permission bits as 4 octal digits; SIZE the byte size
+// TYPE d/f/l (p FIFO, s socket, c/b devices); MODE the permission bits as 4 octal digits; SIZE the byte size
 // (`-` for directories, the target's UTF-8 length for symlinks); SHA256 the
 // hex digest of a file's content (`-` for directories and symlinks).
+// PATH and TARGET are printed escaped (kernel utf8Escape, as `ls -b`): a name
+// cannot forge a line or reach the terminal as an escape sequence.
+// The walk keeps its own stack (no recursion): any depth the filesystem
+// holds is walked in bounded kernel stack.
 // Errors: the first failing call's errno, with the path it failed on.
 
 import {
-  DirEntry, O_DIRECTORY, O_RDONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, Stat, VRef,
+  DirEntry, O_DIRECTORY, O_RDONLY, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
+  Stat, VRef,
   vfsClose, vfsLstat, vfsOpen, vfsRead, vfsReaddir, vfsReadlink,
 } from "../../kernel/vfs/index";
+import { utf8Encode, utf8Escape, utf8Length } from "../../kernel/index";
 import { sha256Hex, sha256Reset, sha256Update } from "./sha256";
 
 const CHUNK: usize = 1 << 16;
@@ -35,7 +41,7 @@ class Line {
   key: ArrayBuffer;
   text: string;
   constructor(path: string, text: string) {
-    this.key = String.UTF8.encode(path);
+    this.key = utf8Encode(path);
     this.text = text;
   }
 }
@@ -91,38 +97,57 @@ export function listDir(path: string, err: StaticArray<i32>): string[] | null {
   return out;
 }
 
+/** The type letter of a mode: d l f, p (FIFO), s (socket), c b (devices), ? (unknown). */
+export function typeLetter(mode: u32): string {
+  let t = mode & S_IFMT;
+  if (t == S_IFDIR) return "d";
+  if (t == S_IFLNK) return "l";
+  if (t == S_IFREG) return "f";
+  if (t == S_IFIFO) return "p";
+  if (t == S_IFSOCK) return "s";
+  if (t == S_IFCHR) return "c";
+  if (t == S_IFBLK) return "b";
+  return "?";
+}
+
 /** The find line for `path` with stat `st`, or "" with err[0] set. */
 function describe(path: string, st: Stat, err: StaticArray<i32>): string {
   let t = st.mode & S_IFMT;
   let mode = modeOctal(st.mode);
-  if (t == S_IFDIR) return "d " + mode + " - - " + path;
+  let shown = utf8Escape(path);
+  if (t == S_IFDIR) return "d " + mode + " - - " + shown;
   if (t == S_IFLNK) {
     let ref = new VRef();
     let r = vfsReadlink(path, ref);
     if (r < 0) { failPath = path; err[0] = r; return ""; }
-    let len = String.UTF8.byteLength(ref.str);
-    return "l " + mode + " " + len.toString() + " - " + path + " -> " + ref.str;
+    let len = utf8Length(ref.str);
+    return "l " + mode + " " + len.toString() + " - " + shown + " -> " + utf8Escape(ref.str);
   }
-  if (t != S_IFREG) return "? " + mode + " " + st.size.toString() + " - " + path;
+  if (t != S_IFREG) return typeLetter(st.mode) + " " + mode + " " + st.size.toString() + " - " + shown;
   let hex = fileDigest(path, err);
   if (hex.length == 0) return "";
-  return "f " + mode + " " + st.size.toString() + " " + hex + " " + path;
+  return "f " + mode + " " + st.size.toString() + " " + hex + " " + shown;
 }
 
-/** Appends the lines of `path` and everything under it to `out`. 0 or -errno (failPath set). */
-function walk(path: string, out: Line[], err: StaticArray<i32>): i32 {
+/**
+ * Appends the lines of `top` and everything under it to `out`, depth first
+ * with an explicit stack of paths still to visit. 0 or -errno (failPath set).
+ */
+function walk(top: string, out: Line[], err: StaticArray<i32>): i32 {
+  let todo = new Array<string>();
+  todo.push(top);
   let st = new Stat();
-  let r = vfsLstat(path, st);
-  if (r < 0) { failPath = path; return r; }
-  let text = describe(path, st, err);
-  if (text.length == 0) return err[0];
-  out.push(new Line(path, text));
-  if ((st.mode & S_IFMT) != S_IFDIR) return 0;
-  let names = listDir(path, err);
-  if (names === null) return err[0];
-  for (let i = 0; i < names.length; i++) {
-    r = walk(joinPath(path, names[i]), out, err);
-    if (r < 0) return r;
+  while (todo.length > 0) {
+    let path = todo.pop();
+    let r = vfsLstat(path, st);
+    if (r < 0) { failPath = path; return r; }
+    let text = describe(path, st, err);
+    if (text.length == 0) return err[0];
+    out.push(new Line(path, text));
+    if ((st.mode & S_IFMT) != S_IFDIR) continue;
+    let names = listDir(path, err);
+    if (names === null) return err[0];
+    for (let i = names.length - 1; i >= 0; i--) todo.push(joinPath(path, names[i]));
   }
   return 0;
 }
@@ -138,7 +163,7 @@ export function findLines(path: string, err: StaticArray<i32>): string[] | null 
   return out;
 }
 
-/** `names` sorted bytewise by UTF-8. */
+/** `names` sorted bytewise by their bytes (the strings as they are, not escaped). */
 export function sortNames(names: string[]): string[] {
   let lines = new Array<Line>();
   for (let i = 0; i < names.length; i++) lines.push(new Line(names[i], names[i]));

@@ -6,22 +6,30 @@
 //   dev         initrd0, initrd1, ... (QEMU -initrd modules in order),
 //               `embedded` (the einitrd), a virtio-9p mount tag for `9pfs`
 //               (fs0, ...), or anything for `ramfs` ("none")
-//   mountpoint  an absolute path
+//   mountpoint  an absolute path, normalised once here (fstabNormPath: `//`,
+//               `.`, `..`, a trailing `/`) before any decision is taken on it;
+//               the lock rule and the mount both use the normalised path
 //   driver      `extract` (unpack a CPIO into a ramfs), `ramfs` (empty), or
-//               `9pfs` (a host directory over virtio-9p, volume.ts)
+//               `9pfs` (a host directory over virtio-9p, fs/9pfs/fstab.ts)
 //   flags       mount flags, a number (decimal or 0x); 9pfs honours
-//               MS_RDONLY (1); ramfs and extract have none
+//               MS_RDONLY (1); ramfs and extract take none (only 0 or empty)
 //   opts        driver options, comma-separated; `ramfs=1` for extract;
-//               `msize=N`, `trans=virtio`, `version=9P2000.L` for 9pfs
-//   ukopts      Unikraft options, comma-separated; `mkmp` creates the mount point
+//               `msize=N`, `trans=virtio`, `version=9P2000.L` for 9pfs;
+//               none for ramfs. Anything else is refused.
+//   ukopts      Unikraft options, comma-separated; `mkmp` creates the mount
+//               point; `nofail` (Linux fstab's word) marks the entry optional:
+//               when it fails the boot goes on without it. Without it a
+//               failed entry for `/` stops the boot (kernel/rootfs/mount.ts).
 //
-// Nothing here touches the VFS: parsing only.
+// Nothing here touches the VFS: parsing only. The driver field is looked up
+// in the table of registered drivers (drivers.ts), whose check() judges the
+// dev, flags and opts; what each driver accepts is documented with it
+// (fs/cpio/extract.ts, fs/ramfs/fstab.ts, fs/9pfs/fstab.ts).
 
-// --- 9pfs (kernel/rootfs/volume.ts mounts it) ---
+import { FstabEntry } from "./entry";
+import { fstabDriver, fstabDriverNames } from "./drivers";
 
-export const VOLUME_DRIVER = "9pfs";
-const MSIZE_MIN: u32 = 4096;
-const MSIZE_MAX: u32 = 16 << 20;
+export { FstabEntry } from "./entry";
 
 /** A decimal or 0x-hex number; -1 when `s` is not one (or above 2^31). "" is 0. */
 export function fstabNumber(s: string): i64 {
@@ -42,54 +50,18 @@ export function fstabNumber(s: string): i64 {
   return n;
 }
 
-/** The msize an entry asks for (0: the default). Assumes volumeOptsProblem passed. */
-export function volumeMsize(opts: string): u32 {
-  let parts = opts.split(",");
-  for (let i = 0; i < parts.length; i++) {
-    let w = parts[i].trim();
-    if (w.startsWith("msize=")) return <u32>fstabNumber(w.substring(6));
-  }
-  return 0;
-}
-
-/** The problem with a 9pfs opts list, "" when every option is known and valid. */
-export function volumeOptsProblem(opts: string): string {
-  if (opts.trim().length == 0) return "";
-  let parts = opts.split(",");
-  for (let i = 0; i < parts.length; i++) {
-    let w = parts[i].trim();
-    if (w.length == 0 || w == "trans=virtio" || w == "version=9P2000.L") continue;
-    if (w.startsWith("msize=")) {
-      let n = fstabNumber(w.substring(6));
-      if (n < <i64>MSIZE_MIN || n > <i64>MSIZE_MAX) return "9pfs option '" + w + "': msize must be 4096..16777216";
-      continue;
-    }
-    return "unknown 9pfs option '" + w + "' (known: msize=N, trans=virtio, version=9P2000.L)";
-  }
-  return "";
-}
-
 // --- entries ---
 
-/** One parsed fstab entry. */
-export class FstabEntry {
-  /** The entry as written (for messages). */
-  text: string = "";
-  dev: string = "";
-  path: string = "";
-  driver: string = "";
-  flags: string = "";
-  opts: string = "";
-  ukopts: string = "";
-  /** `mkmp` in ukopts: create the mount point (and its parents). */
-  mkmp: bool = false;
-  /** Why the entry is refused ("" when it is valid). */
-  problem: string = "";
+/** True when the image linked a driver called `d` (drivers.ts). */
+export function fstabDriverKnown(d: string): bool {
+  return fstabDriver(d) !== null;
 }
 
-/** The drivers this kernel knows (see the file comment). */
-export function fstabDriverKnown(d: string): bool {
-  return d == "extract" || d == "ramfs" || d == VOLUME_DRIVER;
+/** Why driver `d` cannot be used: it is not linked into this image. */
+function unknownDriver(d: string): string {
+  // The one hint the kernel keeps about a driver it does not know: how to link 9pfs.
+  if (d == "9pfs") return "driver 9pfs is not built into this image (image.json: \"9p\": true)";
+  return "unknown driver '" + d + "' (known: " + fstabDriverNames() + ")";
 }
 
 /** True when the comma-separated list `list` contains `word`. */
@@ -105,7 +77,7 @@ function ukoptsProblem(list: string): string {
   let parts = list.split(",");
   for (let i = 0; i < parts.length; i++) {
     let w = parts[i].trim();
-    if (w.length > 0 && w != "mkmp") return "unknown ukopt '" + w + "'";
+    if (w.length > 0 && w != "mkmp" && w != "nofail") return "unknown ukopt '" + w + "' (known: mkmp, nofail)";
   }
   return "";
 }
@@ -116,16 +88,28 @@ function entryProblem(e: FstabEntry, fields: i32): string {
   if (fields > 6) return "more than 6 ':'-separated fields";
   if (e.dev.length == 0) return "empty device";
   if (!e.path.startsWith("/")) return "mount point '" + e.path + "' is not an absolute path";
-  if (!fstabDriverKnown(e.driver)) return "unknown driver '" + e.driver + "' (known: extract, ramfs, 9pfs)";
-  if (e.driver == "extract" && !isModuleDev(e.dev)) {
-    return "extract needs dev initrd<N> or embedded, not '" + e.dev + "'";
-  }
+  let d = fstabDriver(e.driver);
+  if (d === null) return unknownDriver(e.driver);
   if (fstabNumber(e.flags) < 0) return "flags '" + e.flags + "' is not a number (1 = MS_RDONLY)";
-  if (e.driver == VOLUME_DRIVER) {
-    let p = volumeOptsProblem(e.opts);
-    if (p.length > 0) return p;
-  }
+  let p = d.check(e);
+  if (p.length > 0) return p;
   return ukoptsProblem(e.ukopts);
+}
+
+/** For drivers without mount flags: the problem with nonzero flags, "". */
+export function fstabNoFlags(e: FstabEntry): string {
+  return fstabNumber(e.flags) != 0 ? "flags '" + e.flags + "': " + e.driver + " takes no mount flags" : "";
+}
+
+/** The problem with an opts list for a driver that knows only `known` ("" = none), or "". */
+export function fstabOnlyOpts(e: FstabEntry, known: string): string {
+  let parts = e.opts.split(",");
+  for (let i = 0; i < parts.length; i++) {
+    let w = parts[i].trim();
+    if (w.length == 0 || (known.length > 0 && w == known)) continue;
+    return "unknown " + e.driver + " option '" + w + "'" + (known.length > 0 ? " (known: " + known + ")" : " (" + e.driver + " takes none)");
+  }
+  return "";
 }
 
 /** True for `embedded` and `initrd<N>` (N decimal). */
@@ -146,10 +130,22 @@ export function fstabInitrdIndex(dev: string): i32 {
   return n;
 }
 
-/** Removes trailing "/" from a mount point (keeps "/" itself). */
-export function fstabCleanPath(p: string): string {
-  while (p.length > 1 && p.endsWith("/")) p = p.substring(0, p.length - 1);
-  return p;
+/**
+ * The one normalisation of a mount point: repeated `/`, `.` components and a
+ * trailing `/` dropped, `..` taken lexically (`/etc/..` is `/`, `/..` is `/`).
+ * A relative path is returned as it is (the entry is refused for it).
+ */
+export function fstabNormPath(p: string): string {
+  if (!p.startsWith("/")) return p;
+  let parts = p.split("/");
+  let out = new Array<string>();
+  for (let i = 0; i < parts.length; i++) {
+    let c = parts[i];
+    if (c.length == 0 || c == ".") continue;
+    if (c == "..") { if (out.length > 0) out.pop(); continue; }
+    out.push(c);
+  }
+  return "/" + out.join("/");
 }
 
 /** Parses one entry (quotes already removed). A refused entry has `problem` set. */
@@ -159,12 +155,13 @@ export function fstabParse(text: string): FstabEntry {
   let f = text.split(":");
   let n = f.length;
   if (n > 0) e.dev = f[0];
-  if (n > 1) e.path = fstabCleanPath(f[1]);
+  if (n > 1) e.path = fstabNormPath(f[1]);
   if (n > 2) e.driver = f[2];
   if (n > 3) e.flags = f[3];
   if (n > 4) e.opts = f[4];
   if (n > 5) e.ukopts = f[5];
   e.mkmp = fstabHasOpt(e.ukopts, "mkmp");
+  e.nofail = fstabHasOpt(e.ukopts, "nofail");
   e.problem = entryProblem(e, n);
   return e;
 }

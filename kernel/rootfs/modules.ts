@@ -17,6 +17,7 @@
 // `locked` after its name ("embedded locked"); the string lives inside the
 // image, so only the image build can set it.
 
+import { utf8Decode } from "../utf8";
 import { cstrLen, mbModCount, mbModEnd, mbModStart, mbModString } from "../multiboot";
 
 /** The string the boot stub gives the einitrd module (boot/einitrd.ts EINITRD_NAME). */
@@ -50,7 +51,7 @@ function describe(i: u32, n: i32, imageEnd: usize): BootModule {
   m.start = mbModStart(i);
   m.end = mbModEnd(i);
   let p = mbModString(i);
-  let s = p != 0 ? String.UTF8.decodeUnsafe(p, cstrLen(p)) : "";
+  let s = p != 0 ? utf8Decode(p, cstrLen(p)) : "";
   let parts = splitFirst(s);
   m.file = parts[0];
   m.embedded = parts[0] == EMBEDDED_NAME && imageEnd != 0 && m.start < imageEnd;

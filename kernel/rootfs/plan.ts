@@ -8,13 +8,17 @@
 //   - any other module: one warning line, ignored.
 // Locked image: an entry that would replace `/` with anything but the
 // einitrd is refused with one warning line, and the einitrd is mounted at
-// `/` even if the fstab does not say so.
+// `/` even if the fstab does not say so. Every mount point was normalised
+// by fstab.ts (fstabNormPath) before this rule looks at it, so `/.`,
+// `/etc/..` and `//` are `/` here; a mount point that only reaches `/`
+// through a symlink is refused when mounted (mount.ts).
 // Order: entries for `/` first (stacking in the order given), then the rest
 // in the order given.
 
 import { println } from "../console";
 import { cmdlineList } from "../cmdline";
-import { FstabEntry, fstabCleanPath, fstabParse } from "./fstab";
+import { FstabEntry, fstabNormPath, fstabParse } from "./fstab";
+import { utf8Escape } from "../utf8";
 import { BootModule, EMBEDDED_NAME } from "./modules";
 
 /** The einitrd among `mods`, or null. */
@@ -23,10 +27,30 @@ function embeddedOf(mods: BootModule[]): BootModule | null {
   return null;
 }
 
-/** An entry made by the kernel (default fstab): "<dev>:<path>:extract::ramfs=1:mkmp". */
+/**
+ * An entry made by the kernel (default fstab): "<dev>:<path>:extract::ramfs=1:mkmp",
+ * built field by field (a module argument may hold a `:`).
+ */
 function extractEntry(dev: string, path: string): FstabEntry {
-  return fstabParse(dev + ":" + path + ":extract::ramfs=1:mkmp");
+  let e = new FstabEntry();
+  e.dev = dev;
+  e.path = fstabNormPath(path);
+  e.driver = "extract";
+  e.opts = "ramfs=1";
+  e.ukopts = "mkmp";
+  e.mkmp = true;
+  e.text = dev + ":" + path + ":extract::ramfs=1:mkmp";
+  return e;
 }
+
+let rootRefused = false;
+
+/**
+ * True when planFromFstab refused a malformed entry whose mount point is `/`
+ * and that is not marked `nofail`: the root the user asked for cannot be had
+ * (kernel/rootfs/mount.ts then stops the boot).
+ */
+export function planRootRefused(): bool { return rootRefused; }
 
 /** The fstab entries from `vfs.fstab=` (value as given); bad ones print an error line and are dropped. */
 export function planFromFstab(value: string): FstabEntry[] {
@@ -35,7 +59,8 @@ export function planFromFstab(value: string): FstabEntry[] {
   for (let i = 0; i < items.length; i++) {
     let e = fstabParse(items[i]);
     if (e.problem.length > 0) {
-      println("rootfs: error: fstab entry \"" + e.text + "\": " + e.problem + ", skipped");
+      println("rootfs: error: fstab entry \"" + utf8Escape(e.text) + "\": " + utf8Escape(e.problem) + ", skipped");
+      if (e.path == "/" && !e.nofail) rootRefused = true;
       continue;
     }
     out.push(e);
@@ -54,10 +79,10 @@ export function planDefault(mods: BootModule[]): FstabEntry[] {
     if (m.embedded) continue;
     let arg = m.arg;
     if (arg.length > 0 && !arg.startsWith("/")) {
-      println("rootfs: warning: " + m.dev + ": argument '" + arg + "' is not an absolute path, ignored");
+      println("rootfs: warning: " + m.dev + ": argument '" + utf8Escape(arg) + "' is not an absolute path, ignored");
       continue;
     }
-    if (arg.length > 0 && fstabCleanPath(arg) != "/") { out.push(extractEntry(m.dev, fstabCleanPath(arg))); continue; }
+    if (arg.length > 0 && fstabNormPath(arg) != "/") { out.push(extractEntry(m.dev, arg)); continue; }
     if (rootTaken) {
       println("rootfs: warning: " + m.dev + ": no mount point (give one: -initrd \"FILE /path\"), ignored");
       continue;
@@ -83,7 +108,7 @@ export function planLock(entries: FstabEntry[], mods: BootModule[]): FstabEntry[
     let e = entries[i];
     if (e.path == "/" && !replacesRoot(e)) continue; // the einitrd itself: already first
     if (replacesRoot(e)) {
-      println("rootfs: warning: locked image: refused \"" + e.text + "\" (/ stays the embedded initrd)");
+      println("rootfs: warning: locked image: refused \"" + utf8Escape(e.text) + "\" (/ stays the embedded initrd)");
       continue;
     }
     out.push(e);

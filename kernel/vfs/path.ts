@@ -8,6 +8,7 @@
 //                                  component -> w.name (may be "", "." or "..")
 
 import { Errno } from "./errno";
+import { utf8Length } from "../utf8";
 import { NAME_MAX, PATH_MAX, Vnode, VRef } from "./vnode";
 import { crossDown, parentOf, vfsRoot } from "./mount";
 
@@ -98,7 +99,7 @@ export function setCwd(v: Vnode | null): void { cwd = v; }
 /** Checks the length limits of a path: 0 or -ENOENT / -ENAMETOOLONG. */
 export function checkPath(path: string): i32 {
   if (path.length == 0) return -Errno.ENOENT;
-  if (path.length >= PATH_MAX && String.UTF8.byteLength(path) >= PATH_MAX) return -Errno.ENAMETOOLONG;
+  if (path.length >= PATH_MAX && utf8Length(path) >= PATH_MAX) return -Errno.ENAMETOOLONG;
   return 0;
 }
 
@@ -129,7 +130,7 @@ function step(cur: Vnode, path: string, i: i32, j: i32, follow: bool, w: Walker)
     w.node = w.ref.node;
     return 0;
   }
-  if (j - i > NAME_MAX / 3 && String.UTF8.byteLength(path.substring(i, j)) > NAME_MAX) return -Errno.ENAMETOOLONG;
+  if (j - i > NAME_MAX / 3 && utf8Length(path.substring(i, j)) > NAME_MAX) return -Errno.ENAMETOOLONG;
   let r = cur.lookupIn(path, i, j, w.ref);
   if (r < 0) return r;
   let next = crossDown(changetype<Vnode>(w.ref.node));
@@ -184,7 +185,7 @@ export function walkParent(start: Vnode | null, path: string, w: Walker): i32 {
   while (end > 0 && path.charCodeAt(end - 1) == SLASH) end--;
   let cut = end;
   while (cut > 0 && path.charCodeAt(cut - 1) != SLASH) cut--;
-  if (end - cut > NAME_MAX / 3 && String.UTF8.byteLength(path.substring(cut, end)) > NAME_MAX) return -Errno.ENAMETOOLONG;
+  if (end - cut > NAME_MAX / 3 && utf8Length(path.substring(cut, end)) > NAME_MAX) return -Errno.ENAMETOOLONG;
   // The directory part path[0, cut) ends with "/" (or is empty: "/" for an
   // absolute path, "." for a relative one; startOf picks either).
   r = walkPrefix(start, path, cut, true, w.reset());

@@ -17,6 +17,7 @@
 //   operation.
 
 import { Errno } from "./errno";
+import { utf8Decode } from "../utf8";
 
 // ---- file type and mode bits (Linux include/uapi/linux/stat.h) ----
 export const S_IFMT: u32 = 0o170000;
@@ -79,7 +80,7 @@ export class DirEntry {
 
   get name(): string {
     if (this.rawLen >= 0) {
-      this.str = String.UTF8.decodeUnsafe(changetype<usize>(this.raw), <usize>this.rawLen, false);
+      this.str = utf8Decode(changetype<usize>(this.raw), <usize>this.rawLen);
       this.rawLen = -1;
     }
     return this.str;

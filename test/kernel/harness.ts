@@ -5,14 +5,12 @@
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { ASC_FLAGS } from '../../tools/image/index.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The asc flags tools/image uses for a kernel image (entry file first). */
-export const IMAGE_FLAGS = [
-  '-O3', '--runtime', 'incremental', '--memoryBase', '1048576',
-  '--use', 'abort=kernel/panic/kernelAbort',
-];
+export const IMAGE_FLAGS = ASC_FLAGS.filter((f) => f !== '--noExportMemory');
 
 export interface Compiled { wasm: Uint8Array<ArrayBuffer>; stderr: string; wat?: string }
 

@@ -74,6 +74,12 @@ describe('kernel exits in QEMU', () => {
     expect(r.serial).toMatch(/\npanic: abort: boom at test\/kernel\/as\/exits-entry\.ts:\d+:\d+\n$/);
     expect(r.guestExit).toBe(0x7f);
   });
+  it.each([['recurse', 'downManaged'], ['recurse-plain', 'downPlain']])(
+    'a stack overflow (%s) names the function that overflowed', async (how, fn) => {
+      const r = await run(how);
+      expect(r.serial).toMatch(new RegExp(`\npanic: trap: call stack exhausted in test/kernel/as/exits-entry/${fn}\n$`));
+      expect(r.guestExit).toBe(0x7f);
+    });
   it('running out of RAM stops with a panic line, not a hang', async () => {
     const r = await run('oom');
     expect(r.serial).toMatch(/\npanic: .+\n$/);

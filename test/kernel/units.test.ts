@@ -1,6 +1,7 @@
 // Kernel pure parts under Node: multiboot parsing, E / RAM top, console bytes,
 // command line splitting, TSC calibration, panic and abort paths.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SHADOW_STACK } from '../../tools/image/index.ts';
 import { callGraph, compileAs, instantiate, powerOffCode, qemuPcMmap, reachable, writeMultiboot, MBI_ADDR, type MachineOpts } from './harness.ts';
 
 let wasm: Uint8Array<ArrayBuffer>;
@@ -164,6 +165,31 @@ describe('command line', () => {
   it('keeps UTF-8 in arguments', () => {
     expect(parse('k -- h\u00e9 \u{1f600}')).toEqual(['argv0=<k>', 'arg=<h\u00e9>', 'arg=<\u{1f600}>']);
   });
+
+  it('an unclosed quote or list is an error naming its offset after argv0', () => {
+    expect(parse('k vfs.fstab="a -- x')[0]).toBe('error=<unclosed quote (") at offset 10>');
+    expect(parse('k vfs.fstab=[ "a" -- x')[0]).toBe('error=<unclosed list ([) at offset 10>');
+    expect(parse('k -- cat "/etc/x')[0]).toBe('error=<unclosed quote (") at offset 7>');
+    expect(parse('k -- echo [ x')[0]).toBe('argv0=<k>'); // `[` opens a list only after `=`
+  });
+
+  it('2,000 seeded random lines: no hang or trap; a quote error exactly when unescaped quotes are odd', () => {
+    let x = 99;
+    const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+    const alphabet = ['"', '[', ']', '=', '\\', ' ', 'a', '.', '--', 'vfs.fstab='];
+    for (let i = 0; i < 2000; i++) {
+      const body = Array.from({ length: rnd() % 14 }, () => alphabet[rnd() % alphabet.length]).join('');
+      const out = parse(`k ${body}`);
+      let odd = false;
+      for (let j = 0; j < body.length; j++) { if (body[j] === '\\') j++; else if (body[j] === '"') odd = !odd; }
+      const err = out.find((l) => l.startsWith('error=')) ?? '';
+      expect(/unclosed quote/.test(err), `k ${body}: ${err}`).toBe(odd);
+      if (err) {
+        const at = Number(/at offset (\d+)>$/.exec(err)![1]);
+        expect(body[at], `k ${body}: ${err}`).toBe(err.includes('quote') ? '"' : '[');
+      }
+    }
+  });
 });
 
 describe('time', () => {
@@ -236,7 +262,8 @@ describe('panic and abort', () => {
 
   it('after memInit the heap grows above E and never touches the modules', () => {
     const { machine, exports: k } = boot({ applyLayout: true });
-    expect(k.allocAddr(64)).toBeLessThan(17 * 65536); // TLSF initialised in the early heap (17 pages)
+    // TLSF initialised in the early heap: past 1 MiB, the static data and the shadow stack (tools/image SHADOW_STACK).
+    expect(k.allocAddr(64)).toBeLessThan(17 * 65536 + SHADOW_STACK);
     machine.memory.grow(0x40 - machine.memory.buffer.byteLength / 65536);
     const mod = new Uint8Array(machine.memory.buffer, 0x200000, 0x1f0000);
     mod.fill(0x5a);

@@ -3,16 +3,19 @@
 // `cpio: error:` line naming the entry and byte offset and one `rootfs:
 // error:` line naming the module; no hang, no panic; the good root and the
 // shell still work, and nothing of a refused archive appears anywhere.
-// Plus: a bad root with `vfs.rootfs_required=1` stops with `panic: rootfs required`.
+// Plus: a bad root stops the boot (status 253), and so does
+// `vfs.rootfs_required=1` with no root at all.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNewc, type NewcHeader } from '../../tools/cpio/index.ts';
-import { PANIC_EXIT, type QemuResult } from '../../tools/qemu/index.ts';
+import { type QemuResult } from '../../tools/qemu/index.ts';
 import { boot, findLinesOf, panicked, shellElf, tmp } from './helpers.ts';
 
 const REG = 0o100644, DIR = 0o040755, LNK = 0o120777;
+/** kernel/panic.ts BOOT_FAIL_CODE: the boot stopped because of its input. */
+const BOOT_FAIL = 0x7e;
 
 function ent(name: string, body: string | Buffer = '', mode = REG, over: Partial<NewcHeader> = {}): Buffer {
   const b = typeof body === 'string' ? Buffer.from(body) : body;
@@ -84,23 +87,22 @@ describe('one boot, every bad archive', () => {
   });
 });
 
-it('a bad root with vfs.rootfs_required=1: panic: rootfs required', async () => {
-  const f = join(tmp, 'bad-required.cpio');
-  writeFileSync(f, CASES[0][1]());
-  const q = await boot({ kernel: elf, initrd: [f], options: 'vfs.rootfs_required=1', cmds: 'echo not reached', timeoutMs: 30_000 });
+it('no root at all with vfs.rootfs_required=1: one error line, the boot stops (status 253)', async () => {
+  const q = await boot({ kernel: elf, options: 'vfs.rootfs_required=1', cmds: 'echo not reached', timeoutMs: 30_000 });
   expect(q.timedOut).toBe(false);
-  expect(q.serial).toMatch(/cpio: error: .*magic/i);
-  expect(q.serial).toContain('panic: rootfs required');
+  expect(q.serial).toMatch(/^rootfs: error: vfs\.rootfs_required=1 and no root filesystem was mounted: boot stopped\r?$/m);
   expect(q.serial).not.toContain('not reached');
-  expect(q.guestExit).toBe(PANIC_EXIT);
+  expect(panicked(q.serial)).toBe(false);
+  expect(q.guestExit).toBe(BOOT_FAIL);
 });
 
-it('a bad root without it: error lines, an empty ramfs at /, the app runs', async () => {
+it('a bad root: the cpio and rootfs error lines, then the boot stops (status 253; test/rootfs/harden.test.ts has nofail)', async () => {
   const f = join(tmp, 'bad-root-only.cpio');
   writeFileSync(f, CASES[1][1]());
   const q = await boot({ kernel: elf, initrd: [f], cmds: 'find /', timeoutMs: 30_000 });
   expect(q.timedOut).toBe(false);
+  expect(q.serial).toMatch(/^cpio: error: .*header/m);
   expect(q.serial).toContain(`rootfs: error: initrd0 (${f}): not mounted at /: EINVAL`);
-  expect(findLinesOf(q.serial)).toEqual(['d 0755 - - /', 'd 1777 - - /tmp']);
-  expect(q.guestExit).toBe(0);
+  expect(findLinesOf(q.serial)).toEqual([]);
+  expect(q.guestExit).toBe(BOOT_FAIL);
 });

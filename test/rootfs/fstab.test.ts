@@ -74,7 +74,7 @@ describe('vfs.fstab=', () => {
     const errs = r.serial.split(/\r?\n/).filter((l) => l.startsWith('rootfs: error:'));
     expect(errs).toEqual([
       'rootfs: error: fstab entry "nonsense": expected <dev>:<mountpoint>:<driver>[:<flags>[:<opts>[:<ukopts>]]], skipped',
-      'rootfs: error: fstab entry "initrd0:/y:nfs": unknown driver \'nfs\' (known: extract, ramfs, 9pfs), skipped',
+      'rootfs: error: fstab entry "initrd0:/y:nfs": unknown driver \'nfs\' (known: ramfs, extract, 9pfs), skipped',
       'rootfs: error: fstab entry "initrd7:/x:extract::ramfs=1:mkmp": no boot module initrd7, skipped',
       'rootfs: error: fstab entry "initrd1:/nomp:extract::ramfs=1:": mount /nomp: ENOENT, skipped',
     ]);

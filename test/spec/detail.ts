@@ -5,7 +5,7 @@ import { SPEC_DIR, loadDeps, runSpecFile } from './harness.ts';
 
 const files = (process.argv.slice(2).find((a) => a !== '--') ?? '').split(',').filter(Boolean);
 if (!files.length) {
-  console.error('usage: npx vite-node test/spec/detail.ts -- FILE[,FILE...]   (names of ../shared/wasm-spec/*.wast)');
+  console.error('usage: npx vite-node test/spec/detail.ts -- FILE[,FILE...]   (names of vendor/wasm-spec/*.wast)');
   process.exit(2);
 }
 const deps = await loadDeps();

@@ -1,5 +1,5 @@
 // The spec test harness: runs the official WebAssembly suite
-// (../shared/wasm-spec/*.wast) against tools/wasm (decoder/validator) and
+// (vendor/wasm-spec/*.wast) against tools/wasm (decoder/validator) and
 // tools/aot through the Linux target (driver-mode executables).
 //
 //   convert   wast2json per file into a temp dir -> command list
@@ -12,7 +12,6 @@
 // excluded, with the reason): text-format assert_malformed/assert_invalid
 // (module_type "text": those test the text parser, which we do not have).
 
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
@@ -22,9 +21,9 @@ import {
 } from '../aot/linux-runner.ts';
 import { planScript, originMax, limitsMatch, HOST_MODULES, type Plan, type Group, type Analysis } from './linking.ts';
 
-/** The official suite, in the shared folder beside the repository (../shared/wasm-spec); ASUK_SPEC_DIR overrides. */
-export const SPEC_DIR = process.env.ASUK_SPEC_DIR
-  ?? fileURLToPath(new URL('../../../shared/wasm-spec', import.meta.url));
+/** The official suite (vendor/wasm-spec; test/wasm-spec.ts). */
+import { SPEC_DIR } from '../wasm-spec.ts';
+export { SPEC_DIR };
 
 export interface Failure { line: number; reason: string }
 export interface FileReport {

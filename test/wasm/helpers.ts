@@ -2,16 +2,15 @@
 // with asc, spec .wast -> JSON command lists with wast2json, and a tiny
 // builder for hand-made binaries.
 
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-/** The official suite, in the shared folder beside the repository (../shared/wasm-spec); ASUK_SPEC_DIR overrides. */
-export const SPEC_DIR = process.env.ASUK_SPEC_DIR
-  ?? fileURLToPath(new URL('../../../shared/wasm-spec', import.meta.url));
+/** The official suite (vendor/wasm-spec; test/wasm-spec.ts). */
+import { SPEC_DIR } from '../wasm-spec.ts';
+export { SPEC_DIR };
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'asuk-wasm-'));

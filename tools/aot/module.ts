@@ -15,7 +15,9 @@ import { AotError } from './errors.ts';
 import { FuncCompiler } from './func.ts';
 import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
 import { checkHwImport } from './hw.ts';
+import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
+import { resolvePasses } from './plan.ts';
 import type { AotOptions, Callee, GlobalInfo, LinkedItem, MemoryInfo, ModCtx, TableInfo } from './context.ts';
 import './control.ts';
 import './intops.ts';
@@ -50,7 +52,9 @@ function mkCallees(m: Module, asm: Assembler, opts: AotOptions, sym: (n: string)
     const link = links[j];
     if (link?.kind === 'func') out.push({ kind: 'import', label: link.label, module: imp.module, name: imp.name });
     else if (key === 'env.abort') out.push({ kind: 'abort' });
-    else if (opts.target === 'kernel' && imp.module === 'hw') {
+    else if (opts.target === 'kernel' && kernelImportTarget(m, key) !== null) {
+      out.push({ kind: 'local', label: sym(`func:${kernelImportTarget(m, key)}`) });
+    } else if (opts.target === 'kernel' && imp.module === 'hw') {
       const err = checkHwImport(imp.name, t);
       if (err) throw new AotError('unsupported', `import ${key}: ${err}`);
       out.push({ kind: 'hw', name: imp.name });
@@ -174,6 +178,7 @@ function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
   const names = new Map<number, Label>();
   const ctx = {
     m, asm, masm: new Masm(asm), opts, features: opts.features ?? {}, kernel: opts.target === 'kernel',
+    passes: resolvePasses(opts.passes, process.env.ASUK_AOT_PASSES),
     funcTypes, typeIds, callees: mkCallees(m, asm, opts, sym, links), globals, tables: mkTables(m, opts, asm, links),
     hasMemory: memTypes.length > 0, multi: !!inst, sym, memory: memTypes.length > 0 ? mem.info : null, links,
     memPages: mem.info!.pages, memMaxPages: mem.owned ? sym('mem_max_pages') : mem.info!.pages,

@@ -52,6 +52,8 @@ export function describeError(e: unknown): { line: string; status: number } {
 /** Prints `e` as one line and exits. */
 export function fail(e: unknown): never {
   const { line, status } = describeError(e);
+  const detail = (e as { detail?: unknown } | null)?.detail;
+  if (typeof detail === 'string' && detail) process.stderr.write(`${detail}\n\n`);
   process.stderr.write(`asuk: ${line}\n`);
   if (process.env.ASUK_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exit(status);

@@ -43,6 +43,9 @@ function program(appArgs: string[] | null): Command {
     .option('--verbose', 'kernel diagnostics (timings, driver notes) on stderr; the console keeps only the app\'s output')
     .option('--accel <accel>', 'tcg or kvm (default: $ASUK_ACCEL, else tcg)')
     .option('--timeout <seconds>', 'stop QEMU after this long (0: never)', '0')
+    .option('-e, --env <key=value>', 'set an environment variable for the app (repeatable; adds to the Kraftfile\'s env:)', collect)
+    .option('-a, --kernel-arg <arg>', 'add a kernel argument (repeatable), e.g. -a vfs.fstab=[...]', collect)
+    .option('--dry-run', 'print the QEMU command line instead of booting')
     .addHelpText('after', '\nExamples:\n  asuk run -v ./rootfs:/ shell -- find /\n'
       + '  asuk run --rootfs ./rootfs.cpio -v ./html:/nginx/html shell -- ls /nginx/html\n'
       + '  asuk run --rootfs img.tar shell -- cat /etc/os-release      (docker save IMAGE -o img.tar)\n'
@@ -56,16 +59,25 @@ function program(appArgs: string[] | null): Command {
     .option('--locked', 'the embedded rootfs stays /: fstab and -initrd cannot replace it')
     .option('--name <name>', 'package name: writes NAME.elf (. = the image name)')
     .option('-o, --out <path>', 'where to write the ELF (default: NAME.elf)')
+    .option('-e, --env <key=value>', 'bake an environment variable into the image (repeatable; adds to the Kraftfile\'s env:)', collect)
     .addHelpText('after', '\nExample:\n  asuk pkg --rootfs ./rootfs.cpio shell && qemu-system-x86_64 -kernel shell.elf -nographic')
     .action(async (image: string | undefined, o: PkgFlags) => pkgCommand(image, o));
 
   configure(p.command('build'), 'asuk build')
     .description('build images/IMAGE into an ELF that QEMU boots (what npm run image calls)')
     .argument('[image]', 'image name under images/ (default: the Kraftfile\'s name, else the default image, demo)')
-    .option('-o, --out <path>', 'where to write the ELF', 'out.elf')
+    .option('-o, --out <path>', 'where to write the ELF (default: out.elf; an app: .asuk/NAME.elf)')
     .option('--rootfs <path>', 'embed this rootfs (directory, CPIO, OCI image) as the einitrd')
     .option('--locked', 'the embedded rootfs cannot be replaced at boot (fstab, -initrd)')
     .action(async (image: string | undefined, o: PkgFlags) => buildCommand(image, o));
+
+  configure(p.command('init'), 'asuk init')
+    .description('create an app in DIR (default: here): package.json, Kraftfile, app.ts, rootfs/, README.md')
+    .argument('[dir]', 'the folder to create or fill')
+    .action(async (dir: string | undefined) => {
+      const { initCommand } = await import('./init.ts');
+      initCommand(dir);
+    });
 
   configure(p.command('aot'), 'asuk aot')
     .description('compile a .wasm ahead of time to x86-64')

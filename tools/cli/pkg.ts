@@ -1,23 +1,27 @@
 // tools/cli/pkg.ts — `asuk pkg` and `asuk build`: an image as one ELF, the
 // rootfs (any --rootfs kind: directory, CPIO, OCI image) embedded as its
 // einitrd (issue 5), so `qemu-system-x86_64 -kernel NAME.elf` boots it with
-// its files and no -initrd.
+// its files and no -initrd. For an app in its own folder, pkg also bakes the
+// Kraftfile's cmd and env (and -e) into the image, so plain QEMU runs exactly
+// what `asuk run` runs.
 
 import { join, relative, resolve } from 'node:path';
-import { buildImage, ROOT } from '../image/index.ts';
+import type { AppSpec } from '../image/app.ts';
+import { buildTarget, rootfsCache, mergeEnv, targetLabel, type AppTarget } from './app.ts';
 import { UsageError } from './errors.ts';
 import { step } from './progress.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
 
-export interface PkgFlags { rootfs?: string; locked?: boolean; out?: string; name?: string }
+export interface PkgFlags { rootfs?: string; locked?: boolean; out?: string; name?: string; env?: string[] }
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
 /** Builds `image` with `rootfsPath` (resolved to CPIO) embedded; prints one summary line; returns the ELF. */
-async function buildWith(image: string, out: string, rootfsPath: string | undefined, locked: boolean | undefined): Promise<string> {
-  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, join(ROOT, 'build', 'rootfs')) : undefined;
-  const r = await step(`building ${image}`, () => buildImage(image, { out, rootfs: rootfs?.cpio, locked }));
+async function buildWith(t: { image?: string; app?: AppTarget }, out: string, rootfsPath: string | undefined,
+  locked: boolean | undefined, bake?: AppSpec['bake']): Promise<string> {
+  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache(t)) : undefined;
+  const r = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out, { rootfs: rootfs?.cpio, locked, bake }));
   const shown = relative(process.cwd(), r.elf) || r.elf;
   process.stderr.write(`built ${shown} (${kib(r.elfBytes)}) in ${r.ms.total.toFixed(0)} ms: `
     + `asc ${r.cached ? 'cached' : `${r.ms.asc.toFixed(0)} ms`}, aot+link ${r.ms.link.toFixed(0)} ms`
@@ -29,11 +33,19 @@ async function buildWith(image: string, out: string, rootfsPath: string | undefi
 export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
   const rootfs = f.rootfs ?? t.kraftfile?.rootfs;
+  if (t.app) {
+    const name = f.name && f.name !== '.' ? f.name : t.app.name;
+    const bake = { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) };
+    const elf = await buildWith(t, resolve(f.out ?? `${name}.elf`), rootfs, f.locked, bake);
+    const shown = relative(process.cwd(), elf) || elf;
+    process.stderr.write(`boot it: qemu-system-x86_64 -kernel ${shown} -nographic (cmd and env baked in)\n`);
+    return;
+  }
   if (!rootfs) throw new UsageError('nothing to package: give --rootfs PATH (a directory, CPIO archive or OCI image), or rootfs: in the Kraftfile');
   const name = f.name && f.name !== '.' ? f.name : t.image!;
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`bad --name '${name}': use letters, digits, '.', '_' or '-'`);
   const out = resolve(f.out ?? `${name}.elf`);
-  const elf = await buildWith(t.image!, out, rootfs, f.locked);
+  const elf = await buildWith(t, out, rootfs, f.locked);
   const shown = relative(process.cwd(), elf) || elf;
   process.stderr.write(`boot it: qemu-system-x86_64 -kernel ${shown} -nographic (or asuk run ${shown})\n`);
 }
@@ -41,5 +53,6 @@ export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */
 export async function buildCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
-  await buildWith(t.image!, resolve(f.out ?? 'out.elf'), f.rootfs, f.locked);
+  const out = f.out ?? (t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : 'out.elf');
+  await buildWith(t, resolve(out), f.rootfs, f.locked);
 }

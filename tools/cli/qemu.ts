@@ -18,7 +18,7 @@
 import { execa } from 'execa';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { DiagChannel } from '../qemu/index.ts';
+import { refuseWithoutQemu, type DiagChannel } from '../qemu/index.ts';
 import { UsageError } from './errors.ts';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -70,6 +70,7 @@ export interface BootResult { status: number; message?: string }
 /** Runs QEMU with `args` on this terminal until it ends; returns asuk's exit status (and a line to print). */
 export async function bootInteractive(binary: string, args: string[], timeoutS: number,
   diag: DiagChannel | null = null): Promise<BootResult> {
+  refuseWithoutQemu();
   const saved = await termiosSave();
   const child = execa(binary, args, {
     stdin: 'inherit', stdout: 'inherit', stderr: 'pipe', reject: false, encoding: 'utf8',

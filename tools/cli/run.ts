@@ -14,7 +14,8 @@
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
 import { join } from 'node:path';
-import { buildImage, readImageConfig, ROOT } from '../image/index.ts';
+import { readImageConfig, ROOT } from '../image/index.ts';
+import { bootOptions, buildTarget, rootfsCache, checkParts, mergeEnv, shellLine, targetLabel } from './app.ts';
 import { kernelCmdline, openDiag, parseVolume, qemuArgs, volumeFstab, type Machine, type Volume } from '../qemu/index.ts';
 import { UsageError, warn } from './errors.ts';
 import { elfFacts, memoryPlan, parseMemory, qemuMemory } from './memory.ts';
@@ -32,6 +33,9 @@ export interface RunFlags {
   accel?: string;
   timeout: string;
   verbose?: boolean;
+  env?: string[];
+  kernelArg?: string[];
+  dryRun?: boolean;
 }
 
 export const INITRD_ROOT_ENTRY = 'initrd0:/:extract::ramfs=1:';
@@ -86,22 +90,35 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   if (rootfsPath && vols.some((v) => v.dst === '/')) {
     throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
   }
-  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, join(ROOT, 'build', 'rootfs')) : undefined;
-  const elf = t.elf ?? (await step(`building ${t.image}`, () => buildImage(t.image, { out: join(ROOT, 'build', `${t.image}.elf`) }))).elf;
+  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache(t)) : undefined;
+  const env = mergeEnv(kf?.env ?? [], f.env ?? []);
+  const options = bootOptions(env, f.kernelArg ?? []);
+  let elf = t.elf;
+  if (!elf) {
+    const out = t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : join(ROOT, 'build', `${t.image}.elf`);
+    const b = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out));
+    checkParts(targetLabel(t), b, { rootfs: rootfs !== undefined, volumes: vols.length > 0 });
+    elf = b.elf;
+  }
   const facts = elfFacts(elf);
   const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
   if (plan.warning) warn(plan.warning);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
-  const append = kernelCmdline({ fstab, args });
+  // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.
+  const append = kernelCmdline({ options, fstab, args }) + (options.length && !args.length ? ' --' : '');
   // --verbose: the kernel's diagnostics (debugcon) are copied to stderr as they come
-  const diag = f.verbose ? await openDiag((c) => process.stderr.write(c)) : null;
+  const diag = f.verbose && !f.dryRun ? await openDiag((c) => process.stderr.write(c)) : null;
   const qargs = qemuArgs({
     kernel: elf, machine: chooseMachine(f.machine, t.image), accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, verbose: f.verbose === true,
     diagSocket: diag?.path,
   });
-  progress(`booting ${t.image ?? elf} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
+  if (f.dryRun) {
+    process.stdout.write(`${shellLine([qemu, ...qargs])}\n`);
+    return 0;
+  }
+  progress(`booting ${targetLabel({ ...t, elf })} (-m ${qemuMemory(plan.bytes)}, ${accel})`);
   const r = await bootInteractive(qemu, qargs, timeout, diag);
   const kvmHint = accel === 'kvm' && r.message?.startsWith('QEMU ended by') ? ' (this KVM may not run the guest: try --accel tcg)' : '';
   if (r.message) process.stderr.write(`asuk: ${r.message}${kvmHint}\n`);

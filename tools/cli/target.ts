@@ -1,6 +1,8 @@
 // tools/cli/target.ts — what `asuk run|pkg|build [IMAGE]` is about, and the
 // Kraftfile that applies:
 //
+//   an app folder     IMAGE (or, without IMAGE, the working directory) holds app.ts: an
+//                     app of its own (tools/cli/app.ts), name from its Kraftfile or folder
 //   no IMAGE          the Kraftfile's `name` in the working directory, else DEFAULT_IMAGE (demo)
 //   a directory       its Kraftfile (which must name the image)
 //   an existing file  an ELF to boot as it is (run only)
@@ -10,14 +12,17 @@
 // (images/NAME/Kraftfile). Flags override it; -v adds to its volumes.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { DEFAULT_IMAGE, ROOT } from '../image/index.ts';
 import { readKraftfileIn, type Kraftfile } from '../kraftfile/index.ts';
+import { resolveApp, type AppTarget } from './app.ts';
 import { UsageError, warn } from './errors.ts';
 
 export interface Target {
   /** An image to build (images/NAME), or undefined when `elf` is given. */
   image?: string;
+  /** An app in its own folder (app.ts + Kraftfile). */
+  app?: AppTarget;
   /** An ELF file to boot as it is. */
   elf?: string;
   kraftfile: Kraftfile | null;
@@ -45,6 +50,9 @@ function noteIgnored(kf: Kraftfile | null): Kraftfile | null {
 
 /** Resolves the IMAGE argument (see the file comment). `allowElf`: an ELF path is accepted (run). */
 export function resolveTarget(arg: string | undefined, allowElf: boolean): Target {
+  const inImages = dirname(resolve(arg ?? '.')) === join(ROOT, 'images');
+  const a = inImages ? null : resolveApp(arg);
+  if (a) return { app: a.app, kraftfile: noteIgnored(a.kraftfile) };
   const here = readKraftfileIn(process.cwd());
   if (arg === undefined) {
     const image = checkImage(here?.name ?? DEFAULT_IMAGE, here?.name ? ` (the Kraftfile's name)` : '');

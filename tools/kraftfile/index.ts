@@ -7,7 +7,11 @@
 //   volumes:              `SRC:DST[:ro]` strings, or
 //     - ./html:/nginx/html    { source, destination, readOnly } maps
 //   cmd: ["find", "/"]    app arguments: a list, or one string
+//   env:                  the app's environment: a mapping KEY: value,
+//     GREETING: hello         or a list of KEY=VALUE strings
 //
+// `name` defaults to the Kraftfile's folder name, as in kraft (name: null
+// when the file says nothing; the CLI decides).
 // Relative paths are resolved against the Kraftfile's folder. Other keys a
 // kraft project carries (unikraft, targets, libraries, runtime, ...) are
 // reported in `ignored`, so the CLI can say they have no effect here.
@@ -20,7 +24,7 @@ import { LineCounter, parseDocument } from 'yaml';
 /** The file names kraft looks for, in its order. */
 export const KRAFTFILE_NAMES = ['Kraftfile', 'kraft.yaml', 'kraft.yml', 'Kraftfile.yaml', 'Kraftfile.yml'];
 const SPECS = new Set(['v0.5', 'v0.6', '0.5', '0.6']);
-const USED = new Set(['spec', 'specification', 'name', 'rootfs', 'volumes', 'cmd']);
+const USED = new Set(['spec', 'specification', 'name', 'rootfs', 'volumes', 'cmd', 'env']);
 
 export class KraftfileError extends Error {
   constructor(readonly file: string, message: string) {
@@ -38,6 +42,8 @@ export interface Kraftfile {
   /** `SRC:DST[:ro]` specs, SRC absolute. */
   volumes: string[];
   cmd: string[];
+  /** `KEY=VALUE` pairs, in file order. */
+  env: string[];
   /** Top-level keys present but without effect in asuk. */
   ignored: string[];
 }
@@ -88,7 +94,7 @@ export function parseKraftfile(v: unknown, path: string, shown = path): Kraftfil
   const rootfs = str('rootfs');
   return {
     path, name: str('name'), rootfs: rootfs !== undefined ? at(rootfs) : undefined,
-    volumes: parseVolumes(o.volumes, at, fail), cmd: parseCmd(o.cmd, fail),
+    volumes: parseVolumes(o.volumes, at, fail), cmd: parseCmd(o.cmd, fail), env: parseEnv(o.env, fail),
     ignored: Object.keys(o).filter((k) => !USED.has(k)),
   };
 }
@@ -120,4 +126,30 @@ function parseCmd(v: unknown, fail: (m: string) => never): string[] {
   if (typeof v === 'string') return v.split(/\s+/).filter(Boolean);
   if (Array.isArray(v) && v.every((w) => typeof w === 'string' || typeof w === 'number')) return v.map(String);
   return fail("'cmd' must be a string or a list of strings");
+}
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Checks one `KEY=VALUE` pair (from a Kraftfile or -e); returns an error message or null. */
+export function envPairError(pair: string): string | null {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) return `'${pair}': expected KEY=VALUE`;
+  if (!ENV_KEY.test(pair.slice(0, eq))) return `'${pair.slice(0, eq)}': a variable name is letters, digits and _ (not first a digit)`;
+  if (pair.includes('\0')) return `'${pair.slice(0, eq)}': the value holds a NUL byte, which the kernel command line cannot carry`;
+  return null;
+}
+
+/** `env:` -> KEY=VALUE pairs (a mapping, or a list of KEY=VALUE strings). */
+function parseEnv(v: unknown, fail: (m: string) => never): string[] {
+  if (v === undefined || v === null) return [];
+  const pairs = Array.isArray(v)
+    ? v.map((p, i) => (typeof p === 'string' ? p : fail(`env[${i}]: expected a KEY=VALUE string`)))
+    : typeof v === 'object'
+      ? Object.entries(v as Record<string, unknown>).map(([k, x]) => {
+        if (x !== null && typeof x === 'object') fail(`env.${k}: expected a string, number or boolean`);
+        return `${k}=${x ?? ''}`;
+      })
+      : fail("'env' must be a mapping (KEY: value) or a list of KEY=VALUE");
+  for (const p of pairs) { const e = envPairError(p); if (e) fail(`env ${e}`); }
+  return pairs;
 }

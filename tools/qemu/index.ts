@@ -143,8 +143,16 @@ function killAllOnExit(): void {
   process.on('exit', killAll);
 }
 
+/** Throws when QEMU is switched off (ASUK_NO_QEMU=1: the fast test project, vitest.config.ts). */
+export function refuseWithoutQemu(): void {
+  if (process.env.ASUK_NO_QEMU) {
+    throw new QemuError('QEMU is off (ASUK_NO_QEMU=1, the fast test project): a test that boots QEMU must not be in vitest.config.ts FAST_TESTS');
+  }
+}
+
 /** Boots QEMU and waits for it to exit or time out. Never leaves QEMU running. */
 export async function runQemu(o: QemuOptions): Promise<QemuResult> {
+  refuseWithoutQemu();
   const diag = o.verbose && !o.diagSocket ? await openDiag() : null;
   try {
     return await runQemuWith({ ...o, diagSocket: o.diagSocket ?? diag?.path }, diag ? () => diag.close() : async () => '');

@@ -28,6 +28,7 @@ export function printSample(): void {
 /** Parses the UTF-8 command line at p (len bytes) and prints one `kind=<value>` line per part. */
 export function parseCmdline(p: usize, len: usize): void {
   let c = cmdlineParse(String.UTF8.decodeUnsafe(p, len));
+  if (c.error.length > 0) line("error", c.error);
   line("argv0", c.argv0);
   for (let i = 0; i < c.options.length; i++) line("opt", c.options[i]);
   for (let i = 0; i < c.args.length; i++) line("arg", c.args[i]);

@@ -3,9 +3,21 @@
 // the mount plan (default, locked, order) and the shell's command splitting.
 import { sha256Hex, sha256Reset, sha256Update } from "../../../images/shell/sha256";
 import { shellArgStart, shellSplit } from "../../../images/shell/parse";
-import { BootModule, fstabParse, rootfsPlan } from "../../../kernel/rootfs/index";
+import { BootModule, FstabEntry, fstabParse, fstabRegister, rootfsPlan } from "../../../kernel/rootfs/index";
+import { FileSystem } from "../../../kernel/vfs/index";
+import { ramfsFstabInit } from "../../../fs/ramfs/index";
+import { cpioFstabInit } from "../../../fs/cpio/index";
+import { p9fsOptsProblem } from "../../../fs/9pfs/options";
+import { utf8Decode, utf8Encode, utf8Escape, utf8Length } from "../../../kernel/utf8";
 
 export function alloc(n: usize): usize { return heap.alloc(n); }
+
+// The drivers a files image links (the 9pfs one without its device side: no PCI under Node).
+function check9p(e: FstabEntry): string { return p9fsOptsProblem(e.opts); }
+function openNone(e: FstabEntry, mods: BootModule[]): FileSystem | null { return null; }
+ramfsFstabInit();
+cpioFstabInit();
+fstabRegister("9pfs", check9p, openNone);
 
 /** SHA-256 of (p, n) fed in pieces of `chunk` bytes. */
 export function sha(p: usize, n: usize, chunk: usize): string {
@@ -59,3 +71,17 @@ export function split(raw: string): string {
   for (let i = 0; i < cmds.length; i++) out.push(cmds[i].join("|"));
   return out.join("\n");
 }
+
+/** 1 when the n bytes at p survive decode -> encode exactly and utf8Length agrees; else 0. */
+export function utf8RoundTrip(p: usize, n: usize): i32 {
+  let s = utf8Decode(p, n);
+  let b = utf8Encode(s);
+  if (<usize>b.byteLength != n || utf8Length(s) != <i32>n) return 0;
+  return memory.compare(changetype<usize>(b), p, n) == 0 ? 1 : 0;
+}
+
+/** The decoded name of the n bytes at p (to compare with Node's decoder, and for distinctness). */
+export function utf8Name(p: usize, n: usize): string { return utf8Decode(p, n); }
+
+/** The name of the n bytes at p as printed (utf8Escape). */
+export function utf8Shown(p: usize, n: usize): string { return utf8Escape(utf8Decode(p, n)); }

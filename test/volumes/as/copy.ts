@@ -5,8 +5,10 @@
 //                (the SHA-256 of the bytes read)
 // Anything else: `error: CMD: unknown`. Exit status: the failure count.
 import { kernelMain, println, mbCmdline, cstrLen } from "../../../kernel/index";
-import { rootfsMount, rootfsReport, rootfsSetVolumeDriver } from "../../../kernel/rootfs/index";
-import { volumeOpen } from "../../../kernel/rootfs/volume";
+import { rootfsMount, rootfsReport } from "../../../kernel/rootfs/index";
+import { ramfsFstabInit } from "../../../fs/ramfs/index";
+import { cpioFstabInit } from "../../../fs/cpio/index";
+import { p9fsFstabInit } from "../../../fs/9pfs/index";
 import {
   O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, errnoName, vfsClose, vfsOpen, vfsRead, vfsWrite,
 } from "../../../kernel/vfs/index";
@@ -61,6 +63,8 @@ function appMain(args: string[]): i32 {
 }
 
 export function asuk_main(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32): i32 {
-  rootfsSetVolumeDriver(volumeOpen); // this test kernel mounts 9p volumes
+  ramfsFstabInit(); // the fstab drivers this test kernel links: it mounts 9p volumes
+  cpioFstabInit();
+  p9fsFstabInit();
   return kernelMain(magic, mbi, tsc0, imageEnd, appMain, rootfsMount, rootfsReport);
 }

@@ -1,14 +1,16 @@
 // Assembles the Linux executable: runtime, compiled module, data area, ELF64.
 // See index.ts for the map.
 
-import { Assembler, type Label } from '../../x86/index.ts';
+import { Assembler, R15, type Label } from '../../x86/index.ts';
 import { decodeModule, funcTypeOf, funcName, numImportedFuncs, type Module, type Limits } from '../../wasm/index.ts';
 import { writeElf64Exec } from '../../link/elf64.ts';
-import { makeRt, type Rt } from './emit.ts';
+import { makeRt, type Rt, q, rip } from './emit.ts';
 import { emitIo } from './io.ts';
 import { emitStart, emitSignalHandler, emitFuncAt, emitFuncTable, emitMemoryGrow, type MemoryConfig } from './start.ts';
 import { emitTrap, emitAbort, emitCommandMain, emitDriverMain, type DriverFunc, type DriverGlobal } from './main.ts';
 import { emitHostFunc } from './wasi.ts';
+import { compileModule } from '../module.ts';
+import { WASI_MODULE, LAYER_PREFIX, LAYER_HOST_IMPORTS, wasiLayer, emitLayerHost } from './layer.ts';
 import { emitHostCalls } from './hostcall.ts';
 import { linuxImports, LinuxTargetError, type ResolvedImports } from './imports.ts';
 
@@ -73,25 +75,65 @@ export function buildWith(wasm: Uint8Array, opts: LinuxBuildOptions, compile: Co
   const asm = new Assembler({ bits: 64 });
   const rt = makeRt(asm, opts.mode);
   const mem = memoryConfig(imports.memory, asm.sym('mem_pages'));
-  emitRuntime(rt, [mem], [m], [imports], true);
+  const layer = usesWasi(imports) ? wasiLayer().module : null;
+  const mems = [mem];
+  if (layer) mems.push(memoryConfig(layer.memories[0]?.limits ?? null, asm.sym(`${LAYER_PREFIX}mem_pages`)));
+  emitRuntime(rt, mems, [m], [imports], true);
   const stats = compile(m, asm, {
     target: 'linux', providedImports: imports.provided, importValues: imports.globalValues, features: opts.features,
     bounds: opts.bounds,
   });
+  const names = new Map(stats.symbolNames ?? []);
+  const funcs = funcEntries(m, '', asm);
+  asm.bind(rt.L('boot'));
+  if (layer) {
+    const l = compileLayer(rt, layer, imports.memory ? asm.sym('mem_pages') : null, opts);
+    for (const [k, v] of l.names) names.set(k, v);
+    funcs.push(...l.funcs);
+  } else asm.i('jmp', rt.L('main'));
   if (opts.mode === 'command') emitCommandMain(rt, asm.sym('export:_start'));
   else {
     const { funcs, globals } = driverExports(m, asm);
     emitDriverMain(rt, funcs, globals);
   }
-  const nImp = numImportedFuncs(m);
-  emitFuncTable(rt, m.funcs.map((_, k) => ({ label: asm.sym(`func:${nImp + k}`), name: funcName(m, nImp + k) })));
+  emitFuncTable(rt, funcs);
   rt.data.emit();
   const code = asm.finish(LINUX_BASE);
-  const names = stats.symbolNames;
   return writeElf64Exec({
     base: LINUX_BASE, code, bssSize: 0, entry: asm.offsetOf(asm.sym('_start')),
     symbols: elfSymbols(asm.symbols(), code.length, names),
   });
+}
+
+/** Does the module call any WASI function (then the WASI layer is linked in)? */
+function usesWasi(imports: ResolvedImports): boolean {
+  for (const p of imports.provided) if (p.startsWith(`${WASI_MODULE}.`)) return true;
+  return false;
+}
+
+/** Function entries with names for the fault handler's table (emitFuncTable). */
+function funcEntries(m: Module, prefix: string, asm: Assembler): { label: Label; name: string }[] {
+  const nImp = numImportedFuncs(m);
+  return m.funcs.map((_, k) => ({ label: asm.sym(`${prefix}func:${nImp + k}`), name: funcName(m, nImp + k) }));
+}
+
+/**
+ * Compiles the WASI layer (layer.ts) into the blob at rt:boot: its host
+ * functions, its code, then `call wasi.instantiate` (the layer's start-up:
+ * options, preopens) and on to rt:main.
+ */
+function compileLayer(rt: Rt, layer: Module, appCells: Label | null, opts: LinuxBuildOptions) {
+  const { asm } = rt;
+  asm.i('call', asm.sym(`${LAYER_PREFIX}instantiate`));
+  asm.i('mov', q(R15), rip(rt.L('mem_base')));   // the app's memory is the first one
+  asm.i('jmp', rt.L('main'));
+  const provided = new Set([...LAYER_HOST_IMPORTS.map((n) => `host.${n}`), 'env.abort']);
+  emitLayerHost(rt, appCells, asm.sym(`${LAYER_PREFIX}mem_pages`));
+  const stats = compileModule(layer, asm, {
+    target: 'linux', providedImports: provided, importValues: new Map(), features: opts.features,
+    instance: { prefix: LAYER_PREFIX, sigIds: new Map(), links: layer.imports.map(() => null) },
+  });
+  return { names: stats.symbolNames, funcs: funcEntries(layer, LAYER_PREFIX, asm) };
 }
 
 /** The runtime for one module (single build) or several instances (multi.ts): memories, host functions. */

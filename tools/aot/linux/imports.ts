@@ -65,7 +65,7 @@ export interface ResolvedImports {
   linked: Set<string>;
 }
 
-/** Checks every import against what the target provides (else LinuxTargetError "unsupported import M.N"). */
+/** Checks every import against what the target provides (else one LinuxTargetError naming every unsupported import). */
 export function linuxImports(
   m: Module, opts: { hostImports?: boolean; globalValues?: Map<string, bigint>; linked?: Set<string> } = {},
 ): ResolvedImports {
@@ -75,11 +75,14 @@ export function linuxImports(
   const hostCalls: HostImport[] = [];
   let memory: Limits | null = m.memories[0]?.limits ?? null;
   let funcIndex = 0;
-  const refuse = (what: string, why = ''): never => {
+  const problems: string[] = [];
+  /** Records why import `what` cannot be provided; the caller skips it. */
+  const refuse = (what: string, why = ''): null => {
     const [module, name] = [what.slice(0, what.indexOf('.')), what.slice(what.indexOf('.') + 1)];
     const has = module === 'spectest' ? spectestKind(name) : undefined;
     if (!why && has) why = `: type ${kindOf(m, what)}, the target provides a ${has}`;
-    throw new LinuxTargetError('unsupported', `unsupported import ${what}${why}`);
+    problems.push(`${what}${why}`);
+    return null;
   };
   for (const imp of m.imports) {
     const what = `${imp.module}.${imp.name}`;
@@ -95,30 +98,41 @@ export function linuxImports(
         provided.add(what);
         continue;
       }
-      const h = hostFunc(imp.module, imp.name) ?? refuse(what);
-      if (typeText(got) !== typeText(h.type)) refuse(what, `: type ${typeText(got)}, the target provides ${typeText(h.type)}`);
+      const h = hostFunc(imp.module, imp.name);
+      if (!h) { refuse(what); continue; }
+      if (typeText(got) !== typeText(h.type)) { refuse(what, `: type ${typeText(got)}, the target provides ${typeText(h.type)}`); continue; }
     } else if (linked.has(what)) {
       continue;
     } else if (d.kind === 'global' && opts.globalValues?.has(what)) {
-      if (d.global.mutable) refuse(what, ': a mutable global cannot be given as a value');
+      if (d.global.mutable) { refuse(what, ': a mutable global cannot be given as a value'); continue; }
       globalValues.set(what, opts.globalValues.get(what)!);
     } else if (d.kind === 'global') {
       const h = imp.module === 'spectest' && Object.hasOwn(HOST_GLOBALS, imp.name) ? HOST_GLOBALS[imp.name]! : refuse(what);
+      if (!h) continue;
       if (d.global.mutable || d.global.type !== h.type) {
         refuse(what, `: type ${d.global.mutable ? 'mut ' : ''}${ValType[d.global.type]}, the target provides ${ValType[h.type]}`);
+        continue;
       }
       globalValues.set(what, h.bits);
     } else if (d.kind === 'memory') {
-      if (imp.module !== 'spectest' || imp.name !== 'memory') refuse(what);
-      if (!limitsMatch(HOST_MEMORY, d.memory.limits)) refuse(what, `: type memory ${d.memory.limits.min}..${d.memory.limits.max ?? ''}, the target provides memory 1..2`);
+      if (imp.module !== 'spectest' || imp.name !== 'memory') { refuse(what); continue; }
+      if (!limitsMatch(HOST_MEMORY, d.memory.limits)) {
+        refuse(what, `: type memory ${d.memory.limits.min}..${d.memory.limits.max ?? ''}, the target provides memory 1..2`);
+        continue;
+      }
       memory = HOST_MEMORY;
     } else {
-      if (imp.module !== 'spectest' || imp.name !== 'table') refuse(what);
+      if (imp.module !== 'spectest' || imp.name !== 'table') { refuse(what); continue; }
       if (d.table.elem !== ValType.FuncRef || !limitsMatch(HOST_TABLE, d.table.limits)) {
         refuse(what, `: type table ${d.table.limits.min}..${d.table.limits.max ?? ''} ${ValType[d.table.elem]}, the target provides table 10..20 FuncRef`);
+        continue;
       }
     }
     provided.add(what);
+  }
+  if (problems.length === 1) throw new LinuxTargetError('unsupported', `unsupported import ${problems[0]}`);
+  if (problems.length > 1) {
+    throw new LinuxTargetError('unsupported', `${problems.length} unsupported imports: ${problems.join('; ')}`);
   }
   return { provided, memory, globalValues, hostCalls, linked };
 }

@@ -7,7 +7,8 @@
 //   io.ts     helpers: read_exact, write_all, diagnostics string buffer, errno map
 //   start.ts  _start (memory reservation, stack, signals), fault handler, memory_grow
 //   main.ts   trap/abort, command-mode main, driver-mode request loop + thunks
-//   wasi.ts   provided imported functions: wasi_snapshot_preview1.*, spectest.print*
+//   wasi.ts   provided imported functions: wasi_snapshot_preview1.* (thunks), spectest.print*
+//   layer.ts  the WASI layer (wasi/, AssemblyScript) compiled beside the app, its host.* functions
 //   imports.ts import matching (functions, spectest globals and memory)
 //   hostcall.ts driver mode: imports answered by the driver's peer (module linking in tests)
 //   build.ts  buildWith: runtime + module + data -> ELF64 bytes

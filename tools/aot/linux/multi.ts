@@ -56,7 +56,12 @@ export function buildLinuxMulti(instances: LinkedInstance[], opts: MultiBuildOpt
   const rt = makeRt(asm, 'driver');
   const mems: MemoryConfig[] = [];
   resolved.forEach((r, k) => { if (r.memory) mems.push(memoryConfig(r.memory, asm.sym(`i${k}.mem_pages`))); });
+  if (resolved.some((r) => [...r.provided].some((p) => p.startsWith('wasi_snapshot_preview1.')))) {
+    throw new LinuxTargetError('unsupported', 'WASI imports in a multi-instance executable (link WASI commands one at a time)');
+  }
   emitRuntime(rt, mems, mods, resolved, false);
+  asm.bind(rt.L('boot'));
+  asm.i('jmp', rt.L('main'));
   const sigIds = new Map<string, number>();
   const exports: Map<string, LinkedItem>[] = [];
   const names = new Map<string, string>();

@@ -4,7 +4,8 @@
 //   _start        argv/envp from the initial stack (System V x86-64 ABI §3.4.1),
 //                 8 GiB PROT_NONE linear-memory reservation (r15), initial
 //                 pages RW, a 16 MiB wasm stack with a guard page, sigaltstack,
-//                 SIGSEGV/SIGBUS handler; then jumps to rt:main
+//                 SIGSEGV/SIGBUS handler; then jumps to rt:boot (the builder's:
+//                 start-up of linked layers, then rt:main)
 //   rt:on_signal  fault inside the reservation -> resume at `trap` with
 //                 edi = 8 (out of bounds memory access), rsi = the faulting
 //                 function's name; in the stack's guard page -> the same with
@@ -65,7 +66,7 @@ export function emitStart(rt: Rt, mems: MemoryConfig[]): void {
   mems.forEach((cfg, k) => setUpMemory(rt, cfg, k, fail));
   emitStackSwitch(rt, fail);
   emitSignalSetup(rt, fail);
-  asm.i('jmp', rt.L('main'));
+  asm.i('jmp', rt.L('boot'));
   asm.bind(fail);
   const msg = 'asuk runtime: start-up failed (mmap/mprotect/sigaltstack/sigaction)\n';
   args(asm, 2, data.str(msg), msg.length);
