@@ -18,7 +18,7 @@
 //   interruptStatus()  reads and acknowledges the interrupt status
 //                      (bit 0 used buffer, bit 1 config change; §4.1.4.5, §4.2.2)
 
-import { Errno } from "../../kernel/vfs/errno";
+import { Errno } from "../../kernel/errno";
 import { Virtq } from "./queue";
 
 // device_status bits (§2.1)

@@ -19,7 +19,7 @@
 // writable (the archive itself is not changed).
 
 import { diagEnabled, diagLine, println } from "../console";
-import { BOOT_FAIL_CODE, exit, panic } from "../panic";
+import { BOOT_FAIL_CODE, exit } from "../panic";
 import { utf8Escape } from "../utf8";
 import { rdtsc } from "../hw";
 import { tscToUs, uptimeUs } from "../time";
