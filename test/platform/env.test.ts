@@ -68,9 +68,9 @@ describe('-e and the kernel option', () => {
     expect(() => mergeEnv([], ['NOEQUALS'])).toThrow(/-e 'NOEQUALS': expected KEY=VALUE/);
   });
 
-  it('env.vars quotes every pair; quotes and backslashes are escaped; -a words follow', () => {
-    expect(bootOptions(['A=b c', 'Q=say "hi" \\o/'], ['netdev.ip=10.0.2.15/24', 'x y'])).toEqual([
-      'env.vars=[ "A=b c" "Q=say \\"hi\\" \\\\o/" ]', 'netdev.ip=10.0.2.15/24', '"x y"',
+  it('env.vars quotes every pair; quotes and backslashes are escaped; -a words follow raw', () => {
+    expect(bootOptions(['A=b c', 'Q=say "hi" \\o/'], ['netdev.ip=10.0.2.15/24', 'vfs.fstab=[ "fs0:/d:9pfs:::mkmp" ]'])).toEqual([
+      'env.vars=[ "A=b c" "Q=say \\"hi\\" \\\\o/" ]', 'netdev.ip=10.0.2.15/24', 'vfs.fstab=[ "fs0:/d:9pfs:::mkmp" ]',
     ]);
     expect(bootOptions([], [])).toEqual([]);
     expect(() => bootOptions([], ['--'])).toThrow(UsageError);

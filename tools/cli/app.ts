@@ -40,14 +40,14 @@ function quoteWord(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Kernel options for the environment (`env.vars=[ "K=V" ... ]`, Unikraft's spelling) and -a words. */
+/** Kernel options for the environment (`env.vars=[ "K=V" ... ]`, Unikraft's spelling) and -a words (raw). */
 export function bootOptions(env: string[], kernelArgs: string[]): string[] {
   const out: string[] = [];
   if (env.length) out.push(`env.vars=[ ${env.map(quoteWord).join(' ')} ]`);
   for (const a of kernelArgs) {
     if (a === '--') throw new UsageError(`-a '--': kernel arguments cannot hold '--' (app arguments go after asuk's own --)`);
     if (a.includes('\0')) throw new UsageError('-a: a kernel argument cannot hold a NUL byte');
-    out.push(/[\s"]/.test(a) ? quoteWord(a) : a);
+    out.push(a); // raw, as the kernel reads option words (quotes and [ ... ] lists are the user's)
   }
   return out;
 }

@@ -1,7 +1,10 @@
 // tools/cli — the `asuk` command (issue 7), kraft's run and pkg for asuk:
 //
 //   main.ts     commander wiring, `--` split (the bundle entry; run by scripts/asuk.mjs)
-//   target.ts   IMAGE argument -> image name | ELF, and the Kraftfile that applies
+//   target.ts   IMAGE argument -> app folder | image name | ELF, and the Kraftfile that applies
+//   app.ts      apps in their own folder, -e/-a as kernel options, build either kind,
+//               the missing-part check (--rootfs/-v on an image without files)
+//   init.ts     asuk init: the app scaffold
 //   run.ts      asuk run: volumes + Kraftfile merge, fstab, memory, then qemu.ts
 //   pkg.ts      asuk pkg / asuk build: the rootfs embedded as einitrd
 //   rootfs.ts   --rootfs by content -> CPIO (directory, CPIO, OCI, tar), cached
@@ -11,7 +14,7 @@
 //   errors.ts   UsageError and the one-line failure
 //   aot.ts      asuk aot
 //
-// Calls: main -> run|pkg -> target, rootfs (-> tools/oci, tools/cpio),
+// Calls: main -> run|pkg -> target (-> app), app (-> tools/image/app.ts), rootfs (-> tools/oci, tools/cpio),
 // tools/image (build), memory, tools/qemu (argument vector), qemu.ts.
 
 export { UsageError, describeError } from './errors.ts';

@@ -89,7 +89,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   if (plan.warning) warn(plan.warning);
   const args = appArgs ?? kf?.cmd ?? [];
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
-  const append = kernelCmdline({ options, fstab, args });
+  // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.
+  const append = kernelCmdline({ options, fstab, args }) + (options.length && !args.length ? ' --' : '');
   const qargs = qemuArgs({
     kernel: elf, machine: f.machine as Machine, accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols,

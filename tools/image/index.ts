@@ -4,6 +4,7 @@
 // asc runs in-process through its API. Its output is cached under
 // build/NAME/ keyed by a hash of every AssemblyScript source and the asc
 // flags, so a warm build only compiles Wasm to x86-64 and links.
+// app.ts builds an app that lives in its own folder (asuk init) the same way.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';

@@ -108,7 +108,7 @@ function killAllOnExit(): void {
 /** Throws when QEMU is switched off (ASUK_NO_QEMU=1: the fast test project, vitest.config.ts). */
 export function refuseWithoutQemu(): void {
   if (process.env.ASUK_NO_QEMU) {
-    throw new QemuError('QEMU is off (ASUK_NO_QEMU=1, the fast test project): a test that boots QEMU belongs in vitest.config.ts QEMU_TESTS');
+    throw new QemuError('QEMU is off (ASUK_NO_QEMU=1, the fast test project): a test that boots QEMU must not be in vitest.config.ts FAST_TESTS');
   }
 }
 
