@@ -28,6 +28,7 @@ export const FAST_TESTS = [
   'test/fs/vfs.test.ts',
   'test/httpd/**/*.test.ts',
   'test/kernel/hello.test.ts',
+  'test/kernel/layers.test.ts',
   'test/kernel/units.test.ts',
   'test/platform/env.test.ts',
   'test/rootfs/unit.test.ts',
