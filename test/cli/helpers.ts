@@ -149,3 +149,18 @@ export async function testLayers(): Promise<Buffer[]> {
   ]);
   return [l1, l2, l3];
 }
+
+/** A minimal ELF32 (ELF spec) with one PT_LOAD at 1 MiB holding a multiboot header (0.6.96 §3.1) and `cli; hlt; jmp $-1`. */
+export function haltingElf(): Buffer {
+  const b = Buffer.alloc(100);
+  const base = 0x100000, mb = 84, code = 96;
+  b.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1], 0);
+  b.writeUInt16LE(2, 16); b.writeUInt16LE(3, 18); b.writeUInt32LE(1, 20);
+  b.writeUInt32LE(base + code, 24); b.writeUInt32LE(52, 28);
+  b.writeUInt16LE(52, 40); b.writeUInt16LE(32, 42); b.writeUInt16LE(1, 44); b.writeUInt16LE(40, 46);
+  b.writeUInt32LE(1, 52); b.writeUInt32LE(0, 56); b.writeUInt32LE(base, 60); b.writeUInt32LE(base, 64);
+  b.writeUInt32LE(b.length, 68); b.writeUInt32LE(b.length, 72); b.writeUInt32LE(5, 76); b.writeUInt32LE(0x1000, 80);
+  b.writeUInt32LE(0x1badb002, mb); b.writeUInt32LE(0, mb + 4); b.writeUInt32LE((-0x1badb002) >>> 0, mb + 8);
+  b.set([0xfa, 0xf4, 0xeb, 0xfd], code);
+  return b;
+}

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ASUK, REPO } from '../cli/helpers.ts';
+import { ASUK, haltingElf, REPO } from '../cli/helpers.ts';
 import { tmp } from './helpers.ts';
 
 /** What images/demo prints (serial: CR LF), its boot time masked as N. */
@@ -70,18 +70,3 @@ describe('the terminal is left as found', () => {
     expect(r.after).toEqual(r.before);
   }, 200_000);
 });
-
-/** A minimal ELF32 with one PT_LOAD at 1 MiB: a multiboot header (0.6.96 §3.1) and `cli; hlt; jmp $-1`. */
-function haltingElf(): Buffer {
-  const b = Buffer.alloc(100);
-  const base = 0x100000, mb = 84, code = 96;
-  b.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1], 0);
-  b.writeUInt16LE(2, 16); b.writeUInt16LE(3, 18); b.writeUInt32LE(1, 20);
-  b.writeUInt32LE(base + code, 24); b.writeUInt32LE(52, 28);
-  b.writeUInt16LE(52, 40); b.writeUInt16LE(32, 42); b.writeUInt16LE(1, 44); b.writeUInt16LE(40, 46);
-  b.writeUInt32LE(1, 52); b.writeUInt32LE(0, 56); b.writeUInt32LE(base, 60); b.writeUInt32LE(base, 64);
-  b.writeUInt32LE(b.length, 68); b.writeUInt32LE(b.length, 72); b.writeUInt32LE(5, 76); b.writeUInt32LE(0x1000, 80);
-  b.writeUInt32LE(0x1badb002, mb); b.writeUInt32LE(0, mb + 4); b.writeUInt32LE((-0x1badb002) >>> 0, mb + 8);
-  b.set([0xfa, 0xf4, 0xeb, 0xfd], code);
-  return b;
-}
