@@ -24,6 +24,7 @@ function indexes(dir, out = []) {
 
 const entries = [
   ...['kernel', 'drivers', 'fs', 'net', 'api', 'wasi'].flatMap((d) => indexes(join(root, d))),
+  ...['index.ts', 'files.ts', 'net.ts'].map((f) => join(root, f)),
   ...readdirSync(join(root, 'images')).map((n) => join(root, 'images', n, 'app.ts')).filter(existsSync),
 ];
 let failed = 0;

@@ -36,7 +36,7 @@ export interface AppSpec {
 export interface AppFeatures { files: boolean }
 
 /** The package's AssemblyScript folders an app compiles against. */
-const PACKAGE_SOURCES = ['kernel', 'drivers', 'fs', 'net', 'api', 'index.ts', 'files.ts'];
+const PACKAGE_SOURCES = ['kernel', 'drivers', 'fs', 'net', 'api', 'index.ts', 'files.ts', 'net.ts'];
 const USES_FILES = /from\s+["'](asuk\/files|asuk\/kernel\/vfs[^"']*|asuk\/fs\/[^"']*)["']/;
 
 /** The app's own .ts sources (node_modules and .asuk skipped). */
