@@ -88,7 +88,7 @@ describe('kernel exits in QEMU', () => {
     });
   it('running out of RAM stops with a panic line, not a hang', async () => {
     const r = await run('oom');
-    expect(r.serial).toMatch(/\npanic: .+\n(  at .+\n)+$/);
+    expect(r.serial).toMatch(/\npanic: .+\n( {2}at .+\n)+$/);
     expect(r.guestExit).toBe(0x7f);
   });
 });
