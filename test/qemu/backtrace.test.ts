@@ -1,4 +1,4 @@
-// After a trap or abort panic line, the kernel prints the calling functions'
+// After a trap, abort or CPU exception panic line, the kernel prints the calling functions'
 // names innermost first (boot/backtrace.ts, from the linker's bt_funcs table),
 // stopping at the stub that called asuk_main; a runaway recursion is cut.
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('backtrace after a panic', () => {
       '  at outer',
       '  at main',
     ]);
+    expect(r.guestExit).toBe(PANIC_EXIT);
+  });
+
+  it('a CPU exception (#PF on a null load) is followed by the backtrace from rip', async () => {
+    const elf = await watKernel(kernel('(i32.load (global.get $zero))'), 'bt-fault');
+    const r = await runQemu({ kernel: elf, timeoutMs: 30_000 });
+    expect(r.timedOut).toBe(false);
+    const tail = panicTail(r.serial);
+    expect(tail[0]).toMatch(/^panic: cpu exception 14 \(#PF\) error=0x[0-9a-f]+ rip=0x[0-9a-f]+ cr2=0x0+$/);
+    expect(tail.slice(1)).toEqual(['  at inner', '  at outer', '  at main']);
     expect(r.guestExit).toBe(PANIC_EXIT);
   });
 
