@@ -8,7 +8,8 @@
 //
 //   stub i:      [push 0 when the CPU pushes no error code]; push i; jmp isr_common
 //   isr_common:  [rsp] = vector, [rsp+8] = error code, [rsp+16] = rip (CPU frame)
-//                prints "panic: cpu exception 14 (#PF) error=0x... rip=0x... cr2=0x..."
+//                prints "panic: cpu exception 14 (#PF) error=0x... rip=0x... cr2=0x...",
+//                then the backtrace from rip and the interrupted rbp (boot/backtrace.ts)
 //   irq_stub:    push rax; [LAPIC EOI] = 0; pop rax; iretq — an interrupt only
 //                wakes the CPU from kernel/irq.ts's `sti; hlt` (the kernel
 //                runs with IF clear), so there is nothing else to do: the
@@ -133,6 +134,7 @@ function emitStubs(c: StubCtx, l: IdtLabels): void {
 function emitCommon(c: StubCtx, l: IdtLabels): void {
   const a = c.asm;
   a.bind(a.sym('isr_common'));
+  a.i('mov', ripMem(a.sym('bt_rbp')), r64(RBP)); // the interrupted code's frame, for the backtrace
   a.i('mov', r64(RBP), r64(RSP));
   a.i('call', a.sym('panic_enter'));
   puts(c, 'panic: cpu exception ');
@@ -155,6 +157,11 @@ function emitCommon(c: StubCtx, l: IdtLabels): void {
   a.i('mov', r64(RDI), cr(2));
   a.i('call', a.sym('com1_hex64'));
   puts(c, '\n');
+  // The backtrace from rip itself (+1: the lookup wants a return address, which is after its call).
+  a.i('mov', r64(RAX), mem(RBP, 16));
+  a.i('inc', r64(RAX));
+  a.i('mov', ripMem(a.sym('bt_ret')), r64(RAX));
+  a.i('call', a.sym('bt_print'));
   dieJump(c);
 }
 

@@ -8,13 +8,16 @@
 //   console.ts  COM1 routines (init, putc, puts, hex64, dec, AS strings)
 //   idt.ts      TSS/IDT setup, 32 exception stubs, `isr_common` (panic line)
 //   panic.ts    `poweroff`, `trap`, `abort`, `panic_enter`
+//   backtrace.ts `bt_print`: `  at NAME` lines after a trap/abort, from the
+//               rbp chain and the linker's `bt_funcs` table
 //   einitrd.ts  `boot_add_einitrd`: the embedded initrd becomes multiboot
 //               module "embedded" (after the loader's own modules)
 //   layout.ts   constants: multiboot, selectors, bss layout, messages
 //
 // The caller (tools/link) binds `bss_start` (page-aligned, after everything
 // else in the blob) and provides `instantiate`, `export:asuk_main`,
-// `stack_limit`, `mem_pages`, `mem_max_pages` (the compiler defines them).
+// `stack_limit`, `mem_pages`, `mem_max_pages` (the compiler defines them),
+// and `bt_funcs` (the backtrace table).
 
 import type { Assembler } from '../tools/x86/index.ts';
 import { emitConsole } from './console.ts';
@@ -24,6 +27,7 @@ import { emitEntry32, emitGdt, emitMultibootHeader } from './entry32.ts';
 import { emitBootData, emitEntry64 } from './entry64.ts';
 import { emitExceptionNames, emitIdt, emitIdtr } from './idt.ts';
 import { BSS, BSS_SYMBOLS } from './layout.ts';
+import { backtraceLabels, emitBacktrace, emitBacktraceData } from './backtrace.ts';
 import { emitPanic, emitTrapTable } from './panic.ts';
 
 export { EINITRD_LOCKED_NAME, EINITRD_NAME, MAX_MODS } from './einitrd.ts';
@@ -80,6 +84,7 @@ export function emitBootStub(asm: Assembler, o: BootStubOptions): BootStub {
   emitConsole(c);
   emitIdt(c, l);
   emitPanic(c, l);
+  emitBacktrace(c, backtraceLabels(c));
   if (einitrdSize > 0) emitAddEinitrd(c, l, einitrdSize, o.einitrdLocked === true);
   asm.bind(asm.sym('boot_data'));
   emitGdt(c, l);
@@ -87,6 +92,7 @@ export function emitBootStub(asm: Assembler, o: BootStubOptions): BootStub {
   emitBootData(c, l);
   emitExceptionNames(c, l);
   emitTrapTable(c, l);
+  emitBacktraceData(c, backtraceLabels(c));
   if (einitrdSize > 0) emitModsArea(c, l);
   c.strings.flush();
   asm.align(16, 0);

@@ -6,8 +6,10 @@
 //   trap(edi = kind, rsi = name)  "panic: trap: <message> in <name>", exit 0x7f
 //   abort(edi = msg, esi = file, edx = line, ecx = col)
 //                                 "panic: abort: <msg> at <file>:<line>:<col>", exit 0x7f
+// Both then print the backtrace of the calling functions (boot/backtrace.ts).
 
 import { RAX, RBX, RCX, RDI, RDX, RSI, R12, R13, R14, type Label, imm, mem, memIdx, r16, r32, r64, r8, ripMem } from '../tools/x86/index.ts';
+import { backtraceLabels, btSave } from './backtrace.ts';
 import { type StubCtx, strMem } from './emit.ts';
 import {
   BOCHS_PM1A_CNT, DEBUG_EXIT_PORT, GED_SLEEP_S5, MICROVM_GED_SLEEP_CTL, PANIC_CODE, PIIX4_PM1A_CNT,
@@ -76,6 +78,7 @@ function emitTrap(c: StubCtx, l: PanicLabels): void {
   const a = c.asm;
   const known = a.label(), named = a.label();
   a.bind(a.sym('trap'));
+  btSave(c, backtraceLabels(c));
   a.i('mov', r32(RBX), r32(RDI));
   a.i('mov', r64(R12), r64(RSI));
   a.i('call', a.sym('panic_enter'));
@@ -95,12 +98,14 @@ function emitTrap(c: StubCtx, l: PanicLabels): void {
   a.bind(named);
   a.i('call', a.sym('com1_puts'));
   puts(c, '\n');
+  a.i('call', a.sym('bt_print'));
   dieJump(c);
 }
 
 function emitAbort(c: StubCtx): void {
   const a = c.asm;
   a.bind(a.sym('abort'));
+  btSave(c, backtraceLabels(c));
   a.i('mov', r32(RBX), r32(RDI));
   a.i('mov', r32(R12), r32(RSI));
   a.i('mov', r32(R13), r32(RDX));
@@ -119,6 +124,7 @@ function emitAbort(c: StubCtx): void {
   a.i('mov', r32(RDI), r32(R14));
   a.i('call', a.sym('com1_dec'));
   puts(c, '\n');
+  a.i('call', a.sym('bt_print'));
   dieJump(c);
 }
 

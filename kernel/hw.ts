@@ -71,6 +71,12 @@
 /** Sets the compiled code's `mem_pages` / `mem_max_pages` (ABI.md "Memory"). */
 // @ts-ignore: decorator
 @external("hw", "memLayout") export declare function memLayout(pages: u32, maxPages: u32): void;
+/**
+ * Prints `  at NAME` lines for the caller of the calling function and its
+ * callers (the boot stub walks the frame chain; boot/backtrace.ts).
+ */
+// @ts-ignore: decorator
+@external("hw", "backtrace") export declare function backtrace(): void;
 /** Powers the machine off with an exit code (isa-debug-exit, then ACPI). Never returns. */
 // @ts-ignore: decorator
 @external("hw", "poweroff") export declare function poweroff(code: i32): void;

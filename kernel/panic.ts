@@ -2,7 +2,7 @@
 //
 // None of these allocate: they may run when the heap is the thing that broke.
 // The panic exit code is 0x7f (QEMU isa-debug-exit status (0x7f << 1) | 1 = 255).
-import { poweroff } from "./hw";
+import { backtrace, poweroff } from "./hw";
 import { consoleFlush, print, printUtf16, printU64, putCodePoint } from "./console";
 
 /** Exit code of every panic (boot stub uses the same for CPU exceptions and traps). */
@@ -45,7 +45,8 @@ export function panic(msg: string): void {
 /**
  * The runtime's abort (asc `--use abort=kernel/panic/kernelAbort`): called by
  * assert, throw and the runtime's own checks. Prints
- * `panic: abort: <msg> at <file>:<line>:<col>` and powers off. Never returns.
+ * `panic: abort: <msg> at <file>:<line>:<col>`, the backtrace of its caller
+ * (`  at NAME` lines, printed by the boot stub) and powers off. Never returns.
  * Uses no shadow-stack frame (see printAt): AssemblyScript's own "stack
  * overflow" abort lands here and prints its line.
  */
@@ -66,5 +67,7 @@ export function kernelAbort(
   putCodePoint(0x3a);
   printU64(columnNumber);
   putCodePoint(0x0a);
+  consoleFlush();
+  backtrace();
   exit(PANIC_CODE);
 }

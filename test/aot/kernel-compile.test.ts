@@ -12,7 +12,7 @@ import { compileWat } from './linux-runner.ts';
 function compileKernel(wasm: Uint8Array) {
   const m = decodeModule(wasm);
   const asm = new Assembler({ bits: 64 });
-  for (const l of ['trap', 'abort', 'poweroff']) { asm.bind(asm.sym(l)); asm.i('ud2'); }
+  for (const l of ['trap', 'abort', 'poweroff', 'bt_print_from']) { asm.bind(asm.sym(l)); asm.i('ud2'); }
   const stats = compileModule(m, asm, { target: 'kernel' });
   const code = asm.finish(0x400000);
   return { stats, code, asm };

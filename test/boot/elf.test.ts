@@ -71,3 +71,47 @@ describe('kernel ELF layout', () => {
       .toThrow(/memsz < filesz/);
   });
 });
+
+/** The bytes at physical address `addr` in an ELF32 image (the load segment holding them). */
+function atPhys(elf: Uint8Array, addr: number, len: number): DataView {
+  const v = new DataView(elf.buffer, elf.byteOffset, elf.byteLength);
+  const phoff = v.getUint32(0x1c, true), phentsize = v.getUint16(0x2a, true), phnum = v.getUint16(0x2c, true);
+  for (let i = 0; i < phnum; i++) {
+    const p = phoff + i * phentsize;
+    const off = v.getUint32(p + 4, true), paddr = v.getUint32(p + 12, true), filesz = v.getUint32(p + 16, true);
+    if (addr >= paddr && addr + len <= paddr + filesz) return new DataView(elf.buffer, elf.byteOffset + off + addr - paddr, len);
+  }
+  throw new Error(`0x${addr.toString(16)} is in no load segment`);
+}
+
+describe('bt_funcs, the backtrace table', () => {
+  it('lists every compiled function (entry and body) by address with its name, then the end of the code', async () => {
+    const { compileWat } = await import('../aot/linux-runner.ts');
+    const { buildKernelElf } = await import('../../tools/link/index.ts');
+    const r = buildKernelElf(await compileWat(`(module (memory 17)
+      (func $leaf (result i32) (i32.const 1))
+      (func $mid (result i32) (call $leaf))
+      (func (export "asuk_main") (param i32 i32 i64 i32) (result i32) (call $mid)))`));
+    const sym = (n: string) => r.symbols.find((s) => s.name === n)!;
+    const at = sym('bt_funcs').addr;
+    const n = atPhys(r.elf, at, 4).getUint32(0, true);
+    const t = atPhys(r.elf, at + 8, 8 * n);
+    const cstr = (a: number) => {
+      let s = '';
+      for (let c = atPhys(r.elf, a, 1).getUint8(0); c !== 0; c = atPhys(r.elf, ++a, 1).getUint8(0)) s += String.fromCharCode(c);
+      return s;
+    };
+    const rows: [number, string][] = [];
+    for (let i = 0; i < n; i++) {
+      const name = t.getUint32(8 * i + 4, true);
+      rows.push([t.getUint32(8 * i, true), name === 0 ? '' : cstr(name)]);
+    }
+    // 3 functions x (entry, body), instantiate, the end sentinel.
+    expect(rows.length).toBe(8);
+    for (let i = 1; i < rows.length; i++) expect(rows[i][0]).toBeGreaterThanOrEqual(rows[i - 1][0]);
+    expect(rows[rows.length - 1][1]).toBe('');
+    expect(rows.slice(0, -1).map((x) => x[1]).sort()).toEqual(['func[2]', 'func[2]', 'instantiate', 'leaf', 'leaf', 'mid', 'mid']);
+    expect(rows.find((x) => x[1] === 'leaf')![0]).toBe(Math.min(sym('leaf').addr, sym('leaf.body').addr));
+    expect(rows.find((x) => x[1] === 'instantiate')![0]).toBe(sym('instantiate').addr);
+  });
+});

@@ -90,6 +90,7 @@ function machine(fns: Record<string, Fn>) {
     inw: (p: number) => readCfg(p, 2),
     inb: (p: number) => (p === 0x3fd ? 0x60 : readCfg(p, 1)),
     rdtsc: () => 0n, cpuid: () => {}, pause: () => {}, mfence: () => {},
+    backtrace: () => {},
     poweroff: (c: number) => { throw new Error(`poweroff ${c}: ${log.join('')}`); },
   };
   for (const n of ['mmioRead8', 'mmioRead16', 'mmioRead32', 'mmioWrite8', 'mmioWrite16', 'mmioWrite32', 'mmioRead64', 'mmioWrite64'])

@@ -52,6 +52,7 @@ export class FsVm {
       env: { log: (p: number) => self.logs.push(self.str(p)), now: () => self.now },
       hw: {
         outb: () => {}, inb: () => 0x60,
+        backtrace: () => {},
         poweroff: (code: number) => { throw new Error(`poweroff(${code}) (kernel panic): ${self.logs.join('\n')}`); },
       },
     });

@@ -114,6 +114,7 @@ export class Machine {
         const cur = m.memory.buffer.byteLength / 65536;
         if (m.o.applyLayout && pages > cur) m.memory.grow(pages - cur);
       },
+      backtrace: () => {}, // the boot stub prints it; nothing to print here
       poweroff: (code: number) => { throw new PowerOff(code); },
     };
     for (const n of ['outw', 'outl', 'inw', 'inl', 'hlt', 'pause', 'mfence', 'lfence', 'sfence', 'cli', 'sti',

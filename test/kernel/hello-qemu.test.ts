@@ -71,18 +71,24 @@ describe('kernel exits in QEMU', () => {
   });
   it('throw reaches kernelAbort: message, file, line, column; exits 0x7f', async () => {
     const r = await run('throw');
-    expect(r.serial).toMatch(/\npanic: abort: boom at test\/kernel\/as\/exits-entry\.ts:\d+:\d+\n$/);
+    // Then the backtrace from the function that threw out to the export the stub called.
+    expect(r.serial).toMatch(/\npanic: abort: boom at test\/kernel\/as\/exits-entry\.ts:\d+:\d+\n/);
+    expect(r.serial.slice(r.serial.indexOf('panic: abort:')).split('\n').slice(1)).toEqual([
+      '  at test/kernel/as/exits-entry/main', '  at kernel/main/kernelMain', '  at test/kernel/as/exits-entry/asuk_main', '',
+    ]);
     expect(r.guestExit).toBe(0x7f);
   });
   it.each([['recurse', 'downManaged'], ['recurse-plain', 'downPlain']])(
     'a stack overflow (%s) names the function that overflowed', async (how, fn) => {
       const r = await run(how);
-      expect(r.serial).toMatch(new RegExp(`\npanic: trap: call stack exhausted in test/kernel/as/exits-entry/${fn}\n$`));
+      // The backtrace of a runaway recursion is cut after 16 lines.
+      const at = `  at test/kernel/as/exits-entry/${fn}\n`;
+      expect(r.serial).toMatch(new RegExp(`\npanic: trap: call stack exhausted in test/kernel/as/exits-entry/${fn}\n(${at}){16}  \\.\\.\\.\n$`));
       expect(r.guestExit).toBe(0x7f);
     });
   it('running out of RAM stops with a panic line, not a hang', async () => {
     const r = await run('oom');
-    expect(r.serial).toMatch(/\npanic: .+\n$/);
+    expect(r.serial).toMatch(/\npanic: .+\n( {2}at .+\n)+$/);
     expect(r.guestExit).toBe(0x7f);
   });
 });

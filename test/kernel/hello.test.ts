@@ -23,7 +23,7 @@ describe('images/hello on the kernel', () => {
       expect(i.module).toBe('hw');
       expect(HW.has(i.name)).toBe(true);
     }
-    expect(imports.map((i) => i.name).sort()).toEqual(['cpuid', 'inb', 'memLayout', 'outb', 'poweroff', 'rdtsc']);
+    expect(imports.map((i) => i.name).sort()).toEqual(['backtrace', 'cpuid', 'inb', 'memLayout', 'outb', 'poweroff', 'rdtsc']);
     expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(['asuk_main', 'memory']);
     console.log(`hello kernel: ${wasm.length} bytes of wasm; imports ${imports.map((i) => i.name).join(', ')}`);
   });

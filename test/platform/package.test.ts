@@ -3,7 +3,7 @@
 // init`, then the scaffolded app built and booted under QEMU (reads its
 // rootfs, writes a -v volume, prints an -e variable and the wall-clock year);
 // `asuk pkg` booted by plain QEMU prints what `asuk run` printed; a type error
-// is shown as asc prints it; a trap names the app's function.
+// is shown as asc prints it; a trap names the app's function, then the backtrace.
 import { execa } from 'execa';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,7 +97,9 @@ describe('the npm package', () => {
       'export function main(args: string[]): i32 { log("before"); return boom(args.length + 5); }', ''].join('\n'));
     const r = await npx(dir, ['run', '--timeout', '200']);
     expect(r.exitCode).toBe(127);
-    expect(appLines(r.stdout)).toEqual(['before', 'panic: trap: unreachable in app/boom']);
+    // Then the backtrace (appLines trims the two-space indent), out to the entry the stub called.
+    expect(appLines(r.stdout)).toEqual(['before', 'panic: trap: unreachable in app/boom',
+      'at app/boom', 'at app/main', 'at .asuk/entry/appMain', 'at ~lib/asuk/kernel/main/kernelMain', 'at .asuk/entry/asuk_main']);
   }, 300_000);
 
   it('--rootfs on an app that uses no files is one error line, before QEMU', async () => {

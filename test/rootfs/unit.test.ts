@@ -30,7 +30,7 @@ beforeAll(async () => {
   const inst = new WebAssembly.Instance(mod, {
     hw: {
       outb: (port: number, v: number) => { if (port === 0x3f8) console_ += String.fromCharCode(v); },
-      inb: () => 0x60, poweroff: (c: number) => { throw new Error(`poweroff(${c}): ${console_}`); },
+      inb: () => 0x60, backtrace: () => {}, poweroff: (c: number) => { throw new Error(`poweroff(${c}): ${console_}`); },
     },
   });
   ex = inst.exports as Ex;

@@ -25,7 +25,7 @@ function call(name: string, ...args: (string | number)[]): string {
 }
 beforeAll(async () => {
   const inst = new WebAssembly.Instance(await compile(), {
-    hw: { outb: () => {}, inb: () => 0x60, poweroff: (c: number) => { throw new Error(`poweroff(${c})`); } },
+    hw: { outb: () => {}, inb: () => 0x60, backtrace: () => {}, poweroff: (c: number) => { throw new Error(`poweroff(${c})`); } },
   });
   ex = inst.exports as Ex;
   mem = ex.memory as WebAssembly.Memory;

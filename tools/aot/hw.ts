@@ -7,7 +7,7 @@ import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
 import { imm, mem, r8, r16, r32, r64, ripMem, type Mnemonic } from '../x86/index.ts';
 import { regVal, type Val } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
-import { RAX, RBX, RCX, RDI, RDX } from './masm.ts';
+import { RAX, RBP, RBX, RCX, RDI, RDX, RSP } from './masm.ts';
 
 const I32 = ValType.I32, I64 = ValType.I64;
 
@@ -151,6 +151,17 @@ export const HW_OPS: Record<string, HwOp> = {
       fc.asm.i('mov', ripMem(fc.ctx.memMaxPages, 0, 32), r32(max.n));
       fc.asm.i('mov', ripMem(fc.ctx.memPages, 0, 32), r32(pages.n));
       release(fc, [], [max, pages]);
+    },
+  },
+  // The stub's backtrace (boot/backtrace.ts) from this function's caller: its rbp and the return
+  // address into it go on the stack; `bt_print_from` preserves every register.
+  backtrace: {
+    params: [], results: [],
+    emit: (fc) => {
+      fc.asm.i('push', mem(RBP, 0, 64));
+      fc.asm.i('push', mem(RBP, 8, 64));
+      fc.asm.i('call', fc.asm.sym('bt_print_from'));
+      fc.asm.i('add', r64(RSP), imm(16));
     },
   },
   poweroff: {

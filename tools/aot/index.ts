@@ -20,7 +20,7 @@
 //   masm.ts       the macro-assembler: value moves, constant pool (over tools/x86)
 //   traps.ts      TrapKind (shared with the targets); errors.ts AotError
 
-export { compileModule, type AotStats } from './module.ts';
+export { compileModule, type AotStats, type BacktraceFuncs } from './module.ts';
 export { AotError, type AotErrorCode } from './errors.ts';
 export { TrapKind, trapMessages } from './traps.ts';
 export type { AotOptions, AotFeatures } from './context.ts';

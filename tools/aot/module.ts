@@ -35,7 +35,17 @@ export interface AotStats {
   symbolNames: Map<string, string>;
   /** Exports as items another instance of the same blob can link to (AotOptions.instance). */
   exports: Map<string, LinkedItem>;
+  /**
+   * Kernel target: every compiled function's code labels and NUL-terminated name
+   * (the trap name strings, one per function), in code order, and the end of
+   * the code; what the linker's backtrace table is made of (ABI.md "Traps").
+   */
+  backtrace?: BacktraceFuncs;
 }
+
+/** Code labels (several per function: its body may come before its entry) with their name labels. */
+export interface BacktraceFuncs { functions: { code: Label; name: Label }[]; codeEnd: Label }
+
 
 const MAX_TABLE = 1 << 22;
 
@@ -444,6 +454,9 @@ export function compileModule(m: Module, asm: Assembler, opts: AotOptions): AotS
   const instName = asm.label();
   emitInstantiate(ctx, instName);
   const codeEnd = asm.pos;
+  const endLabel = asm.label();
+  asm.bind(endLabel);
+  const functions = ctx.kernel ? functionEntries(ctx, instName) : undefined;
   emitData(ctx, instName);
   const symbolNames = new Map<string, string>();
   const prefix = opts.instance?.prefix ?? '';
@@ -453,5 +466,17 @@ export function compileModule(m: Module, asm: Assembler, opts: AotOptions): AotS
   }
   return {
     functions: m.funcs.length, codeBytes: codeEnd - start, ms: performance.now() - t0, symbolNames, exports: exportedItems(ctx),
+    backtrace: functions ? { functions, codeEnd: endLabel } : undefined,
   };
+}
+
+/** (code label, name label) of every defined function (entry and body) and of `instantiate`; names are emitted with the data. */
+function functionEntries(ctx: ModCtx, instName: Label): { code: Label; name: Label }[] {
+  const out: { code: Label; name: Label }[] = [];
+  for (let i = numImportedFuncs(ctx.m); i < ctx.funcTypes.length; i++) {
+    const name = ctx.funcNameLabel(i);
+    out.push({ code: ctx.sym(`func:${i}`), name }, { code: ctx.sym(`body:${i}`), name });
+  }
+  out.push({ code: ctx.sym('instantiate'), name: instName });
+  return out;
 }

@@ -28,7 +28,7 @@ export function buildKernelElf(wasm: Uint8Array, opts: KernelBuildOptions = {}):
     initialPages: initialPagesOf(m),
     einitrd: opts.einitrd,
     locked: opts.locked,
-    emitKernel: (asm) => compileModule(m, asm, { target: 'kernel' }) as { symbolNames?: Map<string, string> },
+    emitKernel: (asm) => compileModule(m, asm, { target: 'kernel' }),
   });
   r.stats.decodeMs = decodeMs;
   r.stats.totalMs += decodeMs;

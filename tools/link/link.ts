@@ -9,7 +9,7 @@
 //
 // H0 = alignUp(initialPages * 64 KiB + EARLY_HEAP, 64 KiB).
 
-import { Assembler } from '../x86/index.ts';
+import { Assembler, type Label } from '../x86/index.ts';
 import { emitBootStub } from '../../boot/index.ts';
 import { type ElfSegment, type ElfSymbol, PF_R, PF_W, PF_X, writeElf32 } from './elf32.ts';
 
@@ -41,11 +41,18 @@ export interface LinkStats {
 }
 export interface LinkResult { elf: Uint8Array; stats: LinkStats; symbols: ElfSymbol[]; entry: number }
 
+/** What `emitKernel` may report: symbol display names, and the functions the backtrace table lists. */
+export interface KernelEmitted {
+  symbolNames?: Map<string, string>;
+  /** Code labels with name labels, and the end of the code: the `bt_funcs` table (see emitBacktraceTable). */
+  backtrace?: { functions: { code: Label; name: Label }[]; codeEnd: Label };
+}
+
 export interface LinkInput {
   /** The module's declared initial memory, in 64 KiB pages. */
   initialPages: number;
   /** Emits the kernel (normally compileModule) into the assembler after the stub; may return symbol display names. */
-  emitKernel: (asm: Assembler) => { symbolNames?: Map<string, string> } | void;
+  emitKernel: (asm: Assembler) => KernelEmitted | void;
   /** An embedded initrd (CPIO): loaded after the bss, shown to the kernel as multiboot module "embedded". */
   einitrd?: Uint8Array;
   /** The einitrd is locked: the kernel refuses fstab/-initrd replacements of `/`. */
@@ -62,8 +69,10 @@ export function linkKernel(o: LinkInput): LinkResult {
   const stub = emitBootStub(asm, { heapEnd, einitrdSize: einitrd?.length ?? 0, einitrdLocked: o.locked });
   const stubBytes = asm.pos;
   const t1 = performance.now();
-  const names = (o.emitKernel(asm) || undefined)?.symbolNames;
+  const emitted = o.emitKernel(asm) || undefined;
+  const names = emitted?.symbolNames;
   if (asm.bits !== 64) asm.bits = 64;
+  emitBacktraceTable(asm, emitted);
   const t2 = performance.now();
   asm.align(PAGE, 0);
   asm.bind(asm.sym('bss_start'));
@@ -96,6 +105,22 @@ export function linkKernel(o: LinkInput): LinkResult {
       blobBytes: blob.length, codeBytes: blob.length - stubBytes, bssBytes: stub.bssSize, heapEnd, imageEnd,
     },
   };
+}
+
+/**
+ * `bt_funcs` (boot/panic.ts walks it): u32 n, u32 0, then n entries
+ * (u32 code address, u32 name address) sorted by address, the last one the
+ * end of the code with name 0. n = 0 when the kernel reported no functions.
+ */
+function emitBacktraceTable(asm: Assembler, k?: KernelEmitted): void {
+  const fns = [...(k?.backtrace?.functions ?? [])].filter((f) => asm.isBound(f.code));
+  fns.sort((x, y) => asm.offsetOf(x.code) - asm.offsetOf(y.code));
+  asm.align(8, 0);
+  asm.bind(asm.sym('bt_funcs'));
+  asm.u32(fns.length > 0 ? fns.length + 1 : 0);
+  asm.u32(0);
+  for (const f of fns) { asm.addr32(f.code); asm.addr32(f.name); }
+  if (fns.length > 0) { asm.addr32(k!.backtrace!.codeEnd); asm.u32(0); }
 }
 
 /** One symbol per named label (size = distance to the next label at a higher address). */
