@@ -40,4 +40,10 @@ describe('the CLI refuses bad input in one line', () => {
   it('build --locked without a rootfs: nothing to lock', async () => {
     oneLine(await asuk(['build', 'shell', '--locked', '-o', 'x.elf'], { cwd }), /^asuk: --locked locks an embedded rootfs: give --rootfs PATH too/);
   });
+
+  it('--timeout that is not a number of seconds (an empty value is not "no timeout")', async () => {
+    for (const t of ['', '-1', 'abc', '1e3']) {
+      oneLine(await asuk(['run', '--timeout', t, 'hello'], { cwd }), new RegExp(`^asuk: bad --timeout '${t}': give seconds \\(0: none\\)$`));
+    }
+  });
 });

@@ -96,8 +96,8 @@ export function chooseMachine(flag: string | undefined, image: string | undefine
 /** `asuk run`; returns the exit status (the guest's code). `appArgs` is null when no `--` was given. */
 export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: string[] | null): Promise<number> {
   if (f.machine !== undefined && f.machine !== 'pc' && f.machine !== 'microvm') throw new UsageError(`unknown machine '${f.machine}': use pc or microvm`);
-  const timeout = Number(f.timeout);
-  if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError(`bad --timeout '${f.timeout}': give seconds (0: none)`);
+  const timeout = /^\d+(\.\d+)?$/.test(f.timeout) ? Number(f.timeout) : NaN;
+  if (!Number.isFinite(timeout)) throw new UsageError(`bad --timeout '${f.timeout}': give seconds (0: none)`);
   const requested = f.memory ?? f.M;
   const memory = requested !== undefined ? parseMemory(requested) : undefined;
   const accel = chooseAccel(f.accel);
