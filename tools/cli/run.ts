@@ -82,15 +82,14 @@ export function runFstab(vols: Volume[], o: { initrd: boolean; einitrd: boolean 
 }
 
 /**
- * The machine: --machine, else microvm unless the image needs PCI: its
- * image.json says `"machine": "pc"`, or `"net": true` (drivers/virtio-net
- * finds its device on PCI only until it registers with drivers/virtio's table).
+ * The machine: --machine, else microvm unless the image needs PCI (its
+ * image.json says `"machine": "pc"`). Volumes (virtio-9p) and the network
+ * (virtio-net) run on virtio-mmio there.
  */
 export function chooseMachine(flag: string | undefined, image: string | undefined): Machine {
   if (flag !== undefined) return flag as Machine;
-  const c = image !== undefined ? readImageConfig(image) as { machine?: string; net?: boolean } : {};
-  if (c.machine === 'pc' || c.machine === 'microvm') return c.machine;
-  return c.net === true ? 'pc' : 'microvm';
+  const c = image !== undefined ? readImageConfig(image) as { machine?: string } : {};
+  return c.machine === 'pc' ? 'pc' : 'microvm';
 }
 
 /** `asuk run`; returns the exit status (the guest's code). `appArgs` is null when no `--` was given. */
