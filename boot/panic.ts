@@ -12,7 +12,7 @@ import { RAX, RBX, RCX, RDI, RDX, RSI, R12, R13, R14, type Label, imm, mem, memI
 import { backtraceLabels, btSave } from './backtrace.ts';
 import { type StubCtx, strMem } from './emit.ts';
 import {
-  BOCHS_PM1A_CNT, DEBUG_EXIT_PORT, GED_SLEEP_S5, MICROVM_GED_SLEEP_CTL, PANIC_CODE, PIIX4_PM1A_CNT,
+  BOCHS_PM1A_CNT, COM1, DEBUG_EXIT_PORT, GED_SLEEP_S5, MICROVM_GED_SLEEP_CTL, PANIC_CODE, PIIX4_PM1A_CNT,
   PM1_SLP_EN_S5, TRAP_MESSAGES,
 } from './layout.ts';
 
@@ -46,6 +46,19 @@ function emitPoweroff(c: StubCtx): void {
   const a = c.asm;
   a.bind(a.sym('poweroff'));
   a.i('cli');
+  // Let COM1 send what it holds (LSR.TEMT, bit 6) before QEMU exits: a host
+  // slow to read the serial pipe would otherwise lose the panic's last
+  // lines. Bounded, in case the port never drains.
+  const sent = a.label(), drain = a.label();
+  a.i('mov', r32(RDX), imm(COM1 + 5));
+  a.i('mov', r32(RCX), imm(1 << 24));
+  a.bind(drain);
+  a.i('in', r8(RAX), r16(RDX));
+  a.i('test', r8(RAX), imm(0x40));
+  a.i('jnz', sent);
+  a.i('dec', r32(RCX));
+  a.i('jnz', drain);
+  a.bind(sent);
   a.i('mov', r32(RAX), r32(RDI));
   a.i('out', imm(DEBUG_EXIT_PORT), r32(RAX));
   a.i('mov', r32(RAX), imm(PM1_SLP_EN_S5));

@@ -83,7 +83,7 @@ describe('kernel exits in QEMU', () => {
       const r = await run(how);
       // The backtrace of a runaway recursion is cut after 16 lines.
       const at = `  at test/kernel/as/exits-entry/${fn}\n`;
-      expect(r.serial).toMatch(new RegExp(`\npanic: trap: call stack exhausted in test/kernel/as/exits-entry/${fn}\n(${at}){16}  \\.\\.\\.\n$`));
+      expect(r.serial, r.serial).toMatch(new RegExp(`\npanic: trap: call stack exhausted in test/kernel/as/exits-entry/${fn}\n(${at}){16}  \\.\\.\\.\n$`));
       expect(r.guestExit).toBe(0x7f);
     });
   it('running out of RAM stops with a panic line, not a hang', async () => {
