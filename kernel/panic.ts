@@ -11,6 +11,7 @@ export const PANIC_CODE: i32 = 0x7f;
  * Exit code when the boot cannot go on because of its input (the root
  * filesystem cannot be loaded, the command line cannot be parsed): not a
  * kernel bug, so not a panic; QEMU isa-debug-exit status (0x7e << 1) | 1 = 253.
+ * Apps' codes are 0..126 too (docs/guide.md): the error line says which.
  */
 export const BOOT_FAIL_CODE: i32 = 0x7e;
 

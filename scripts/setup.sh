@@ -12,6 +12,11 @@ command -v wast2json >/dev/null || need+=(wabt)
 command -v objdump >/dev/null || need+=(binutils)
 command -v cpio >/dev/null || need+=(cpio)
 command -v node >/dev/null || need+=(nodejs npm)
+# bench/aot's C programs: clang for wasm32-wasi with Debian's wasi-libc
+command -v clang >/dev/null || need+=(clang)
+command -v wasm-ld >/dev/null || need+=(lld)
+[ -f /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null || need+=(libclang-rt-dev-wasm32)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${need[*]}" >&2

@@ -4,6 +4,10 @@
 //   kernels/*.ts      AssemblyScript kernels (hash, parse, copy, sort, cpio,
 //                     sha256, matmul); each reads its iteration count from
 //                     argv[1] and prints checksum + its own elapsed ns
+//   c/*.c             C programs (lz: LZ77 compression round trips; kv: a
+//                     record table with a hash index, transfers, deletes and a
+//                     qsort scan), compiled with Debian's clang -O2 + wasi-libc,
+//                     same protocol (c/bench.h)
 //   runners.ts        prepare (native + wasm2c builds), runOnce
 //   compile-speed.ts  ms / KB/s of tools/aot per .wasm and for the kernel
 //   synth.ts          a generated ~200 KB AssemblyScript program (compile speed only)
@@ -17,7 +21,7 @@
 // (npm script `bench:aot`). Needs wasm2c (wabt) and gcc for the peer only.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { compileWasiCommand, median, table, writeResult } from '../host/index.ts';
+import { compileWasiCommand, median, runProc, table, tmpFile, writeResult } from '../host/index.ts';
 import { RUNNERS, prepare, runOnce, type Prepared, type Runner } from './runners.ts';
 import { measureCompile, kernelWasms, type CompileSpeed } from './compile-speed.ts';
 import { synthWasm } from './synth.ts';
@@ -26,7 +30,18 @@ import { synthWasm } from './synth.ts';
 const SYNTH_FUNCS = 550;
 
 /** Default iteration counts: about 0.15-0.2 s per run under wasm2c on the dev machine. */
-const ITERS: Record<string, number> = { hash: 360, parse: 900, copy: 500, sort: 3, cpio: 640, sha256: 220, matmul: 85 };
+const ITERS: Record<string, number> = { hash: 360, parse: 900, copy: 500, sort: 3, cpio: 640, sha256: 220, matmul: 85, lz: 20, kv: 6 };
+
+/** Programs written in C (bench/aot/c/NAME.c) rather than AssemblyScript. */
+const C_PROGRAMS = new Set(['lz', 'kv']);
+
+/** clang -O2 for wasm32-wasi with Debian's wasi-libc (packages clang, lld, wasi-libc, libclang-rt-dev-wasm32). */
+async function compileC(name: string): Promise<Uint8Array> {
+  const out = tmpFile(`${name}-c.wasm`);
+  const r = await runProc('clang', ['--target=wasm32-wasi', '-O2', '-Wall', '-o', out, `bench/aot/c/${name}.c`], 120_000);
+  if (r.exitCode !== 0) throw new Error(`bench: E_CLANG bench/aot/c/${name}.c: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+  return new Uint8Array(readFileSync(out));
+}
 
 interface Opts { runs: number; scale: number; kernels: string[]; extraWasm: string[] }
 
@@ -69,7 +84,7 @@ async function verify(p: Prepared, iters: number, res: KernelResult): Promise<Ru
 }
 
 async function benchKernel(name: string, o: Opts): Promise<{ res: KernelResult; wasm: Uint8Array }> {
-  const wasm = await compileWasiCommand(`bench/aot/kernels/${name}.ts`);
+  const wasm = C_PROGRAMS.has(name) ? await compileC(name) : await compileWasiCommand(`bench/aot/kernels/${name}.ts`);
   const iters = Math.max(1, Math.round(ITERS[name]! * o.scale));
   const res: KernelResult = { kernel: name, iters, wasmBytes: wasm.length, ms: {}, medianMs: {}, bestMs: {}, ratioToWasm2c: {}, errors: {} };
   const p = await prepare(name, wasm);

@@ -1,6 +1,8 @@
 // Golden code generation: each test/aot/golden/<name>.wat compiled for the
 // kernel target, disassembled by objdump, compared with <name>.kernel.dis.
-// Regenerate with UPDATE_GOLDEN=1 and review the diff.
+// A case whose first line is `;; pass: NAME` (a plan.ts pass) is also compiled
+// with that pass off, into <name>.off.kernel.dis, and the two must differ: the
+// pair shows what the pass does. Regenerate with UPDATE_GOLDEN=1 and review the diff.
 
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -8,17 +10,17 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { decodeModule } from '../../tools/wasm/index.ts';
 import { Assembler } from '../../tools/x86/index.ts';
-import { compileModule } from '../../tools/aot/index.ts';
+import { compileModule, PASS_NAMES, type AotPasses } from '../../tools/aot/index.ts';
 import { compileWat, tmpPath } from './linux-runner.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
 
 /** Instruction text of the compiled code (labels from the assembler, addresses stripped). */
-async function disassemble(wasm: Uint8Array): Promise<string> {
+async function disassemble(wasm: Uint8Array, passes: Partial<AotPasses> = {}): Promise<string> {
   const asm = new Assembler({ bits: 64 });
   for (const l of ['trap', 'abort', 'poweroff']) { asm.bind(asm.sym(l)); asm.i('ud2'); }
   const start = asm.pos;
-  const stats = compileModule(decodeModule(wasm), asm, { target: 'kernel' });
+  const stats = compileModule(decodeModule(wasm), asm, { target: 'kernel', passes });
   const code = asm.finish(0).subarray(start, start + stats.codeBytes);
   const names = new Map(asm.symbols().map((s) => [s.offset - start, s.name]));
   const bin = tmpPath('code.bin');
@@ -35,13 +37,27 @@ async function disassemble(wasm: Uint8Array): Promise<string> {
   return out.join('\n') + '\n';
 }
 
+function check(got: string, golden: string): void {
+  if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, got);
+  expect(got).toBe(readFileSync(golden, 'utf8'));
+}
+
+/** All passes on: ASUK_AOT_PASSES from the environment must not change the goldens. */
+const ALL_ON: Partial<AotPasses> = Object.fromEntries(PASS_NAMES.map((n) => [n, true]));
+
 describe('golden disassembly (kernel target)', () => {
   for (const f of readdirSync(DIR).filter((x) => x.endsWith('.wat'))) {
     it(f, async () => {
-      const got = await disassemble(await compileWat(readFileSync(join(DIR, f), 'utf8')));
-      const golden = join(DIR, f.replace(/\.wat$/, '.kernel.dis'));
-      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, got);
-      expect(got).toBe(readFileSync(golden, 'utf8'));
+      const wat = readFileSync(join(DIR, f), 'utf8');
+      const wasm = await compileWat(wat);
+      const on = await disassemble(wasm, ALL_ON);
+      check(on, join(DIR, f.replace(/\.wat$/, '.kernel.dis')));
+      const pass = /^;; pass: (\w+)/.exec(wat)?.[1] as keyof AotPasses | undefined;
+      if (!pass) return;
+      expect(PASS_NAMES).toContain(pass);
+      const off = await disassemble(wasm, { ...ALL_ON, [pass]: false });
+      check(off, join(DIR, f.replace(/\.wat$/, '.off.kernel.dis')));
+      expect(off).not.toBe(on);
     });
   }
 });

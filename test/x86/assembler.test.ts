@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Assembler, EncodeError, cr, imm, mem, memIdx, r16, r32, r64, r8, ripMem, sreg, xmm,
   DS, R12, RAX, RBX, RCX, RSI, RSP,
+  type Mnemonic,
 } from '../../tools/x86/index.ts';
 import { objdump } from './objdump.ts';
 
@@ -207,7 +208,7 @@ describe('operand and immediate selection', () => {
 
   it('reports unknown mnemonics and impossible operands with codes', () => {
     const a = new Assembler();
-    expect(err(() => a.i('frobnicate')).code).toBe('X86_UNKNOWN_MNEMONIC');
+    expect(err(() => a.i('frobnicate' as Mnemonic)).code)   // a type error without the cast.toBe('X86_UNKNOWN_MNEMONIC');
     const e = err(() => a.i('add', xmm(0), r64(RAX)));
     expect(e.code).toBe('X86_NO_FORM');
     expect(e.message).toContain('add xmm0, rax');

@@ -20,7 +20,7 @@
 // - jump targets and RIP-relative operands print as absolute addresses: we rewrite
 //   `[rip+0x1a]        # 0x47` to `[rip->0x47]`; 32-bit absolute operands print as `ds:0x...`.
 import { describe, expect, it } from 'vitest';
-import { Assembler } from '../../tools/x86/index.ts';
+import { Assembler, type Mnemonic } from '../../tools/x86/index.ts';
 import { selectForm } from '../../tools/x86/encode.ts';
 import { FORMS, type Form } from '../../tools/x86/rows.ts';
 import { objdump } from './objdump.ts';
@@ -44,7 +44,7 @@ function assembleAll(bits: Bits): { recs: Rec[]; bytes: Uint8Array; forms: Form[
         const ops = choice.map((c) => c.op(ctx));
         if (selectForm(a, f.mn, ops) !== f) continue; // an earlier, shorter row takes it
         const start = a.pos;
-        a.i(f.mn, ...ops);
+        a.i(f.mn as Mnemonic, ...ops);
         recs.push({ f, choice, ctx, start, end: a.pos });
       }
     }

@@ -8,8 +8,7 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
 import { imm, mem, memIdx, r32, r64, ripMem } from '../x86/index.ts';
 import { K, isFloat, sizeOf } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { RAX, RCX, RDI, RDX, RSI, RSP, SCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { emitHw } from './hw.ts';
@@ -53,7 +52,7 @@ function opCall(fc: FuncCompiler, ins: Instr): void {
   if (callee.kind === 'hw') { emitHw(fc, callee.name, t, ins); return; }
   passArgs(fc, t);
   if (callee.kind === 'abort') { emitAbort(fc); return; }
-  fc.frame.savePinned();
+  fc.beforeCall();
   fc.asm.i('call', callee.label);
   fc.afterCall();
   takeResults(fc, t, callee.kind === 'import');
@@ -81,7 +80,7 @@ function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
   asm.i('je', fc.trap(TrapKind.UninitializedElement));
   asm.i('cmp', mem(SCRATCH, 0, 32), imm(ctx.typeIds[ins.a!]));
   asm.i('jne', fc.trap(TrapKind.IndirectCallTypeMismatch));
-  f.savePinned();
+  fc.beforeCall();
   asm.i('call', mem(SCRATCH, 8, 64));
   fc.afterCall();
   f.free(idx);

@@ -5,6 +5,7 @@
 import type { FuncType, Module, ValType } from '../wasm/types.ts';
 import type { Assembler, Label } from '../x86/index.ts';
 import type { Masm } from './masm.ts';
+import type { AotPasses } from './plan.ts';
 
 export interface AotFeatures { sse41?: boolean; popcnt?: boolean; lzcnt?: boolean; bmi1?: boolean }
 
@@ -28,6 +29,12 @@ export interface AotOptions {
   bounds?: 'guard' | 'explicit';
   /** Set when several instances share one blob (ABI.md "Several instances"). */
   instance?: InstanceOptions;
+  /**
+   * Code-speed passes to switch off or on (plan.ts; all on by default). The
+   * environment variable ASUK_AOT_PASSES ("none", "-rotate,-unroll", ...)
+   * applies first, these fields over it.
+   */
+  passes?: Partial<AotPasses>;
 }
 
 /** One instance of several in one blob: its label prefix and how its imports resolve. */
@@ -92,6 +99,8 @@ export interface ModCtx {
   opts: AotOptions;
   features: AotFeatures;
   kernel: boolean;
+  /** The passes in effect (AotOptions.passes over ASUK_AOT_PASSES). */
+  passes: AotPasses;
   /** Type of every function in the index space (imports first). */
   funcTypes: FuncType[];
   /** Canonical signature id of each type index (structurally equal types share one). */

@@ -11,39 +11,12 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
 import { imm, r8, r32, r64, memIdx, ripMem, type Label } from '../x86/index.ts';
 import { K, isFloat, regVal, sizeOf, type Val } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { RAX, SCRATCH, gpr } from './masm.ts';
 import { TrapKind } from './traps.ts';
-import { tryUnroll } from './unroll.ts';
-import { noteRotationIf, planRotation, rotatedBackEdge, rotationJump, type Rot } from './rotate.ts';
-
-export const enum CtrlKind { Block, Loop, If, Func }
-
-export interface Ctrl {
-  kind: CtrlKind;
-  params: ValType[];
-  results: ValType[];
-  /** Stack height below the block's parameters. */
-  base: number;
-  /** Branch target: the end (block, if, func) or the start (loop). */
-  label: Label;
-  elseLabel: Label | null;
-  targeted: boolean;
-  /** Operand stack at the start of the then-arm (if), to restart the else-arm from. */
-  entry: Val[] | null;
-  hasElse: boolean;
-  /** Loop rotation plan (rotate.ts), loops only. */
-  rot?: Rot;
-}
-
-/** x86 condition codes and their negations. */
-export type Cond = 'e' | 'ne' | 'l' | 'ge' | 'le' | 'g' | 'b' | 'ae' | 'be' | 'a' | 's' | 'ns' | 'p' | 'np' | 'o' | 'no';
-const NEG: Record<Cond, Cond> = {
-  e: 'ne', ne: 'e', l: 'ge', ge: 'l', le: 'g', g: 'le', b: 'ae', ae: 'b', be: 'a', a: 'be',
-  s: 'ns', ns: 's', p: 'np', np: 'p', o: 'no', no: 'o',
-};
-export function negate(c: Cond): Cond { return NEG[c]; }
+import { noteRotationIf, rotationJump } from './rotate.ts';
+import { CtrlKind, negate, type Cond, type Ctrl } from './blocks.ts';
+import { Fuse } from './plan.ts';
 
 function labelTypes(c: Ctrl): ValType[] { return c.kind === CtrlKind.Loop ? c.params : c.results; }
 
@@ -126,16 +99,16 @@ export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr
   fc.asm.bind(skip);
 }
 
-/** if / fused compare-and-if: flags hold `cond` (moves below keep flags). */
-export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, elseLabel?: Label): void {
+/** The `if` at position `ifPc` (alone or fused): flags hold `cond` (moves below keep flags). */
+export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, elseLabel?: Label): void {
   const rot = fc.rotating;
-  if (rot && fc.pc === rot.rot.ifPc) { rotationJump(fc, rot.rot, cond, rot.base, elseLabel); return; }
+  if (rot && ifPc === rot.rot.ifPc) { rotationJump(fc, rot.rot, cond, rot.base, elseLabel); return; }
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
   c.elseLabel = elseLabel ?? fc.asm.label();
   c.base = enterBlock(fc, c.params);
   fc.asm.i(`j${negate(cond)}`, c.elseLabel);
   c.entry = fc.frame.stack.map((v) => ({ ...v }));
-  noteRotationIf(fc, c);
+  noteRotationIf(fc, c, ifPc);
 }
 
 function restoreEntry(fc: FuncCompiler, c: Ctrl): void {
@@ -153,17 +126,17 @@ function opBlock(fc: FuncCompiler, ins: Instr): void {
 
 function opLoop(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
-  if (tryUnroll(fc)) return;
   const c = pushCtrl(fc, CtrlKind.Loop, ins, fc.asm.label());
   c.base = enterBlock(fc, c.params);
   fc.asm.align(16);
   fc.asm.bind(c.label);
-  planRotation(fc, c);
+  const r = fc.plan.rotations.get(fc.pc);
+  if (r) c.rot = { start: r.start, ifPc: r.ifPc, body: null, exit: null, emitted: false };
 }
 
 function opIf(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
-  beginIf(fc, condFromTop(fc), ins);
+  beginIf(fc, condFromTop(fc), ins, fc.pc);
 }
 
 function opElse(fc: FuncCompiler, ins: Instr): void {
@@ -201,7 +174,8 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
 
 function opBr(fc: FuncCompiler, ins: Instr): void {
   const c = target(fc, ins.a!, ins);
-  if (c.kind !== CtrlKind.Loop || !rotatedBackEdge(fc, c)) branchTo(fc, c);
+  if (c.kind === CtrlKind.Loop && c.rot?.body) fc.pendingBackEdge = c;   // the plan replays its header next
+  else branchTo(fc, c);
   fc.reachable = false;
 }
 
@@ -297,37 +271,35 @@ export function selectOnFlags(fc: FuncCompiler, cond: Cond): void {
 
 /**
  * `if (result i32) A else (i32.const 0) end  if` -- asc's `x && y` as an if
- * condition -- with A's compare in the flags: the outer if starts here and
- * shares the inner if's else label, so a false x or a false y both go
- * straight to the outer else (both see the inner if's entry state: the
- * stack below its base, spilled, and nothing above). Returns false when the
- * shape does not match.
+ * condition (plan.ts andIf) -- with A's compare at `at` in the flags: the
+ * outer if starts here and shares the inner if's else label, so a false x or
+ * a false y both go straight to the outer else (both see the inner if's entry
+ * state: the stack below its base, spilled, and nothing above).
  */
-function andIf(fc: FuncCompiler, cond: Cond): boolean {
+function andIf(fc: FuncCompiler, cond: Cond, at: number): void {
   const c = fc.ctrl[fc.ctrl.length - 1];
-  const at = (k: number) => fc.instrs[fc.pc + k];
-  if (!c || c.kind !== CtrlKind.If || c.hasElse || c.targeted || c.params.length !== 0) return false;
-  if (c.results.length !== 1 || c.results[0] !== ValType.I32 || fc.frame.stack.length !== c.base) return false;
-  if (at(2)?.op !== Op.I32Const || at(2).a !== 0 || at(3)?.op !== Op.End) return false;
-  const outer = at(4);
-  if (outer?.op !== Op.If || outer.blockType?.kind !== 'empty') return false;
+  if (!c || c.kind !== CtrlKind.If || c.hasElse || c.targeted || fc.frame.stack.length !== c.base) {
+    throw new Error('planned `x && y` if does not close an unbranched if');
+  }
   fc.ctrl.pop();
-  fc.pc += 4;
-  beginIf(fc, cond, outer, c.elseLabel!);
-  return true;
+  fc.absorb(at + 4);
+  beginIf(fc, cond, fc.at(at + 4), at + 4, c.elseLabel!);
 }
 
 /**
- * A compare left its result in the flags as `cond`: fuse it with a following
- * br_if / if / select, or materialise 0/1 into a fresh i32 register.
+ * A compare at position `at` left its result in the flags as `cond`: fuse it
+ * with the following br_if / if / select as the plan decided, or materialise
+ * 0/1 into a fresh i32 register.
  */
-export function useFlags(fc: FuncCompiler, cond: Cond): void {
-  const next = fc.next();
-  if (next && fc.frame.stack.length >= 0) {
-    if (next.op === Op.BrIf) { fc.pc++; branchIf(fc, cond, next.a!, next); return; }
-    if (next.op === Op.If) { fc.pc++; beginIf(fc, cond, next); return; }
-    if (next.op === Op.Else && andIf(fc, cond)) return;
-    if (next.op === Op.Select || next.op === Op.SelectT) { fc.pc++; selectOnFlags(fc, cond); return; }
+export function useFlags(fc: FuncCompiler, cond: Cond, at = fc.pc): void {
+  const kind = fc.plan.fuse[at] as Fuse;
+  if (kind !== Fuse.None && kind !== Fuse.AndIf) fc.absorb(at + 1);
+  switch (kind) {
+    case Fuse.BrIf: branchIf(fc, cond, fc.at(at + 1).a!, fc.at(at + 1)); return;
+    case Fuse.If: beginIf(fc, cond, fc.at(at + 1), at + 1); return;
+    case Fuse.Select: selectOnFlags(fc, cond); return;
+    case Fuse.AndIf: andIf(fc, cond, at); return;
+    default: break;
   }
   const r = fc.frame.allocGpr();
   fc.asm.i(`set${cond}`, r8(r));

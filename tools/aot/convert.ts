@@ -10,8 +10,7 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType } from '../wasm/types.ts';
 import { imm, r32, r64, xmm } from '../x86/index.ts';
 import { K, regVal, type Val } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
 

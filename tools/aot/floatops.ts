@@ -6,8 +6,7 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType } from '../wasm/types.ts';
 import { imm, r8, r32, r64, xmm, type Operand } from '../x86/index.ts';
 import { K, constBits, regVal, type Val } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
 import { useFlags } from './control.ts';
 import { finishResultPin, resultPin } from './intops.ts';
@@ -15,8 +14,8 @@ import { finishResultPin, resultPin } from './intops.ts';
 const SIGN32 = 0x80000000n, SIGN64 = 0x8000000000000000n;
 export function signMask(f64: boolean): bigint { return f64 ? SIGN64 : SIGN32; }
 export function absMask(f64: boolean): bigint { return f64 ? SIGN64 - 1n : SIGN32 - 1n; }
-function sfx(f64: boolean): string { return f64 ? 'sd' : 'ss'; }
-function pk(f64: boolean): string { return f64 ? 'pd' : 'ps'; }
+function sfx(f64: boolean): 'sd' | 'ss' { return f64 ? 'sd' : 'ss'; }
+function pk(f64: boolean): 'pd' | 'ps' { return f64 ? 'pd' : 'ps'; }
 
 /** Scalar source operand for `op a, b`: xmm, memory slot, or a pool constant. */
 export function fsrc(fc: FuncCompiler, b: Val, d: number, f64: boolean): Operand {
@@ -32,7 +31,7 @@ function freg(fc: FuncCompiler, b: Val, d: number): number {
   return XSCRATCH;
 }
 
-function fbinop(mn: string, f64: boolean) {
+function fbinop(mn: 'add' | 'sub' | 'mul' | 'div', f64: boolean) {
   const commutative = mn === 'add' || mn === 'mul';
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
@@ -43,7 +42,7 @@ function fbinop(mn: string, f64: boolean) {
       const da = f.stack.length - 1;
       const a0 = f.pop();
       if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
-      fc.asm.i(mn + sfx(f64), xmm(pr), fsrc(fc, b, db, f64));
+      fc.asm.i(`${mn}${sfx(f64)}` as const, xmm(pr), fsrc(fc, b, db, f64));
       f.free(b);
       finishResultPin(fc, a0.t);
       return;
@@ -56,7 +55,7 @@ function fbinop(mn: string, f64: boolean) {
     } else {
       a = f.popReg();
     }
-    fc.asm.i(mn + sfx(f64), xmm(a.n), fsrc(fc, b, db, f64));
+    fc.asm.i(`${mn}${sfx(f64)}` as const, xmm(a.n), fsrc(fc, b, db, f64));
     f.free(b);
     f.push(regVal(a.t, a.n));
   };
@@ -71,16 +70,16 @@ function fminmax(max: boolean, f64: boolean) {
     const a = f.popReg();
     const A = xmm(a.n), B = xmm(freg(fc, b, db));
     const nan = asm.label(), normal = asm.label(), done = asm.label();
-    asm.i('ucomi' + sfx(f64), A, B);
+    asm.i(`ucomi${sfx(f64)}`, A, B);
     asm.i('jp', nan);
     asm.i('jne', normal);
-    asm.i((max ? 'and' : 'or') + pk(f64), A, B);
+    asm.i(`${max ? 'and' : 'or'}${pk(f64)}` as const, A, B);
     asm.i('jmp', done);
     asm.bind(nan);
-    asm.i('add' + sfx(f64), A, B);
+    asm.i(`add${sfx(f64)}`, A, B);
     asm.i('jmp', done);
     asm.bind(normal);
-    asm.i((max ? 'max' : 'min') + sfx(f64), A, B);
+    asm.i(`${max ? 'max' : 'min'}${sfx(f64)}` as const, A, B);
     asm.bind(done);
     f.free(b);
     f.push(regVal(a.t, a.n));
@@ -102,9 +101,9 @@ function copysign(f64: boolean) {
     const b = f.pop();
     const a = f.popReg();
     f.loadTo(b, db, XSCRATCH);
-    asm.i('and' + pk(f64), xmm(XSCRATCH), masm.constant(signMask(f64)));
-    asm.i('and' + pk(f64), xmm(a.n), masm.constant(absMask(f64)));
-    asm.i('or' + pk(f64), xmm(a.n), xmm(XSCRATCH));
+    asm.i(`and${pk(f64)}`, xmm(XSCRATCH), masm.constant(signMask(f64)));
+    asm.i(`and${pk(f64)}`, xmm(a.n), masm.constant(absMask(f64)));
+    asm.i(`or${pk(f64)}`, xmm(a.n), xmm(XSCRATCH));
     f.free(b);
     f.push(regVal(a.t, a.n));
   };
@@ -115,35 +114,35 @@ const enum Round { Nearest = 0, Floor = 1, Ceil = 2, Trunc = 3 }
 /** ceil/floor/trunc/nearest of xmm `r` in place. */
 function emitRound(fc: FuncCompiler, r: number, f64: boolean, mode: Round): void {
   const asm = fc.asm, masm = fc.masm;
-  if (fc.ctx.features.sse41) { asm.i('round' + sfx(f64), xmm(r), xmm(r), imm(8 | mode)); return; }
+  if (fc.ctx.features.sse41) { asm.i(`round${sfx(f64)}`, xmm(r), xmm(r), imm(8 | mode)); return; }
   const X = xmm(r), T = xmm(XSCRATCH);
   const big = f64 ? 0x4330000000000000n : 0x4b000000n;          // 2^52 / 2^23
   const one = f64 ? 0x3ff0000000000000n : 0x3f800000n;
   const done = asm.label(), nan = asm.label();
   asm.i('movaps', T, X);
-  asm.i('and' + pk(f64), T, masm.constant(absMask(f64)));
-  asm.i('ucomi' + sfx(f64), T, masm.constant(big, 0n, f64 ? 64 : 32));
+  asm.i(`and${pk(f64)}`, T, masm.constant(absMask(f64)));
+  asm.i(`ucomi${sfx(f64)}`, T, masm.constant(big, 0n, f64 ? 64 : 32));
   asm.i('jp', nan);
   asm.i('jae', done);
   if (mode === Round.Nearest) {
-    asm.i('add' + sfx(f64), T, masm.constant(big, 0n, f64 ? 64 : 32));
-    asm.i('sub' + sfx(f64), T, masm.constant(big, 0n, f64 ? 64 : 32));
+    asm.i(`add${sfx(f64)}`, T, masm.constant(big, 0n, f64 ? 64 : 32));
+    asm.i(`sub${sfx(f64)}`, T, masm.constant(big, 0n, f64 ? 64 : 32));
   } else {
-    asm.i('cvtt' + sfx(f64) + '2si', f64 ? r64(SCRATCH) : r32(SCRATCH), X);
-    asm.i('cvtsi2' + sfx(f64), T, f64 ? r64(SCRATCH) : r32(SCRATCH));
+    asm.i(`cvtt${sfx(f64)}2si`, f64 ? r64(SCRATCH) : r32(SCRATCH), X);
+    asm.i(`cvtsi2${sfx(f64)}`, T, f64 ? r64(SCRATCH) : r32(SCRATCH));
     if (mode !== Round.Trunc) {
       const skip = asm.label();
-      asm.i('ucomi' + sfx(f64), T, X);
+      asm.i(`ucomi${sfx(f64)}`, T, X);
       asm.i(mode === Round.Floor ? 'jbe' : 'jae', skip);
-      asm.i((mode === Round.Floor ? 'sub' : 'add') + sfx(f64), T, masm.constant(one, 0n, f64 ? 64 : 32));
+      asm.i(`${mode === Round.Floor ? 'sub' : 'add'}${sfx(f64)}` as const, T, masm.constant(one, 0n, f64 ? 64 : 32));
       asm.bind(skip);
     }
   }
-  asm.i('and' + pk(f64), X, masm.constant(signMask(f64)));
-  asm.i('or' + pk(f64), X, T);
+  asm.i(`and${pk(f64)}`, X, masm.constant(signMask(f64)));
+  asm.i(`or${pk(f64)}`, X, T);
   asm.i('jmp', done);
   asm.bind(nan);
-  asm.i('add' + sfx(f64), X, X);
+  asm.i(`add${sfx(f64)}`, X, X);
   asm.bind(done);
 }
 
@@ -154,7 +153,7 @@ function fcompare(kind: 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge', f64: boolean) {
     const db = f.stack.length - 1;
     const b = f.pop();
     const a = f.popReg();
-    const cmp = 'ucomi' + sfx(f64);
+    const cmp = `ucomi${sfx(f64)}` as const;
     if (kind === 'lt' || kind === 'le') {
       asm.i(cmp, xmm(freg(fc, b, db)), xmm(a.n));
     } else {
@@ -184,9 +183,9 @@ for (const f64 of [false, true]) {
   on(o(Op.F32Min, Op.F64Min), fminmax(false, f64));
   on(o(Op.F32Max, Op.F64Max), fminmax(true, f64));
   on(o(Op.F32Copysign, Op.F64Copysign), copysign(f64));
-  on(o(Op.F32Sqrt, Op.F64Sqrt), funary(f64, (fc, r) => fc.asm.i('sqrt' + sfx(f64), xmm(r), xmm(r))));
-  on(o(Op.F32Abs, Op.F64Abs), funary(f64, (fc, r) => fc.asm.i('and' + pk(f64), xmm(r), fc.masm.constant(absMask(f64)))));
-  on(o(Op.F32Neg, Op.F64Neg), funary(f64, (fc, r) => fc.asm.i('xor' + pk(f64), xmm(r), fc.masm.constant(signMask(f64)))));
+  on(o(Op.F32Sqrt, Op.F64Sqrt), funary(f64, (fc, r) => fc.asm.i(`sqrt${sfx(f64)}`, xmm(r), xmm(r))));
+  on(o(Op.F32Abs, Op.F64Abs), funary(f64, (fc, r) => fc.asm.i(`and${pk(f64)}`, xmm(r), fc.masm.constant(absMask(f64)))));
+  on(o(Op.F32Neg, Op.F64Neg), funary(f64, (fc, r) => fc.asm.i(`xor${pk(f64)}`, xmm(r), fc.masm.constant(signMask(f64)))));
   on(o(Op.F32Ceil, Op.F64Ceil), funary(f64, (fc, r) => emitRound(fc, r, f64, Round.Ceil)));
   on(o(Op.F32Floor, Op.F64Floor), funary(f64, (fc, r) => emitRound(fc, r, f64, Round.Floor)));
   on(o(Op.F32Trunc, Op.F64Trunc), funary(f64, (fc, r) => emitRound(fc, r, f64, Round.Trunc)));

@@ -71,13 +71,17 @@ export class Frame {
   /** Marks every register free except the pinned ones. */
   resetRegs(): void { this.gprUsed = this.gprPinned; this.xmmUsed = this.xmmPinned; }
 
-  /** Stores pinned locals that may differ from their home slot (before a call clobbers registers). */
-  savePinned(): void {
-    for (const p of this.pinned) if (p.written) this.storePinned(p);
+  /**
+   * Stores pinned locals that may differ from their home slot (before a call
+   * clobbers registers); `live` (default: all) says which are read after it.
+   */
+  savePinned(live: (local: number) => boolean = () => true): void {
+    for (const p of this.pinned) if (p.written && live(p.local)) this.storePinned(p);
   }
-  /** Reloads every pinned local from its home slot (after a call). */
-  reloadPinned(): void {
+  /** Reloads the pinned locals `live` selects (default: all) from their home slots (after a call). */
+  reloadPinned(live: (local: number) => boolean = () => true): void {
     for (const p of this.pinned) {
+      if (!live(p.local)) continue;
       const t = this.localTypes[p.local];
       if (p.float) this.masm.loadX(t === ValType.F64, p.reg, this.localMem(p.local));
       else this.masm.load(sizeOf(t), p.reg, this.localMem(p.local));

@@ -1,7 +1,10 @@
-// The per-function compiler: a single pass over the decoded body that keeps
-// the operand stack in a Frame (frame.ts) and dispatches each op to its
-// family's visitor (control.ts, intops.ts, floatops.ts, convert.ts,
-// memory.ts, calls.ts, tables.ts). Emission order of one function:
+// The per-function compiler: plans the body (plan.ts), then walks the plan's
+// steps in order, keeping the operand stack in a Frame (frame.ts) and
+// dispatching each op to its family's visitor (control.ts, intops.ts,
+// floatops.ts, convert.ts, memory.ts, calls.ts, tables.ts), which register
+// themselves with `on`. Only this walk moves through the body: a visitor that
+// fuses the ops after it (as the plan decided) declares them with `absorb`.
+// Emission order of one function:
 //   body (label body) | out-of-line paths | trap stubs | entry `func:<i>`
 // The entry (prologue + stack check + zeroed locals) sits at the end because
 // the frame size is only known once the body is compiled; it jumps to body.
@@ -11,14 +14,19 @@ import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/type
 import { imm, mem, r32, r64, ripMem, xmm, type Label } from '../x86/index.ts';
 import { choosePins } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
-import { Frame, K, type Val } from './frame.ts';
+import { Frame, K, cI32, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
 import { R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
-import { CtrlKind, type Ctrl } from './control.ts';
-import { handlers, handlerIndex } from './dispatch.ts';
-import type { Rot } from './rotate.ts';
+import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
+import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
 
+export type Handler = (fc: FuncCompiler, ins: Instr) => void;
+/** Op visitors by opcode (0xFC ops at 0x100 + sub-opcode). */
+const handlers: (Handler | undefined)[] = new Array(0x120);
+function handlerIndex(op: number): number { return op >= 0xfc00 ? 0x100 + (op & 0xff) : op; }
+/** Registers the visitor of `ops` (each op family file, at load time). */
+export function on(ops: Op[], h: Handler): void { for (const op of ops) handlers[handlerIndex(op)] = h; }
 
 export class FuncCompiler {
   readonly frame: Frame;
@@ -27,11 +35,16 @@ export class FuncCompiler {
   reachable = true;
   /** Nesting of blocks opened inside unreachable code (skipped). */
   deadDepth = 0;
+  /** Position of the instruction being compiled (set by the walk only). */
   pc = 0;
-  instrs: Instr[] = [];
+  plan!: FuncPlan;
   maxOut = 0;
-  /** Set while rotate.ts re-emits a loop header at a back edge. */
+  /** Set while a rotated loop's header is replayed at a back edge (rotate.ts). */
   rotating: { rot: Rot; base: number } | null = null;
+  /** A `br` to a rotated loop: its header replay (the plan's next step) emits the back edge. */
+  pendingBackEdge: Ctrl | null = null;
+  /** Last position a visitor fused into its own lowering, -1 when none is outstanding. */
+  private absorbing = -1;
   /** Locals read as constants (the counter of a loop unroll.ts is unrolling). */
   readonly constLocals = new Map<number, number>();
   private traps = new Map<number, Label>();
@@ -71,13 +84,15 @@ export class FuncCompiler {
     return t;
   }
 
-  /** Peeks the next instruction (for compare fusion); undefined at the end. */
-  next(): Instr | undefined { return this.instrs[this.pc + 1]; }
+  /** The instruction at position `pc` (the plan's positions). */
+  at(pc: number): Instr { return this.plan.instrs[pc]; }
+  /** A visitor compiled the planned instructions up to `last` with its own (plan.absorbed). */
+  absorb(last: number): void { this.absorbing = last; }
 
   compile(instrs: Instr[]): void {
     const asm = this.asm;
-    this.instrs = instrs;
-    choosePins(this, instrs);
+    this.plan = planFunction(instrs, this.frame.localTypes, this.ctx.m.types, this.ctx.passes);
+    if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);
     const body = this.ctx.sym(`body:${this.index}`);
     asm.bind(body);
     this.ctrl.push({
@@ -98,14 +113,65 @@ export class FuncCompiler {
   }
 
   private body(instrs: Instr[]): void {
-    for (this.pc = 0; this.pc < instrs.length; this.pc++) {
-      const ins = instrs[this.pc];
+    this.run(0, this.plan.steps.length);
+    if (this.absorbing >= 0) throw new Error(`fused instructions up to ${this.absorbing} were not in the plan`);
+  }
+
+  /** Compiles steps [from, to) of the plan. */
+  private run(from: number, to: number): void {
+    const { steps, marks, absorbed, instrs } = this.plan;
+    for (let s = from; s < to; s++) {
+      const v = steps[s];
+      if (v < 0) { s = this.mark(marks[-1 - v], s); continue; }
+      this.pc = v;
+      const ins = instrs[v];
       if (!this.reachable && !this.isStructural(ins.op)) continue;
+      if (this.reachable && absorbed[v]) { this.consumeAbsorbed(v); continue; }
+      if (this.absorbing >= 0) throw new Error(`the plan fused position ${this.absorbing} but ${v} is emitted`);
       const h = handlers[handlerIndex(ins.op)];
       if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
       h(this, ins);
       if (this.ctrl.length === 0) break;
     }
+  }
+
+  private consumeAbsorbed(v: number): void {
+    if (this.absorbing < v) throw new Error(`position ${v} is fused in the plan but no visitor compiled it`);
+    if (this.absorbing === v) this.absorbing = -1;
+  }
+
+  /** Handles a mark at step s; returns the last step it covered. */
+  private mark(m: Mark, s: number): number {
+    switch (m.kind) {
+      case MarkKind.Trip: this.constLocals.set(m.local, m.value); return s;
+      case MarkKind.Unrolled:
+        this.constLocals.delete(m.local);
+        if (this.reachable) { this.frame.push(cI32(m.to)); handlers[handlerIndex(Op.LocalSet)]!(this, m.set); }
+        return s;
+      case MarkKind.Replay: this.replayHeader(s + 1, m.end); return m.end - 1;
+    }
+  }
+
+  /**
+   * After a `br` to a rotated loop: compiles the loop header again from the
+   * loop label's state (every value below the loop spilled or constant), ending
+   * in a branch into the body or out of the loop (rotate.ts rotationJump).
+   */
+  private replayHeader(from: number, to: number): void {
+    const c = this.pendingBackEdge;
+    this.pendingBackEdge = null;
+    if (!c) return;
+    const f = this.frame, rot = c.rot!;
+    const saved = { stack: f.stack, g: f.gprUsed, x: f.xmmUsed };
+    f.stack = f.stack.slice(0, c.base).map((v) => ({ ...v }));
+    f.resetRegs();
+    this.rotating = { rot, base: c.base };
+    this.reachable = true;
+    rot.emitted = false;
+    try { this.run(from, to); } finally { this.rotating = null; }
+    if (!rot.emitted) throw new Error('rotated loop header did not end at its if');
+    f.stack = saved.stack; f.gprUsed = saved.g; f.xmmUsed = saved.x;
+    this.reachable = false;
   }
 
   private isStructural(op: Op): boolean {
@@ -169,9 +235,21 @@ export class FuncCompiler {
     if (this.ctx.multi && this.ctx.hasMemory) this.asm.i('mov', r64(R15), ripMem(this.ctx.memPages, 8, 64));
   }
 
-  /** After a call returns: pinned locals and (several instances) r15. */
+  /**
+   * Whether local x may be read after the call being compiled: a later read
+   * (plan.ts liveness) or a lazy `local.get x` still on the operand stack.
+   */
+  readonly liveAfterCall = (x: number): boolean => {
+    if (this.plan.lastRead[x] >= this.plan.readFrom[this.pc]) return true;
+    return this.frame.stack.some((v) => v.k === K.Local && v.n === x);
+  };
+
+  /** Before a call: stores the written pinned locals it may still read. */
+  beforeCall(): void { this.frame.savePinned(this.liveAfterCall); }
+
+  /** After a call returns: the pinned locals still read, and (several instances) r15. */
   afterCall(): void {
-    this.frame.reloadPinned();
+    this.frame.reloadPinned(this.liveAfterCall);
     this.loadMemBase();
   }
 

@@ -4,7 +4,7 @@
 // Frame.popFixed (arguments) and claim() (clobbers) first.
 
 import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
-import { imm, mem, r8, r16, r32, r64, ripMem } from '../x86/index.ts';
+import { imm, mem, r8, r16, r32, r64, ripMem, type Mnemonic } from '../x86/index.ts';
 import { regVal, type Val } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { RAX, RBX, RCX, RDI, RDX } from './masm.ts';
@@ -53,7 +53,7 @@ function inp(size: 8 | 16 | 32): HwOp {
   };
 }
 
-function plain(mn: string): HwOp { return { params: [], results: [], emit: (fc) => fc.asm.i(mn) }; }
+function plain(mn: Mnemonic): HwOp { return { params: [], results: [], emit: (fc) => fc.asm.i(mn) }; }
 
 /** edx:eax -> rax */
 function joinEdxEax(fc: FuncCompiler): void {

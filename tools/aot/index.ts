@@ -1,15 +1,21 @@
 // tools/aot: the ahead-of-time compiler, WebAssembly -> x86-64 (ABI.md).
 //
-// Layers (Winch-like), top to bottom:
+// Layers (Winch-like), top to bottom; imports point down only (test/aot/import-cycles.test.ts):
 //   module.ts     compileModule: ModCtx (context.ts), functions, import wrappers,
 //                 export thunks, `instantiate`, the module's data
-//   func.ts       FuncCompiler: one pass over a body, op dispatch, prologue/epilogue, trap stubs
-//   control.ts    blocks, branches, merges (the merge convention), select, `x && y` ifs
-//   rotate.ts     loop rotation: loop headers re-emitted at back edges (from control.ts)
+//   func.ts       FuncCompiler: plans a body, walks the plan's steps, dispatches each
+//                 op to the visitor its family registered (`on`), prologue/epilogue, traps
+//   plan.ts       the pure analysis pass per function: structure, the shapes each
+//                 code-speed pass applies to (unroll.ts's counted loops, rotation,
+//                 bit-test chains, compare fusion, `x && y` ifs, set targets), the
+//                 emission order; AotPasses switches each off
+//   pins.ts       locals kept in registers (from the plan's loop weights)
+//   control.ts    blocks, branches, merges (the merge convention), select, fused ifs
+//   rotate.ts     loop rotation's branches (the plan replays headers at back edges)
 //   bitset.ts     `c == K1 | c == K2 | ...` as one bit test (from the i32.eq visitor)
-//   unroll.ts     full unrolling of small counted loops (from control.ts; pins.ts weighs them)
 //   intops.ts / floatops.ts / convert.ts / memory.ts / calls.ts / tables.ts / hw.ts
 //                 per-op visitors, one file per family
+//   blocks.ts     control-frame types shared by func.ts and the control visitors
 //   frame.ts      the value stack cached in registers, spill slots, register allocation
 //   masm.ts       the macro-assembler: value moves, constant pool (over tools/x86)
 //   traps.ts      TrapKind (shared with the targets); errors.ts AotError
@@ -18,4 +24,5 @@ export { compileModule, type AotStats } from './module.ts';
 export { AotError, type AotErrorCode } from './errors.ts';
 export { TrapKind, trapMessages } from './traps.ts';
 export type { AotOptions, AotFeatures } from './context.ts';
+export { PASS_NAMES, resolvePasses, type AotPasses } from './plan.ts';
 export { HW_OPS } from './hw.ts';

@@ -5,12 +5,12 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Operand } from '../x86/index.ts';
+import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Mnemonic, type Operand } from '../x86/index.ts';
 import { K, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
-import { useFlags, type Cond } from './control.ts';
+import { useFlags } from './control.ts';
+import type { Cond } from './blocks.ts';
 import { TrapKind } from './traps.ts';
 import { bitSetTest } from './bitset.ts';
 
@@ -26,7 +26,7 @@ export function srcOperand(fc: FuncCompiler, b: Val, d: number, size: Size): Ope
 }
 
 /** `x op 0` for add/sub/or/xor is x; `C op x` (commutative, x not a spill slot) becomes `x op C`. */
-function foldConstOperand(f: FuncCompiler['frame'], mn: string, commutative: boolean): boolean {
+function foldConstOperand(f: FuncCompiler['frame'], mn: Mnemonic, commutative: boolean): boolean {
   const n = f.stack.length;
   const a = f.stack[n - 2], b = f.stack[n - 1];
   if (commutative && a.k === K.Const && (b.k === K.Reg || b.k === K.Local)) { f.stack[n - 2] = b; f.stack[n - 1] = a; }
@@ -36,7 +36,7 @@ function foldConstOperand(f: FuncCompiler['frame'], mn: string, commutative: boo
   return false;
 }
 
-function binop(mn: string, size: Size, commutative: boolean) {
+function binop(mn: Mnemonic, size: Size, commutative: boolean) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
     if (foldConstOperand(f, mn, commutative)) return;
@@ -75,7 +75,7 @@ function binop(mn: string, size: Size, commutative: boolean) {
 }
 
 /** `x + y` / `x - C` with x a pinned local (y popped as b): lea into a fresh register. */
-function leaFromPinned(fc: FuncCompiler, mn: string, size: Size, b: Val, db: number): boolean {
+function leaFromPinned(fc: FuncCompiler, mn: Mnemonic, size: Size, b: Val, db: number): boolean {
   const f = fc.frame;
   if (f.pinnedReg(f.peek()) < 0 || (mn !== 'add' && mn !== 'sub')) return false;
   const src = srcOperand(fc, b, db, size);
@@ -98,7 +98,7 @@ function leaFromPinned(fc: FuncCompiler, mn: string, size: Size, b: Val, db: num
  * with a 32-bit destination; it leaves the flags alone, which no op reads).
  * Returns false (nothing emitted) for every other case.
  */
-function threeOperand(fc: FuncCompiler, mn: string, size: Size, d: number, a0: Val, da: number, src: Operand): boolean {
+function threeOperand(fc: FuncCompiler, mn: Mnemonic, size: Size, d: number, a0: Val, da: number, src: Operand): boolean {
   const f = fc.frame;
   if (mn === 'imul' && src.k === 'i' && a0.k !== K.Const) {
     fc.asm.i('imul', gpr(size, d), srcOperand(fc, a0, da, size), src);
@@ -124,17 +124,22 @@ function threeOperand(fc: FuncCompiler, mn: string, size: Size, d: number, a0: V
  * set, or the stack below still reads x, or b is x (it would be clobbered
  * before use unless a is x too).
  */
-/** Consumes the local.set/tee that resultPin matched (tee leaves the local on the stack). */
+/**
+ * After computing into the register resultPin/setTargetPin returned: leaves
+ * "the value of x" on the stack, which the following local.set/tee x (the
+ * plan's setAfter) takes as already written. A set's value is pushed without
+ * counting towards the frame's depth: it is popped by the very next op.
+ */
 export function finishResultPin(fc: FuncCompiler, t: ValType): void {
-  const set = fc.instrs[++fc.pc];
-  if (set.op === Op.LocalTee) fc.frame.push({ k: K.Local, t, n: set.a!, b: 0n });
+  const x = fc.plan.setAfter[fc.pc];
+  const v: Val = { k: K.Local, t, n: x, b: 0n };
+  if (fc.at(fc.pc + 1).op === Op.LocalTee) fc.frame.push(v); else fc.frame.stack.push(v);
 }
 
 export function resultPin(fc: FuncCompiler, b: Val): number {
   const f = fc.frame;
-  const next = fc.next();
-  if (!next || (next.op !== Op.LocalSet && next.op !== Op.LocalTee)) return -1;
-  const x = next.a!;
+  const x = fc.plan.setAfter[fc.pc];
+  if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
   const a = f.peek();
@@ -153,9 +158,8 @@ export function resultPin(fc: FuncCompiler, b: Val): number {
  */
 export function setTargetPin(fc: FuncCompiler): number {
   const f = fc.frame;
-  const next = fc.next();
-  if (!next || (next.op !== Op.LocalSet && next.op !== Op.LocalTee)) return -1;
-  const x = next.a!;
+  const x = fc.plan.setAfter[fc.pc];
+  if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
   for (const v of f.stack) if (v.k === K.Local && v.n === x) return -1;
@@ -192,7 +196,7 @@ function eqz(size: Size) {
   };
 }
 
-function shift(mn: string, size: Size) {
+function shift(mn: Mnemonic, size: Size) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
     const c = f.peek();

@@ -7,10 +7,9 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, xmm, type Mem } from '../x86/index.ts';
+import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, xmm, type Mem, type Mnemonic } from '../x86/index.ts';
 import { K, constBits, isFloat, regVal, type Val } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { on } from './dispatch.ts';
+import { on, type FuncCompiler } from './func.ts';
 import { R15, RAX, RCX, RDI, RSI, SCRATCH, XSCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { finishResultPin, setTargetPin } from './intops.ts';
@@ -76,7 +75,7 @@ function checkConstEnd(fc: FuncCompiler, end: number): void {
   fc.asm.i('jb', fc.trap(TrapKind.MemoryOutOfBounds));
 }
 
-interface LoadKind { t: ValType; mn: string; size: 8 | 16 | 32 | 64; wide: boolean }
+interface LoadKind { t: ValType; mn: Mnemonic; size: 8 | 16 | 32 | 64; wide: boolean }
 const LOADS: Partial<Record<Op, LoadKind>> = {
   [Op.I32Load]: { t: I32, mn: 'mov', size: 32, wide: false },
   [Op.I64Load]: { t: I64, mn: 'mov', size: 64, wide: true },
@@ -166,7 +165,7 @@ function opMemoryGrow(fc: FuncCompiler): void {
   if (!ctx.kernel) {
     f.spillBelow(f.stack.length - 1, false);
     const dl = f.popFixed(RDI);
-    f.savePinned();
+    fc.beforeCall();
     if (ctx.multi) {
       asm.i('lea', r64(RSI), ripMem(ctx.memPages));
       asm.i('call', asm.sym('memory_grow_at'));
@@ -240,7 +239,7 @@ export function emitMemmove(fc: FuncCompiler): void {
  * string op costs per iteration, so 8-byte steps are ~8x faster there;
  * natively it is as fast as one `rep movsb`. Clobbers SCRATCH.
  */
-function emitRepBy8(fc: FuncCompiler, wide: string, narrow: string): void {
+function emitRepBy8(fc: FuncCompiler, wide: Mnemonic, narrow: Mnemonic): void {
   const asm = fc.asm;
   asm.i('mov', r64(SCRATCH), r64(RCX));
   asm.i('shr', r64(RCX), imm(3));

@@ -17,6 +17,7 @@ import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
 import { checkHwImport } from './hw.ts';
 import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
+import { resolvePasses } from './plan.ts';
 import type { AotOptions, Callee, GlobalInfo, LinkedItem, MemoryInfo, ModCtx, TableInfo } from './context.ts';
 import './control.ts';
 import './intops.ts';
@@ -177,6 +178,7 @@ function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
   const names = new Map<number, Label>();
   const ctx = {
     m, asm, masm: new Masm(asm), opts, features: opts.features ?? {}, kernel: opts.target === 'kernel',
+    passes: resolvePasses(opts.passes, process.env.ASUK_AOT_PASSES),
     funcTypes, typeIds, callees: mkCallees(m, asm, opts, sym, links), globals, tables: mkTables(m, opts, asm, links),
     hasMemory: memTypes.length > 0, multi: !!inst, sym, memory: memTypes.length > 0 ? mem.info : null, links,
     memPages: mem.info!.pages, memMaxPages: mem.owned ? sym('mem_max_pages') : mem.info!.pages,

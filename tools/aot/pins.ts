@@ -1,15 +1,16 @@
 // Pinned locals: before compiling a body, pick the locals worth keeping in a
 // register for the whole function (weighted by loop depth) and the
 // registers for them. A pinned local's frame slot is its home across calls:
-// calls store the written ones and reload all (every register is
-// caller-saved, ABI.md). No fixed-register op (div, shifts, bulk memory, hw,
-// merges, call results) uses a pin register, so pins never move.
+// calls store the written ones and reload them, only those plan.ts's
+// liveness says are read again (every register is caller-saved, ABI.md).
+// No fixed-register op (div, shifts, bulk memory, hw, merges, call results)
+// uses a pin register, so pins never move.
 
 import { Op } from '../wasm/opcodes.ts';
-import type { Instr, ValType } from '../wasm/types.ts';
-import { planUnroll, type UnrollPlan } from './unroll.ts';
-import { isFloat } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
+import type { Instr } from '../wasm/types.ts';
+import type { UnrollPlan } from './unroll.ts';
+import type { FuncPlan } from './plan.ts';
+import { isFloat, type Frame } from './frame.ts';
 import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
 
 const GPR_PINS = [R12, R13, R14, R9, R8, R10];
@@ -20,8 +21,7 @@ const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
  * of calls. A loop unroll.ts will unroll weighs as its trips at the same
  * depth, and its counter's reads there are constants (not uses).
  */
-function scan(instrs: Instr[], localTypes: ValType[]) {
-  const nLocals = localTypes.length;
+function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
   const uses = new Float64Array(nLocals);
   const written = new Uint8Array(nLocals);
   const loops: boolean[] = [];
@@ -36,7 +36,7 @@ function scan(instrs: Instr[], localTypes: ValType[]) {
     switch (ins.op) {
       case Op.Block: case Op.If: loops.push(false); break;
       case Op.Loop: {
-        const plan = planUnroll(instrs, pc, localTypes);
+        const plan = unrolls.get(pc) ?? null;
         if (plan) { unrolled.push(plan); mult *= tripsOf(plan); }
         loops.push(!plan); if (!plan) depth++;
         break;
@@ -53,15 +53,15 @@ function scan(instrs: Instr[], localTypes: ValType[]) {
 
 const tripsOf = (p: UnrollPlan): number => p.to - p.from;
 
-export function choosePins(fc: FuncCompiler, instrs: Instr[]): void {
-  const f = fc.frame;
+/** Pins the locals of frame `f` worth a register (kernel: rbx is the boot stub's). */
+export function choosePins(f: Frame, plan: FuncPlan, kernel: boolean): void {
   const n = f.localTypes.length;
   if (n === 0) return;
-  const { uses, written, calls } = scan(instrs, f.localTypes);
+  const { uses, written, calls } = scan(plan.instrs, n, plan.unrolls);
   const order = [...Array(n).keys()]
     .filter((i) => uses[i] >= 2 && uses[i] > calls * (written[i] ? 2 : 1))
     .sort((a, b) => uses[b] - uses[a]);
-  const gprs = fc.ctx.kernel ? [...GPR_PINS] : [...GPR_PINS, RBX];
+  const gprs = kernel ? [...GPR_PINS] : [...GPR_PINS, RBX];
   const xmms = [...XMM_PINS];
   for (const i of order) {
     const pool = isFloat(f.localTypes[i]) ? xmms : gprs;

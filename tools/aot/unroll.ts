@@ -15,12 +15,12 @@
 // constant of each trip, then `$k = N`. Exact: the loop runs exactly those
 // trips (the counter is only written by the increment, BODY cannot leave
 // early), and $k holds N after it, as the loop would leave it.
+//
+// This file only recognises the shape (pure); plan.ts lays out the trips as
+// emission steps and func.ts compiles them.
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { cI32 } from './frame.ts';
-import type { FuncCompiler } from './func.ts';
-import { handlers, handlerIndex } from './dispatch.ts';
 
 const MAX_TRIPS = 16;
 const MAX_UNROLLED = 256;
@@ -67,24 +67,4 @@ export function planUnroll(instrs: Instr[], pc: number, localTypes: ValType[]): 
   if (!is(instrs[p + 1], Op.Br, 1) || !is(instrs[p + 2], Op.End) || !is(instrs[p + 3], Op.End)) return null;
   if ((to - from) * (bodyEnd - bodyStart) > MAX_UNROLLED) return null;
   return { local: k, from, to, bodyStart, bodyEnd, loopEnd: p + 3 };
-}
-
-/** At a reachable `loop`: compiles it unrolled and leaves fc.pc at its `end`; false when it does not match. */
-export function tryUnroll(fc: FuncCompiler): boolean {
-  const plan = planUnroll(fc.instrs, fc.pc, fc.frame.localTypes);
-  if (!plan || fc.rotating) return false;
-  for (let j = plan.from; j < plan.to; j++) {
-    fc.constLocals.set(plan.local, j);
-    for (fc.pc = plan.bodyStart; fc.pc < plan.bodyEnd; fc.pc++) {
-      const ins = fc.instrs[fc.pc];
-      handlers[handlerIndex(ins.op)]!(fc, ins);
-    }
-    if (fc.pc !== plan.bodyEnd) throw new Error('unrolled loop body ran past its end');
-  }
-  fc.constLocals.delete(plan.local);
-  fc.frame.push(cI32(plan.to));
-  const set: Instr = { op: Op.LocalSet, pos: fc.instrs[plan.bodyEnd + 3].pos, a: plan.local };
-  handlers[handlerIndex(Op.LocalSet)]!(fc, set);
-  fc.pc = plan.loopEnd;
-  return true;
 }

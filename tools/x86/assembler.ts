@@ -3,6 +3,7 @@
 
 import { encode, FIX_ABS32, FIX_ABS64, FIX_REL32 } from './encode.ts';
 import { EncodeError, type Label, type Operand } from './operands.ts';
+import type { Mnemonic } from './mnemonics.ts';
 
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
@@ -35,7 +36,7 @@ export class Assembler {
   get pos(): number { return this.n; }
 
   /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))`. Throws EncodeError if no table row fits. */
-  i(mnemonic: string, ...ops: Operand[]): void {
+  i(mnemonic: Mnemonic, ...ops: Operand[]): void {
     encode(this, mnemonic, ops);
   }
 

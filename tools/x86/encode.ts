@@ -2,11 +2,27 @@
 // prefixes, REX, opcode, ModRM/SIB/displacement, immediates, targets
 // (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX Prefixes").
 
-import type { Assembler } from './assembler.ts';
 import { EncodeError, operandText, r32, type Label, type Mem, type Operand } from './operands.ts';
 import { FORMS, T, type Form, type OpSpec } from './rows.ts';
 
 export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2;
+
+/** What the encoder writes into: the Assembler (assembler.ts) as the encoder sees it. */
+export interface CodeSink {
+  bits: 32 | 64;
+  readonly pos: number;
+  _labelOff: number[];
+  _ripAt: number;
+  _ripLabel: Label | null;
+  _ripAddend: number;
+  u8(v: number): void;
+  u16(v: number): void;
+  u32(v: number): void;
+  u64(v: bigint | number): void;
+  _fixup(kind: number, at: number, l: Label, addend: number, end: number): void;
+  _mark(): void;
+  _rollback(): void;
+}
 
 const P63 = 2n ** 63n, P64 = 2n ** 64n;
 const POW: Record<number, number> = { 8: 2 ** 8, 16: 2 ** 16, 32: 2 ** 32 };
@@ -45,14 +61,14 @@ function memSizeOk(o: Mem, s: OpSpec): boolean {
   return o.size === undefined ? s.sizeFixed : s.size === 0 || o.size === s.size;
 }
 
-function shortOk(a: Assembler, f: Form, l: Label): boolean {
+function shortOk(a: CodeSink, f: Form, l: Label): boolean {
   const off = a._labelOff[l.id];
   if (off === undefined || off < 0) return false;
   const d = off - (a.pos + f.shortLen);
   return d >= -128 && d <= 127;
 }
 
-function matchOp(a: Assembler, f: Form, s: OpSpec, o: Operand): boolean {
+function matchOp(a: CodeSink, f: Form, s: OpSpec, o: Operand): boolean {
   switch (s.t) {
     case T.GPR: return o.k === 'r' && o.size === s.size;
     case T.RM: return o.k === 'r' ? o.size === s.size : o.k === 'm' && memSizeOk(o, s);
@@ -69,7 +85,7 @@ function matchOp(a: Assembler, f: Form, s: OpSpec, o: Operand): boolean {
   }
 }
 
-function matches(a: Assembler, f: Form, ops: Operand[]): boolean {
+function matches(a: CodeSink, f: Form, ops: Operand[]): boolean {
   if (f.ops.length !== ops.length || (f.mode !== 0 && f.mode !== a.bits)) return false;
   for (let i = 0; i < ops.length; i++) if (!matchOp(a, f, f.ops[i], ops[i])) return false;
   return true;
@@ -110,7 +126,7 @@ const ENTRIES = new Map<string, Entry>();
 for (const [mn, forms] of FORMS) ENTRIES.set(mn, { forms, cache: new Map() });
 
 /** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
-function candidates(a: Assembler, mn: string, ops: Operand[]): Form[] {
+function candidates(a: CodeSink, mn: string, ops: Operand[]): Form[] {
   const e = ENTRIES.get(mn);
   if (!e) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in tools/x86/table.ts`);
   let sig = ops.length * 2 + (a.bits === 64 ? 1 : 0);
@@ -125,7 +141,7 @@ function candidates(a: Assembler, mn: string, ops: Operand[]): Form[] {
 }
 
 /** Encode one instruction into `a`. Throws EncodeError when no row of `mn` fits `ops`. */
-export function encode(a: Assembler, mn: string, ops: Operand[]): void {
+export function encode(a: CodeSink, mn: string, ops: Operand[]): void {
   if (mn === 'mov') movImmHook(ops);
   const list = candidates(a, mn, ops);
   for (let i = 0; i < list.length; i++) {
@@ -138,7 +154,7 @@ export function encode(a: Assembler, mn: string, ops: Operand[]): void {
 }
 
 /** The Form `encode` would use for `mn ops` at the current position, or null (for tests and tools). */
-export function selectForm(a: Assembler, mn: string, ops: Operand[]): Form | null {
+export function selectForm(a: CodeSink, mn: string, ops: Operand[]): Form | null {
   const copy = ops.slice();
   if (mn === 'mov') movImmHook(copy);
   return candidates(a, mn, copy).find((f) => matches(a, f, copy)) ?? null;
@@ -152,7 +168,7 @@ function movImmHook(ops: Operand[]): void {
   if (typeof v === 'number' ? v >= 0 && v < 2 ** 32 && Number.isInteger(v) : v >= 0n && v < 2n ** 32n) ops[0] = r32(d.n);
 }
 
-function noMatch(a: Assembler, mn: string, ops: Operand[], forms: Form[]): EncodeError {
+function noMatch(a: CodeSink, mn: string, ops: Operand[], forms: Form[]): EncodeError {
   const text = `${mn} ${ops.map(operandText).join(', ')}`.trim();
   const mode = forms.filter((f) => f.mode === 0 || f.mode === a.bits).map((f) => f.text.slice(mn.length + 1));
   const unsized = ops.some((o) => o.k === 'm' && o.size === undefined) ? ' (a memory operand may need a size)' : '';
@@ -180,7 +196,7 @@ function rexOf(f: Form, ops: Operand[]): number {
   return rex;
 }
 
-function emit(a: Assembler, f: Form, ops: Operand[]): void {
+function emit(a: CodeSink, f: Form, ops: Operand[]): void {
   for (let i = 0; i < f.prefixes.length; i++) a.u8(f.prefixes[i]);
   const rex = rexOf(f, ops);
   if (rex !== 0) {
@@ -201,33 +217,33 @@ function emit(a: Assembler, f: Form, ops: Operand[]): void {
   if (a._ripAt >= 0) a._fixup(FIX_REL32, a._ripAt, a._ripLabel!, a._ripAddend, a.pos);
 }
 
-function emitImm(a: Assembler, s: OpSpec, o: Operand): void {
+function emitImm(a: CodeSink, s: OpSpec, o: Operand): void {
   const v = fitImm((o as { v: number | bigint }).v, s, a.bits)!;
   if (typeof v === 'bigint') { a.u64(v); return; }
   if (s.size === 8) a.u8(v); else if (s.size === 16) a.u16(v); else a.u32(v);
 }
 
-function emitRel(a: Assembler, size: number, l: Label): void {
+function emitRel(a: CodeSink, size: number, l: Label): void {
   if (size === 8) { a.u8((a._labelOff[l.id] - (a.pos + 1)) & 0xff); return; }
   a._fixup(FIX_REL32, a.pos, l, 0, a.pos + 4);
   a.u32(0);
 }
 
 /** `jmp far sel:offset` (EA cp, ptr16:32): 4-byte offset, then the 2-byte selector. */
-function emitFar(a: Assembler, sel: Operand, target: Operand): void {
+function emitFar(a: CodeSink, sel: Operand, target: Operand): void {
   if (target.k === 'l') { a._fixup(FIX_ABS32, a.pos, target, 0, 0); a.u32(0); }
   else a.u32(Number(fitImm((target as { v: number | bigint }).v, { size: 32 } as OpSpec, 32)));
   a.u16(Number(fitImm((sel as { v: number | bigint }).v, { size: 16 } as OpSpec, 32)));
 }
 
-function dispValue(a: Assembler, disp: number): number {
+function dispValue(a: CodeSink, disp: number): number {
   const ok = Number.isInteger(disp) && disp >= -(2 ** 31) && disp < (a.bits === 32 ? 2 ** 32 : 2 ** 31);
   if (!ok) throw new EncodeError('X86_BAD_MEMORY', `displacement ${disp} does not fit a signed 32-bit field in ${a.bits}-bit mode`);
   return disp >>> 0;
 }
 
 /** ModRM (+SIB, +disp) for a register or memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */
-function emitRm(a: Assembler, reg3: number, o: Operand): void {
+function emitRm(a: CodeSink, reg3: number, o: Operand): void {
   const r = reg3 << 3;
   if (o.k !== 'm') { a.u8(0xc0 | r | (regNum(o) & 7)); return; }
   const { base, index } = o;
@@ -254,7 +270,7 @@ function emitRm(a: Assembler, reg3: number, o: Operand): void {
 }
 
 /** A label operand: [rip + rel32] in 64-bit mode, absolute disp32 (label address + disp) in 32-bit mode. */
-function emitLabelMem(a: Assembler, r: number, o: Mem): void {
+function emitLabelMem(a: CodeSink, r: number, o: Mem): void {
   const l = o.label!;
   if (a.bits === 64) {
     if (o.base !== null || o.index !== null) {

@@ -64,7 +64,10 @@ describe('round-3 code-speed transformations vs Node WebAssembly', () => {
 
   it('compiles the hash loop to lea + three-operand imul (objdump)', async () => {
     const path = tmpPath('fnv.elf');
-    writeFileSync(path, buildLinuxExecutable(await compileWat(MOD), { mode: 'driver' }));
+    const prev = process.env.ASUK_AOT_PASSES;
+    process.env.ASUK_AOT_PASSES = 'all';                 // the shape under test needs pins and setTarget
+    try { writeFileSync(path, buildLinuxExecutable(await compileWat(MOD), { mode: 'driver' })); }
+    finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
     const dis = (await execa('objdump', ['-d', '-M', 'intel', '--no-show-raw-insn', path])).stdout;
     expect(dis).toMatch(/lea\s+(\w+),\[\w+\+\w+\*1(\+0x0)?\]\s*\n.*movzx\s+\w+,BYTE PTR \[r15\+\w+\*1\]/);
     expect(dis).toMatch(/imul\s+(\w+),(\w+),0x1000193/);

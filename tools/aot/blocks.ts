@@ -1,0 +1,45 @@
+// Control-frame types shared by the driver (func.ts) and the control ops
+// (control.ts, rotate.ts): a leaf module, so neither imports the other's code.
+
+import type { ValType } from '../wasm/types.ts';
+import type { Label } from '../x86/index.ts';
+import type { Val } from './frame.ts';
+
+export const enum CtrlKind { Block, Loop, If, Func }
+
+/** A rotated loop's labels (rotate.ts), filled while its first header is compiled. */
+export interface Rot {
+  /** First header instruction and the `if` that ends the header (from the plan). */
+  start: number;
+  ifPc: number;
+  /** Bound at the start of the if's then-arm (null until compiled: no rotation). */
+  body: Label | null;
+  /** The if's else label: where a false header condition goes. */
+  exit: Label | null;
+  emitted: boolean;
+}
+
+export interface Ctrl {
+  kind: CtrlKind;
+  params: ValType[];
+  results: ValType[];
+  /** Stack height below the block's parameters. */
+  base: number;
+  /** Branch target: the end (block, if, func) or the start (loop). */
+  label: Label;
+  elseLabel: Label | null;
+  targeted: boolean;
+  /** Operand stack at the start of the then-arm (if), to restart the else-arm from. */
+  entry: Val[] | null;
+  hasElse: boolean;
+  /** Loop rotation state (rotate.ts), loops the plan rotates only. */
+  rot?: Rot;
+}
+
+/** x86 condition codes and their negations. */
+export type Cond = 'e' | 'ne' | 'l' | 'ge' | 'le' | 'g' | 'b' | 'ae' | 'be' | 'a' | 's' | 'ns' | 'p' | 'np' | 'o' | 'no';
+const NEG: Record<Cond, Cond> = {
+  e: 'ne', ne: 'e', l: 'ge', ge: 'l', le: 'g', g: 'le', b: 'ae', ae: 'b', be: 'a', a: 'be',
+  s: 'ns', ns: 's', p: 'np', np: 'p', o: 'no', no: 'o',
+};
+export function negate(c: Cond): Cond { return NEG[c]; }

@@ -1,0 +1,305 @@
+// plan: one pure analysis pass per function over the decoded instructions.
+// It decides and emits nothing; func.ts emits by walking `steps` and the op
+// visitors read the decisions at their own position:
+//
+//   structure   block nesting, which `br` goes back to which loop, whether an
+//               if's then-arm is branched to (for `x && y`)
+//   unroll      counted loops compiled once per trip (unroll.ts's shape)
+//   rotate      loops whose header is re-emitted at every `br` back edge
+//   bitset      `c == K1 | c == K2 | ...` chains as one bit test
+//   fuse        a compare's flags used by the next br_if / if / select
+//   andIf       asc's `if (result i32) A else 0 end if` (`x && y`) as one if
+//   setTarget   `<op>; local.set x` computes straight into x's register
+//   callSaves   liveness of locals across calls: a pinned local that no path
+//               from a call reads again is neither saved before nor reloaded after it
+//   steps       the emission order: positions, with unrolled bodies repeated
+//               and loop headers replayed after their back edges
+//
+// Every transformation is a pass that AotPasses can switch off (AotOptions.passes,
+// or ASUK_AOT_PASSES="-rotate,-unroll" / "none").
+
+import { Op } from '../wasm/opcodes.ts';
+import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
+import { planUnroll, type UnrollPlan } from './unroll.ts';
+
+export interface AotPasses {
+  rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
+  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean;
+}
+export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves'];
+
+/**
+ * The passes in effect: all on, then `spec` ("none", "all", or a comma list of
+ * `-name` / `+name` / `name`), then `opts`. Throws on an unknown pass name.
+ */
+export function resolvePasses(opts: Partial<AotPasses> = {}, spec = ''): AotPasses {
+  const p = Object.fromEntries(PASS_NAMES.map((n) => [n, true])) as unknown as AotPasses;
+  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (raw === 'none' || raw === 'all') { for (const n of PASS_NAMES) p[n] = raw === 'all'; continue; }
+    const on = !raw.startsWith('-');
+    const name = raw.replace(/^[-+]/, '') as keyof AotPasses;
+    if (!PASS_NAMES.includes(name)) throw new Error(`aot: unknown pass '${name}' in ASUK_AOT_PASSES (have ${PASS_NAMES.join(', ')}, none, all)`);
+    p[name] = on;
+  }
+  return { ...p, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+}
+
+/** What consumes the flags a compare leaves (at the compare's position). */
+export const enum Fuse { None, BrIf, If, Select, AndIf }
+
+export const enum MarkKind { Trip, Unrolled, Replay }
+/** A step that is not an instruction: unroll trips, the counter's final value, a header replay. */
+export type Mark =
+  | { kind: MarkKind.Trip; local: number; value: number }
+  | { kind: MarkKind.Unrolled; local: number; to: number; set: Instr }
+  | { kind: MarkKind.Replay; end: number };
+
+export interface BitSet { groups: number; mask: bigint }
+export interface RotPlan { start: number; ifPc: number }
+
+export interface FuncPlan {
+  instrs: Instr[];
+  /** Emission order: a position (>= 0) or mark -1 - k (marks[k]). */
+  steps: number[];
+  marks: Mark[];
+  /** Positions emitted by an earlier op's lowering (fused), skipped when reachable. */
+  absorbed: Uint8Array;
+  fuse: Uint8Array;
+  bitset: Map<number, BitSet>;
+  /** Local written by the local.set/tee right after each position, or -1. */
+  setAfter: Int32Array;
+  rotations: Map<number, RotPlan>;
+  unrolls: Map<number, UnrollPlan>;
+  /** Last position of a `local.get` of each local, -1 when never read. */
+  lastRead: Int32Array;
+  /**
+   * At each position: the first position a read may follow it at on some path
+   * (the start of its outermost enclosing loop, else the next position). A
+   * local whose lastRead is below it is dead there. All readers when callSaves is off.
+   */
+  readFrom: Int32Array;
+}
+
+const MAX_HEADER = 24;
+
+export function planFunction(instrs: Instr[], localTypes: ValType[], types: FuncType[], passes: AotPasses): FuncPlan {
+  const n = instrs.length;
+  const p: FuncPlan = {
+    instrs, steps: [], marks: [], absorbed: new Uint8Array(n + 1), fuse: new Uint8Array(n),
+    bitset: new Map(), setAfter: new Int32Array(n).fill(-1), rotations: new Map(), unrolls: new Map(),
+    lastRead: new Int32Array(localTypes.length).fill(-1), readFrom: new Int32Array(n),
+  };
+  liveness(p, passes.callSaves);
+  const s = structure(instrs);
+  for (let pc = 0; pc < n; pc++) {
+    if (instrs[pc].op !== Op.Loop) continue;
+    const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
+    if (u) { p.unrolls.set(pc, u); continue; }
+    const r = passes.rotate && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
+    if (r) p.rotations.set(pc, r);
+  }
+  planFlags(p, s, passes);
+  if (passes.setTarget) {
+    for (let pc = 0; pc + 1 < n; pc++) {
+      const next = instrs[pc + 1];
+      if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
+    }
+  }
+  addSteps(p, s.brLoop, 0, n);
+  return p;
+}
+
+/**
+ * Reads of locals by position. Branches go forward except to an enclosing
+ * loop's start, so every read reachable from position p is after p or inside
+ * p's outermost enclosing loop: conservative and one pass.
+ */
+function liveness(p: FuncPlan, on: boolean): void {
+  const { instrs, lastRead, readFrom } = p;
+  const open: number[] = [];                 // per open block: its loop start, or -1
+  let outer = -1;                            // start of the outermost open loop
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const ins = instrs[pc];
+    if (ins.op === Op.LocalGet && ins.a! < lastRead.length) lastRead[ins.a!] = pc;
+    readFrom[pc] = !on ? 0 : outer >= 0 ? outer : pc + 1;
+    if (ins.op === Op.Block || ins.op === Op.If) open.push(-1);
+    else if (ins.op === Op.Loop) { open.push(pc); if (outer < 0) outer = pc; }
+    else if (ins.op === Op.End && open.pop() === outer && outer >= 0) outer = -1;
+  }
+}
+
+interface Structure {
+  /** At a `br`: the position of the loop it targets, else -1. */
+  brLoop: Int32Array;
+  /** At an `else`: 1 when its if's then-arm is branched to. */
+  thenTargeted: Uint8Array;
+  /** At an `else`: the blockType of its if is `(result i32)`. */
+  elseOfI32If: Uint8Array;
+}
+
+function structure(instrs: Instr[]): Structure {
+  const n = instrs.length;
+  const st: Structure = { brLoop: new Int32Array(n).fill(-1), thenTargeted: new Uint8Array(n), elseOfI32If: new Uint8Array(n) };
+  const open: { pc: number; targeted: boolean }[] = [{ pc: -1, targeted: false }];
+  const mark = (d: number): number => {
+    const c = open[open.length - 1 - d];
+    if (!c) return -1;
+    c.targeted = true;
+    return c.pc;
+  };
+  for (let pc = 0; pc < n; pc++) {
+    const ins = instrs[pc];
+    switch (ins.op) {
+      case Op.Block: case Op.Loop: case Op.If: open.push({ pc, targeted: false }); break;
+      case Op.Else: {
+        const c = open[open.length - 1];
+        const bt = c && c.pc >= 0 ? instrs[c.pc].blockType : undefined;
+        st.thenTargeted[pc] = c?.targeted ? 1 : 0;
+        st.elseOfI32If[pc] = bt?.kind === 'value' && bt.type === ValType.I32 ? 1 : 0;
+        break;
+      }
+      case Op.End: open.pop(); break;
+      case Op.Br: case Op.BrIf: {
+        const t = mark(ins.a!);
+        if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) st.brLoop[pc] = t;
+        break;
+      }
+      case Op.BrTable: for (const d of [...ins.targets!, ins.a!]) mark(d); break;
+      default: break;
+    }
+  }
+  return st;
+}
+
+function loopWithoutParams(loop: Instr, types: FuncType[]): boolean {
+  const bt = loop.blockType;
+  if (!bt) return false;
+  return bt.kind !== 'func' || (types[bt.index]?.params.length ?? 1) === 0;
+}
+
+/** Ops a rotated header may contain: no control flow, calls, stores or fixed-register ops. */
+function headerOp(op: Op): boolean {
+  if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee || op === Op.GlobalGet) return true;
+  if (op === Op.I32Const || op === Op.I64Const) return true;
+  if (op >= Op.I32Load && op <= Op.I64Load32U) return true;
+  if (op >= Op.I32Eqz && op <= Op.I64GeU) return true;
+  if ((op >= Op.I32Add && op <= Op.I32Mul) || (op >= Op.I32And && op <= Op.I32Xor)) return true;
+  if ((op >= Op.I64Add && op <= Op.I64Mul) || (op >= Op.I64And && op <= Op.I64Xor)) return true;
+  return op === Op.I32WrapI64 || op === Op.I64ExtendI32S || op === Op.I64ExtendI32U;
+}
+
+/** rotate.ts's shape: `loop; <pure header -> i32>; if (empty) ...` (value ifs allowed inside the header). */
+function rotation(instrs: Instr[], loopPc: number): RotPlan | null {
+  const start = loopPc + 1;
+  let depth = 0;
+  for (let pc = start; pc < instrs.length && pc - start <= MAX_HEADER; pc++) {
+    const ins = instrs[pc];
+    if (ins.op === Op.If && depth === 0 && ins.blockType?.kind === 'empty') return pc === start ? null : { start, ifPc: pc };
+    if (ins.op === Op.If) { if (ins.blockType?.kind !== 'value') return null; depth++; continue; }
+    if (ins.op === Op.Else && depth > 0) continue;
+    if (ins.op === Op.End && depth > 0) { depth--; continue; }
+    if (!headerOp(ins.op)) return null;
+  }
+  return null;
+}
+
+/** Ops whose visitor leaves a condition in the flags and calls useFlags (intops.ts, floatops.ts). */
+function flagOp(op: Op): boolean {
+  return (op >= Op.I32Eqz && op <= Op.I64GeU) || (op >= Op.F32Lt && op <= Op.F32Ge) || (op >= Op.F64Lt && op <= Op.F64Ge);
+}
+
+function planFlags(p: FuncPlan, s: Structure, passes: AotPasses): void {
+  const { instrs } = p;
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const op = instrs[pc].op;
+    if (p.absorbed[pc]) continue;
+    if (passes.bitset && op === Op.I32Eq) {
+      const m = bitSetAt(p, pc);
+      if (m) {
+        p.bitset.set(pc, m);
+        const end = pc + 4 * m.groups;
+        p.absorbed.fill(1, pc + 1, end + 1);
+        planFuse(p, s, passes, end);
+        pc = end;
+        continue;
+      }
+    }
+    if (flagOp(op)) planFuse(p, s, passes, pc);
+  }
+}
+
+function planFuse(p: FuncPlan, s: Structure, passes: AotPasses, at: number): void {
+  const next = p.instrs[at + 1];
+  if (!next) return;
+  let kind = Fuse.None, last = at + 1;
+  if (passes.fuse && next.op === Op.BrIf) kind = Fuse.BrIf;
+  else if (passes.fuse && next.op === Op.If) kind = Fuse.If;
+  else if (passes.fuse && (next.op === Op.Select || next.op === Op.SelectT)) kind = Fuse.Select;
+  else if (passes.andIf && next.op === Op.Else && andIfShape(p.instrs, s, at)) { kind = Fuse.AndIf; last = at + 4; }
+  if (kind === Fuse.None) return;
+  p.fuse[at] = kind;
+  p.absorbed.fill(1, at + 1, last + 1);
+}
+
+/** `<cmp> else i32.const 0 end if(empty)` closing an unbranched `if (result i32)`. */
+function andIfShape(instrs: Instr[], s: Structure, at: number): boolean {
+  const c0 = instrs[at + 2], end = instrs[at + 3], outer = instrs[at + 4];
+  if (!s.elseOfI32If[at + 1] || s.thenTargeted[at + 1]) return false;
+  if (c0?.op !== Op.I32Const || c0.a !== 0 || end?.op !== Op.End) return false;
+  return outer?.op === Op.If && outer.blockType?.kind === 'empty';
+}
+
+/**
+ * bitset.ts's chain at an i32.eq preceded by `local.get|tee c; i32.const K`:
+ * `local.get c; i32.const K; i32.eq; i32.or` groups after it, every K in 0..62.
+ * Not for the counter of an unrolled loop (its reads there are constants).
+ */
+function bitSetAt(p: FuncPlan, pc: number): BitSet | null {
+  const { instrs } = p;
+  const g0 = instrs[pc - 2], c0 = instrs[pc - 1];
+  if (pc < 2 || (g0.op !== Op.LocalGet && g0.op !== Op.LocalTee) || c0.op !== Op.I32Const) return null;
+  const local = g0.a!, k0 = c0.a! | 0;
+  if (k0 < 0 || k0 > 62 || unrolledCounter(p, local, pc)) return null;
+  let mask = 1n << BigInt(k0);
+  let groups = 0;
+  for (let q = pc + 1; q + 3 < instrs.length; q += 4) {
+    const [g, c, e, o] = [instrs[q], instrs[q + 1], instrs[q + 2], instrs[q + 3]];
+    if (g.op !== Op.LocalGet || g.a !== local || c.op !== Op.I32Const || e.op !== Op.I32Eq || o.op !== Op.I32Or) break;
+    const k = c.a! | 0;
+    if (k < 0 || k > 62) break;
+    mask |= 1n << BigInt(k);
+    groups++;
+  }
+  return groups >= 2 ? { groups, mask } : null;
+}
+
+function unrolledCounter(p: FuncPlan, local: number, pc: number): boolean {
+  for (const u of p.unrolls.values()) if (u.local === local && pc >= u.bodyStart && pc < u.bodyEnd) return true;
+  return false;
+}
+
+/** Appends the emission order of [from, to): unrolled loops expanded, rotated headers replayed after each back edge. */
+function addSteps(p: FuncPlan, brLoop: Int32Array, from: number, to: number): void {
+  const mark = (m: Mark): void => { p.marks.push(m); p.steps.push(-p.marks.length); };
+  for (let pc = from; pc < to; pc++) {
+    const u = p.unrolls.get(pc);
+    if (u) {
+      for (let j = u.from; j < u.to; j++) {
+        mark({ kind: MarkKind.Trip, local: u.local, value: j });
+        addSteps(p, brLoop, u.bodyStart, u.bodyEnd);
+      }
+      const pos = p.instrs[u.bodyEnd + 3].pos;
+      mark({ kind: MarkKind.Unrolled, local: u.local, to: u.to, set: { op: Op.LocalSet, pos, a: u.local } });
+      pc = u.loopEnd;
+      continue;
+    }
+    p.steps.push(pc);
+    const r = brLoop[pc] >= 0 ? p.rotations.get(brLoop[pc]) : undefined;
+    if (r) {
+      const m: Mark = { kind: MarkKind.Replay, end: 0 };
+      mark(m);
+      addSteps(p, brLoop, r.start, r.ifPc + 1);
+      m.end = p.steps.length;
+    }
+  }
+}
