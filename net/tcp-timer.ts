@@ -12,7 +12,7 @@ import {
   Tcb, timerList, ackList, blockedList, tcbRelease, tcbTimersOn,
   SYN_SENT, SYN_RECEIVED, TIME_WAIT, CLOSED,
 } from "./tcb";
-import { tcpOutput, tcpSendAck, tcpPersistProbe, RTO_MAX } from "./tcp-out";
+import { tcpOutput, tcpSendAck, tcpSendRst, tcpPersistProbe, RTO_MAX } from "./tcp-out";
 
 export const TIME_WAIT_US: u64 = 2_000_000;
 export const FIN_WAIT_2_US: u64 = 30_000_000;
@@ -62,6 +62,9 @@ function onRto(t: Tcb): void {
 function onPersist(t: Tcb): void {
   t.persistAt = 0;
   if (t.sndWnd != 0) return;
+  // Nobody will ever read what an orphan (closed by the app) still has to send
+  // into a window that stays shut: give up like a retransmission would.
+  if (t.appClosed && ++t.retries > DATA_RETRIES) { tcpSendRst(t); tcbRelease(t); return; }
   tcpPersistProbe(t);
   if (t.persistBackoff < 7) t.persistBackoff++;
   t.persistAt = nowUs() + <u64>min(<i64>t.rto << t.persistBackoff, <i64>RTO_MAX);

@@ -2,14 +2,60 @@
 // once per test file and gives each test a fresh instance: two interfaces
 // wired back to back (10.0.0.1 <-> 10.0.0.2), a hand-driven clock, and the
 // frames each device sent, decoded here by an independent TypeScript reader.
-import { compileAs, instantiate, liftString, lowerString } from '../kernel/harness.ts';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileAs, instantiate, liftString, lowerString, ROOT } from '../kernel/harness.ts';
 
 let mod: Promise<Uint8Array<ArrayBuffer>> | null = null;
+
+/** Every .ts the entry can reach (net/, kernel/, the entry), hashed with the flags: the cache key. */
+function sourceHash(extra: string[]): string {
+  const h = createHash('sha256');
+  h.update(extra.join(' '));
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) { h.update(p); h.update(readFileSync(p)); }
+    }
+  };
+  for (const d of ['net', 'kernel', 'test/net/as']) walk(path.join(ROOT, d));
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * The test entry compiled once for all test files: the first process to
+ * take the lock compiles into build/.cache, the others (vitest runs files in
+ * parallel forks) wait for its result instead of compiling it again.
+ */
+async function cachedCompile(extra: string[]): Promise<Uint8Array<ArrayBuffer>> {
+  const dir = path.join(ROOT, 'build', '.cache');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `net-entry-${sourceHash(extra)}.wasm`);
+  const lock = `${file}.lock`;
+  for (let waited = 0; ; waited += 250) {
+    if (existsSync(file)) return new Uint8Array(readFileSync(file));
+    let mine = false;
+    try { writeFileSync(lock, String(process.pid), { flag: 'wx' }); mine = true; } catch { /* another process compiles */ }
+    if (!mine && Date.now() - statMtime(lock) > 300_000) { rmSync(lock, { force: true }); continue; } // left by a killed run
+    if (mine || waited > 240_000) {
+      try {
+        const c = await compileAs('test/net/as/entry.ts', extra);
+        if (c.stderr.trim() !== '') throw new Error(`asc warnings:\n${c.stderr}`);
+        writeFileSync(`${file}.${process.pid}`, c.wasm);
+        renameSync(`${file}.${process.pid}`, file);
+        return c.wasm;
+      } finally { if (mine) rmSync(lock, { force: true }); }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function statMtime(p: string): number { try { return statSync(p).mtimeMs; } catch { return Date.now(); } }
+
 export function netWasm(): Promise<Uint8Array<ArrayBuffer>> {
-  mod ??= compileAs('test/net/as/entry.ts', ['--exportRuntime', ...(process.env.NET_DEBUG ? ['--debug'] : [])]).then((c) => {
-    if (c.stderr.trim() !== '') throw new Error(`asc warnings:\n${c.stderr}`);
-    return c.wasm;
-  });
+  mod ??= cachedCompile(['--exportRuntime', ...(process.env.NET_DEBUG ? ['--debug'] : [])]);
   return mod;
 }
 

@@ -375,6 +375,22 @@ describe('windows', () => {
     expect(Buffer.compare(Buffer.concat(got), Buffer.from(data))).toBe(0);
   });
 
+  it('an orphan (closed by its app) stuck behind a zero window is reset after its probes run out', () => {
+    const n = new Net(wasm);
+    const [c, s] = n.pair();
+    let sent = 0;
+    const data = pattern(300 * 1024);
+    for (let i = 0; i < 100; i++) { const r = n.send(s, data.subarray(sent)); if (r > 0) sent += r; n.settle(); n.k.advance(1000n); }
+    expect(n.segs(0).at(-1)!.wnd).toBe(0); // the client never reads
+    n.k.sockClose(s);
+    n.k.runFor(120_000_000n, 1_000_000n);
+    expect(n.k.connCount()).toBe(2); // still probing: no timeout while probes are answered
+    n.k.runFor(900_000_000n, 5_000_000n);
+    expect(n.k.connCount()).toBe(1); // the server side gave up; the client is still there
+    expect(n.segs(1).at(-1)!.flags & F.RST).toBe(F.RST);
+    void c;
+  });
+
   it('without window scaling from the peer neither side scales (RFC 7323 §2.2)', () => {
     const n = new Net(wasm);
     n.k.setupRaw();
