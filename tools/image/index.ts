@@ -157,6 +157,9 @@ export async function runAsc(root: string, entry: string, outFile: string, flags
   transforms: object[] = []): Promise<void> {
   const asc = await import('assemblyscript/asc');
   const args = [relative(root, entry), ...flags, '-o', relative(root, outFile)];
+  // asc colours its diagnostics whenever CI is set; they are ours to print, so
+  // colour only when they will reach a terminal and NO_COLOR is unset.
+  if (!process.stderr.isTTY || process.env.NO_COLOR) args.push('--noColors');
   let stderr = '';
   const cwd = process.cwd();
   process.chdir(root);
