@@ -17,10 +17,10 @@
 // Exit status: 0, 1 when a key was not found (or a command is unknown),
 // 2 when the log could not be read or written (or is in the old KVR1 format).
 
-import { kernelOption, println } from "../../kernel/index";
-import { Errno } from "../../kernel/vfs/index";
+import { kernelOption, println } from "asuk/kernel/index";
+import { Errno } from "asuk/kernel/vfs/index";
 import { shellCommands } from "../shell/parse";
-import { mbCmdline, cstrLen } from "../../kernel/index";
+import { mbCmdline, cstrLen } from "asuk/kernel/index";
 import { KvStore } from "./store";
 
 const DEFAULT_LOG = "/data/kv.log";
