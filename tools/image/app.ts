@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildKernelElf } from '../link/index.ts';
+import { SourceMap } from './srcmap.ts';
 import { ASC_FLAGS, clockExports, ImageError, mountLines, listSources, packageFlags, ROOT, rootfsArchive, runAsc, type BuildResult } from './build.ts';
 
 export interface AppSpec {
@@ -109,7 +110,7 @@ async function noInline(patterns: string[]): Promise<object> {
 }
 
 /** Compiles the app to Wasm (cached by a hash of every source and the entry). */
-export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array; cached: boolean; features: AppFeatures }> {
+export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array; cached: boolean; features: AppFeatures; map: SourceMap | null }> {
   const dir = resolve(spec.dir);
   if (!existsSync(join(dir, 'app.ts'))) throw new ImageError(`${relative(process.cwd(), dir) || '.'}: no app.ts (export function main(args: string[]): i32)`);
   const features = appFeatures(dir);
@@ -122,27 +123,33 @@ export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array;
     if (d.endsWith('.ts')) files.push(join(ROOT, d));
     else listSources(join(ROOT, d), files);
   }
-  const h = createHash('sha256').update(ASC_FLAGS.join(' ')).update(entry).update(ROOT).update('no-inline app');
+  const h = createHash('sha256').update(ASC_FLAGS.join(' ')).update(entry).update(ROOT).update('no-inline app, source map');
   for (const f of files) h.update(f).update('\0').update(readFileSync(f));
   const wasmPath = join(cache, `kernel-${h.digest('hex').slice(0, 16)}.wasm`);
-  if (existsSync(wasmPath)) return { wasm: readFileSync(wasmPath), cached: true, features };
+  if (existsSync(wasmPath)) return { wasm: readFileSync(wasmPath), cached: true, features, map: readMap(wasmPath) };
   mkdirSync(cache, { recursive: true });
   writeFileSync(join(cache, 'entry.ts'), entry);
   const patterns = own.map((f) => `${relative(dir, f).replace(/\.ts$/, '')}/*`);
   await runAsc(dir, join(cache, 'entry.ts'), wasmPath, packageFlags(), [await noInline(patterns)]);
-  return { wasm: readFileSync(wasmPath), cached: false, features };
+  return { wasm: readFileSync(wasmPath), cached: false, features, map: readMap(wasmPath) };
+}
+
+/** asc's source map beside `wasmPath` (null when there is none). */
+function readMap(wasmPath: string): SourceMap | null {
+  const p = `${wasmPath}.map`;
+  return existsSync(p) ? new SourceMap(readFileSync(p, 'utf8')) : null;
 }
 
 /** Builds the app into an ELF (see AppSpec). */
 export async function buildApp(spec: AppSpec): Promise<BuildResult & { features: AppFeatures }> {
   const t0 = performance.now();
   const einitrd = spec.rootfs ? await rootfsArchive(spec.rootfs, resolve(spec.cache ?? join(spec.dir, '.asuk'))) : undefined;
-  const { wasm, cached, features } = await compileAppWasm(spec);
+  const { wasm, cached, features, map } = await compileAppWasm(spec);
   if (einitrd && !features.files) {
     throw new ImageError(`${relative(process.cwd(), spec.dir) || '.'}: a rootfs is embedded but the app uses no files: import from "asuk/files" or drop the rootfs`);
   }
   const t1 = performance.now();
-  const { elf } = buildKernelElf(wasm, { einitrd, locked: spec.locked ?? false });
+  const { elf } = buildKernelElf(wasm, { einitrd, locked: spec.locked ?? false, sourceMap: map ?? undefined });
   mkdirSync(dirname(resolve(spec.out)), { recursive: true });
   writeFileSync(spec.out, elf);
   const t2 = performance.now();

@@ -167,7 +167,7 @@ export async function packageReadFile(name: string, baseDir: string): Promise<st
   }
 }
 
-/** The asc flags for sources that import the package as "asuk/…": abort resolves inside it. */
+/** The asc flags for sources that import the package as "asuk/…": abort resolves inside it; a source map for file:line. */
 export function packageFlags(): string[] {
-  return [...ASC_FLAGS.map((f) => f.startsWith('abort=') ? 'abort=~lib/asuk/kernel/panic/kernelAbort' : f), '--path', PACKAGE_LIB];
+  return [...ASC_FLAGS.map((f) => f.startsWith('abort=') ? 'abort=~lib/asuk/kernel/panic/kernelAbort' : f), '--path', PACKAGE_LIB, '--sourceMap'];
 }
