@@ -17,7 +17,8 @@
 // Exit status: 0, 1 when a key was not found (or a command is unknown),
 // 2 when the log could not be read or written (or is in the old KVR1 format).
 
-import { kernelOption, println } from "asuk/kernel/index";
+import { kernelArg } from "asuk";
+import { println } from "asuk/kernel/index";
 import { Errno } from "asuk/kernel/vfs/index";
 import { shellCommands } from "../shell/parse";
 import { mbCmdline, cstrLen } from "asuk/kernel/index";
@@ -77,7 +78,7 @@ function rawCmdline(): string {
 }
 
 export function main(args: string[]): i32 {
-  let opt = kernelOption("kvstore.log");
+  let opt = kernelArg("kvstore.log");
   let s = new KvStore(opt !== null ? <string>opt : DEFAULT_LOG);
   if (s.load() < 0) return IO_ERROR;
   let cmds = shellCommands(rawCmdline(), args);
