@@ -110,6 +110,25 @@ function emitPrint(c: StubCtx, l: BacktraceLabels): void {
   a.i('ret');
 }
 
+/**
+ * ` at file:line:col` of the saved return address (bt_save's: a trap site)
+ * when bt_lines knows it: the trap panic line's end. Clobbers what bt_print
+ * does and r12; the trap path never returns.
+ */
+export function emitSavedWhere(c: StubCtx, l: BacktraceLabels): void {
+  const a = c.asm;
+  const none = a.label();
+  a.i('mov', r64(RDI), ripMem(l.btRet));
+  a.i('call', a.sym('bt_where'));
+  a.i('test', r64(RAX), r64(RAX));
+  a.i('jz', none);
+  a.i('mov', r64(R12), r64(RAX));
+  puts(c, ' at ');
+  a.i('mov', r64(RSI), r64(R12));
+  a.i('call', a.sym('com1_puts'));
+  a.bind(none);
+}
+
 /** ` (file:line:col)` after a frame's name when bt_lines knows return address rbx. */
 function emitWhere(c: StubCtx): void {
   const a = c.asm;

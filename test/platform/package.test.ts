@@ -107,7 +107,7 @@ describe('the npm package', () => {
     expect(r.exitCode).toBe(127);
     // Then the backtrace (appLines trims the two-space indent), out to the entry the stub called:
     // app frames carry asc's source map position of the trap and of the call.
-    expect(appLines(r.stdout)).toEqual(['before', 'panic: trap: unreachable in app/boom',
+    expect(appLines(r.stdout)).toEqual(['before', 'panic: trap: unreachable in app/boom at app.ts:4:14',
       'at app/boom (app.ts:4:14)', 'at app/main (app.ts:10:10)', 'at .asuk/entry/appMain', 'at ~lib/asuk/kernel/main/kernelMain',
       'at .asuk/entry/asuk_main']);
   }, 300_000);
