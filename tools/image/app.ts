@@ -36,8 +36,6 @@ export interface AppSpec {
   locked?: boolean;
   /** Baked into the image (asuk pkg): the app's default arguments and environment (`K=V`). */
   bake?: { cmd: string[]; env: string[] };
-  /** Where the generated entry and the cached Wasm go (default APP/.asuk). */
-  cache?: string;
 }
 
 /** What an app links beyond the kernel core (see the file comment). */
@@ -114,7 +112,7 @@ export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array;
   const dir = resolve(spec.dir);
   if (!existsSync(join(dir, 'app.ts'))) throw new ImageError(`${relative(process.cwd(), dir) || '.'}: no app.ts (export function main(args: string[]): i32)`);
   const features = appFeatures(dir);
-  const cache = resolve(spec.cache ?? join(dir, '.asuk'));
+  const cache = join(dir, '.asuk');
   const appPath = relative(cache, join(dir, 'app')).split('\\').join('/');
   const entry = appEntrySource(features, spec.bake, appPath.startsWith('.') ? appPath : `./${appPath}`);
   const own = appSources(dir);
@@ -143,7 +141,7 @@ function readMap(wasmPath: string): SourceMap | null {
 /** Builds the app into an ELF (see AppSpec). */
 export async function buildApp(spec: AppSpec): Promise<BuildResult & { features: AppFeatures }> {
   const t0 = performance.now();
-  const einitrd = spec.rootfs ? await rootfsArchive(spec.rootfs, resolve(spec.cache ?? join(spec.dir, '.asuk'))) : undefined;
+  const einitrd = spec.rootfs ? await rootfsArchive(spec.rootfs, join(resolve(spec.dir), '.asuk')) : undefined;
   const { wasm, cached, features, map } = await compileAppWasm(spec);
   if (einitrd && !features.files) {
     throw new ImageError(`${relative(process.cwd(), spec.dir) || '.'}: a rootfs is embedded but the app uses no files: import from "asuk/files" or drop the rootfs`);

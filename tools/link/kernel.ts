@@ -2,8 +2,7 @@
 // (decode -> H0 from the declared memory -> linkKernel with the compiler).
 
 import { decodeModule } from '../wasm/index.ts';
-import { compileModule } from '../aot/index.ts';
-import { CodeMap } from '../aot/srcmap.ts';
+import { CodeMap, compileModule } from '../aot/index.ts';
 import { type LinkResult, linkKernel } from './link.ts';
 
 /** The module's initial memory in pages (defined or imported memory 0); 0 if it has none. */
