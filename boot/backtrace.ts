@@ -4,7 +4,7 @@
 // (tools/aot/ABI.md "Registers"). Names come from `bt_funcs`, the table the
 // linker emits (tools/link/link.ts): entries (u32 code, u32 name) sorted by
 // address, the last one the end of the code with name 0. A frame in the
-// app's own code also gets its source line, ` (app.ts:12:5)`, from `bt_lines`
+// app's own code also gets its source line, ` (app.ts:12)`, from `bt_lines`
 // (emitLineTable: what asc's source map says of the Wasm instruction each
 // code address was compiled from; tools/aot/srcmap.ts, tools/image/srcmap.ts).
 //
@@ -17,7 +17,7 @@
 //                  not inside the boot stack or not above the previous one, and after
 //                  MAX_FRAMES lines (then `  ...`)      clobbers rax, rcx, rdx, rdi, rsi, r10
 //   bt_lookup(rdi) rax = name of the function holding return address rdi, or 0
-//   bt_where(rdi)  rax = "file:line:col" of return address rdi, or 0     clobbers rcx, rdx, rsi
+//   bt_where(rdi)  rax = "file:line" of return address rdi, or 0     clobbers rcx, rdx, rsi
 
 import { RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP, R10, R12, R13, R14, type Label, imm, mem, r32, r64, ripMem } from '../tools/x86/index.ts';
 import type { Assembler } from '../tools/x86/index.ts';
@@ -111,7 +111,7 @@ function emitPrint(c: StubCtx, l: BacktraceLabels): void {
 }
 
 /**
- * ` at file:line:col` of the saved return address (bt_save's: a trap site)
+ * ` at file:line` of the saved return address (bt_save's: a trap site)
  * when bt_lines knows it: the trap panic line's end. Clobbers what bt_print
  * does and r12; the trap path never returns.
  */
@@ -129,7 +129,7 @@ export function emitSavedWhere(c: StubCtx, l: BacktraceLabels): void {
   a.bind(none);
 }
 
-/** ` (file:line:col)` after a frame's name when bt_lines knows return address rbx. */
+/** ` (file:line)` after a frame's name when bt_lines knows return address rbx. */
 function emitWhere(c: StubCtx): void {
   const a = c.asm;
   const none = a.label();
@@ -185,7 +185,7 @@ export function emitBacktraceData(c: StubCtx, l: BacktraceLabels): void {
 
 /**
  * `bt_lines` (bt_where walks it): u32 n, u32 0, then n entries (u32 code
- * address, u32 address of "file:line:col" or 0 for no line) sorted by
+ * address, u32 address of "file:line" or 0 for no line) sorted by
  * address, then the strings. Runs of one text are one entry.
  */
 export function emitLineTable(asm: Assembler, lines: { code: Label; text: string | null }[]): void {

@@ -3,7 +3,7 @@
 // (a fault inside a panic path) power off at once instead of looping.
 //
 //   poweroff(edi = code)          never returns
-//   trap(edi = kind, rsi = name)  "panic: trap: <message> in <name>[ at <file>:<line>:<col>]", exit 0x7f
+//   trap(edi = kind, rsi = name)  "panic: trap: <message> in <name>[ at <file>:<line>]", exit 0x7f
 //                                 (the position when bt_lines knows the trap site: app code)
 //   abort(edi = msg, esi = file, edx = line, ecx = col)
 //                                 "panic: abort: <msg> at <file>:<line>:<col>", exit 0x7f

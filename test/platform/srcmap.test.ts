@@ -42,6 +42,8 @@ describe('SourceMap', () => {
     expect(map.where(230)).toBe('app.ts:10:10');
     expect(map.where(400)).toBe('lib/util.ts:1:1');
     expect(map.where(1_000_000)).toBe('app.ts:124:5');
+    expect(map.line(229)).toBe('app.ts:4'); // what the image keeps
+    expect(map.line(300)).toBeNull();
   });
 
   it('has no answer before the first mapping, in the package (~lib/) or in the generated entry', () => {

@@ -147,7 +147,7 @@ export async function buildApp(spec: AppSpec): Promise<BuildResult & { features:
     throw new ImageError(`${relative(process.cwd(), spec.dir) || '.'}: a rootfs is embedded but the app uses no files: import from "asuk/files" or drop the rootfs`);
   }
   const t1 = performance.now();
-  const { elf } = buildKernelElf(wasm, { einitrd, locked: spec.locked ?? false, sourceMap: map ?? undefined });
+  const { elf } = buildKernelElf(wasm, { einitrd, locked: spec.locked ?? false, sourceMap: map ? { where: (at) => map.line(at) } : undefined });
   mkdirSync(dirname(resolve(spec.out)), { recursive: true });
   writeFileSync(spec.out, elf);
   const t2 = performance.now();

@@ -18,7 +18,7 @@ export interface KernelBuildOptions {
   /** Lock the einitrd as `/` (see LinkInput.locked). */
   locked?: boolean;
   /**
-   * Wasm offset -> "file:line:col" (asc's source map, tools/image/srcmap.ts):
+   * Wasm offset -> "file:line" (asc's source map, tools/image/srcmap.ts):
    * the image then carries `bt_lines` for the functions outside the package
    * (names not under ~lib/), and a backtrace names the line of each frame.
    */
