@@ -6,7 +6,7 @@
 // Prints "netclient: sent S, received R, pattern ok|BAD" and exits 0 when
 // both counts and every received byte are right.
 import { print, println, printU64 } from "asuk/kernel/index";
-import { Errno } from "asuk/kernel/vfs/index";
+import { Errno } from "asuk/kernel/errno";
 import {
   ipParse, netPoll, netUp, POLLERR, POLLHUP, POLLIN, POLLOUT, sockClose, sockError, sockRecv, sockSend, sockSendString, tcpConnect,
 } from "asuk/net";
