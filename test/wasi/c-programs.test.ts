@@ -49,6 +49,8 @@ const ESCAPE_STDOUT = [
   'open /sandbox/sub/../sub/./: opened', 'mkdir via up: denied', 'unlink via chain: denied', 'stat via abs: denied', '',
 ].join('\n');
 
+const TIMECLOCK_STDOUT = ['slept>=20ms: 1', 'wall after 2020: 1', 'time() agrees: 1', 'monotonic res ok: 1', ''].join('\n');
+
 describe('C programs: asuk Linux target vs Node WASI', () => {
   beforeAll(async () => {
     for (const p of PROGRAMS) {
@@ -68,6 +70,11 @@ describe('C programs: asuk Linux target vs Node WASI', () => {
         join(work, `${p}.wasm`), `/sandbox=${join(n, 'sandbox')}`, JSON.stringify(ENV), ...ARGS],
         { reject: false, timeout: 60_000, stripFinalNewline: false, stdin: 'ignore' });
       expect(existsSync(join(a, 'outside.txt'))).toBe(true);
+      if (p === 'timeclock') {
+        // Node's own nanosleep sometimes wakes early (2 of 40 runs here), so each property is checked, not Node's answer.
+        expect({ exit: asuk.exitCode, stdout: asuk.stdout, stderr: asuk.stderr }).toEqual({ exit: 0, stdout: TIMECLOCK_STDOUT, stderr: '' });
+        return;
+      }
       if (p === 'escape') {
         expect({ exit: asuk.exitCode, stdout: asuk.stdout, stderr: asuk.stderr }).toEqual({ exit: 0, stdout: ESCAPE_STDOUT, stderr: '' });
         expect(readdirSync(a).sort()).toEqual(['outside.txt', 'sandbox']);
