@@ -68,7 +68,7 @@ function mkCallees(m: Module, asm: Assembler, opts: AotOptions, sym: (n: string)
       const err = checkHwImport(imp.name, t);
       if (err) throw new AotError('unsupported', `import ${key}: ${err}`);
       out.push({ kind: 'hw', name: imp.name });
-    } else if (opts.target === 'linux' && (provided.has(key) || provided.has(`import:${key}`))) {
+    } else if (provided.has(key) || provided.has(`import:${key}`)) { // kernel: glue labels (tools/image/wasm-glue.ts)
       out.push({ kind: 'import', label: asm.sym(`import:${key}`), module: imp.module, name: imp.name });
     } else {
       throw new AotError('unsupported', `import ${key} is not provided by the ${opts.target} target`);
