@@ -26,6 +26,7 @@ import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
 import { detachRun } from './lifecycle.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
+import { buildWasmImage } from '../image/wasm.ts';
 
 export interface RunFlags {
   rootfs?: string;
@@ -114,6 +115,7 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const env = mergeEnv(kf?.env ?? [], f.env ?? []);
   const options = bootOptions(env, f.kernelArg ?? []);
   let elf = t.elf;
+  if (t.wasm) elf = (await step(`building ${targetLabel(t)}`, () => buildWasmImage(t.wasm!))).elf;
   if (!elf) {
     const out = t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : join(ROOT, 'build', `${t.image}.elf`);
     const b = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out));
@@ -133,6 +135,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
     kernel: elf, machine, accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, net,
     verbose: f.verbose === true, diagSocket: diag?.path,
+    // A WASI app's random_get uses RDRAND: TCG's `max` CPU has it (KVM keeps the default model, see qemuArgs).
+    extraArgs: t.wasm && accel === 'tcg' ? ['-cpu', 'max'] : undefined,
   });
   if (f.dryRun) {
     process.stdout.write(`${shellLine([qemu, ...qargs])}\n`);
