@@ -111,7 +111,7 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
   const km = decodeModule(kernel);
   const layer = wasiLayer();
   const sigIds = new Map<string, number>();
-  const wasiNames = app.imports.filter((i) => i.module === WASI_MODULE && i.desc.kind === 'func').map((i) => i.name);
+  const wasiNames = [...new Set(app.imports.filter((i) => i.module === WASI_MODULE && i.desc.kind === 'func').map((i) => i.name))];
   const initialPages = km.memories[0]?.limits.min ?? 0;
   const r = linkKernel({
     initialPages, einitrd,
