@@ -52,7 +52,7 @@ export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string): v
   });
   fn('import:wasiapp.rdrand', () => {
     // rdrand rax (REX.W 0F C7 /6), setc cl; the value goes to [P0]; returns CF.
-    asm.i('mov', q(RDX), P(0));
+    asm.i('mov', d(RDX), { ...P(0), size: 32 });    // an i32 argument: the slot's upper half is undefined
     asm.bytes(Uint8Array.of(0x48, 0x0f, 0xc7, 0xf0));
     asm.bytes(Uint8Array.of(0x0f, 0x92, 0xc1));
     asm.i('mov', m(RDX, 0), q(RAX));

@@ -50,7 +50,7 @@ function openResolved(path: string, flags: i32, mode: u32, follow: bool): i64 {
     if (r < 0) return r;
     if ((flags & O_DIRECTORY) != 0 && (s.mode & S_IFMT) != S_IFDIR) return -Errno.ENOTDIR;
   } else {
-    let v = vfsOpen(path, (flags & ~(O_CLOEXEC | O_NONBLOCK)) | (follow ? 0 : O_NOFOLLOW), mode);
+    let v = vfsOpen(path, (flags & ~(O_CLOEXEC | O_NONBLOCK | O_APPEND)) | (follow ? 0 : O_NOFOLLOW), mode); // append: rw1
     if (v < 0) return v;
     f.vfd = v;
   }
@@ -91,7 +91,7 @@ export function sysDup2(from: i64, to: i64): i64 {
   let g = new ShimFd();
   g.path = f.path; g.flags = f.flags; g.console = f.console; g.follow = f.follow;
   if (f.vfd >= 0) {
-    let v = vfsOpen(f.path, f.flags & ~(0x40 | 0x80 | 0x200), 0);
+    let v = vfsOpen(f.path, f.flags & ~(0x40 | 0x80 | 0x200 | O_APPEND), 0);
     if (v < 0) return v;
     g.vfd = v;
     vfsLseek(v, vfsLseek(f.vfd, 0, 1), 0);
@@ -222,7 +222,10 @@ export function sysGetdents64(fd: i64, buf: i64, len: i64): i64 {
   while (true) {
     let name: string;
     let type: u8 = DT_DIR, ino: u64 = 0;
-    if (f.dirIndex < 2) name = f.dirIndex == 0 ? "." : "..";
+    if (f.dirIndex < 2) {
+      name = f.dirIndex == 0 ? "." : "..";
+      if (vfsStat(f.dirIndex == 0 ? f.path : f.path + "/..", sbuf) == 0) ino = sbuf.ino;
+    }
     else {
       let r = vfsReaddir(f.vfd, ent);
       if (r < 0) return used > 0 ? used : r;
@@ -271,12 +274,16 @@ export function sysLinkat(d1: i64, p1: i64, d2: i64, p2: i64, flags: i64): i64 {
   let r = at(d1, p1, false, (flags & 0x400) != 0);
   if (r < 0) return r;
   let from = resolved;
+  if (from.endsWith("/") && vfsStat(from, sbuf) == 0 && (sbuf.mode & S_IFMT) != S_IFDIR) return -Errno.ENOTDIR;
   r = at(d2, p2, false, false);
+  if (r == 0) r = newNameSlash(resolved);
   return r < 0 ? r : vfsLink(from, resolved);
 }
 
 export function sysSymlinkat(target: i64, dirfd: i64, p: i64): i64 {
   let r = at(dirfd, p, false, false);
+  if (r < 0) return r;
+  r = newNameSlash(resolved);
   return r < 0 ? r : vfsSymlink(cstr(target), resolved);
 }
 
@@ -291,6 +298,39 @@ export function sysReadlinkat(dirfd: i64, p: i64, buf: i64, len: i64): i64 {
   let n = min<i64>(b.byteLength, len);
   memory.copy(<usize>buf, changetype<usize>(b), <usize>n);
   return n;
+}
+
+/** A new name ending in "/" (symlink, link): -EEXIST when it exists, else -ENOENT; 0 without the slash. */
+function newNameSlash(path: string): i32 {
+  if (!path.endsWith("/")) return 0;
+  return vfsLstat(path.substring(0, path.length - 1), sbuf) == 0 ? -Errno.EEXIST : -Errno.ENOENT;
+}
+
+// ---- sockets: none yet; a descriptor that is not one is ENOTSOCK, as Linux ----
+
+export function sysNotSocket(fd: i64): i64 {
+  return fdGetShim(fd) === null ? -Errno.EBADF : -88; // ENOTSOCK
+}
+
+// ---- ppoll: the console is always ready (stdin at its end), files too ----
+
+/** ppoll(fds, n, timeout, sigmask, size): struct pollfd { i32 fd; i16 events; i16 revents }. */
+export function sysPpoll(fds: i64, n: i64): i64 {
+  let ready: i64 = 0;
+  for (let k: i64 = 0; k < n; k++) {
+    let p = <usize>(fds + 8 * k);
+    let fd = load<i32>(p), ev = <i32>load<u16>(p, 4);
+    let rev = 0;
+    if (fd >= 0) {
+      let f = fdGetShim(fd);
+      if (f === null) rev = 0x20;                               // POLLNVAL
+      else if (f.console && fd == 0) rev = ev & 0x1;            // POLLIN: at its end
+      else rev = ev & (0x1 | 0x4);                              // POLLIN | POLLOUT
+    }
+    store<u16>(p, <u16>rev, 6);
+    if (rev != 0) ready++;
+  }
+  return ready;
 }
 
 // ---- the rest on descriptors ----

@@ -23,6 +23,10 @@ import { environ } from "../../api/process";
 import { fdsInit } from "./fds";
 import { wasiSys } from "./sys";
 import { cstr } from "./files";
+import { vfsSetClock } from "../../kernel/vfs/index";
+import { wallClockMs } from "../../kernel/rtc";
+
+function wallSeconds(): i64 { return wallClockMs() / 1000; }
 
 export { wasiSys, wasiEntropySource } from "./sys";
 
@@ -91,6 +95,7 @@ function envWords(): string[] {
  */
 export function wasiMain(): i32 {
   fdsInit();
+  vfsSetClock(wallSeconds); // mtimes of the app's files: the wall clock, as a WASI host gives
   let name = cstr(<i64>glueCells(3));
   let room = heapHeadroom();
   let appPages = room > KERNEL_RESERVE + <u64>LAYER_PAGES * PAGE ? <u32>((room - KERNEL_RESERVE) / PAGE) - LAYER_PAGES : 0;

@@ -12,7 +12,7 @@ import { randomU64 } from "../../kernel/random";
 import {
   sysOpenat, sysOpenat2, sysClose, sysDup2, sysRw, sysRwv, sysLseek, sysFstat, sysNewfstatat, sysGetdents64,
   sysMkdirat, sysUnlinkat, sysRenameat, sysLinkat, sysSymlinkat, sysReadlinkat, sysFcntl, sysFtruncate, sysFsync,
-  sysFallocate,
+  sysFallocate, sysNotSocket, sysPpoll,
 } from "./files";
 
 // @ts-ignore: decorator
@@ -86,6 +86,14 @@ function getrandom(buf: i64, len: i64): i64 {
 /** Which entropy source random_get uses ("rdrand" or "tsc-rtc"), for the boot diagnostics. */
 export function wasiEntropySource(): string { return hasRdrand() ? "rdrand" : "tsc-rtc"; }
 
+/** ppoll: ready descriptors now, else the timeout spent (nothing can become ready while the app waits). */
+function ppoll(fds: i64, n: i64, ts: i64): i64 {
+  let r = sysPpoll(fds, n);
+  if (r != 0 || ts == 0) return r;
+  nanosleep(1, 0, ts);
+  return 0;
+}
+
 /** One Linux call. Returns its result or -Errno. */
 export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): i64 {
   switch (<i32>nr) {
@@ -125,6 +133,8 @@ export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64)
     case 296: return sysRwv(a, b, c, d, true);
     case 318: return getrandom(a, b);
     case 437: return sysOpenat2(a, b, c, d);
+    case 46: case 47: case 48: case 288: return sysNotSocket(a); // sendmsg recvmsg shutdown accept4
+    case 271: return ppoll(a, b, c);
     default: return -Errno.ENOSYS;
   }
 }
