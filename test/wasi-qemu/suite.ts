@@ -25,7 +25,7 @@ export function caseAppend(c: SuiteCase): string {
   const words: string[] = [];
   const env = Object.entries(c.env).map(([k, v]) => quoteWord(`${k}=${v}`));
   if (env.length) words.push(`env.vars=[ ${env.join(' ')} ]`);
-  if (c.dirs.length) words.push(`wasi.dirs=[ ${c.dirs.map((d) => quoteWord(`/${d}::${d}`)).join(' ')} ]`);
+  words.push(`wasi.dirs=[ ${c.dirs.map((d) => quoteWord(`/${d}::${d}`)).join(' ')} ]`); // none: no preopen, as wasmtime
   words.push('--', ...c.args.map(quoteWord));
   return words.join(' ');
 }

@@ -6,8 +6,9 @@
 import {
   Errno, Stat, DirEntry, VRef, vfsOpen, vfsClose, vfsRead, vfsWrite, vfsPread, vfsPwrite, vfsLseek, vfsFstat,
   vfsFtruncate, vfsFsync, vfsReaddir, vfsStat, vfsLstat, vfsMkdir, vfsRmdir, vfsUnlink, vfsRename, vfsLink,
-  vfsSymlink, vfsReadlink, S_IFMT, S_IFDIR, S_IFCHR, DT_DIR,
+  vfsSymlink, vfsReadlink, vfsResolve, S_IFMT, S_IFDIR, S_IFCHR, DT_DIR, ATTR_MTIME,
 } from "../../kernel/vfs/index";
+import { wallClockMs } from "../../kernel/rtc";
 import { printBytes } from "../../kernel/console";
 import { utf8Decode, utf8EncodeAt } from "../../kernel/utf8";
 import { ShimFd, fdGetShim, fdAdd, fdPut, resolveBeneath, resolved, O_PATH } from "./fds";
@@ -159,6 +160,60 @@ function putStat(p: usize, s: Stat): void {
   store<u32>(p, s.uid, 28); store<u32>(p, s.gid, 32); store<u64>(p, s.rdev, 40); store<u64>(p, s.size, 48);
   store<u64>(p, s.blksize, 56); store<u64>(p, s.blocks, 64);
   store<i64>(p, s.atime, 72); store<i64>(p, s.mtime, 88); store<i64>(p, s.ctime, 104);
+  let key = timeKey(s);
+  if (atimes.has(key)) putNs(p + 72, atimes.get(key));
+  if (mtimes.has(key) && floorDiv(mtimes.get(key), NS) == s.mtime) putNs(p + 88, mtimes.get(key));
+}
+
+// ---- times: the VFS keeps seconds; what utimensat set is kept here to the nanosecond ----
+// An mtime set here is shown while the file's mtime is still that second
+// (a later write moves it and the VFS's value shows again). ramfs keeps no
+// atime of its own: the one set here is shown.
+
+const NS: i64 = 1_000_000_000;
+const atimes = new Map<u64, i64>(), mtimes = new Map<u64, i64>();
+const UTIME_NOW: i64 = (1 << 30) - 1, UTIME_OMIT: i64 = (1 << 30) - 2;
+
+function timeKey(s: Stat): u64 { return s.ino ^ (s.dev << 40); }
+function floorDiv(a: i64, b: i64): i64 { let q = a / b; return (a % b != 0 && a < 0) ? q - 1 : q; }
+function putNs(p: usize, ns: i64): void {
+  let sec = floorDiv(ns, NS);
+  store<i64>(p, sec); store<i64>(p, ns - sec * NS, 8);
+}
+
+const tref = new VRef();
+
+/** utimensat(dirfd, path or 0, struct timespec times[2] or 0, flags). */
+export function sysUtimensat(dirfd: i64, p: i64, times: i64, flags: i64): i64 {
+  let path: string, follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
+  if (p == 0 || ((flags & AT_EMPTY_PATH) != 0 && load<u8>(<usize>p) == 0)) {
+    let f = fdGetShim(dirfd);
+    if (f === null || f.console) return -Errno.EBADF;
+    path = f.path; follow = f.follow;
+  } else {
+    let r = at(dirfd, p, false, follow);
+    if (r < 0) return r;
+    path = resolved;
+  }
+  let r = follow ? vfsStat(path, sbuf) : vfsLstat(path, sbuf);
+  if (r < 0) return r;
+  let key = timeKey(sbuf);
+  let now = wallClockMs() * 1_000_000;
+  for (let k = 0; k < 2; k++) {
+    let sec: i64 = 0, nsec: i64 = UTIME_NOW;
+    if (times != 0) { sec = load<i64>(<usize>(times + 16 * k)); nsec = load<i64>(<usize>(times + 16 * k), 8); }
+    if (nsec == UTIME_OMIT) continue;
+    if (nsec != UTIME_NOW && (nsec < 0 || nsec >= NS)) return -Errno.EINVAL;
+    let ns = nsec == UTIME_NOW ? now : sec * NS + nsec;
+    if (k == 0) { atimes.set(key, ns); continue; }
+    r = vfsResolve(path, follow, tref);
+    if (r < 0) return r;
+    sbuf.mtime = floorDiv(ns, NS);
+    r = tref.node!.setattr(sbuf, ATTR_MTIME);
+    if (r < 0) return r;
+    mtimes.set(key, ns);
+  }
+  return 0;
 }
 
 function statFd(f: ShimFd, s: Stat): i32 {

@@ -12,7 +12,7 @@ import { randomU64 } from "../../kernel/random";
 import {
   sysOpenat, sysOpenat2, sysClose, sysDup2, sysRw, sysRwv, sysLseek, sysFstat, sysNewfstatat, sysGetdents64,
   sysMkdirat, sysUnlinkat, sysRenameat, sysLinkat, sysSymlinkat, sysReadlinkat, sysFcntl, sysFtruncate, sysFsync,
-  sysFallocate, sysNotSocket, sysPpoll,
+  sysFallocate, sysNotSocket, sysPpoll, sysUtimensat,
 } from "./files";
 
 // @ts-ignore: decorator
@@ -128,6 +128,7 @@ export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64)
     case 265: return sysLinkat(a, b, c, d, e);
     case 266: return sysSymlinkat(a, b, c);
     case 267: return sysReadlinkat(a, b, c, d);
+    case 280: return sysUtimensat(a, b, c, d);
     case 285: return sysFallocate(a, b, c, d);
     case 295: return sysRwv(a, b, c, d, false);
     case 296: return sysRwv(a, b, c, d, true);
