@@ -9,16 +9,13 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { packDirectory } from '../../tools/cpio/index.ts';
-import { buildWasmImage } from '../../tools/image/wasm.ts';
+import { buildWasmImage, cmdlineQuote } from '../../tools/image/wasm.ts';
 import { runQemu } from '../../tools/qemu/index.ts';
 import type { SuiteCase } from '../wasi/suite.ts';
 
 export interface QemuCaseResult { exitCode: number | null; serial: string; compileMs: number; bootMs: number; cachedElf: boolean }
 
-/** A kernel command-line word the kernel's parser gives back as `s` (kernel/cmdline.ts cmdlineUnquote). */
-export function quoteWord(s: string): string {
-  return /^[^\s"\\[\]]+$/.test(s) ? s : `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
+const quoteWord = cmdlineQuote;
 
 /** The -append line of a case: env, preopens, then `-- args`. */
 export function caseAppend(c: SuiteCase): string {

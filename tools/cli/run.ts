@@ -26,7 +26,7 @@ import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
 import { detachRun } from './lifecycle.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
-import { buildWasmImage } from '../image/wasm.ts';
+import { buildWasmImage, cmdlineQuote } from '../image/wasm.ts';
 
 export interface RunFlags {
   rootfs?: string;
@@ -125,7 +125,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const facts = elfFacts(elf);
   const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
   if (plan.tooSmall) throw new UsageError(plan.tooSmall);
-  const args = appArgs ?? kf?.cmd ?? [];
+  // A WASI command gets its argv word for word (the kernel unquotes: tools/image/wasm.ts cmdlineQuote).
+  const args = (appArgs ?? kf?.cmd ?? []).map((a) => (t.wasm ? cmdlineQuote(a) : a));
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
   // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.
   const append = kernelCmdline({ options, fstab, args }) + (options.length && !args.length ? ' --' : '');

@@ -42,6 +42,11 @@ export interface WasmBuildResult {
   wasmBytes: number;
 }
 
+/** A kernel command-line word the kernel's parser gives back as `s` (kernel/cmdline.ts cmdlineUnquote). */
+export function cmdlineQuote(s: string): string {
+  return /^[^\s"\\[\]]+$/.test(s) ? s : `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
 /** A .wasm file (by its magic), as `asuk run|pkg` tell a WASI command from an ELF. */
 export function isWasmFile(path: string): boolean {
   try {
