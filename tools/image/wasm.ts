@@ -22,14 +22,22 @@ import { ASC_FLAGS, ImageError, ROOT, clockExports, listSources, mountLines, roo
 import { KERNEL_GLUE_IMPORTS, LAYER_GLUE_IMPORTS, emitWasmGlue } from './wasm-glue.ts';
 
 const SOURCE_DIRS = ['kernel', 'drivers', 'fs', 'net', 'api', join('wasi', 'kernel')];
-/** How the app's and the layer's memory accesses are bounded (bench/wasi measures both). */
-export type WasmBounds = 'explicit';
+/**
+ * How the app's memory accesses are bounded: 'explicit' (every access checked
+ * against the memory's size: the product) or 'none' (no check at all: what a
+ * page-table guard region would cost per access; bench/wasi only, unsafe).
+ */
+export type WasmBounds = 'explicit' | 'none';
 
 export interface WasmBuildOptions {
   out?: string;
   /** A directory or CPIO archive embedded as the einitrd (asuk pkg --rootfs). */
   rootfs?: string;
   root?: string;
+  /** See WasmBounds (default 'explicit'). */
+  bounds?: WasmBounds;
+  /** Compile even when the cache has the ELF (bench: compile time). */
+  noCache?: boolean;
 }
 
 export interface WasmBuildResult {
@@ -112,7 +120,7 @@ function decodeApp(bytes: Uint8Array, path: string): Module {
 }
 
 /** Links kernel, layer and app into a multiboot ELF (the three compiles happen inside linkKernel's emitKernel). */
-function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: Uint8Array | undefined): Uint8Array {
+function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: Uint8Array | undefined, bounds: WasmBounds): Uint8Array {
   const km = decodeModule(kernel);
   const layer = wasiLayer();
   const sigIds = new Map<string, number>();
@@ -127,7 +135,7 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
         target: 'linux', bounds: 'explicit', providedImports: new Set(LAYER_GLUE_IMPORTS), instance: inst('wasi.', layer.module),
       });
       const as = compileModule(app, asm, {
-        target: 'linux', bounds: 'explicit', providedImports: new Set(wasiNames.map((n) => `${WASI_MODULE}.${n}`)),
+        target: 'linux', bounds: bounds === 'none' ? 'guard' : 'explicit', providedImports: new Set(wasiNames.map((n) => `${WASI_MODULE}.${n}`)),
         instance: inst('app.', app),
       });
       for (const n of wasiNames) {
@@ -155,16 +163,17 @@ export async function buildWasmImage(wasmPath: string, o: WasmBuildOptions = {})
   const t1 = performance.now();
   const einitrd = o.rootfs ? await rootfsArchive(o.rootfs, join(root, 'build', 'wasm-app')) : undefined;
   const name = basename(wasmPath).replace(/\.wasm$/, '');
-  const h = createHash('sha256').update(bytes).update(key).update(layer.wasm).update(name);
+  const bounds = o.bounds ?? 'explicit';
+  const h = createHash('sha256').update(bytes).update(key).update(layer.wasm).update(name).update(bounds);
   if (einitrd) h.update(einitrd);
   const hash = h.digest('hex').slice(0, 20);
   const cacheDir = join(root, 'build', 'wasm-app', 'elf');
   const cachedElf = join(cacheDir, `${hash}.elf`);
   let elf: Uint8Array;
-  let cached = existsSync(cachedElf);
+  let cached = !o.noCache && existsSync(cachedElf);
   if (cached) elf = readFileSync(cachedElf);
   else {
-    elf = linkWasmImage(kernel, app, name, einitrd);
+    elf = linkWasmImage(kernel, app, name, einitrd, bounds);
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(`${cachedElf}.${process.pid}.tmp`, elf);
     const { renameSync } = await import('node:fs');
