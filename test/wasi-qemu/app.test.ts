@@ -4,10 +4,11 @@
 // image. C programs are built by Debian's clang + wasi-libc.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { asuk, freshDir } from '../cli/helpers.ts';
+import { runQemu } from '../../tools/qemu/index.ts';
 
 const HERE = import.meta.dirname;
 let dir = '';
@@ -58,4 +59,18 @@ describe('asuk run prog.wasm', () => {
     expect(String(r.stderr)).toContain('imports the kernel does not give: wasi_snapshot_preview1.no_such_call, env.host_thing, '
       + 'wasi_snapshot_preview1.proc_exit (wrong type)');
   }, 120_000);
+
+  it('asuk pkg in a folder whose Kraftfile names the .wasm: one ELF with the rootfs, cmd and env baked in', async () => {
+    const app = freshDir('wasi-app-kraft');
+    copyFileSync(wasm('app'), join(app, 'app.wasm'));
+    cpSync(join(dir, 'root'), join(app, 'rootfs'), { recursive: true });
+    mkdirSync(join(app, 'rootfs', 'data'));
+    writeFileSync(join(app, 'Kraftfile'), 'spec: v0.6\nname: app\nwasm: app.wasm\nrootfs: ./rootfs\ncmd: ["x", "y z"]\nenv:\n  GREETING: baked\n');
+    const p = await asuk(['pkg'], { cwd: app, timeoutMs: 240_000 });
+    expect(p.exitCode, String(p.stderr)).toBe(0);
+    const r = await runQemu({ kernel: join(app, 'app.elf'), machine: 'microvm', extraArgs: ['-cpu', 'max'], timeoutMs: 120_000 });
+    expect(r.guestExit).toBe(7);
+    expect(out(r.serial).split('\n').slice(0, 7)).toEqual(['argv[0]=app', 'argv[1]=x', 'argv[2]=y z', 'GREETING=baked',
+      'motd: message of the day', 'tmp works', 'listed 1']);
+  }, 300_000);
 });

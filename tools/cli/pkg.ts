@@ -34,7 +34,7 @@ async function buildWith(t: { image?: string; app?: AppTarget }, out: string, ro
 export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
   const rootfs = f.rootfs ?? t.kraftfile?.rootfs;
-  if (t.wasm) return pkgWasm(t.wasm, f, rootfs);
+  if (t.wasm) return pkgWasm(t.wasm, f, rootfs, { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) });
   if (t.app) {
     const name = f.name && f.name !== '.' ? f.name : t.app.name;
     const bake = { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) };
@@ -53,15 +53,15 @@ export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<
 }
 
 /** `asuk pkg prog.wasm [--rootfs PATH]`: the WASI command's image, the rootfs embedded. */
-async function pkgWasm(wasm: string, f: PkgFlags, rootfsPath: string | undefined): Promise<void> {
+async function pkgWasm(wasm: string, f: PkgFlags, rootfsPath: string | undefined, bake: { cmd: string[]; env: string[] }): Promise<void> {
   if (f.locked) throw new UsageError('--locked is not supported for a WASI command yet: drop it');
   const name = f.name && f.name !== '.' ? f.name : basename(wasm).replace(/\.wasm$/, '');
   const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache({})) : undefined;
   const out = resolve(f.out ?? `${name}.elf`);
-  const r = await step(`building ${wasm}`, () => buildWasmImage(wasm, { out, rootfs: rootfs?.cpio }));
+  const r = await step(`building ${wasm}`, () => buildWasmImage(wasm, { out, rootfs: rootfs?.cpio, bake }));
   const shown = relative(process.cwd(), r.elf) || r.elf;
   process.stderr.write(`built ${shown} (${kib(r.elfBytes)}) in ${r.ms.total.toFixed(0)} ms${r.cached ? ' (cached)' : ''}\n`);
-  process.stderr.write(`boot it: qemu-system-x86_64 -M microvm,rtc=on -cpu max -kernel ${shown} -nographic -append '-- ARGS'\n`);
+  process.stderr.write(`boot it: qemu-system-x86_64 -M microvm,rtc=on -cpu max -kernel ${shown} -nographic (cmd and env baked in; -append '-- ARGS' replaces the cmd)\n`);
 }
 
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */

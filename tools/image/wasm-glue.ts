@@ -4,7 +4,8 @@
 //   kernel (target 'kernel', no prefix, r15 = 0)
 //     --import:wasiapp.run-->  wasi.instantiate, app.instantiate, app._start
 //     --import:wasiapp.cells--> address of app (0) / layer (1) memory cells, the
-//                                {argv, envp} cell (2), the program's name (3, NUL-terminated)
+//                                {argv, envp} cell (2), the program's name (3, NUL-terminated),
+//                                the cmd and env `asuk pkg` baked in (4)
 //     --import:wasiapp.rdrand-> one RDRAND (CF says whether it gave a value)
 //   app (target 'linux', prefix `app.`, explicit bounds)
 //     --import:wasi_snapshot_preview1.NAME--> wasi.export:NAME (layer.ts thunk)
@@ -30,13 +31,13 @@ export const LAYER_GLUE_IMPORTS = ['host.sys', 'host.app_base', 'host.app_size',
   'host.argv', 'host.envp', 'host.call2'];
 
 /** Emits every glue label. `hasStart`: the app exports `_start` (else `run` only instantiates). */
-export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string): void {
+export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string, bake: { cmd: string[]; env: string[] } = { cmd: [], env: [] }): void {
   const P = (k: number) => m(RSP, 8 + 8 * k);
   const fn = (name: string, body: () => void) => { asm.bind(asm.sym(name)); body(); asm.i('ret'); };
   const appCells = asm.sym('app.mem_pages'), layerCells = asm.sym('wasi.mem_pages');
-  const args = asm.label(), nameLabel = asm.label();
+  const args = asm.label(), nameLabel = asm.label(), bakeLabel = asm.label();
   fn('import:wasiapp.cells', () => {
-    const done = asm.label(), notApp = asm.label(), notLayer = asm.label(), notArgs = asm.label();
+    const done = asm.label(), notApp = asm.label(), notLayer = asm.label(), notArgs = asm.label(), notName = asm.label();
     asm.i('mov', q(RCX), P(0));
     asm.i('cmp', d(RCX), i(0)); asm.i('jne', notApp);
     asm.i('lea', q(RAX), ripMem(appCells)); asm.i('jmp', done);
@@ -47,7 +48,10 @@ export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string): v
     asm.i('cmp', d(RCX), i(2)); asm.i('jne', notArgs);
     asm.i('lea', q(RAX), ripMem(args)); asm.i('jmp', done);
     asm.bind(notArgs);
-    asm.i('lea', q(RAX), ripMem(nameLabel));
+    asm.i('cmp', d(RCX), i(3)); asm.i('jne', notName);
+    asm.i('lea', q(RAX), ripMem(nameLabel)); asm.i('jmp', done);
+    asm.bind(notName);
+    asm.i('lea', q(RAX), ripMem(bakeLabel));
     asm.bind(done);
   });
   fn('import:wasiapp.rdrand', () => {
@@ -73,6 +77,9 @@ export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string): v
   asm.align(8, 0);
   asm.bind(args); asm.u64(0n); asm.u64(0n);
   asm.bind(nameLabel); asm.bytes(new TextEncoder().encode(`${name}\0`));
+  // What `asuk pkg` baked in: the cmd words, an empty string, the env pairs, an empty string (NUL-terminated each).
+  asm.bind(bakeLabel);
+  asm.bytes(new TextEncoder().encode([...bake.cmd, '', ...bake.env, ''].map((w) => `${w}\0`).join('')));
 }
 
 /** The layer's `import:host.*` (wasi/host.ts), over the kernel's flat address space. */

@@ -36,6 +36,8 @@ export interface WasmBuildOptions {
   root?: string;
   /** See WasmBounds (default 'explicit'). */
   bounds?: WasmBounds;
+  /** The cmd and env `asuk pkg` bakes in (used when the boot line gives none). */
+  bake?: { cmd: string[]; env: string[] };
   /** Compile even when the cache has the ELF (bench: compile time). */
   noCache?: boolean;
 }
@@ -120,7 +122,8 @@ function decodeApp(bytes: Uint8Array, path: string): Module {
 }
 
 /** Links kernel, layer and app into a multiboot ELF (the three compiles happen inside linkKernel's emitKernel). */
-function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: Uint8Array | undefined, bounds: WasmBounds): Uint8Array {
+function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: Uint8Array | undefined, bounds: WasmBounds,
+  bake: { cmd: string[]; env: string[] } | undefined): Uint8Array {
   const km = decodeModule(kernel);
   const layer = wasiLayer();
   const sigIds = new Map<string, number>();
@@ -142,7 +145,7 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
         asm.bind(asm.sym(`import:${WASI_MODULE}.${n}`));
         emitWasiThunk({ asm } as unknown as Rt, n, layer.types.get(n)!.params.length);
       }
-      emitWasmGlue(asm, app.exports.some((e) => e.name === '_start' && e.kind === 'func'), name);
+      emitWasmGlue(asm, app.exports.some((e) => e.name === '_start' && e.kind === 'func'), name, bake);
       const names = new Map([...ks.symbolNames, ...ls.symbolNames, ...as.symbolNames]);
       return { symbolNames: names, backtrace: ks.backtrace };
     },
@@ -164,7 +167,7 @@ export async function buildWasmImage(wasmPath: string, o: WasmBuildOptions = {})
   const einitrd = o.rootfs ? await rootfsArchive(o.rootfs, join(root, 'build', 'wasm-app')) : undefined;
   const name = basename(wasmPath).replace(/\.wasm$/, '');
   const bounds = o.bounds ?? 'explicit';
-  const h = createHash('sha256').update(bytes).update(key).update(layer.wasm).update(name).update(bounds);
+  const h = createHash('sha256').update(bytes).update(key).update(layer.wasm).update(name).update(bounds).update(JSON.stringify(o.bake ?? null));
   if (einitrd) h.update(einitrd);
   const hash = h.digest('hex').slice(0, 20);
   const cacheDir = join(root, 'build', 'wasm-app', 'elf');
@@ -173,7 +176,7 @@ export async function buildWasmImage(wasmPath: string, o: WasmBuildOptions = {})
   let cached = !o.noCache && existsSync(cachedElf);
   if (cached) elf = readFileSync(cachedElf);
   else {
-    elf = linkWasmImage(kernel, app, name, einitrd, bounds);
+    elf = linkWasmImage(kernel, app, name, einitrd, bounds, o.bake);
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(`${cachedElf}.${process.pid}.tmp`, elf);
     const { renameSync } = await import('node:fs');

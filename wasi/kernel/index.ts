@@ -11,15 +11,16 @@
 //   files.ts  the calls on descriptors and names, over kernel/vfs
 //   fds.ts    the descriptor table, resolution beneath a directory
 //
-// Arguments: `-- ARGS` of the boot line (argv[0] is the program's name).
-// Environment: `env.vars=[ "K=V" ... ]`. Preopens: `wasi.dirs=[ "HOST::GUEST" ]`
+// Arguments: `-- ARGS` of the boot line, else the cmd `asuk pkg` baked in
+// (argv[0] is the program's name). Environment: the baked env, then
+// `env.vars=[ "K=V" ... ]`. Preopens: `wasi.dirs=[ "HOST::GUEST" ]`
 // (default `/`, so every mount is visible through fd 3).
 
 import { heapHeadroom } from "../../kernel/memory";
 import { println } from "../../kernel/console";
-import { kernelOption, args } from "../../kernel/main";
+import { kernelOption } from "../../kernel/main";
 import { cmdlineList } from "../../kernel/cmdline";
-import { environ } from "../../api/process";
+import { environ, argv as apiArgv, apiBake } from "../../api/process";
 import { fdsInit } from "./fds";
 import { wasiSys } from "./sys";
 import { cstr } from "./files";
@@ -67,6 +68,20 @@ function cArray(words: string[], extraZeros: i32): usize {
   return p;
 }
 
+/** Hands api/process what `asuk pkg` baked in (glue cell 4: cmd words, "", env pairs, ""). */
+function bake(p: usize): void {
+  let lists = [new Array<string>(), new Array<string>()];
+  for (let k = 0; k < 2; k++) {
+    while (load<u8>(p) != 0) {
+      let s = cstr(<i64>p);
+      lists[k].push(s);
+      p += <usize>String.UTF8.byteLength(s) + 1;
+    }
+    p++;
+  }
+  apiBake(lists[0], lists[1]);
+}
+
 /** The layer's argv: the name, its options (preopens), `--`, then the app's arguments. */
 function layerArgv(name: string): string[] {
   let out = [name];
@@ -74,7 +89,7 @@ function layerArgv(name: string): string[] {
   let list = dirs !== null ? cmdlineList(dirs) : ["/"];
   for (let k = 0; k < list.length; k++) { out.push("--dir"); out.push(list[k]); }
   out.push("--");
-  let a = args();
+  let a = apiArgv();
   for (let k = 0; k < a.length; k++) out.push(a[k]);
   return out;
 }
@@ -97,6 +112,7 @@ export function wasiMain(): i32 {
   fdsInit();
   vfsSetClock(wallSeconds); // mtimes of the app's files: the wall clock, as a WASI host gives
   let name = cstr(<i64>glueCells(3));
+  bake(glueCells(4));
   let room = heapHeadroom();
   let appPages = room > KERNEL_RESERVE + <u64>LAYER_PAGES * PAGE ? <u32>((room - KERNEL_RESERVE) / PAGE) - LAYER_PAGES : 0;
   if (!placeMemory(glueCells(1), LAYER_PAGES) || !placeMemory(glueCells(0), appPages)) {
