@@ -39,6 +39,8 @@ export { wasiSys, wasiEntropySource } from "./sys";
 const PAGE: u64 = 65536;
 /** The layer's region: its own data, the preopens' names, argument copies (it never frees). */
 const LAYER_PAGES: u32 = 256;
+/** The most the app's memory may reach: one heap block (AssemblyScript's TLSF takes blocks below 1 GiB). */
+const MAX_APP_PAGES: u64 = 16383;
 /** RAM kept for the kernel (VFS, ramfs files, 9p buffers) beyond the app's memory. */
 const KERNEL_RESERVE: u64 = 24 << 20;
 
@@ -114,7 +116,7 @@ export function wasiMain(): i32 {
   let name = cstr(<i64>glueCells(3));
   bake(glueCells(4));
   let room = heapHeadroom();
-  let appPages = room > KERNEL_RESERVE + <u64>LAYER_PAGES * PAGE ? <u32>((room - KERNEL_RESERVE) / PAGE) - LAYER_PAGES : 0;
+  let appPages = room > KERNEL_RESERVE + <u64>LAYER_PAGES * PAGE ? <u32>min<u64>((room - KERNEL_RESERVE) / PAGE - LAYER_PAGES, MAX_APP_PAGES) : 0;
   if (!placeMemory(glueCells(1), LAYER_PAGES) || !placeMemory(glueCells(0), appPages)) {
     println("wasi: not enough RAM for the app's initial memory: give QEMU more -m");
     return 1;
