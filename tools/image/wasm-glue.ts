@@ -12,6 +12,7 @@
 //   layer wasi/ (target 'linux', prefix `wasi.`, explicit bounds)
 //     --import:host.sys--> export:asuk_sys of the kernel with r15 = 0
 //     --import:host.app_base/app_size/own_base/copy/argv/envp/call2
+//   glue:layer_abort: the layer's env.abort, its string addresses made the kernel's
 //   memory_grow_at: grows an instance's memory inside the region the kernel
 //     reserved for it (max pages cell), zeroing the new pages.
 //
@@ -73,6 +74,19 @@ export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string, ba
     asm.i('pop', q(RBP));
   });
   emitLayerHost(asm, appCells, layerCells, args);
+  // The layer's env.abort(msg, file, line, col): the kernel's `abort` with the strings' kernel addresses.
+  asm.bind(asm.sym('glue:layer_abort'));
+  for (const [k, r] of [[0, RDI], [1, RSI]] as const) {
+    const zero = asm.label();
+    asm.i('mov', d(r), { ...P(k), size: 32 });
+    asm.i('test', d(r), d(r)); asm.i('jz', zero);
+    asm.i('add', q(r), ripMem(layerCells, 8));
+    asm.bind(zero);
+  }
+  asm.i('mov', d(RDX), { ...P(2), size: 32 });
+  asm.i('mov', d(RCX), { ...P(3), size: 32 });
+  asm.i('xor', d(R15), d(R15));
+  asm.i('jmp', asm.sym('abort'));
   emitGrow(asm);
   asm.align(8, 0);
   asm.bind(args); asm.u64(0n); asm.u64(0n);

@@ -7,13 +7,15 @@
 //     prefixes `wasi.` / `app.`, explicit bounds checks), then the glue.
 //
 // The kernel's Wasm is cached by a hash of its sources (one per checkout);
-// the finished ELF is cached by a hash of the program, the kernel and the
-// layer, so a second `asuk run prog.wasm` compiles nothing.
+// the finished ELF is cached by a hash of the program, the kernel, the
+// layer and the compiler's sources, so a second `asuk run prog.wasm`
+// compiles nothing.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { decodeModule, funcTypeOf, type Module } from '../wasm/index.ts';
+import { ValType } from '../wasm/types.ts';
 import { compileModule } from '../aot/index.ts';
 import { linkKernel } from '../link/index.ts';
 import { wasiLayer, emitWasiThunk, WASI_MODULE } from '../aot/linux/layer.ts';
@@ -22,6 +24,8 @@ import { ASC_FLAGS, ImageError, ROOT, clockExports, listSources, mountLines, roo
 import { KERNEL_GLUE_IMPORTS, LAYER_GLUE_IMPORTS, emitWasmGlue } from './wasm-glue.ts';
 
 const SOURCE_DIRS = ['kernel', 'drivers', 'fs', 'net', 'api', join('wasi', 'kernel')];
+/** What makes machine code from Wasm and links it: a change here is a new ELF for the same program. */
+const COMPILER_DIRS = ['boot', join('tools', 'aot'), join('tools', 'x86'), join('tools', 'link'), join('tools', 'wasm'), join('tools', 'image')];
 /**
  * How the app's memory accesses are bounded: 'explicit' (every access checked
  * against the memory's size: the product) or 'none' (no check at all: what a
@@ -75,6 +79,19 @@ function entrySource(): string {
     'export function asuk_sys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): i64 { return wasiSysExport(nr, a, b, c, d, e, f); }',
     'export function asuk_main(magic: u32, mbi: u32, tsc0: u64, imageEnd: u32): i32 {',
     '  return kernelMain(magic, mbi, tsc0, imageEnd, main, mount, rootfsReport);', '}', ''].join('\n');
+}
+
+let compilerKey: string | null = null;
+
+/** A hash of the compiler's, linker's and boot stub's sources (once per process). */
+function compilerHash(root: string): string {
+  if (compilerKey) return compilerKey;
+  const files: string[] = [];
+  for (const d of COMPILER_DIRS) listSources(join(root, d), files);
+  const h = createHash('sha256');
+  for (const f of files) h.update(relative(root, f)).update('\0').update(readFileSync(f));
+  compilerKey = h.digest('hex').slice(0, 16);
+  return compilerKey;
 }
 
 /** The kernel of a WASI-app image as Wasm (cached by its sources; the program's name is an argument of the entry). */
@@ -133,7 +150,11 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
     initialPages, einitrd,
     emitKernel: (asm) => {
       const ks = compileModule(km, asm, { target: 'kernel', providedImports: new Set(KERNEL_GLUE_IMPORTS) });
-      const inst = (prefix: string, m: Module) => ({ prefix, sigIds, links: m.imports.map(() => null) });
+      // The layer's env.abort goes through the glue, which turns its string addresses into kernel ones.
+      const abortLink = { kind: 'func' as const, label: asm.sym('glue:layer_abort'), type: { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [] } };
+      const inst = (prefix: string, m: Module) => ({
+        prefix, sigIds, links: m.imports.map((i) => (prefix === 'wasi.' && i.module === 'env' && i.name === 'abort' ? abortLink : null)),
+      });
       const ls = compileModule(layer.module, asm, {
         target: 'linux', bounds: 'explicit', providedImports: new Set(LAYER_GLUE_IMPORTS), instance: inst('wasi.', layer.module),
       });
@@ -167,7 +188,8 @@ export async function buildWasmImage(wasmPath: string, o: WasmBuildOptions = {})
   const einitrd = o.rootfs ? await rootfsArchive(o.rootfs, join(root, 'build', 'wasm-app')) : undefined;
   const name = basename(wasmPath).replace(/\.wasm$/, '');
   const bounds = o.bounds ?? 'explicit';
-  const h = createHash('sha256').update(bytes).update(key).update(layer.wasm).update(name).update(bounds).update(JSON.stringify(o.bake ?? null));
+  const h = createHash('sha256').update(bytes).update(key).update(layer.wasm).update(name).update(bounds).update(JSON.stringify(o.bake ?? null))
+    .update(compilerHash(root));
   if (einitrd) h.update(einitrd);
   const hash = h.digest('hex').slice(0, 20);
   const cacheDir = join(root, 'build', 'wasm-app', 'elf');
