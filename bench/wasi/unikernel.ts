@@ -7,7 +7,8 @@
 //      monotonic clock) as the unikernel app with explicit bounds checks (the
 //      product) and with none (what a page-table guard region would cost per
 //      access), against the Linux target (guard region), node --no-liftoff
-//      and wasm2c + gcc -O2;
+//      and wasm2c + gcc -O2 (natively), and the Linux target as /init of a
+//      Debian kernel under the same TCG (the fair peer);
 //   3. compile time and MB/s of the largest program at hand (the vendored
 //      suite's biggest, or --wasm FILE) into a whole image;
 //   4. a warm (cached) `asuk run prog.wasm` of the hello, launch to exit.
@@ -21,6 +22,8 @@ import { prepare, runOnce, type Runner } from '../aot/runners.ts';
 import { buildWasmImage, type WasmBounds } from '../../tools/image/wasm.ts';
 import { runQemu } from '../../tools/qemu/index.ts';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
+import { findLinux, LINUX_APPEND } from '../fs/linux.ts';
+import { dir, file, newcArchive, S_IFCHR } from '../fs/newc.ts';
 
 const HERE = dirname(new URL(import.meta.url).pathname);
 const ROOT = join(HERE, '..', '..');
@@ -72,6 +75,7 @@ async function cpu(wasmPath: string): Promise<void> {
   // The Linux target with explicit checks too: the checks' cost where the guard region is real.
   const linuxExplicit = tmpFile('cpu-explicit');
   writeFileSync(linuxExplicit, buildLinuxExecutable(new Uint8Array(readFileSync(wasmPath)), { mode: 'command', bounds: 'explicit' }), { mode: 0o755 });
+  const linuxGuest = await linuxGuestFor(p.exe.aot);
   const ms: Record<string, number[]> = {};
   let checksum = '';
   const note = (who: string, cs: string, ns: number) => {
@@ -89,6 +93,7 @@ async function cpu(wasmPath: string): Promise<void> {
     const lx = LINE.exec((await runProc(linuxExplicit, [String(ITERS)], 300_000)).stdout);
     if (!lx) throw new Error('cpu on the Linux target (explicit): no result line');
     note('linux-explicit', lx[3]!, Number(lx[4]));
+    if (linuxGuest) note('linux-target-tcg', ...(await inLinuxGuest(linuxGuest)));
     for (const runner of ['aot', 'turbofan', 'wasm2c'] as Runner[]) {
       if (runner !== 'turbofan' && !p.exe[runner]) continue;
       const res = await runOnce(p, runner, ITERS);
@@ -100,6 +105,31 @@ async function cpu(wasmPath: string): Promise<void> {
   for (const [who, v] of Object.entries(ms)) console.log(`  ${who.padEnd(16)} ${median(v).toFixed(1).padStart(9)}  ${(median(v) / base).toFixed(2)}`);
   const ratio = (a: string, b: string) => (median(ms[a]!) / median(ms[b]!)).toFixed(2);
   console.log(`  bounds checks cost: unikernel explicit/none ${ratio('asuk-explicit', 'asuk-none')}, Linux explicit/guard ${ratio('linux-explicit', 'linux-target')}`);
+  if (ms['linux-target-tcg']) console.log(`  both under TCG: unikernel app / Linux target in a Linux guest ${ratio('asuk-explicit', 'linux-target-tcg')} (no checks: ${ratio('asuk-none', 'linux-target-tcg')})`);
+}
+
+/**
+ * The Linux target's executable as /init of a Debian kernel under the same
+ * QEMU TCG (-cpu max): the fair peer of the unikernel app (null without
+ * linux-image-amd64: bench/fs/setup.sh).
+ */
+async function linuxGuestFor(exe: string | undefined): Promise<{ kernel: string; initrd: string } | null> {
+  if (!exe) return null;
+  let kernel: string;
+  try { kernel = findLinux().kernel; } catch (e) { console.log(`cpu: no Linux guest: ${(e as Error).message}`); return null; }
+  const initrd = tmpFile('cpu-linux.cpio');
+  writeFileSync(initrd, newcArchive([dir('dev'), { name: 'dev/console', mode: S_IFCHR | 0o600, rdev: [5, 1] },
+    file('init', readFileSync(exe), 0o755)]));
+  return { kernel, initrd };
+}
+
+/** One run of cpu.c as PID 1 of the Linux guest: [checksum, ns] from its own line. */
+async function inLinuxGuest(g: { kernel: string; initrd: string }): Promise<[string, number]> {
+  const r = await runQemu({ kernel: g.kernel, initrd: [g.initrd], machine: 'pc', memory: '512M', append: `${LINUX_APPEND} -- ${ITERS}`,
+    extraArgs: ['-cpu', 'max'], timeoutMs: 300_000, debugExit: false });
+  const m = LINE.exec(r.serial);
+  if (!m) throw new Error(`cpu in the Linux guest: no result line: ${r.serial.slice(-500)}`);
+  return [m[3]!, Number(m[4])];
 }
 
 function largestSuiteWasm(): string {

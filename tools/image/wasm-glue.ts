@@ -16,9 +16,10 @@
 //   memory_grow_at: grows an instance's memory inside the region the kernel
 //     reserved for it (max pages cell), zeroing the new pages.
 //
-// Every instance with a memory reloads r15 after each call (ABI.md "Several
-// instances"); the kernel's code assumes r15 = 0, so every way into it sets
-// r15 to 0 and `run` leaves it 0. rbx, r12-r14 are saved by `run` (the
+// The layer reloads r15 after each call (ABI.md "Several instances"); the
+// app's code keeps r15 = its base (InstanceOptions.fixedBase: `run` sets it,
+// the WASI thunks save and restore it, as on the Linux target); the kernel's
+// code assumes r15 = 0, so every way into it sets r15 to 0 and `run` leaves it 0. rbx, r12-r14 are saved by `run` (the
 // kernel's compiled code never uses rbx; app code may).
 
 import { type Assembler, type Label, r64, r32, r8, imm, mem, ripMem, RAX, RCX, RDX, RSI, RDI, RSP, RBP, RBX, R12, R13, R14, R15 } from '../x86/index.ts';
@@ -67,6 +68,7 @@ export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string, ba
     asm.i('push', q(RBP)); asm.i('mov', q(RBP), q(RSP));
     for (const r of [RBX, R12, R13, R14]) asm.i('push', q(r));
     asm.i('call', asm.sym('wasi.instantiate'));
+    asm.i('mov', q(R15), ripMem(appCells, 8));        // the app's code keeps r15 = its base (fixedBase)
     asm.i('call', asm.sym('app.instantiate'));
     if (hasStart) asm.i('call', asm.sym('app.export:_start'));
     asm.i('xor', d(R15), d(R15));

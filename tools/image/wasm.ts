@@ -160,7 +160,7 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
       });
       const as = compileModule(app, asm, {
         target: 'linux', bounds: bounds === 'none' ? 'guard' : 'explicit', providedImports: new Set(wasiNames.map((n) => `${WASI_MODULE}.${n}`)),
-        instance: inst('app.', app),
+        instance: { ...inst('app.', app), fixedBase: true }, // r15 = the app's base: `run` sets it, the WASI thunks restore it
       });
       for (const n of wasiNames) {
         asm.bind(asm.sym(`import:${WASI_MODULE}.${n}`));
