@@ -12,7 +12,7 @@
 // compiles nothing.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { decodeModule, funcTypeOf, type Module } from '../wasm/index.ts';
 import { ValType } from '../wasm/types.ts';
@@ -195,13 +195,12 @@ export async function buildWasmImage(wasmPath: string, o: WasmBuildOptions = {})
   const cacheDir = join(root, 'build', 'wasm-app', 'elf');
   const cachedElf = join(cacheDir, `${hash}.elf`);
   let elf: Uint8Array;
-  let cached = !o.noCache && existsSync(cachedElf);
+  const cached = !o.noCache && existsSync(cachedElf);
   if (cached) elf = readFileSync(cachedElf);
   else {
     elf = linkWasmImage(kernel, app, name, einitrd, bounds, o.bake);
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(`${cachedElf}.${process.pid}.tmp`, elf);
-    const { renameSync } = await import('node:fs');
     renameSync(`${cachedElf}.${process.pid}.tmp`, cachedElf);
   }
   const t2 = performance.now();
