@@ -60,6 +60,8 @@ export function resolveTarget(arg: string | undefined, allowElf: boolean): Targe
   if (a) return { app: a.app, kraftfile: noteIgnored(a.kraftfile) };
   const here = readKraftfileIn(process.cwd());
   if (arg !== undefined && existsSync(arg) && statSync(arg).isFile() && isWasmFile(arg)) return { wasm: resolve(arg), kraftfile: noteIgnored(here) };
+  if (arg !== undefined && arg.endsWith('.wasm') && !existsSync(arg)) throw new UsageError(`${arg}: no such file`);
+  if (arg !== undefined && arg.endsWith('.wasm') && statSync(arg).isFile() && !isWasmFile(arg)) throw new UsageError(`${arg}: not a WebAssembly module (no \\0asm header)`);
   if (arg === undefined && here?.wasm) return wasmOf(here);
   if (arg === undefined) {
     const image = checkImage(here?.name ?? DEFAULT_IMAGE, here?.name ? ` (the Kraftfile's name)` : '');

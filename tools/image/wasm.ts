@@ -155,13 +155,16 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
       const inst = (prefix: string, m: Module) => ({
         prefix, sigIds, links: m.imports.map((i) => (prefix === 'wasi.' && i.module === 'env' && i.name === 'abort' ? abortLink : null)),
       });
+      asm.align(4096, 0);
       const ls = compileModule(layer.module, asm, {
         target: 'linux', bounds: 'explicit', providedImports: new Set(LAYER_GLUE_IMPORTS), instance: inst('wasi.', layer.module),
       });
+      asm.align(4096, 0);
       const as = compileModule(app, asm, {
         target: 'linux', bounds: bounds === 'none' ? 'guard' : 'explicit', providedImports: new Set(wasiNames.map((n) => `${WASI_MODULE}.${n}`)),
         instance: { ...inst('app.', app), fixedBase: true }, // r15 = the app's base: `run` sets it, the WASI thunks restore it
       });
+      asm.align(4096, 0);
       for (const n of wasiNames) {
         asm.bind(asm.sym(`import:${WASI_MODULE}.${n}`));
         emitWasiThunk({ asm } as unknown as Rt, n, layer.types.get(n)!.params.length);
