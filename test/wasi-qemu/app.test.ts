@@ -60,10 +60,12 @@ describe('asuk run prog.wasm', () => {
       + 'wasi_snapshot_preview1.proc_exit (wrong type)');
   }, 120_000);
 
-  it('refuses a .wasm that is missing, not Wasm, or malformed, with one line each (exit 1)', async () => {
+  it('refuses a .wasm that is missing, not Wasm, malformed or not a command, with one line each (exit 1)', async () => {
     writeFileSync(join(dir, 'text.wasm'), 'not wasm\n');
     writeFileSync(join(dir, 'cut.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 9]));
-    for (const [f, why] of [['gone.wasm', 'no such file'], ['text.wasm', 'not a WebAssembly module'], ['cut.wasm', 'not a valid WebAssembly module']]) {
+    writeFileSync(join(dir, 'lib.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));  // an empty module: no _start
+    for (const [f, why] of [['gone.wasm', 'no such file'], ['text.wasm', 'not a WebAssembly module'], ['cut.wasm', 'not a valid WebAssembly module'],
+      ['lib.wasm', 'not a WASI command: it exports no function _start']]) {
       const r = await asuk(['run', join(dir, f!), '--timeout', '30']);
       expect(r.exitCode).toBe(1);
       expect(String(r.stderr)).toContain(why!);

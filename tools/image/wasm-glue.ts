@@ -32,8 +32,8 @@ export const KERNEL_GLUE_IMPORTS = ['wasiapp.cells', 'wasiapp.run', 'wasiapp.rdr
 export const LAYER_GLUE_IMPORTS = ['host.sys', 'host.app_base', 'host.app_size', 'host.own_base', 'host.copy',
   'host.argv', 'host.envp', 'host.call2'];
 
-/** Emits every glue label. `hasStart`: the app exports `_start` (else `run` only instantiates). */
-export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string, bake: { cmd: string[]; env: string[] } = { cmd: [], env: [] }): void {
+/** Emits every glue label (the app exports `_start`: tools/image/wasm.ts checks). */
+export function emitWasmGlue(asm: Assembler, name: string, bake: { cmd: string[]; env: string[] } = { cmd: [], env: [] }): void {
   const P = (k: number) => m(RSP, 8 + 8 * k);
   const fn = (name: string, body: () => void) => { asm.bind(asm.sym(name)); body(); asm.i('ret'); };
   const appCells = asm.sym('app.mem_pages'), layerCells = asm.sym('wasi.mem_pages');
@@ -70,7 +70,7 @@ export function emitWasmGlue(asm: Assembler, hasStart: boolean, name: string, ba
     asm.i('call', asm.sym('wasi.instantiate'));
     asm.i('mov', q(R15), ripMem(appCells, 8));        // the app's code keeps r15 = its base (fixedBase)
     asm.i('call', asm.sym('app.instantiate'));
-    if (hasStart) asm.i('call', asm.sym('app.export:_start'));
+    asm.i('call', asm.sym('app.export:_start'));
     asm.i('xor', d(R15), d(R15));
     for (const r of [R14, R13, R12, RBX]) asm.i('pop', q(r));
     asm.i('pop', q(RBP));

@@ -169,7 +169,7 @@ function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: U
         asm.bind(asm.sym(`import:${WASI_MODULE}.${n}`));
         emitWasiThunk({ asm } as unknown as Rt, n, layer.types.get(n)!.params.length);
       }
-      emitWasmGlue(asm, app.exports.some((e) => e.name === '_start' && e.kind === 'func'), name, bake);
+      emitWasmGlue(asm, name, bake);
       const names = new Map([...ks.symbolNames, ...ls.symbolNames, ...as.symbolNames]);
       return { symbolNames: names, backtrace: ks.backtrace };
     },
@@ -186,6 +186,9 @@ export async function buildWasmImage(wasmPath: string, o: WasmBuildOptions = {})
   const layer = wasiLayer();
   const missing = missingImports(app, layer.types);
   if (missing.length) throw new ImageError(`${wasmPath}: imports the kernel does not give: ${missing.join(', ')}`);
+  if (!app.exports.some((e) => e.name === '_start' && e.kind === 'func')) {
+    throw new ImageError(`${wasmPath}: not a WASI command: it exports no function _start`);
+  }
   const { wasm: kernel, key } = await kernelWasm(root);
   const t1 = performance.now();
   const einitrd = o.rootfs ? await rootfsArchive(o.rootfs, join(root, 'build', 'wasm-app')) : undefined;
