@@ -67,6 +67,12 @@ async function pkgWasm(wasm: string, f: PkgFlags, rootfsPath: string | undefined
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */
 export async function buildCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
+  if (t.wasm) {
+    const out = resolve(f.out ?? `${basename(t.wasm).replace(/\.wasm$/, '')}.elf`);
+    const r = await step(`building ${t.wasm}`, () => buildWasmImage(t.wasm!, { out }));
+    process.stderr.write(`built ${relative(process.cwd(), r.elf) || r.elf} (${kib(r.elfBytes)}) in ${r.ms.total.toFixed(0)} ms${r.cached ? ' (cached)' : ''}\n`);
+    return;
+  }
   if (f.locked && !f.rootfs) throw new UsageError('--locked locks an embedded rootfs: give --rootfs PATH too (asuk build IMAGE --rootfs PATH --locked)');
   const out = f.out ?? (t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : 'out.elf');
   await buildWith(t, resolve(out), f.rootfs, f.locked);
