@@ -28,6 +28,9 @@ import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
 import { buildWasmImage, cmdlineQuote } from '../image/wasm.ts';
 
+/** Guest memory of a WASI command without -m (the app's region is what the kernel leaves: docs/guide.md). */
+const WASM_DEFAULT_MEMORY = 256 << 20;
+
 export interface RunFlags {
   rootfs?: string;
   volume?: string[];
@@ -123,7 +126,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
     elf = b.elf;
   }
   const facts = elfFacts(elf);
-  const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
+  // A WASI command grows its memory as it runs (malloc): give it room by default (QEMU takes host pages only as they are used).
+  const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory ?? (t.wasm ? WASM_DEFAULT_MEMORY : undefined) });
   if (plan.tooSmall) throw new UsageError(plan.tooSmall);
   // A WASI command gets its argv word for word (the kernel unquotes: tools/image/wasm.ts cmdlineQuote).
   const args = (appArgs ?? kf?.cmd ?? []).map((a) => (t.wasm ? cmdlineQuote(a) : a));

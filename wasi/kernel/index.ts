@@ -17,12 +17,12 @@
 // (default `/`, so every mount is visible through fd 3).
 
 import { heapHeadroom } from "../../kernel/memory";
-import { println } from "../../kernel/console";
+import { println, diagEnabled, diagLine } from "../../kernel/console";
 import { kernelOption } from "../../kernel/main";
 import { cmdlineList } from "../../kernel/cmdline";
 import { environ, argv as apiArgv, apiBake } from "../../api/process";
 import { fdsInit } from "./fds";
-import { wasiSys } from "./sys";
+import { wasiSys, wasiEntropySource } from "./sys";
 import { cstr } from "./files";
 import { vfsSetClock } from "../../kernel/vfs/index";
 import { wallClockMs } from "../../kernel/rtc";
@@ -126,6 +126,7 @@ export function wasiMain(): i32 {
   let cell = glueCells(2);
   store<u64>(cell, argvp);
   store<u64>(cell, envp, 8);
+  if (diagEnabled()) diagLine("wasi: app memory " + (load<u32>(glueCells(0), 4)).toString() + " pages at most, random_get from " + wasiEntropySource());
   glueRun();
   return 0;
 }
