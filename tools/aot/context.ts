@@ -48,6 +48,8 @@ export interface InstanceOptions {
   sigIds: Map<string, number>;
   /** Per entry of m.imports: the exporter's item, or null when the target provides it. */
   links: (LinkedItem | null)[];
+  /** r15 is this instance's base whenever its code runs (the target's entries and thunks keep it so): no reloads. */
+  fixedBase?: boolean;
 }
 
 /** An exported item as another instance of the same blob imports it. */
@@ -114,6 +116,8 @@ export interface ModCtx {
   hasMemory: boolean;
   /** Several instances in one blob: r15 is loaded from memBase at entry and after every call. */
   multi: boolean;
+  /** r15 is loaded from memBase at entry and after every call (multi, unless InstanceOptions.fixedBase). */
+  reloadBase: boolean;
   /** Instance-local label: asm.sym(prefix + name). */
   sym(name: string): Label;
   /** Memory 0 as exporters see it (null: no memory). */

@@ -247,7 +247,7 @@ export class FuncCompiler {
    * at entry and again after every call (a callee may belong to another instance).
    */
   loadMemBase(): void {
-    if (this.ctx.multi && this.ctx.hasMemory) this.asm.i('mov', r64(R15), ripMem(this.ctx.memPages, 8, 64));
+    if (this.ctx.reloadBase && this.ctx.hasMemory) this.asm.i('mov', r64(R15), ripMem(this.ctx.memPages, 8, 64));
   }
 
   /**

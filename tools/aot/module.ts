@@ -68,7 +68,7 @@ function mkCallees(m: Module, asm: Assembler, opts: AotOptions, sym: (n: string)
       const err = checkHwImport(imp.name, t);
       if (err) throw new AotError('unsupported', `import ${key}: ${err}`);
       out.push({ kind: 'hw', name: imp.name });
-    } else if (opts.target === 'linux' && (provided.has(key) || provided.has(`import:${key}`))) {
+    } else if (provided.has(key) || provided.has(`import:${key}`)) { // kernel: glue labels (tools/image/wasm-glue.ts)
       out.push({ kind: 'import', label: asm.sym(`import:${key}`), module: imp.module, name: imp.name });
     } else {
       throw new AotError('unsupported', `import ${key} is not provided by the ${opts.target} target`);
@@ -190,7 +190,7 @@ function mkCtx(m: Module, asm: Assembler, opts: AotOptions): ModCtx {
     m, asm, masm: new Masm(asm), opts, features: opts.features ?? {}, kernel: opts.target === 'kernel',
     passes: resolvePasses(opts.passes, process.env.ASUK_AOT_PASSES),
     funcTypes, typeIds, callees: mkCallees(m, asm, opts, sym, links), globals, tables: mkTables(m, opts, asm, links),
-    hasMemory: memTypes.length > 0, multi: !!inst, sym, memory: memTypes.length > 0 ? mem.info : null, links,
+    hasMemory: memTypes.length > 0, multi: !!inst, reloadBase: !!inst && !inst.fixedBase, sym, memory: memTypes.length > 0 ? mem.info : null, links,
     memPages: mem.info!.pages, memMaxPages: mem.owned ? sym('mem_max_pages') : mem.info!.pages,
     stackLimit: asm.sym('stack_limit'),
     funcDesc(i: number): Label {
@@ -306,7 +306,7 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
   asm.bind(ctx.sym('instantiate'));
   asm.i('push', r64(RBP));
   asm.i('mov', r64(RBP), r64(RSP));
-  if (ctx.multi && ctx.hasMemory) asm.i('mov', r64(R15), ripMem(ctx.memPages, 8, 64));
+  if (ctx.reloadBase && ctx.hasMemory) asm.i('mov', r64(R15), ripMem(ctx.memPages, 8, 64));
   m.elems.forEach((e, k) => {
     if (e.mode.kind !== 'active') return;
     const off = offsetOf(e.mode.offset, `element segment ${k}`);

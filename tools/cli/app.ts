@@ -76,8 +76,8 @@ export function shellLine(words: string[]): string {
 }
 
 /** How a target is named in messages. */
-export function targetLabel(t: { image?: string; app?: AppTarget; elf?: string }): string {
-  return t.app ? (relative(process.cwd(), t.app.dir) || t.app.name) : (t.image ?? t.elf ?? '?');
+export function targetLabel(t: { image?: string; app?: AppTarget; elf?: string; wasm?: string }): string {
+  return t.app ? (relative(process.cwd(), t.app.dir) || t.app.name) : (t.image ?? t.wasm ?? t.elf ?? '?');
 }
 
 /** Where a --rootfs directory is packed (cached by content): the app's .asuk/, else the checkout's build/. */

@@ -34,8 +34,8 @@ function program(appArgs: string[] | null): Command {
   configure(p.command('run'), 'asuk run')
     .description('boot IMAGE (built first) or an ELF in QEMU, the serial console on this terminal; '
       + 'exits with the guest\'s exit code. Arguments after -- go to the app, joined by spaces as kraft does.')
-    .usage('[options] [IMAGE|ELF|DIR] [-- ARGS...]')
-    .argument('[image]', 'image name under images/, a path to an ELF, or a folder with a Kraftfile (default: the Kraftfile\'s name, else the default image, demo)')
+    .usage('[options] [IMAGE|ELF|PROG.wasm|DIR] [-- ARGS...]')
+    .argument('[image]', 'image name under images/, a path to an ELF, a WASI command (.wasm: its own image, docs/guide.md), or a folder with a Kraftfile (default: the Kraftfile\'s name, else the default image, demo)')
     .option('--rootfs <path>', 'root filesystem as -initrd: a directory, CPIO archive, OCI image (docker save tarball or OCI layout) or filesystem tarball')
     .option('-v, --volume <src:dst[:ro]>', 'share host directory SRC at DST over virtio-9p (repeatable; adds to the Kraftfile\'s volumes)', collect)
     .option('-m, --memory <size>', 'guest memory, e.g. 128M, 1G, 64Mi (default: sized to the image and rootfs)')

@@ -5,13 +5,14 @@
 // Kraftfile's cmd and env (and -e) into the image, so plain QEMU runs exactly
 // what `asuk run` runs.
 
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { AppSpec } from '../image/app.ts';
 import { buildTarget, rootfsCache, mergeEnv, targetLabel, type AppTarget } from './app.ts';
 import { UsageError } from './errors.ts';
 import { step } from './progress.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
+import { buildWasmImage } from '../image/wasm.ts';
 
 export interface PkgFlags { rootfs?: string; locked?: boolean; out?: string; name?: string; env?: string[] }
 
@@ -33,6 +34,7 @@ async function buildWith(t: { image?: string; app?: AppTarget }, out: string, ro
 export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
   const rootfs = f.rootfs ?? t.kraftfile?.rootfs;
+  if (t.wasm) return pkgWasm(t.wasm, f, rootfs, { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) });
   if (t.app) {
     const name = f.name && f.name !== '.' ? f.name : t.app.name;
     const bake = { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) };
@@ -50,9 +52,27 @@ export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<
   process.stderr.write(`boot it: qemu-system-x86_64 -kernel ${shown} -nographic (or asuk run ${shown})\n`);
 }
 
+/** `asuk pkg prog.wasm [--rootfs PATH]`: the WASI command's image, the rootfs embedded. */
+async function pkgWasm(wasm: string, f: PkgFlags, rootfsPath: string | undefined, bake: { cmd: string[]; env: string[] }): Promise<void> {
+  if (f.locked) throw new UsageError('--locked is not supported for a WASI command yet: drop it');
+  const name = f.name && f.name !== '.' ? f.name : basename(wasm).replace(/\.wasm$/, '');
+  const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache({})) : undefined;
+  const out = resolve(f.out ?? `${name}.elf`);
+  const r = await step(`building ${wasm}`, () => buildWasmImage(wasm, { out, rootfs: rootfs?.cpio, bake }));
+  const shown = relative(process.cwd(), r.elf) || r.elf;
+  process.stderr.write(`built ${shown} (${kib(r.elfBytes)}) in ${r.ms.total.toFixed(0)} ms${r.cached ? ' (cached)' : ''}\n`);
+  process.stderr.write(`boot it: qemu-system-x86_64 -M microvm,rtc=on -cpu max -kernel ${shown} -nographic (cmd and env baked in; -append '-- ARGS' replaces the cmd)\n`);
+}
+
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */
 export async function buildCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
+  if (t.wasm) {
+    const out = resolve(f.out ?? `${basename(t.wasm).replace(/\.wasm$/, '')}.elf`);
+    const r = await step(`building ${t.wasm}`, () => buildWasmImage(t.wasm!, { out }));
+    process.stderr.write(`built ${relative(process.cwd(), r.elf) || r.elf} (${kib(r.elfBytes)}) in ${r.ms.total.toFixed(0)} ms${r.cached ? ' (cached)' : ''}\n`);
+    return;
+  }
   if (f.locked && !f.rootfs) throw new UsageError('--locked locks an embedded rootfs: give --rootfs PATH too (asuk build IMAGE --rootfs PATH --locked)');
   const out = f.out ?? (t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : 'out.elf');
   await buildWith(t, resolve(out), f.rootfs, f.locked);

@@ -27,6 +27,10 @@ import { bootInteractive, chooseAccel, requireQemu } from './qemu.ts';
 import { detachRun } from './lifecycle.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
+import { buildWasmImage, cmdlineQuote } from '../image/wasm.ts';
+
+/** Guest memory of a WASI command without -m (the app's region is what the kernel leaves: docs/guide.md). */
+const WASM_DEFAULT_MEMORY = 256 << 20;
 
 export interface RunFlags {
   rootfs?: string;
@@ -119,6 +123,7 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const env = mergeEnv(kf?.env ?? [], f.env ?? []);
   const options = bootOptions(env, f.kernelArg ?? []);
   let elf = t.elf;
+  if (t.wasm) elf = (await step(`building ${targetLabel(t)}`, () => buildWasmImage(t.wasm!))).elf;
   if (!elf) {
     const out = t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : join(ROOT, 'build', `${t.image}.elf`);
     const b = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out));
@@ -126,9 +131,11 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
     elf = b.elf;
   }
   const facts = elfFacts(elf);
-  const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory });
+  // A WASI command grows its memory as it runs (malloc): give it room by default (QEMU takes host pages only as they are used).
+  const plan = memoryPlan({ imageEnd: facts.imageEnd, initrdBytes: rootfs?.bytes ?? 0, requested: memory ?? (t.wasm ? WASM_DEFAULT_MEMORY : undefined) });
   if (plan.tooSmall) throw new UsageError(plan.tooSmall);
-  const args = appArgs ?? kf?.cmd ?? [];
+  // A WASI command gets its argv word for word (the kernel unquotes: tools/image/wasm.ts cmdlineQuote).
+  const args = (appArgs ?? kf?.cmd ?? []).map((a) => (t.wasm ? cmdlineQuote(a) : a));
   const fstab = runFstab(vols, { initrd: rootfs !== undefined, einitrd: facts.einitrdBytes > 0 });
   // A trailing `--` keeps a dotless -a word (`quiet`) from being read as the app's first argument.
   const append = kernelCmdline({ options, fstab, args }) + (options.length && !args.length ? ' --' : '');
@@ -138,6 +145,8 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
     kernel: elf, machine, accel, memory: qemuMemory(plan.bytes),
     initrd: rootfs ? [rootfs.cpio] : undefined, append: append || undefined, volumes: vols, net,
     verbose: f.verbose === true, diagSocket: diag?.path,
+    // A WASI app's random_get uses RDRAND: TCG's `max` CPU has it (KVM keeps the default model, see qemuArgs).
+    extraArgs: t.wasm && accel === 'tcg' ? ['-cpu', 'max'] : undefined,
   });
   if (f.dryRun) {
     process.stdout.write(`${shellLine([qemu, ...qargs])}\n`);

@@ -5,6 +5,8 @@
 //                     app of its own (tools/cli/app.ts), name from its Kraftfile or folder
 //   no IMAGE          the Kraftfile's `name` in the working directory, else DEFAULT_IMAGE (demo)
 //   a directory       its Kraftfile (which must name the image)
+//   a .wasm file      a WASI command: the app of an image built around it (tools/image/wasm.ts);
+//                     also a Kraftfile's `wasm: prog.wasm`
 //   an existing file  an ELF to boot as it is (run only)
 //   anything else     an image name: images/NAME/app.ts
 //
@@ -14,6 +16,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { DEFAULT_IMAGE, ROOT } from '../image/index.ts';
+import { isWasmFile } from '../image/wasm.ts';
 import { readKraftfileIn, type Kraftfile } from '../kraftfile/index.ts';
 import { resolveApp, type AppTarget } from './app.ts';
 import { UsageError, warn } from './errors.ts';
@@ -25,6 +28,8 @@ export interface Target {
   app?: AppTarget;
   /** An ELF file to boot as it is. */
   elf?: string;
+  /** A WASI command (a .wasm file) to build an image around. */
+  wasm?: string;
   kraftfile: Kraftfile | null;
 }
 
@@ -54,12 +59,17 @@ export function resolveTarget(arg: string | undefined, allowElf: boolean): Targe
   const a = inImages ? null : resolveApp(arg);
   if (a) return { app: a.app, kraftfile: noteIgnored(a.kraftfile) };
   const here = readKraftfileIn(process.cwd());
+  if (arg !== undefined && existsSync(arg) && statSync(arg).isFile() && isWasmFile(arg)) return { wasm: resolve(arg), kraftfile: noteIgnored(here) };
+  if (arg !== undefined && arg.endsWith('.wasm') && !existsSync(arg)) throw new UsageError(`${arg}: no such file`);
+  if (arg !== undefined && arg.endsWith('.wasm') && statSync(arg).isFile() && !isWasmFile(arg)) throw new UsageError(`${arg}: not a WebAssembly module (no \\0asm header)`);
+  if (arg === undefined && here?.wasm) return wasmOf(here);
   if (arg === undefined) {
     const image = checkImage(here?.name ?? DEFAULT_IMAGE, here?.name ? ` (the Kraftfile's name)` : '');
     return { image, kraftfile: noteIgnored(here ?? readKraftfileIn(join(ROOT, 'images', image))) };
   }
   if (existsSync(arg) && statSync(arg).isDirectory()) {
     const kf = readKraftfileIn(arg);
+    if (kf?.wasm) return wasmOf(kf);
     if (!kf) throw new UsageError(`${arg}: a directory without a Kraftfile: give an image name (${imageNames().join(', ')}) or an ELF`);
     if (!kf.name) throw new UsageError(`${kf.path}: has no 'name': add name: IMAGE (one of ${imageNames().join(', ')})`);
     return { image: checkImage(kf.name, ` (named in ${kf.path})`), kraftfile: noteIgnored(kf) };
@@ -70,4 +80,10 @@ export function resolveTarget(arg: string | undefined, allowElf: boolean): Targe
   }
   const image = checkImage(arg, '');
   return { image, kraftfile: noteIgnored(here ?? readKraftfileIn(join(ROOT, 'images', image))) };
+}
+
+/** The target of a Kraftfile with `wasm:` (the file must be a WebAssembly module). */
+function wasmOf(kf: Kraftfile): Target {
+  if (!existsSync(kf.wasm!) || !isWasmFile(kf.wasm!)) throw new UsageError(`${kf.path}: wasm: ${kf.wasm} is not a WebAssembly file`);
+  return { wasm: kf.wasm, kraftfile: noteIgnored(kf) };
 }

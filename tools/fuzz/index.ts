@@ -11,7 +11,8 @@
 //   newc.ts      CPIO archives with raw-byte names, a lenient reader
 //   kvlog.ts     the kvstore log format, written out again for the host
 //   kill.ts      SIGKILL of QEMU after N `ok` lines
-//   targets:     cpio.ts, cmdline.ts, ninep.ts (9p), kvstore.ts, cli.ts, kvlogNode.ts
+//   targets:     cpio.ts, cmdline.ts, ninep.ts (9p), kvstore.ts, cli.ts, kvlogNode.ts, wasipath.ts
+//                (paths a WASI app opens beneath its preopen: tools/image/wasm.ts)
 //                (kvlog: the kvstore reader compiled from as/kvreader.ts, run in Node)
 //
 // Every case runs real QEMU (the CLI target runs the asuk command; kvlog runs
@@ -23,6 +24,7 @@ import { cpioTarget } from './cpio.ts';
 import { kvlogTarget } from './kvlogNode.ts';
 import { kvstoreTarget } from './kvstore.ts';
 import { ninepTarget } from './ninep.ts';
+import { wasipathTarget } from './wasipath.ts';
 import type { Target } from './target.ts';
 
 export { runTarget, tallyLine, reproCommand, type Tally } from './run.ts';
@@ -34,4 +36,5 @@ export const TARGETS: Record<string, Target<any>> = {
   kvstore: kvstoreTarget,
   cli: cliTarget,
   kvlog: kvlogTarget,
+  wasipath: wasipathTarget,
 };

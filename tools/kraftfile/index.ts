@@ -24,7 +24,7 @@ import { LineCounter, parseDocument } from 'yaml';
 /** The file names kraft looks for, in its order. */
 export const KRAFTFILE_NAMES = ['Kraftfile', 'kraft.yaml', 'kraft.yml', 'Kraftfile.yaml', 'Kraftfile.yml'];
 const SPECS = new Set(['v0.5', 'v0.6', '0.5', '0.6']);
-const USED = new Set(['spec', 'specification', 'name', 'rootfs', 'volumes', 'cmd', 'env']);
+const USED = new Set(['spec', 'specification', 'name', 'rootfs', 'volumes', 'cmd', 'env', 'wasm']);
 
 export class KraftfileError extends Error {
   constructor(readonly file: string, message: string) {
@@ -39,6 +39,8 @@ export interface Kraftfile {
   name?: string;
   /** Absolute path of the rootfs. */
   rootfs?: string;
+  /** Absolute path of a WASI command to run as the app (`wasm: prog.wasm`; asuk's key, not kraft's). */
+  wasm?: string;
   /** `SRC:DST[:ro]` specs, SRC absolute. */
   volumes: string[];
   cmd: string[];
@@ -91,9 +93,9 @@ export function parseKraftfile(v: unknown, path: string, shown = path): Kraftfil
     if (typeof o[k] !== 'string' || o[k] === '') fail(`'${k}' must be a non-empty string`);
     return o[k] as string;
   };
-  const rootfs = str('rootfs');
+  const rootfs = str('rootfs'), wasm = str('wasm');
   return {
-    path, name: str('name'), rootfs: rootfs !== undefined ? at(rootfs) : undefined,
+    path, name: str('name'), rootfs: rootfs !== undefined ? at(rootfs) : undefined, wasm: wasm !== undefined ? at(wasm) : undefined,
     volumes: parseVolumes(o.volumes, at, fail), cmd: parseCmd(o.cmd, fail), env: parseEnv(o.env, fail),
     ignored: Object.keys(o).filter((k) => !USED.has(k)),
   };
