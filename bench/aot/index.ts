@@ -19,7 +19,8 @@
 //
 // Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm X.wasm] [--base REF]`
 // (--wasm: also measure tools/aot's compile speed on X.wasm, a WASI command;
-// --base: also time the code of git commit REF's compiler, runner aot-base)
+// --base: also time the code of git commit REF's compiler, runner aot-base;
+// --runners: only these runners, e.g. aot,aot-base)
 // (npm script `bench:aot`). Needs wasm2c (wabt) and gcc for the peer only.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -46,7 +47,7 @@ async function compileC(name: string): Promise<Uint8Array> {
   return new Uint8Array(readFileSync(out));
 }
 
-interface Opts { runs: number; scale: number; kernels: string[]; extraWasm: string[]; base: string | null }
+interface Opts { runs: number; scale: number; kernels: string[]; extraWasm: string[]; base: string | null; only: string[] | null }
 
 /** The runners of this run (activeRunners of --base). */
 let runners: Runner[] = activeRunners(null);
@@ -54,7 +55,7 @@ let runners: Runner[] = activeRunners(null);
 let baseDir: string | null = null;
 
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { runs: 7, scale: 1, kernels: Object.keys(ITERS), extraWasm: [], base: null };
+  const o: Opts = { runs: 7, scale: 1, kernels: Object.keys(ITERS), extraWasm: [], base: null, only: null };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!, v = argv[k + 1];
     if (a === '--runs' && v) { o.runs = Number(v); k++; }
@@ -62,7 +63,8 @@ function parseArgs(argv: string[]): Opts {
     else if (a === '--kernels' && v) { o.kernels = v.split(','); k++; }
     else if (a === '--wasm' && v) { o.extraWasm.push(v); k++; }
     else if (a === '--base' && v) { o.base = v; k++; }
-    else if (a !== '--') throw new Error(`bench: E_USAGE unknown argument '${a}' (--runs N, --scale F, --kernels a,b, --wasm PATH, --base REF)`);
+    else if (a === '--runners' && v) { o.only = v.split(','); k++; }
+    else if (a !== '--') throw new Error(`bench: E_USAGE unknown argument '${a}' (--runs N, --scale F, --kernels a,b, --wasm PATH, --base REF, --runners a,b)`);
   }
   const unknown = o.kernels.filter((k) => !(k in ITERS));
   if (unknown.length) throw new Error(`bench: E_USAGE unknown kernel(s) ${unknown.join(',')}: have ${Object.keys(ITERS).join(',')}`);
@@ -83,7 +85,7 @@ async function verify(p: Prepared, iters: number, res: KernelResult): Promise<Ru
     if (p.errors[r]) { res.errors[r] = p.errors[r]; continue; }
     try { sums.set(r, (await runOnce(p, r, iters)).checksum); } catch (e) { res.errors[r] = (e as Error).message; }
   }
-  const ref = sums.get('wasm2c') ?? sums.get('turbofan');
+  const ref = sums.get('wasm2c') ?? sums.get('turbofan') ?? sums.values().next().value;
   res.checksum = ref;
   for (const [r, s] of sums) {
     if (s === ref) ok.push(r);
@@ -114,14 +116,15 @@ async function benchKernel(name: string, o: Opts): Promise<{ res: KernelResult; 
 
 const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
-/** One table: per-runner times by `pick` (median or best) and each runner's ratio to wasm2c. */
+/** One table: per-runner times by `pick` (median or best), each runner's ratio to wasm2c, and aot/aot-base. */
 function timeTable(results: KernelResult[], pick: (k: KernelResult, r: Runner) => number | undefined): string {
-  const others = runners.filter((r) => r !== 'wasm2c');
-  const rows = [['kernel', 'iters', ...runners.map((r) => `${r} ms`), ...others.map((r) => `${r}/w2c`)]];
+  const others = runners.includes('wasm2c') ? runners.filter((r) => r !== 'wasm2c') : [];
+  const ab = runners.includes('aot-base');
+  const rows = [['kernel', 'iters', ...runners.map((r) => `${r} ms`), ...others.map((r) => `${r}/w2c`), ...(ab ? ['aot/base'] : [])]];
   for (const k of results) {
-    const base = pick(k, 'wasm2c');
+    const ratio = (v: number | undefined, to: number | undefined) => v !== undefined && to ? (v / to).toFixed(2) + 'x' : '-';
     rows.push([k.kernel, String(k.iters), ...runners.map((r) => fmt(pick(k, r))),
-      ...others.map((r) => { const v = pick(k, r); return v !== undefined && base ? (v / base).toFixed(2) + 'x' : '-'; })]);
+      ...others.map((r) => ratio(pick(k, r), pick(k, 'wasm2c'))), ...(ab ? [ratio(pick(k, 'aot'), pick(k, 'aot-base'))] : [])]);
   }
   return table(rows);
 }
@@ -145,7 +148,9 @@ function printResults(results: KernelResult[], speed: CompileSpeed[], runs: numb
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.base !== null) baseDir = await baseTree(o.base);
-  runners = activeRunners(baseDir);
+  runners = activeRunners(baseDir).filter((r) => o.only === null || o.only.includes(r));
+  const unknown = (o.only ?? []).filter((r) => !activeRunners(baseDir).includes(r as Runner));
+  if (unknown.length) throw new Error(`bench: E_USAGE unknown runner(s) ${unknown.join(',')}: have ${activeRunners(baseDir).join(',')}`);
   process.stderr.write(`bench/aot: ${o.kernels.length} kernels x ${runners.length} runners x ${o.runs} runs\n`);
   const results: KernelResult[] = [], speed: CompileSpeed[] = [];
   for (const name of o.kernels) {

@@ -23,6 +23,9 @@ import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
 import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
 
+/** Weight of a use at loop depth d: 4^d, capped at depth 8. */
+const DEPTH_WEIGHT = Array.from({ length: 9 }, (_, d) => 4 ** d);
+
 const GPR_PINS = [R12, R13, R14, R9, R8, R10];
 const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
 
@@ -42,7 +45,7 @@ function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
   for (let pc = 0; pc < instrs.length; pc++) {
     const ins = instrs[pc];
     while (unrolled.length > 0 && pc > unrolled[unrolled.length - 1].loopEnd) mult /= tripsOf(unrolled.pop()!);
-    const w = 4 ** Math.min(depth, 8) * mult;
+    const w = (depth < 8 ? DEPTH_WEIGHT[depth] : DEPTH_WEIGHT[8]) * mult;
     const u = unrolled[unrolled.length - 1];
     if (ins.op === Op.Call || ins.op === Op.CallIndirect || ins.op === Op.MemoryGrow) calls += w;
     callsUpTo[pc] = calls;
