@@ -46,7 +46,7 @@ function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
     const ins = instrs[pc];
     while (unrolled.length > 0 && pc > unrolled[unrolled.length - 1].loopEnd) mult /= tripsOf(unrolled.pop()!);
     const w = (depth < 8 ? DEPTH_WEIGHT[depth] : DEPTH_WEIGHT[8]) * mult;
-    const u = unrolled[unrolled.length - 1];
+    const u = unrolled.length > 0 ? unrolled[unrolled.length - 1] : undefined;   // no out-of-bounds read (slow in V8)
     if (ins.op === Op.Call || ins.op === Op.CallIndirect || ins.op === Op.MemoryGrow) calls += w;
     callsUpTo[pc] = calls;
     if (u && (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) && ins.a === u.local) continue;

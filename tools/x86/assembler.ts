@@ -44,7 +44,7 @@ export class Assembler {
 
   /** A fresh anonymous label. */
   label(): Label {
-    const l: Label = { k: 'l', id: this.labels.length };
+    const l: Label = { k: 'l', id: this.labels.length, name: undefined, owner: this };
     this.labels.push(l);
     this._labelOff.push(-1);
     return l;
@@ -54,7 +54,7 @@ export class Assembler {
   sym(name: string): Label {
     let l = this.named.get(name);
     if (!l) {
-      l = { k: 'l', id: this.labels.length, name };
+      l = { k: 'l', id: this.labels.length, name, owner: this };
       this.labels.push(l);
       this._labelOff.push(-1);
       this.named.set(name, l);
@@ -80,7 +80,7 @@ export class Assembler {
   }
 
   private own(l: Label): void {
-    if (this.labels[l.id] !== l) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
+    if (l.owner !== this) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
   }
 
   // ---- data ----
