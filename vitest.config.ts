@@ -33,6 +33,7 @@ export const FAST_TESTS = [
   'test/platform/env.test.ts',
   'test/rootfs/unit.test.ts',
   'test/volumes/unit.test.ts',
+  'test/volumes/kvreader.test.ts',
 ];
 
 const common = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };

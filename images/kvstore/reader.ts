@@ -13,7 +13,9 @@
 //               follows; for damage after the last good record, 1 (`lostExact`
 //               false, a lower bound, when more than one damaged header or a
 //               skipped block was seen there).
-//   resync      after a length that cannot be trusted, the reader looks for
+//   resync      a bad fragment's length is trusted only when no good record
+//               starts inside the span it claims (else the reader resumes
+//               there). After a length that cannot be trusted, it looks for
 //               the next valid FULL/FIRST fragment in the block (a byte scan,
 //               each candidate checksummed) before giving the block up. A
 //               fragment running past the end with a good one after it is
@@ -66,6 +68,8 @@ export class LogReader {
     while (true) {
       let k = this.readFrag();
       if (k == F_EOF || k == F_TORN) {
+        // A torn look right after damage may be a damaged length: count as a lower bound.
+        if (k == F_TORN && this.pending > 0) this.lostExact = false;
         if (inRec) this.torn = start;
         else if (k == F_TORN) this.torn = this.fOff;
         this.finish();
@@ -74,7 +78,7 @@ export class LogReader {
       if (k != F_FRAG) {
         this.damage(this.fOff, this.fType == T_FULL || this.fType == T_FIRST || this.fType > T_LAST || this.fType == 0);
         inRec = false;
-        if (k == F_BAD) this.pos = this.fOff + <u64>(FRAG_HEAD + this.fLen);
+        if (k == F_BAD) this.stepOverBad();
         else this.skipDamage();
         continue;
       }
@@ -91,6 +95,17 @@ export class LogReader {
       let r = this.accept(start);
       if (r !== null) return r;
     }
+  }
+
+  /**
+   * Past a fragment with a bad checksum or type. Its length is only trusted
+   * when no good record starts inside the span it claims: a flipped length
+   * must not swallow the record after it.
+   */
+  private stepOverBad(): void {
+    let end = this.fOff + <u64>(FRAG_HEAD + this.fLen);
+    let at = this.scan(this.fOff + 1, end);
+    this.pos = at >= 0 ? <u64>at : end;
   }
 
   /**

@@ -14,9 +14,10 @@ import { BLOCK, crc32c, encodeLog, recordSpans, type KvRecord } from './kvlog.ts
 import type { Rng } from './rng.ts';
 import type { CaseResult, Target } from './target.ts';
 
-interface Reader { ex: Record<string, any>; mem: WebAssembly.Memory }
+export interface Reader { ex: Record<string, any>; mem: WebAssembly.Memory }
 
-async function compileReader(): Promise<Reader> {
+/** images/kvstore's reader compiled to Wasm for Node (tools/fuzz/as/kvreader.ts). */
+export async function compileReader(): Promise<Reader> {
   let wasm: Uint8Array | undefined;
   const errs: string[] = [];
   const { error } = await asc.main(['tools/fuzz/as/kvreader.ts', '-O2', '--runtime', 'incremental', '--baseDir', ROOT, '-o', 'out.wasm', '--exportRuntime'], {
@@ -42,7 +43,7 @@ function recs(rng: Rng): KvRecord[] {
 }
 
 /** Runs the reader on `log`; returns its answer. */
-function read(r: Reader, log: Buffer) {
+export function read(r: Reader, log: Buffer) {
   const p = r.ex.alloc(Math.max(1, log.length)) as number;
   new Uint8Array(r.mem.buffer, p, log.length).set(log);
   r.ex.scan(p, log.length);
