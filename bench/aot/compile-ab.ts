@@ -4,7 +4,7 @@
 // same module alternately; CPU time (user + sys) per compile, min and median,
 // and whether both emit the same bytes.
 //
-// Run: `npx vite-node bench/aot/compile-ab.ts -- --base REF [--wasm X.wasm] [--funcs N] [--runs N]`
+// Run: `npx vite-node bench/aot/compile-ab.ts -- --base REF [--wasm=X.wasm] [--funcs N] [--runs N]`
 // (default module: synth.ts with N = 2000 functions, ~700 KB of Wasm)
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,9 @@ function cpuMs(f: () => Uint8Array): { ms: number; out: Uint8Array } {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  // `--wasm=PATH` as well as `--wasm PATH`: vite-node would also try to run a
+  // positional PATH ending in .wasm as a module of its own
+  const argv = process.argv.slice(2).filter((a) => a !== '--').flatMap((a) => (/^--\w+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
   let base = '', wasmPath = '', funcs = 2000, runs = 15;
   for (let k = 0; k < argv.length; k += 2) {
     const [a, v] = [argv[k], argv[k + 1]];

@@ -17,7 +17,7 @@
 //                     runners, print medians and ratios to wasm2c, write
 //                     bench/results/aot-<date>.json
 //
-// Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm X.wasm] [--base REF]`
+// Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm=X.wasm] [--base REF]`
 // (--wasm: also measure tools/aot's compile speed on X.wasm, a WASI command;
 // --base: also time the code of git commit REF's compiler, runner aot-base;
 // --runners: only these runners, e.g. aot,aot-base)
@@ -54,7 +54,9 @@ let runners: Runner[] = activeRunners(null);
 /** The base tree's directory (--base), else null. */
 let baseDir: string | null = null;
 
-function parseArgs(argv: string[]): Opts {
+function parseArgs(args: string[]): Opts {
+  // `--wasm=PATH` as well as `--wasm PATH`: vite-node would also try to run a positional .wasm as a module
+  const argv = args.flatMap((a) => (/^--\w+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
   const o: Opts = { runs: 7, scale: 1, kernels: Object.keys(ITERS), extraWasm: [], base: null, only: null };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!, v = argv[k + 1];
