@@ -31,6 +31,8 @@ export const FAST_TESTS = [
   'test/kernel/layers.test.ts',
   'test/kernel/units.test.ts',
   'test/platform/env.test.ts',
+  'test/platform/srcmap.test.ts',
+  'test/platform/features.test.ts',
   'test/rootfs/unit.test.ts',
   'test/volumes/unit.test.ts',
   'test/volumes/kvreader.test.ts',

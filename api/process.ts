@@ -58,6 +58,15 @@ export function apiExitCode(code: i32): i32 {
   return EXIT_MAX;
 }
 
+/**
+ * The value of kernel argument `key` (`asuk run -a key=value`, or
+ * `key=value` on the boot line before `--`), raw, or null when it is not
+ * there (a word without `=` has no value: null too). The last one wins.
+ */
+export function kernelArg(key: string): string | null {
+  return kernelOption(key);
+}
+
 /** Ends the app now with `code` (0..126, see apiExitCode). Never returns. */
 export function exit(code: i32): void {
   kernelExit(apiExitCode(code));

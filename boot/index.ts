@@ -28,6 +28,8 @@ import { emitBootData, emitEntry64 } from './entry64.ts';
 import { emitExceptionNames, emitIdt, emitIdtr } from './idt.ts';
 import { BSS, BSS_SYMBOLS } from './layout.ts';
 import { backtraceLabels, emitBacktrace, emitBacktraceData } from './backtrace.ts';
+
+export { emitLineTable } from './backtrace.ts';
 import { emitPanic, emitTrapTable } from './panic.ts';
 
 export { EINITRD_LOCKED_NAME, EINITRD_NAME, MAX_MODS } from './einitrd.ts';

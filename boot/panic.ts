@@ -3,13 +3,14 @@
 // (a fault inside a panic path) power off at once instead of looping.
 //
 //   poweroff(edi = code)          never returns
-//   trap(edi = kind, rsi = name)  "panic: trap: <message> in <name>", exit 0x7f
+//   trap(edi = kind, rsi = name)  "panic: trap: <message> in <name>[ at <file>:<line>]", exit 0x7f
+//                                 (the position when bt_lines knows the trap site: app code)
 //   abort(edi = msg, esi = file, edx = line, ecx = col)
 //                                 "panic: abort: <msg> at <file>:<line>:<col>", exit 0x7f
 // Both then print the backtrace of the calling functions (boot/backtrace.ts).
 
 import { RAX, RBX, RCX, RDI, RDX, RSI, R12, R13, R14, type Label, imm, mem, memIdx, r16, r32, r64, r8, ripMem } from '../tools/x86/index.ts';
-import { backtraceLabels, btSave } from './backtrace.ts';
+import { backtraceLabels, btSave, emitSavedWhere } from './backtrace.ts';
 import { type StubCtx, strMem } from './emit.ts';
 import {
   BOCHS_PM1A_CNT, COM1, DEBUG_EXIT_PORT, GED_SLEEP_S5, MICROVM_GED_SLEEP_CTL, PANIC_CODE, PIIX4_PM1A_CNT,
@@ -110,6 +111,7 @@ function emitTrap(c: StubCtx, l: PanicLabels): void {
   a.i('mov', r64(RSI), r64(R12));
   a.bind(named);
   a.i('call', a.sym('com1_puts'));
+  emitSavedWhere(c, backtraceLabels(c));
   puts(c, '\n');
   a.i('call', a.sym('bt_print'));
   dieJump(c);

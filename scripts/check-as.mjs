@@ -6,7 +6,8 @@
 // diagnostics as asc prints them; exits 1 when any module has errors.
 import asc from 'assemblyscript/asc';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,12 +28,20 @@ const entries = [
   ...['index.ts', 'files.ts', 'net.ts'].map((f) => join(root, f)),
   ...readdirSync(join(root, 'images')).map((n) => join(root, 'images', n, 'app.ts')).filter(existsSync),
 ];
+// images/NAME import the package as "asuk/…": asc looks for it in LIB (--path), served from this
+// checkout (what tools/image/build.ts PACKAGE_LIB and packageReadFile do).
+const LIB = '/.asuk-package-lib';
+async function readPackageFile(name, baseDir) {
+  let p = resolve(baseDir, name);
+  if (p.startsWith(`${LIB}/asuk/`)) p = join(root, p.slice(LIB.length + 6));
+  try { return await readFile(p, 'utf8'); } catch { return null; }
+}
 let failed = 0;
 for (const e of entries) {
   let err = '';
   const sink = { write(s) { err += String(s); return true; } };
   const r = await asc.main([relative(root, e), '--noEmit', '--runtime', 'incremental',
-    '--disableWarning', '235', '--baseDir', root], { stdout: sink, stderr: sink });
+    '--disableWarning', '235', '--baseDir', root, '--path', LIB], { stdout: sink, stderr: sink, readFile: readPackageFile });
   if (r.error) {
     failed++;
     process.stderr.write(`${err.replace(/^FAILURE .*$/m, "").trimEnd()}\n${relative(root, e)}: ${r.error.message}\n\n`);

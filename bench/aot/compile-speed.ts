@@ -2,7 +2,7 @@
 // compileModule (+ Assembler.finish) per .wasm, median of a few runs after a
 // warm-up, reported as ms and KB/s of Wasm. Also the end-to-end Linux
 // executable build and, when `npm run image` has run, the kernel's .wasm
-// (build/hello/*.wasm) for the kernel target.
+// (images/hello/.asuk/*.wasm) for the kernel target.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModule } from '../../tools/wasm/index.ts';
@@ -46,14 +46,14 @@ export function measureCompile(name: string, wasm: Uint8Array, target: 'linux' |
   return row;
 }
 
-/** The newest kernel .wasm of each image left by `npm run image` (build/<image>/*.wasm). */
+/** The newest kernel .wasm of each image left by `npm run image` (images/<image>/.asuk/*.wasm). */
 export function kernelWasms(): { name: string; wasm: Uint8Array }[] {
-  const dir = join(ROOT, 'build');
+  const dir = join(ROOT, 'images');
   if (!existsSync(dir)) return [];
   const out: { name: string; wasm: Uint8Array }[] = [];
   for (const img of readdirSync(dir).sort()) {
-    const d = join(dir, img);
-    if (!statSync(d).isDirectory()) continue;
+    const d = join(dir, img, '.asuk');
+    if (!existsSync(d) || !statSync(d).isDirectory()) continue;
     const files = readdirSync(d).filter((f) => f.endsWith('.wasm'))
       .map((f) => ({ f, t: statSync(join(d, f)).mtimeMs })).sort((a, b) => b.t - a.t);
     if (files[0]) out.push({ name: `${img}/${files[0].f}`, wasm: new Uint8Array(readFileSync(join(d, files[0].f))) });

@@ -16,7 +16,7 @@
 // Run: `npm run bench:fs -- [--runs N] [--sizes 1,64,256] [--no-build-time]`
 // Output: the table on stdout, bench/results/fs-<date>.json.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, buildImage } from '../../tools/image/index.ts';
@@ -140,13 +140,13 @@ async function rounds(configs: Config[], m: Machine, o: FsBenchOptions): Promise
 
 /** `npm run image -- fsbench` wall times: cold (asc cache for fsbench removed) and warm. */
 async function buildTimes(tmp: string): Promise<{ coldMs: number; warmMs: number }> {
-  const dir = join(ROOT, 'build', 'fsbench');
+  const dir = join(ROOT, 'images', 'fsbench', '.asuk'); // tools/image's asc cache for the app
   const time = async () => {
     const t0 = performance.now();
     await execa('npm', ['run', 'image', '--', 'fsbench', '-o', join(tmp, 'fsbench-timed.elf')], { cwd: ROOT });
     return performance.now() - t0;
   };
-  for (const f of readdirSync(dir)) if (/^kernel-.*\.wasm$/.test(f)) unlinkSync(join(dir, f));
+  if (existsSync(dir)) for (const f of readdirSync(dir)) if (/^kernel-.*\.wasm(\.map)?$/.test(f)) unlinkSync(join(dir, f));
   const coldMs = await time();
   return { coldMs, warmMs: await time() };
 }

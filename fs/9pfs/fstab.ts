@@ -66,7 +66,7 @@ function check(e: FstabEntry): string { return p9fsOptsProblem(e.opts); }
 
 function open(e: FstabEntry, mods: BootModule[]): FileSystem | null { return volumeOpen(e); }
 
-/** Registers `9pfs` (images whose image.json says `"9p": true`). */
+/** Registers `9pfs` (apps that import "asuk/files" or "asuk/fs/9pfs/…"). */
 export function p9fsFstabInit(): void {
   fstabRegister("9pfs", check, open);
 }

@@ -3,11 +3,11 @@
 // mounted at / before main runs. The app lists the tree, reads the config,
 // writes a file in /tmp and reads it back; any failure exits 1.
 
-import { bootTimeUs, println } from "../../kernel/index";
+import { bootTimeUs, println } from "asuk/kernel/index";
 import {
   DirEntry, O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY, Stat, S_IFDIR, S_IFMT,
   errnoName, vfsClose, vfsLstat, vfsOpen, vfsRead, vfsReaddir, vfsWrite,
-} from "../../kernel/vfs/index";
+} from "asuk/kernel/vfs/index";
 
 let failed = false;
 

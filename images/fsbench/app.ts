@@ -11,7 +11,7 @@
 // `9p`. Every run first prints `bench boot-guest N us`: microseconds from the
 // boot stub's first instruction to main (kernel clock), initrd unpacking
 // included. Ends with `bench done`; the exit status is the failure count.
-import { bootTimeUs, println } from "../../kernel/index";
+import { bootTimeUs, println } from "asuk/kernel/index";
 import { fail, failures, report } from "./out";
 import { treeBench } from "./tree";
 import { tmpBench } from "./tmp";

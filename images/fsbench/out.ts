@@ -1,8 +1,8 @@
 // images/fsbench/out.ts — the result lines bench/fs parses:
 //   bench <name> <value> <unit>
 // and `bench error <workload>: <what>: <ENAME>` when a step fails.
-import { print, printU64, println } from "../../kernel/index";
-import { errnoName } from "../../kernel/vfs/index";
+import { print, printU64, println } from "asuk/kernel/index";
+import { errnoName } from "asuk/kernel/vfs/index";
 
 let failed = 0;
 

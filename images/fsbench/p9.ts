@@ -5,12 +5,12 @@
 // The Linux peer: insmod + mount -t 9p, `dd bs=1M` both ways, `set -- many/*`.
 //
 // Lines: 9p-mount us, 9p-read us, 9p-read-bytes B, 9p-write us, 9p-list us, 9p-list-count n.
-import { uptimeUs } from "../../kernel/index";
+import { uptimeUs } from "asuk/kernel/index";
 import {
   DirEntry, O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY, Stat,
   vfsClose, vfsMkdir, vfsOpen, vfsRead, vfsReaddir, vfsStat, vfsWrite,
-} from "../../kernel/vfs/index";
-import { p9fsMount } from "../../fs/9pfs/index";
+} from "asuk/kernel/vfs/index";
+import { p9fsMount } from "asuk/fs/9pfs/index";
 import { fail, report } from "./out";
 
 const MNT = "/p9";

@@ -4,10 +4,10 @@
 //
 // The path strings are made before the clock starts (the peer's names come
 // ready-made in its archive). Lines: tmp-create us, tmp-read us, tmp-delete us.
-import { uptimeUs } from "../../kernel/index";
+import { uptimeUs } from "asuk/kernel/index";
 import {
   O_CREAT, O_EXCL, O_RDONLY, O_WRONLY, vfsClose, vfsMkdir, vfsOpen, vfsRead, vfsRmdir, vfsUnlink, vfsWrite,
-} from "../../kernel/vfs/index";
+} from "asuk/kernel/vfs/index";
 import { fail, report } from "./out";
 
 export const SMALL_COUNT: i32 = 10000;

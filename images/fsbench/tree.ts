@@ -3,11 +3,11 @@
 // regular file through a 64 KiB buffer (like `cat DIR/*/*`).
 //
 // Lines: tree-stat us, tree-entries n, tree-read us, tree-bytes B.
-import { uptimeUs } from "../../kernel/index";
+import { uptimeUs } from "asuk/kernel/index";
 import {
   DirEntry, O_DIRECTORY, O_RDONLY, S_IFDIR, S_IFMT, S_IFREG, Stat,
   vfsClose, vfsLstat, vfsOpen, vfsRead, vfsReaddir,
-} from "../../kernel/vfs/index";
+} from "asuk/kernel/vfs/index";
 import { fail, report } from "./out";
 
 const CHUNK: usize = 64 << 10;

@@ -1,7 +1,7 @@
 // images/hello — the smallest asuk app: greets, echoes argv, reports RAM and boot time.
 import {
   bootTimeUs, print, println, printU64, ramSize, tscMhz,
-} from "../../kernel/index";
+} from "asuk/kernel/index";
 
 export function main(argv: string[]): i32 {
   println("hello from asuk");

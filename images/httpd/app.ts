@@ -10,10 +10,10 @@
 //   response.ts  status lines, heads, error bodies
 //
 // Imports point down: net/ (sockets), drivers/virtio-net, kernel/vfs.
-import { print, println, printU64 } from "../../kernel/index";
-import { vfsStat, Stat, S_IFDIR, S_IFMT } from "../../kernel/vfs/index";
-import { ipToString, netIp, netUp, tcpListen } from "../../net/index";
-import { virtioNetProbe } from "../../drivers/virtio-net/index";
+import { print, println, printU64 } from "asuk/kernel/index";
+import { vfsStat, Stat, S_IFDIR, S_IFMT } from "asuk/kernel/vfs/index";
+import { ipToString, netIp, netUp, tcpListen } from "asuk/net";
+import { virtioNetProbe } from "asuk/drivers/virtio-net/index";
 import { Server } from "./server";
 
 function usage(why: string): i32 {

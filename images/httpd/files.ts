@@ -11,7 +11,7 @@
 // Nothing is cached: every request stats the names again, so a file changed
 // on a 9p volume is served as it is now.
 
-import { Errno, S_IFLNK, S_IFMT, Stat, VRef, vfsLstat, vfsReadlink, vfsStat } from "../../kernel/vfs/index";
+import { Errno, S_IFLNK, S_IFMT, Stat, VRef, vfsLstat, vfsReadlink, vfsStat } from "asuk/kernel/vfs/index";
 
 export const MAX_LINKS: i32 = 40;
 

@@ -15,11 +15,12 @@
 // closed after IDLE_TIMEOUT_US, an answer that makes no progress for
 // SEND_TIMEOUT_US (a client that stopped reading) is abandoned.
 
-import { uptimeUs } from "../../kernel/index";
-import { Errno, O_RDONLY, S_IFDIR, S_IFMT, S_IFREG, vfsClose, vfsOpen, vfsPread } from "../../kernel/vfs/index";
+import { uptimeUs } from "asuk/kernel/index";
+import { O_RDONLY } from "asuk/files";
+import { Errno, S_IFDIR, S_IFMT, S_IFREG, vfsClose, vfsOpen, vfsPread } from "asuk/kernel/vfs/index";
 import {
   netPoll, POLLERR, POLLHUP, POLLIN, POLLOUT, sockClose, sockRecv, sockSend, sockSendSpace, tcpAccept,
-} from "../../net/index";
+} from "asuk/net";
 import { httpDate, httpDateParse } from "./date";
 import { resolveUnder, Resolved } from "./files";
 import { mimeType } from "./mime";

@@ -17,10 +17,11 @@
 // Exit status: 0, 1 when a key was not found (or a command is unknown),
 // 2 when the log could not be read or written (or is in the old KVR1 format).
 
-import { kernelOption, println } from "../../kernel/index";
-import { Errno } from "../../kernel/vfs/index";
+import { kernelArg } from "asuk";
+import { println } from "asuk/kernel/index";
+import { Errno } from "asuk/kernel/vfs/index";
 import { shellCommands } from "../shell/parse";
-import { mbCmdline, cstrLen } from "../../kernel/index";
+import { mbCmdline, cstrLen } from "asuk/kernel/index";
 import { KvStore } from "./store";
 
 const DEFAULT_LOG = "/data/kv.log";
@@ -77,7 +78,7 @@ function rawCmdline(): string {
 }
 
 export function main(args: string[]): i32 {
-  let opt = kernelOption("kvstore.log");
+  let opt = kernelArg("kvstore.log");
   let s = new KvStore(opt !== null ? <string>opt : DEFAULT_LOG);
   if (s.load() < 0) return IO_ERROR;
   let cmds = shellCommands(rawCmdline(), args);

@@ -14,11 +14,11 @@
 // A log in the format before issue 11 ("KVR1" records, no blocks) is refused
 // with one error line: it is not read, not rewritten, not appended to.
 
-import { println } from "../../kernel/index";
+import { println } from "asuk/kernel/index";
+import { O_CREAT, O_RDONLY, O_RDWR, Stat, errnoName } from "asuk/files";
 import {
-  Errno, O_CREAT, O_RDONLY, O_RDWR, Stat, errnoName,
-  vfsClose, vfsFstat, vfsFsync, vfsFtruncate, vfsOpen, vfsPread, vfsPwrite,
-} from "../../kernel/vfs/index";
+  Errno, vfsClose, vfsFstat, vfsFsync, vfsFtruncate, vfsOpen, vfsPread, vfsPwrite,
+} from "asuk/kernel/vfs/index";
 import { BLOCK, KEY_MAX, OP_DEL, OP_PUT, fragCrc, frameInto, framedSize, recordPayload } from "./record";
 import { LogReader } from "./reader";
 

@@ -5,12 +5,12 @@
 //   <- RECV bytes of the same pattern, then the server closes
 // Prints "netclient: sent S, received R, pattern ok|BAD" and exits 0 when
 // both counts and every received byte are right.
-import { print, println, printU64 } from "../../kernel/index";
-import { Errno } from "../../kernel/vfs/index";
+import { print, println, printU64 } from "asuk/kernel/index";
+import { Errno } from "asuk/kernel/errno";
 import {
   ipParse, netPoll, netUp, POLLERR, POLLHUP, POLLIN, POLLOUT, sockClose, sockError, sockRecv, sockSend, sockSendString, tcpConnect,
-} from "../../net/index";
-import { virtioNetProbe } from "../../drivers/virtio-net/index";
+} from "asuk/net";
+import { virtioNetProbe } from "asuk/drivers/virtio-net/index";
 
 @inline function pattern(i: u64): u8 { return <u8>((i * 7 + 3) & 0xff); }
 

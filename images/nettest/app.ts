@@ -8,10 +8,10 @@
 //              echo must come back with a good checksum
 //   idle S     netdevWait with a deadline S seconds away: halts, prints how
 //              many times the CPU woke
-import { print, println, printU64, printHex, uptimeUs } from "../../kernel/index";
-import { netdevCount, netdevGet, netdevWait, NetDevice, NETDEV_CSUM_NONE, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID } from "../../kernel/netdev";
-import { irqHalts } from "../../kernel/irq";
-import { virtioNetFeatures, virtioNetIrq, virtioNetProbe } from "../../drivers/virtio-net/index";
+import { print, println, printU64, printHex, uptimeUs } from "asuk/kernel/index";
+import { netdevCount, netdevGet, netdevWait, NetDevice, NETDEV_CSUM_NONE, NETDEV_OFFLOAD_TX_CSUM, NETDEV_RX_CSUM_VALID } from "asuk/kernel/netdev";
+import { irqHalts } from "asuk/kernel/irq";
+import { virtioNetFeatures, virtioNetIrq, virtioNetProbe } from "asuk/drivers/virtio-net/index";
 
 const MY_IP: u32 = 0x0a00020f;   // 10.0.2.15
 const GW_IP: u32 = 0x0a000202;   // 10.0.2.2

@@ -17,14 +17,14 @@
 // and the exit status is then 1 (the other commands still run), else 0.
 // Names are printed escaped (kernel utf8Escape, as `ls -b`: `\n`, `\033`, `\377`).
 
-import { bootTimeUs, cstrLen, mbCmdline, uptimeUs, utf8Decode, utf8Encode, utf8Escape } from "../../kernel/index";
-import { rootfsSourceOf } from "../../kernel/rootfs/index";
-import { printBytes as outBytes, println as outLine } from "../../kernel/index";
+import { bootTimeUs, cstrLen, mbCmdline, uptimeUs, utf8Decode, utf8Encode, utf8Escape } from "asuk/kernel/index";
+import { rootfsSourceOf } from "asuk/kernel/rootfs/index";
+import { printBytes as outBytes, println as outLine } from "asuk/kernel/index";
+import { O_APPEND, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_SET, Stat, errnoName } from "asuk/files";
 import {
-  Errno, O_APPEND, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, SEEK_SET, S_IFDIR, S_IFLNK, S_IFMT, Stat,
-  errnoName, vfsClose, vfsLink, vfsLstat, vfsMkdir, vfsMountAt, vfsMountCount, vfsOpen, vfsRead,
+  Errno, S_IFDIR, S_IFLNK, S_IFMT, vfsClose, vfsLink, vfsLstat, vfsMkdir, vfsMountAt, vfsMountCount, vfsOpen, vfsRead,
   vfsChmod, vfsLseek, vfsRename, vfsRmdir, vfsSymlink, vfsUnlink, vfsWrite,
-} from "../../kernel/vfs/index";
+} from "asuk/kernel/vfs/index";
 import { shellCommands } from "./parse";
 import { READ_CHUNK, failPath, findLines, listDir, modeOctal, readBuffer, sortNames, typeLetter } from "./find";
 

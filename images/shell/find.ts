@@ -18,8 +18,8 @@ import {
   DirEntry, O_DIRECTORY, O_RDONLY, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
   Stat, VRef,
   vfsClose, vfsLstat, vfsOpen, vfsRead, vfsReaddir, vfsReadlink,
-} from "../../kernel/vfs/index";
-import { utf8Encode, utf8Escape, utf8Length } from "../../kernel/index";
+} from "asuk/kernel/vfs/index";
+import { utf8Encode, utf8Escape, utf8Length } from "asuk/kernel/index";
 import { sha256Hex, sha256Reset, sha256Update } from "./sha256";
 
 const CHUNK: usize = 1 << 16;

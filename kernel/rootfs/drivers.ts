@@ -1,8 +1,8 @@
 // kernel/rootfs/drivers.ts — the table of fstab drivers (Unikraft's
 // UK_FS_REGISTER). The kernel core knows no filesystem: each driver
 // registers itself when the image links it (the generated entry of an image
-// calls fs/ramfs's ramfsFstabInit, fs/cpio's cpioFstabInit and, with
-// `"9p": true`, fs/9pfs's p9fsFstabInit before rootfsMount).
+// calls fs/ramfs's ramfsFstabInit, fs/cpio's cpioFstabInit and, for an
+// app importing "asuk/files", fs/9pfs's p9fsFstabInit before rootfsMount).
 //
 //   check(e)       the problem with an entry's dev, flags and opts for this
 //                  driver ("" when valid); fstab.ts runs it while parsing

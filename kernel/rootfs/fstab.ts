@@ -60,7 +60,7 @@ export function fstabDriverKnown(d: string): bool {
 /** Why driver `d` cannot be used: it is not linked into this image. */
 function unknownDriver(d: string): string {
   // The one hint the kernel keeps about a driver it does not know: how to link 9pfs.
-  if (d == "9pfs") return "driver 9pfs is not built into this image (image.json: \"9p\": true)";
+  if (d == "9pfs") return "driver 9pfs is not built into this image (import from \"asuk/files\" in the app)";
   return "unknown driver '" + d + "' (known: " + fstabDriverNames() + ")";
 }
 

@@ -16,7 +16,7 @@
 //               (`mount: N us`, the VFS clock), the source table for `mounts`
 //
 // Who calls whom: an image's generated entry calls the drivers' init
-// functions (what image.json links), then passes rootfsMount to kernelMain;
+// functions (what the app's imports link), then passes rootfsMount to kernelMain;
 // rootfsMount -> plan -> fstabParse (-> driver.check) -> driver.open -> vfsMount.
 //
 // Kernel options: vfs.fstab=[ "..." ... ] (replaces the default table),

@@ -5,7 +5,8 @@
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ASC_FLAGS } from '../../tools/image/index.ts';
+import { readFileSync } from 'node:fs';
+import { ASC_FLAGS, packageFlags, packageReadFile } from '../../tools/image/index.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,8 +20,11 @@ export async function compileAs(entry: string, extra: string[] = []): Promise<Co
   const out: { wasm?: Uint8Array<ArrayBuffer>; wat?: string } = {};
   const errs: string[] = [];
   const sink = { write(s: string | Uint8Array) { errs.push(typeof s === 'string' ? s : Buffer.from(s).toString()); return true; } };
-  const { error } = await asc.main([entry, ...IMAGE_FLAGS, '--baseDir', ROOT, '-o', 'out.wasm', ...extra], {
-    stdout: sink, stderr: sink,
+  // An entry importing the package as "asuk/…" (images/NAME) compiles against it the way tools/image does.
+  const asPackage = /from\s+["']asuk[/"']/.test(readFileSync(path.join(ROOT, entry), 'utf8'));
+  const flags = asPackage ? packageFlags().filter((f) => f !== '--noExportMemory') : IMAGE_FLAGS;
+  const { error } = await asc.main([entry, ...flags, '--baseDir', ROOT, '-o', 'out.wasm', ...extra], {
+    stdout: sink, stderr: sink, readFile: packageReadFile,
     writeFile(name: string, contents: Uint8Array | string) {
       if (name.endsWith('.wasm') && typeof contents !== 'string') out.wasm = new Uint8Array(contents);
       if (name.endsWith('.wat')) out.wat = typeof contents === 'string' ? contents : Buffer.from(contents).toString();

@@ -1,4 +1,4 @@
-// An app in its own folder that uses "asuk/net" (no image.json): `asuk run -p`
+// An app in its own folder that uses "asuk/net": `asuk run -p`
 // on the default machine (microvm, virtio-net over virtio-mmio) gives it a
 // NIC, DHCP an address, and a host client two answers through the forward.
 import { execa } from 'execa';

@@ -88,18 +88,28 @@ describe('the npm package', () => {
     expect(r.stderr.trimEnd().split('\n').pop()).toMatch(/^asuk: asc: 1 compile error/);
   }, 120_000);
 
-  it('a trap in app code names the app function; the exit status is 127', async () => {
+  it('a trap in app code names the app function and its file:line; the exit status is 127', async () => {
     const dir = join(proj, 'trap');
     mkdirSync(dir);
     writeFileSync(join(dir, 'app.ts'), [
       'import { log } from "asuk";',
-      'function boom(n: i32): i32 { if (n > 2) unreachable(); return n; }',
-      'export function main(args: string[]): i32 { log("before"); return boom(args.length + 5); }', ''].join('\n'));
+      '',
+      'function boom(n: i32): i32 {',
+      '  if (n > 2) unreachable();', // line 4
+      '  return n;',
+      '}',
+      '',
+      'export function main(args: string[]): i32 {',
+      '  log("before");',
+      '  return boom(args.length + 5);', // line 10
+      '}', ''].join('\n'));
     const r = await npx(dir, ['run', '--timeout', '200']);
     expect(r.exitCode).toBe(127);
-    // Then the backtrace (appLines trims the two-space indent), out to the entry the stub called.
-    expect(appLines(r.stdout)).toEqual(['before', 'panic: trap: unreachable in app/boom',
-      'at app/boom', 'at app/main', 'at .asuk/entry/appMain', 'at ~lib/asuk/kernel/main/kernelMain', 'at .asuk/entry/asuk_main']);
+    // Then the backtrace (appLines trims the two-space indent), out to the entry the stub called:
+    // app frames carry asc's source map position of the trap and of the call.
+    expect(appLines(r.stdout)).toEqual(['before', 'panic: trap: unreachable in app/boom at app.ts:4',
+      'at app/boom (app.ts:4)', 'at app/main (app.ts:10)', 'at .asuk/entry/appMain', 'at ~lib/asuk/kernel/main/kernelMain',
+      'at .asuk/entry/asuk_main']);
   }, 300_000);
 
   it('--rootfs on an app that uses no files is one error line, before QEMU', async () => {

@@ -2,8 +2,12 @@
 // names innermost first (boot/backtrace.ts, from the linker's bt_funcs table),
 // stopping at the stub that called asuk_main; a runaway recursion is cut.
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PANIC_EXIT, runQemu } from '../../tools/qemu/index.ts';
-import { watKernel } from './helpers.ts';
+import { buildKernelElf } from '../../tools/link/index.ts';
+import { compileWat } from '../aot/linux-runner.ts';
+import { tmp, watKernel } from './helpers.ts';
 
 function kernel(inner: string, extra = ''): string {
   return `(module
@@ -63,6 +67,24 @@ describe('backtrace after a panic', () => {
     const tail = panicTail(r.serial);
     expect(tail[0]).toMatch(/^panic: cpu exception 14 \(#PF\) error=0x[0-9a-f]+ rip=0x[0-9a-f]+ cr2=0x0+$/);
     expect(tail.slice(1)).toEqual(['  at inner', '  at outer', '  at main']);
+    expect(r.guestExit).toBe(PANIC_EXIT);
+  });
+
+  it('with a source map, the trap line and each frame name the Wasm instruction their code came from', async () => {
+    // The "source map" answers with the opcode byte at the offset: the trap site must be the
+    // division (0x6e), the outer frames their calls (0x10) — what tools/aot's CodeMap recorded.
+    const wasm = await compileWat(kernel('(i32.div_u (local.get 0) (global.get $zero))'));
+    const where = (at: number) => `op ${wasm[at].toString(16)}`;
+    const elf = join(tmp, 'bt-lines.elf');
+    writeFileSync(elf, buildKernelElf(wasm, { sourceMap: { where } }).elf);
+    const r = await runQemu({ kernel: elf, timeoutMs: 30_000 });
+    expect(r.timedOut).toBe(false);
+    expect(panicTail(r.serial)).toEqual([
+      'panic: trap: integer divide by zero in inner at op 6e',
+      '  at inner (op 6e)',
+      '  at outer (op 10)',
+      '  at main (op 10)',
+    ]);
     expect(r.guestExit).toBe(PANIC_EXIT);
   });
 

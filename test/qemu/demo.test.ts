@@ -17,9 +17,9 @@ it('the default image boots from its embedded rootfs and exits 0', async () => {
   expect(r.serial).toContain('demo: all good, exiting 0');
   expect(r.guestExit).toBe(0);
 
-  // demo's image.json does not ask for 9p: no PCI/virtio/9P code, a clear line, boots on
+  // demo imports the VFS, not "asuk/files": no PCI/virtio/9P code, a clear line, boots on
   const v = await runQemu({ kernel: r0.elf, memory: '32M', timeoutMs: 30_000, append: 'vfs.fstab=[ "embedded:/:extract::ramfs=1:" "fs0:/data:9pfs:::mkmp" ]' });
-  expect(v.serial).toContain('rootfs: error: fstab entry "fs0:/data:9pfs:::mkmp": driver 9pfs is not built into this image (image.json: "9p": true), skipped');
+  expect(v.serial).toContain('rootfs: error: fstab entry "fs0:/data:9pfs:::mkmp": driver 9pfs is not built into this image (import from "asuk/files" in the app), skipped');
   expect(v.serial).toContain('demo: all good, exiting 0');
   expect(v.guestExit).toBe(0);
 }, 120_000);

@@ -6,6 +6,7 @@ import type { FuncType, Module, ValType } from '../wasm/types.ts';
 import type { Assembler, Label } from '../x86/index.ts';
 import type { Masm } from './masm.ts';
 import type { AotPasses } from './plan.ts';
+import type { CodeMap } from './srcmap.ts';
 
 export interface AotFeatures { sse41?: boolean; popcnt?: boolean; lzcnt?: boolean; bmi1?: boolean }
 
@@ -35,6 +36,8 @@ export interface AotOptions {
    * applies first, these fields over it.
    */
   passes?: Partial<AotPasses>;
+  /** Records code address -> Wasm offset for the functions it wants (srcmap.ts). */
+  codeMap?: CodeMap;
 }
 
 /** One instance of several in one blob: its label prefix and how its imports resolve. */

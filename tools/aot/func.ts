@@ -21,6 +21,7 @@ import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
 import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
 import type { LiveRanges } from './liveranges.ts';
+import type { CodeMap } from './srcmap.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Op visitors by opcode (0xFC ops at 0x100 + sub-opcode). */
@@ -64,10 +65,14 @@ export class FuncCompiler {
   private traps = new Map<number, Label>();
   /** Pinned locals whose register is zeroed before a position (plan.ranges' zeroAt), by position. */
   private zeroing: Map<number, number[]> | null = null;
+  /** With a code map: one trap stub per site, at the Wasm offset of its instruction. */
+  private siteTraps: { kind: TrapKind; label: Label; pos: number }[] = [];
   private late: (() => void)[] = [];
+  private readonly codeMap: CodeMap | null;
 
   constructor(readonly ctx: ModCtx, readonly index: number, readonly type: FuncType, localTypes: ValType[]) {
     this.masm = ctx.masm;
+    this.codeMap = ctx.opts.codeMap?.wants(index) ? ctx.opts.codeMap : null;
     this.frame = new Frame(ctx.masm, localTypes, type.params.length);
   }
 
@@ -83,7 +88,12 @@ export class FuncCompiler {
     return aotFail(code, this.where(ins), what);
   }
 
-  trap(kind: TrapKind): Label {
+  trap(kind: TrapKind, site = true): Label {
+    if (this.codeMap && site) {
+      const label = this.asm.label();
+      this.siteTraps.push({ kind, label, pos: this.plan?.instrs[this.pc]?.pos ?? -1 });
+      return label;
+    }
     let l = this.traps.get(kind);
     if (!l) { l = this.asm.label(); this.traps.set(kind, l); }
     return l;
@@ -128,9 +138,11 @@ export class FuncCompiler {
       throw new AotError('internal', `${this.where(ins)}: ${(e as Error).message}`);
     }
     if (this.ctrl.length !== 0) throw new AotError('invalid', `${this.where()}: body ends without end`);
+    this.codeMap?.mark(asm, -1);
     for (const emit of this.late) emit();
     this.emitTraps();
     this.emitEntry(body);
+    this.codeMap?.mark(asm, -1);
   }
 
   private body(instrs: Instr[]): void {
@@ -151,6 +163,7 @@ export class FuncCompiler {
       if (this.absorbing >= 0) throw new Error(`the plan fused position ${this.absorbing} but ${v} is emitted`);
       const zs = this.reachable ? this.zeroing?.get(v) : undefined;
       if (zs) this.zeroPins(zs);
+      this.codeMap?.mark(this.asm, ins.pos);
       const h = handlers[handlerIndex(ins.op)];
       if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
       h(this, ins);
@@ -231,9 +244,11 @@ export class FuncCompiler {
 
   private emitTraps(): void {
     const asm = this.asm;
-    this.stackTrap = this.trap(TrapKind.StackExhausted);
-    for (const [kind, l] of this.traps) {
-      asm.bind(l);
+    this.stackTrap = this.trap(TrapKind.StackExhausted, false);
+    const stubs = [...[...this.traps].map(([kind, label]) => ({ kind, label, pos: -1 })), ...this.siteTraps];
+    for (const { kind, label, pos } of stubs) {
+      asm.bind(label);
+      this.codeMap?.mark(asm, pos);
       asm.i('mov', r32(RDI), imm(kind));
       asm.i('lea', r64(RSI), ripMem(this.ctx.funcNameLabel(this.index)));
       asm.i('call', asm.sym('trap'));

@@ -21,6 +21,7 @@
 //   frame.ts      the value stack cached in registers, spill slots, register allocation
 //   masm.ts       the macro-assembler: value moves, constant pool (over tools/x86)
 //   traps.ts      TrapKind (shared with the targets); errors.ts AotError
+//   srcmap.ts     CodeMap: code address -> Wasm offset for the functions asked for (AotOptions.codeMap)
 
 export { compileModule, type AotStats, type BacktraceFuncs } from './module.ts';
 export { AotError, type AotErrorCode } from './errors.ts';
@@ -28,3 +29,4 @@ export { TrapKind, trapMessages } from './traps.ts';
 export type { AotOptions, AotFeatures } from './context.ts';
 export { PASS_NAMES, resolvePasses, type AotPasses } from './plan.ts';
 export { HW_OPS } from './hw.ts';
+export { CodeMap, type CodeMapEntry } from './srcmap.ts';

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { buildApp, type AppSpec } from '../image/app.ts';
-import { buildImage, imageFeatures, ROOT, type BuildResult } from '../image/index.ts';
+import { buildImage, ROOT, type BuildResult } from '../image/index.ts';
 import { envPairError, readKraftfileIn, type Kraftfile } from '../kraftfile/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -52,22 +52,20 @@ export function bootOptions(env: string[], kernelArgs: string[]): string[] {
   return out;
 }
 
-export interface BuiltTarget extends BuildResult { files: boolean; volumes: boolean }
+export interface BuiltTarget extends BuildResult { files: boolean; volumes: boolean; net: boolean }
 
-/** Builds an app or images/NAME into `out`. */
+/** Builds an app or images/NAME (the same app build; its own Kraftfile's rootfs embedded) into `out`. */
 export async function buildTarget(t: { image?: string; app?: AppTarget }, out: string,
   o: { rootfs?: string; locked?: boolean; bake?: AppSpec['bake'] } = {}): Promise<BuiltTarget> {
-  if (t.app) {
-    const r = await buildApp({ dir: t.app.dir, out, rootfs: o.rootfs, locked: o.locked, bake: o.bake });
-    return { ...r, files: r.features.files, volumes: r.features.files };
-  }
-  const r = await buildImage(t.image, { out, rootfs: o.rootfs, locked: o.locked });
-  return { ...r, ...imageFeatures(t.image!) };
+  const r = t.app
+    ? await buildApp({ dir: t.app.dir, out, rootfs: o.rootfs, locked: o.locked, bake: o.bake })
+    : await buildImage(t.image, { out, rootfs: o.rootfs, locked: o.locked });
+  return { ...r, ...r.features };
 }
 
 /** One error line when a flag needs a part the image does not link (instead of ENOENT at boot). */
 export function checkParts(what: string, b: { files: boolean; volumes: boolean }, o: { rootfs: boolean; volumes: boolean }): void {
-  const fix = `import from "asuk/files" in the app (images/NAME: "vfs"/"9p" in image.json)`;
+  const fix = `import from "asuk/files" in the app`;
   if (o.rootfs && !b.files) throw new UsageError(`${what} uses no files (no VFS linked), so a rootfs would never be read: ${fix}, or drop --rootfs / the Kraftfile's rootfs:`);
   if (o.volumes && !b.volumes) throw new UsageError(`${what} has no 9p volume driver, so a volume would never be mounted: ${fix}, or drop -v / the Kraftfile's volumes:`);
 }

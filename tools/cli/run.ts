@@ -13,8 +13,9 @@
 //   einitrd image -v A:/x "embedded:/:extract::ramfs=1:" "fs0:/x:9pfs:::mkmp"
 //   -v ./rootfs:/         "fs0:/:9pfs:::mkmp"  (9p is the root)
 
-import { join } from 'node:path';
-import { readImageConfig, ROOT } from '../image/index.ts';
+import { dirname, join } from 'node:path';
+import { imageDir, imageFeatures, ROOT } from '../image/index.ts';
+import { appFeatures } from '../image/app.ts';
 import { bootOptions, buildTarget, rootfsCache, checkParts, mergeEnv, shellLine, targetLabel } from './app.ts';
 import {
   kernelCmdline, openDiag, parsePort, parseVolume, qemuArgs, volumeFstab, type Machine, type PortMap, type Volume,
@@ -45,7 +46,7 @@ export interface RunFlags {
   dryRun?: boolean;
 }
 
-/** The network: -p flags (each a host forward); an image with `"net": true` gets a NIC even without them. */
+/** The network: -p flags (each a host forward); an app importing "asuk/net" gets a NIC even without them. */
 export function runPorts(flags: string[] | undefined, imageWantsNet: boolean): PortMap[] | undefined {
   const ports = (flags ?? []).map((s) => {
     try {
@@ -82,14 +83,16 @@ export function runFstab(vols: Volume[], o: { initrd: boolean; einitrd: boolean 
 }
 
 /**
- * The machine: --machine, else microvm unless the image needs PCI (its
- * image.json says `"machine": "pc"`). Volumes (virtio-9p) and the network
+ * The machine: --machine, else microvm. Volumes (virtio-9p) and the network
  * (virtio-net) run on virtio-mmio there.
  */
-export function chooseMachine(flag: string | undefined, image: string | undefined): Machine {
-  if (flag !== undefined) return flag as Machine;
-  const c = image !== undefined ? readImageConfig(image) as { machine?: string } : {};
-  return c.machine === 'pc' ? 'pc' : 'microvm';
+export function chooseMachine(flag: string | undefined): Machine {
+  return flag !== undefined ? flag as Machine : 'microvm';
+}
+
+/** Whether the target's app imports "asuk/net" (an ELF given as it is: no). */
+function wantsNet(t: { image?: string; app?: { dir: string } }): boolean {
+  return t.app ? appFeatures(t.app.dir).net : t.image !== undefined && imageFeatures(t.image).net;
 }
 
 /** `asuk run`; returns the exit status (the guest's code). `appArgs` is null when no `--` was given. */
@@ -102,11 +105,13 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const accel = chooseAccel(f.accel);
   const qemu = requireQemu();
   const t = resolveTarget(arg, true);
-  const net = runPorts(f.publish, t.image !== undefined && readImageConfig(t.image).net === true);
-  const machine = chooseMachine(f.machine, t.image);
+  const net = runPorts(f.publish, wantsNet(t));
+  const machine = chooseMachine(f.machine);
   const kf = t.kraftfile;
   const vols = mergeVolumes(kf?.volumes ?? [], f.volume ?? [], kf?.path);
-  const rootfsPath = f.rootfs ?? kf?.rootfs;
+  // images/NAME's own Kraftfile rootfs is embedded when it is built (buildImage), not passed again
+  const ownRootfs = t.image !== undefined && kf !== null && dirname(kf.path) === imageDir(t.image);
+  const rootfsPath = f.rootfs ?? (ownRootfs ? undefined : kf?.rootfs);
   if (rootfsPath && vols.some((v) => v.dst === '/')) {
     throw new UsageError(`both --rootfs and a volume claim /: drop one (a volume elsewhere, e.g. -v DIR:/data, mixes with --rootfs)`);
   }

@@ -1,24 +1,30 @@
-// tools/image/app.ts — builds an app that lives in its own folder (made by
-// `asuk init`, or any folder with a Kraftfile and app.ts): the same pipeline as
-// images/NAME (asc -> tools/aot -> tools/link), with the asuk sources taken as
-// the package "asuk" (node_modules/asuk, or this checkout through asc --path).
+// tools/image/app.ts — builds an app: a folder with app.ts (made by `asuk
+// init`, any folder with a Kraftfile, and every images/NAME of this repo):
+// asc -> tools/aot -> tools/link, with the asuk sources taken as the package
+// "asuk" (node_modules/asuk, else this package through asc --path: build.ts PACKAGE_LIB).
 //
 //   APP/app.ts       export function main(args: string[]): i32
-//   APP/.asuk/       entry.ts (generated), kernel-HASH.wasm (cached), lib/asuk -> the package
+//   APP/.asuk/       entry.ts (generated), kernel-HASH.wasm (cached)
 //
-// What the image links follows from the app's imports: a source importing
-// "asuk/files" (or the kernel VFS directly) brings the VFS, the boot-time
-// mounts and the 9p volume driver; an app without it carries none of them.
+// What the image links follows from the imports of the app's sources (app.ts
+// and what it imports by relative path):
+//   "asuk/files"                  the VFS, the boot-time mounts and 9p volumes
+//   "asuk/kernel/vfs/…", "asuk/kernel/rootfs/…", "asuk/fs/…"
+//                                 the VFS and the boot-time mounts (ramfs, CPIO);
+//                                 9p volumes only with "asuk/fs/9pfs/…"
+//   "asuk/net", "asuk/net/…"      the network: `asuk run` gives it a NIC without -p
+// An app without any of them carries no VFS, no PCI/virtio/9P code.
 // `bake` (asuk pkg) compiles the command and environment into the image.
 // The app's own functions are never inlined (Binaryen's no-inline pass runs
 // on them before asc optimises), so a trap in app code names the app's
 // function, not the kernel function it would have been folded into.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildKernelElf } from '../link/index.ts';
-import { ASC_FLAGS, clockExports, ImageError, mountLines, listSources, ROOT, rootfsArchive, runAsc, type BuildResult } from './index.ts';
+import { SourceMap } from './srcmap.ts';
+import { ASC_FLAGS, clockExports, ImageError, mountLines, listSources, packageFlags, ROOT, rootfsArchive, runAsc, type BuildResult } from './build.ts';
 
 export interface AppSpec {
   /** The app's folder (holds app.ts). */
@@ -32,35 +38,53 @@ export interface AppSpec {
   bake?: { cmd: string[]; env: string[] };
 }
 
-/** What an app links beyond the kernel core. */
-export interface AppFeatures { files: boolean }
+/** What an app links beyond the kernel core (see the file comment). */
+export interface AppFeatures { files: boolean; volumes: boolean; net: boolean }
 
 /** The package's AssemblyScript folders an app compiles against. */
 const PACKAGE_SOURCES = ['kernel', 'drivers', 'fs', 'net', 'api', 'index.ts', 'files.ts', 'net.ts'];
-const USES_FILES = /from\s+["'](asuk\/files|asuk\/kernel\/vfs[^"']*|asuk\/fs\/[^"']*)["']/;
+const IMPORT = /(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/g;
+const USES_FILES = /^asuk\/(files|kernel\/vfs(\/.*)?|kernel\/rootfs(\/.*)?|fs\/.*)$/;
+const USES_VOLUMES = /^asuk\/(files|fs\/9pfs(\/.*)?)$/;
+const USES_NET = /^asuk\/net(\/.*)?$/;
 
-/** The app's own .ts sources (node_modules and .asuk skipped). */
-export function appSources(dir: string): string[] {
-  const files: string[] = [];
-  listSources(dir, files);
-  return files;
+/** The import paths of an AssemblyScript source. */
+function importsOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => m[1]);
 }
 
-/** Features from the app's imports (see the file comment). */
+/** app.ts and every source it reaches by relative imports (sorted): the app's own code. */
+export function appSources(dir: string): string[] {
+  const seen = new Set<string>();
+  const todo = [join(resolve(dir), 'app.ts')];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f) || !existsSync(f)) continue;
+    seen.add(f);
+    for (const p of importsOf(f)) {
+      if (!p.startsWith('.')) continue;
+      const base = resolve(dirname(f), p.replace(/\.ts$/, ''));
+      todo.push(existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts'));
+    }
+  }
+  return [...seen].sort();
+}
+
+/** Features from the imports of the app's sources (see the file comment). */
 export function appFeatures(dir: string): AppFeatures {
-  return { files: appSources(dir).some((f) => USES_FILES.test(readFileSync(f, 'utf8'))) };
+  const imports = appSources(dir).flatMap(importsOf);
+  const volumes = imports.some((p) => USES_VOLUMES.test(p));
+  return { files: volumes || imports.some((p) => USES_FILES.test(p)), volumes, net: imports.some((p) => USES_NET.test(p)) };
 }
 
 const lit = (s: string) => JSON.stringify(s);
 
 /** The generated entry (APP/.asuk/entry.ts). */
-export function appEntrySource(f: AppFeatures, bake?: AppSpec['bake']): string {
+export function appEntrySource(f: AppFeatures, bake?: AppSpec['bake'], app = '../app'): string {
   const L = ['// Generated by tools/image/app.ts: the kernel entry the boot stub calls.',
     'import { kernelMain } from "asuk/kernel/index";', 'import { apiBake, apiExitCode, argv } from "asuk/api/index";',
-    'import { main } from "../app";', ...clockExports('asuk/kernel')];
-  if (f.files) {
-    L.push(...mountLines('asuk', { p9: true }));
-  }
+    `import { main } from ${lit(app)};`, ...clockExports('asuk/kernel')];
+  if (f.files) L.push(...mountLines('asuk', { p9: f.volumes }));
   const arr = (xs: string[]) => `[${xs.map(lit).join(', ')}]`;
   L.push('function appMain(args: string[]): i32 {',
     bake ? `  apiBake(${arr(bake.cmd)}, ${arr(bake.env)});` : '  // nothing baked: arguments and environment come from the boot line',
@@ -83,51 +107,47 @@ async function noInline(patterns: string[]): Promise<object> {
   };
 }
 
-/** Makes APP/.asuk/lib/asuk point at this package, so asc finds "asuk" even without node_modules. */
-function linkPackage(cache: string): string {
-  const lib = join(cache, 'lib');
-  const link = join(lib, 'asuk');
-  mkdirSync(lib, { recursive: true });
-  rmSync(link, { force: true, recursive: false });
-  symlinkSync(ROOT, link, 'dir');
-  return lib;
-}
-
 /** Compiles the app to Wasm (cached by a hash of every source and the entry). */
-export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array; cached: boolean; features: AppFeatures }> {
+export async function compileAppWasm(spec: AppSpec): Promise<{ wasm: Uint8Array; cached: boolean; features: AppFeatures; map: SourceMap | null }> {
   const dir = resolve(spec.dir);
   if (!existsSync(join(dir, 'app.ts'))) throw new ImageError(`${relative(process.cwd(), dir) || '.'}: no app.ts (export function main(args: string[]): i32)`);
   const features = appFeatures(dir);
-  const entry = appEntrySource(features, spec.bake);
-  const files = appSources(dir);
+  const cache = join(dir, '.asuk');
+  const appPath = relative(cache, join(dir, 'app')).split('\\').join('/');
+  const entry = appEntrySource(features, spec.bake, appPath.startsWith('.') ? appPath : `./${appPath}`);
+  const own = appSources(dir);
+  const files = [...own];
   for (const d of PACKAGE_SOURCES) {
     if (d.endsWith('.ts')) files.push(join(ROOT, d));
     else listSources(join(ROOT, d), files);
   }
-  const h = createHash('sha256').update(ASC_FLAGS.join(' ')).update(entry).update(ROOT).update('no-inline app');
+  const h = createHash('sha256').update(ASC_FLAGS.join(' ')).update(entry).update(ROOT).update('no-inline app, source map');
   for (const f of files) h.update(f).update('\0').update(readFileSync(f));
-  const cache = join(dir, '.asuk');
   const wasmPath = join(cache, `kernel-${h.digest('hex').slice(0, 16)}.wasm`);
-  if (existsSync(wasmPath)) return { wasm: readFileSync(wasmPath), cached: true, features };
+  if (existsSync(wasmPath)) return { wasm: readFileSync(wasmPath), cached: true, features, map: readMap(wasmPath) };
   mkdirSync(cache, { recursive: true });
   writeFileSync(join(cache, 'entry.ts'), entry);
-  const lib = linkPackage(cache);
-  const flags = ASC_FLAGS.map((f) => f.startsWith('abort=') ? 'abort=~lib/asuk/kernel/panic/kernelAbort' : f);
-  const own = appSources(dir).map((f) => `${relative(dir, f).replace(/\.ts$/, '')}/*`);
-  await runAsc(dir, join(cache, 'entry.ts'), wasmPath, [...flags, '--path', relative(dir, lib)], [await noInline(own)]);
-  return { wasm: readFileSync(wasmPath), cached: false, features };
+  const patterns = own.map((f) => `${relative(dir, f).replace(/\.ts$/, '')}/*`);
+  await runAsc(dir, join(cache, 'entry.ts'), wasmPath, packageFlags(), [await noInline(patterns)]);
+  return { wasm: readFileSync(wasmPath), cached: false, features, map: readMap(wasmPath) };
+}
+
+/** asc's source map beside `wasmPath` (null when there is none). */
+function readMap(wasmPath: string): SourceMap | null {
+  const p = `${wasmPath}.map`;
+  return existsSync(p) ? new SourceMap(readFileSync(p, 'utf8')) : null;
 }
 
 /** Builds the app into an ELF (see AppSpec). */
 export async function buildApp(spec: AppSpec): Promise<BuildResult & { features: AppFeatures }> {
   const t0 = performance.now();
   const einitrd = spec.rootfs ? await rootfsArchive(spec.rootfs, join(resolve(spec.dir), '.asuk')) : undefined;
-  const { wasm, cached, features } = await compileAppWasm(spec);
+  const { wasm, cached, features, map } = await compileAppWasm(spec);
   if (einitrd && !features.files) {
     throw new ImageError(`${relative(process.cwd(), spec.dir) || '.'}: a rootfs is embedded but the app uses no files: import from "asuk/files" or drop the rootfs`);
   }
   const t1 = performance.now();
-  const { elf } = buildKernelElf(wasm, { einitrd, locked: spec.locked ?? false });
+  const { elf } = buildKernelElf(wasm, { einitrd, locked: spec.locked ?? false, sourceMap: map ? { where: (at) => map.line(at) } : undefined });
   mkdirSync(dirname(resolve(spec.out)), { recursive: true });
   writeFileSync(spec.out, elf);
   const t2 = performance.now();

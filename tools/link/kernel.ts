@@ -2,7 +2,7 @@
 // (decode -> H0 from the declared memory -> linkKernel with the compiler).
 
 import { decodeModule } from '../wasm/index.ts';
-import { compileModule } from '../aot/index.ts';
+import { CodeMap, compileModule } from '../aot/index.ts';
 import { type LinkResult, linkKernel } from './link.ts';
 
 /** The module's initial memory in pages (defined or imported memory 0); 0 if it has none. */
@@ -17,6 +17,12 @@ export interface KernelBuildOptions {
   einitrd?: Uint8Array;
   /** Lock the einitrd as `/` (see LinkInput.locked). */
   locked?: boolean;
+  /**
+   * Wasm offset -> "file:line" (asc's source map, tools/image/srcmap.ts):
+   * the image then carries `bt_lines` for the functions outside the package
+   * (names not under ~lib/), and a backtrace names the line of each frame.
+   */
+  sourceMap?: { where(offset: number): string | null };
 }
 
 /** decodeModule -> layout -> boot stub -> compileModule(target 'kernel') -> ELF32. */
@@ -28,7 +34,13 @@ export function buildKernelElf(wasm: Uint8Array, opts: KernelBuildOptions = {}):
     initialPages: initialPagesOf(m),
     einitrd: opts.einitrd,
     locked: opts.locked,
-    emitKernel: (asm) => compileModule(m, asm, { target: 'kernel' }),
+    emitKernel: (asm) => {
+      if (!opts.sourceMap) return compileModule(m, asm, { target: 'kernel' });
+      const map = opts.sourceMap;
+      const codeMap = new CodeMap((i) => !(m.names.functions.get(i) ?? '~lib/').startsWith('~lib/'));
+      const r = compileModule(m, asm, { target: 'kernel', codeMap });
+      return { ...r, lines: codeMap.entries.map((e) => ({ code: e.code, text: e.pos < 0 ? null : map.where(e.pos) })) };
+    },
   });
   r.stats.decodeMs = decodeMs;
   r.stats.totalMs += decodeMs;

@@ -10,7 +10,7 @@
 // H0 = alignUp(initialPages * 64 KiB + EARLY_HEAP, 64 KiB).
 
 import { Assembler, type Label } from '../x86/index.ts';
-import { emitBootStub } from '../../boot/index.ts';
+import { emitBootStub, emitLineTable } from '../../boot/index.ts';
 import { type ElfSegment, type ElfSymbol, PF_R, PF_W, PF_X, writeElf32 } from './elf32.ts';
 
 export const MEMORY_BASE = 0x100000;
@@ -46,6 +46,8 @@ export interface KernelEmitted {
   symbolNames?: Map<string, string>;
   /** Code labels with name labels, and the end of the code: the `bt_funcs` table (see emitBacktraceTable). */
   backtrace?: { functions: { code: Label; name: Label }[]; codeEnd: Label };
+  /** Code labels with the source line there (null: none): the `bt_lines` table (boot/backtrace.ts). */
+  lines?: { code: Label; text: string | null }[];
 }
 
 export interface LinkInput {
@@ -73,6 +75,7 @@ export function linkKernel(o: LinkInput): LinkResult {
   const names = emitted?.symbolNames;
   if (asm.bits !== 64) asm.bits = 64;
   emitBacktraceTable(asm, emitted);
+  emitLineTable(asm, emitted?.lines ?? []);
   const t2 = performance.now();
   asm.align(PAGE, 0);
   asm.bind(asm.sym('bss_start'));
