@@ -11,20 +11,24 @@
 //   runners.ts        prepare (native + wasm2c builds), runOnce
 //   compile-speed.ts  ms / KB/s of tools/aot per .wasm and for the kernel
 //   synth.ts          a generated ~200 KB AssemblyScript program (compile speed only)
+//   base.ts           --base REF: runner aot-base, REF's tools/aot (before/after in one run)
 //   index.ts          this driver: compile once with asc -O3, check every
 //                     runner prints the same checksum, run rounds alternating
 //                     runners, print medians and ratios to wasm2c, write
 //                     bench/results/aot-<date>.json
 //
-// Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm X.wasm]`
-// (--wasm: also measure tools/aot's compile speed on X.wasm, a WASI command)
+// Run: `npx vite-node bench/aot/index.ts -- [--runs N] [--scale F] [--kernels a,b] [--wasm=X.wasm] [--base REF]`
+// (--wasm: also measure tools/aot's compile speed on X.wasm, a WASI command;
+// --base: also time the code of git commit REF's compiler, runner aot-base;
+// --runners: only these runners, e.g. aot,aot-base)
 // (npm script `bench:aot`). Needs wasm2c (wabt) and gcc for the peer only.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { compileWasiCommand, median, runProc, table, tmpFile, writeResult } from '../host/index.ts';
-import { RUNNERS, prepare, runOnce, type Prepared, type Runner } from './runners.ts';
+import { activeRunners, prepare, runOnce, type Prepared, type Runner } from './runners.ts';
 import { measureCompile, kernelWasms, type CompileSpeed } from './compile-speed.ts';
 import { synthWasm } from './synth.ts';
+import { baseTree } from './base.ts';
 
 /** Functions in the generated module for the compile-speed row near the 200 KB goal (~200 KB of Wasm). */
 const SYNTH_FUNCS = 550;
@@ -43,17 +47,26 @@ async function compileC(name: string): Promise<Uint8Array> {
   return new Uint8Array(readFileSync(out));
 }
 
-interface Opts { runs: number; scale: number; kernels: string[]; extraWasm: string[] }
+interface Opts { runs: number; scale: number; kernels: string[]; extraWasm: string[]; base: string | null; only: string[] | null }
 
-function parseArgs(argv: string[]): Opts {
-  const o: Opts = { runs: 7, scale: 1, kernels: Object.keys(ITERS), extraWasm: [] };
+/** The runners of this run (activeRunners of --base). */
+let runners: Runner[] = activeRunners(null);
+/** The base tree's directory (--base), else null. */
+let baseDir: string | null = null;
+
+function parseArgs(args: string[]): Opts {
+  // `--wasm=PATH` as well as `--wasm PATH`: vite-node would also try to run a positional .wasm as a module
+  const argv = args.flatMap((a) => (/^--\w+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  const o: Opts = { runs: 7, scale: 1, kernels: Object.keys(ITERS), extraWasm: [], base: null, only: null };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!, v = argv[k + 1];
     if (a === '--runs' && v) { o.runs = Number(v); k++; }
     else if (a === '--scale' && v) { o.scale = Number(v); k++; }
     else if (a === '--kernels' && v) { o.kernels = v.split(','); k++; }
     else if (a === '--wasm' && v) { o.extraWasm.push(v); k++; }
-    else if (a !== '--') throw new Error(`bench: E_USAGE unknown argument '${a}' (--runs N, --scale F, --kernels a,b, --wasm PATH)`);
+    else if (a === '--base' && v) { o.base = v; k++; }
+    else if (a === '--runners' && v) { o.only = v.split(','); k++; }
+    else if (a !== '--') throw new Error(`bench: E_USAGE unknown argument '${a}' (--runs N, --scale F, --kernels a,b, --wasm PATH, --base REF, --runners a,b)`);
   }
   const unknown = o.kernels.filter((k) => !(k in ITERS));
   if (unknown.length) throw new Error(`bench: E_USAGE unknown kernel(s) ${unknown.join(',')}: have ${Object.keys(ITERS).join(',')}`);
@@ -70,11 +83,11 @@ interface KernelResult {
 async function verify(p: Prepared, iters: number, res: KernelResult): Promise<Runner[]> {
   const ok: Runner[] = [];
   const sums = new Map<Runner, string>();
-  for (const r of RUNNERS) {
+  for (const r of runners) {
     if (p.errors[r]) { res.errors[r] = p.errors[r]; continue; }
     try { sums.set(r, (await runOnce(p, r, iters)).checksum); } catch (e) { res.errors[r] = (e as Error).message; }
   }
-  const ref = sums.get('wasm2c') ?? sums.get('turbofan');
+  const ref = sums.get('wasm2c') ?? sums.get('turbofan') ?? sums.values().next().value;
   res.checksum = ref;
   for (const [r, s] of sums) {
     if (s === ref) ok.push(r);
@@ -87,7 +100,7 @@ async function benchKernel(name: string, o: Opts): Promise<{ res: KernelResult; 
   const wasm = C_PROGRAMS.has(name) ? await compileC(name) : await compileWasiCommand(`bench/aot/kernels/${name}.ts`);
   const iters = Math.max(1, Math.round(ITERS[name]! * o.scale));
   const res: KernelResult = { kernel: name, iters, wasmBytes: wasm.length, ms: {}, medianMs: {}, bestMs: {}, ratioToWasm2c: {}, errors: {} };
-  const p = await prepare(name, wasm);
+  const p = await prepare(name, wasm, baseDir);
   const ok = await verify(p, iters, res);
   for (let round = 0; round < o.runs; round++) {
     for (let k = 0; k < ok.length; k++) {
@@ -99,20 +112,21 @@ async function benchKernel(name: string, o: Opts): Promise<{ res: KernelResult; 
   for (const r of ok) if (res.ms[r]?.length) { res.medianMs[r] = median(res.ms[r]!); res.bestMs[r] = Math.min(...res.ms[r]!); }
   const base = res.medianMs.wasm2c;
   for (const r of ok) if (base && res.medianMs[r] !== undefined) res.ratioToWasm2c[r] = res.medianMs[r]! / base;
-  process.stderr.write(`  ${name}: ${RUNNERS.map((r) => `${r} ${fmt(res.medianMs[r])}`).join(', ')}\n`);
+  process.stderr.write(`  ${name}: ${runners.map((r) => `${r} ${fmt(res.medianMs[r])}`).join(', ')}\n`);
   return { res, wasm };
 }
 
 const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
-/** One table: per-runner times by `pick` (median or best) and each runner's ratio to wasm2c. */
+/** One table: per-runner times by `pick` (median or best), each runner's ratio to wasm2c, and aot/aot-base. */
 function timeTable(results: KernelResult[], pick: (k: KernelResult, r: Runner) => number | undefined): string {
-  const others = RUNNERS.filter((r) => r !== 'wasm2c');
-  const rows = [['kernel', 'iters', ...RUNNERS.map((r) => `${r} ms`), ...others.map((r) => `${r}/w2c`)]];
+  const others = runners.includes('wasm2c') ? runners.filter((r) => r !== 'wasm2c') : [];
+  const ab = runners.includes('aot-base');
+  const rows = [['kernel', 'iters', ...runners.map((r) => `${r} ms`), ...others.map((r) => `${r}/w2c`), ...(ab ? ['aot/base'] : [])]];
   for (const k of results) {
-    const base = pick(k, 'wasm2c');
-    rows.push([k.kernel, String(k.iters), ...RUNNERS.map((r) => fmt(pick(k, r))),
-      ...others.map((r) => { const v = pick(k, r); return v !== undefined && base ? (v / base).toFixed(2) + 'x' : '-'; })]);
+    const ratio = (v: number | undefined, to: number | undefined) => v !== undefined && to ? (v / to).toFixed(2) + 'x' : '-';
+    rows.push([k.kernel, String(k.iters), ...runners.map((r) => fmt(pick(k, r))),
+      ...others.map((r) => ratio(pick(k, r), pick(k, 'wasm2c'))), ...(ab ? [ratio(pick(k, 'aot'), pick(k, 'aot-base'))] : [])]);
   }
   return table(rows);
 }
@@ -135,7 +149,11 @@ function printResults(results: KernelResult[], speed: CompileSpeed[], runs: numb
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  process.stderr.write(`bench/aot: ${o.kernels.length} kernels x ${RUNNERS.length} runners x ${o.runs} runs\n`);
+  if (o.base !== null) baseDir = await baseTree(o.base);
+  runners = activeRunners(baseDir).filter((r) => o.only === null || o.only.includes(r));
+  const unknown = (o.only ?? []).filter((r) => !activeRunners(baseDir).includes(r as Runner));
+  if (unknown.length) throw new Error(`bench: E_USAGE unknown runner(s) ${unknown.join(',')}: have ${activeRunners(baseDir).join(',')}`);
+  process.stderr.write(`bench/aot: ${o.kernels.length} kernels x ${runners.length} runners x ${o.runs} runs\n`);
   const results: KernelResult[] = [], speed: CompileSpeed[] = [];
   for (const name of o.kernels) {
     const { res, wasm } = await benchKernel(name, o);
@@ -147,7 +165,7 @@ async function main(): Promise<void> {
   for (const f of o.extraWasm) speed.push(measureCompile(basename(f), new Uint8Array(readFileSync(f)), 'linux', 9));
   printResults(results, speed, o.runs);
   const file = writeResult('aot', { date: new Date().toISOString(), node: process.version, runs: o.runs,
-    runners: { aot: 'tools/aot linux executable', turbofan: 'node --no-liftoff', liftoff: 'node --liftoff-only --no-wasm-tier-up',
+    runners: { aot: 'tools/aot linux executable', ...(o.base ? { 'aot-base': `tools/aot of ${o.base}` } : {}), turbofan: 'node --no-liftoff', liftoff: 'node --liftoff-only --no-wasm-tier-up',
       wasm2c: 'wasm2c 1.0.32 + gcc -O2' }, kernels: results, compileSpeed: speed });
   console.log(`\nwrote ${file}`);
 }

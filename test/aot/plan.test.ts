@@ -26,14 +26,14 @@ describe('planFunction', () => {
       (loop $L (if (i32.lt_u (local.get 1) (local.get 0))
         (then (local.set 1 (i32.add (local.get 1) (i32.const 1))) (br $L))))))`));
     const instrs = decodeBody(m, 0);
-    const all = planFunction(instrs, [0x7f, 0x7f], m.types, resolvePasses());
+    const all = planFunction(instrs, [0x7f, 0x7f], 1, m.types, resolvePasses());
     const lt = instrs.findIndex((i) => i.op === 0x49);
     expect(all.fuse[lt]).toBe(Fuse.If);
     expect(all.absorbed[lt + 1]).toBe(1);
     expect(all.rotations.get(0)).toEqual({ start: 1, ifPc: lt + 1 });
     expect(all.setAfter[lt + 4]).toBe(1);                       // i32.add; local.set 1
     expect(all.steps.length).toBeGreaterThan(instrs.length);    // br $L is followed by the header again
-    const none = planFunction(instrs, [0x7f, 0x7f], m.types, resolvePasses({}, 'none'));
+    const none = planFunction(instrs, [0x7f, 0x7f], 1, m.types, resolvePasses({}, 'none'));
     expect(none.fuse[lt]).toBe(Fuse.None);
     expect(none.rotations.size).toBe(0);
     expect(none.steps).toEqual(instrs.map((_, k) => k));

@@ -39,8 +39,12 @@ export function constBits(v: Val): bigint {
 const GPR_ORDER = [RSI, RDI, R8, R9, R10, RBX, R12, R13, R14, RAX, RCX, RDX];
 const XMM_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0];
 
-/** A local kept in a register for the whole function ("pinned"); its frame slot is its home across calls. */
-export interface Pinned { local: number; reg: number; float: boolean; written: boolean }
+/**
+ * A local kept in a register ("pinned"; for the whole function, or over its
+ * live range when the register is shared, pins.ts); its frame slot is its
+ * home across calls. `entry`: its value at entry may be read (loaded or zeroed there).
+ */
+export interface Pinned { local: number; reg: number; float: boolean; written: boolean; entry: boolean }
 
 export class Frame {
   stack: Val[] = [];
@@ -60,10 +64,10 @@ export class Frame {
   }
 
   /** Keeps local `i` in register `reg` (before any code is compiled). */
-  pin(i: number, reg: number, written: boolean): void {
+  pin(i: number, reg: number, written: boolean, entry = true): void {
     const float = isFloat(this.localTypes[i]);
     this.pinReg[i] = reg;
-    this.pinned.push({ local: i, reg, float, written });
+    this.pinned.push({ local: i, reg, float, written, entry });
     if (float) this.xmmPinned |= 1 << reg; else this.gprPinned |= 1 << reg;
     this.resetRegs();
   }
@@ -90,7 +94,7 @@ export class Frame {
   /** Loads pinned parameters from their argument slots (function entry). */
   reloadParams(): void {
     for (const p of this.pinned) {
-      if (p.local >= this.nParams) continue;
+      if (p.local >= this.nParams || !p.entry) continue;
       const t = this.localTypes[p.local];
       if (p.float) this.masm.loadX(t === ValType.F64, p.reg, this.localMem(p.local));
       else this.masm.load(sizeOf(t), p.reg, this.localMem(p.local));
@@ -184,6 +188,10 @@ export class Frame {
   }
   /** The register of a pinned Local value, or -1. */
   pinnedReg(v: Val): number { return v.k === K.Local ? this.pinReg[v.n] : -1; }
+  /** Whether `v` is a lazy read of a local pinned to register `reg` of the class of type `t` (locals may share one). */
+  readsPin(v: Val, reg: number, t: ValType): boolean {
+    return v.k === K.Local && this.pinReg[v.n] === reg && isFloat(v.t) === isFloat(t);
+  }
 
   /** Emits a load of `v` (at stack depth d when it is a Slot) into GPR/XMM `r`. Flags preserved. */
   loadTo(v: Val, d: number, r: number): void {
@@ -237,11 +245,12 @@ export class Frame {
     }
   }
 
-  /** Spills entries reading local `i` before it is written. */
+  /** Spills entries reading local `i`, or another local sharing its register, before it is written. */
   materializeLocal(i: number): void {
+    const r = this.pinReg[i], t = this.localTypes[i];
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
-      if (v.k === K.Local && v.n === i) this.spillAt(d);
+      if (v.k === K.Local && (v.n === i || (r >= 0 && this.readsPin(v, r, t)))) this.spillAt(d);
     }
   }
 

@@ -12,7 +12,7 @@
 import { Op, opInfo } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
 import { imm, mem, r32, r64, ripMem, xmm, type Label } from '../x86/index.ts';
-import { choosePins } from './pins.ts';
+import { allocateRanges, choosePins } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
 import { Frame, K, cI32, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
@@ -20,6 +20,7 @@ import { R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
 import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
+import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
@@ -28,6 +29,19 @@ const handlers: (Handler | undefined)[] = new Array(0x120);
 function handlerIndex(op: number): number { return op >= 0xfc00 ? 0x100 + (op & 0xff) : op; }
 /** Registers the visitor of `ops` (each op family file, at load time). */
 export function on(ops: Op[], h: Handler): void { for (const op of ops) handlers[handlerIndex(op)] = h; }
+
+/** Positions before which pinned locals' registers are zeroed (ranges.zeroAt), with those locals. */
+function zeroing(f: Frame, ranges: LiveRanges): Map<number, number[]> | null {
+  let m: Map<number, number[]> | null = null;
+  for (const p of f.pinned) {
+    const q = ranges.zeroAt[p.local];
+    if (q < 0) continue;
+    m ??= new Map();
+    const xs = m.get(q);
+    if (xs) xs.push(p.local); else m.set(q, [p.local]);
+  }
+  return m;
+}
 
 export class FuncCompiler {
   readonly frame: Frame;
@@ -49,6 +63,8 @@ export class FuncCompiler {
   /** Locals read as constants (the counter of a loop unroll.ts is unrolling). */
   readonly constLocals = new Map<number, number>();
   private traps = new Map<number, Label>();
+  /** Pinned locals whose register is zeroed before a position (plan.ranges' zeroAt), by position. */
+  private zeroing: Map<number, number[]> | null = null;
   /** With a code map: one trap stub per site, at the Wasm offset of its instruction. */
   private siteTraps: { kind: TrapKind; label: Label; pos: number }[] = [];
   private late: (() => void)[] = [];
@@ -101,8 +117,13 @@ export class FuncCompiler {
 
   compile(instrs: Instr[]): void {
     const asm = this.asm;
-    this.plan = planFunction(instrs, this.frame.localTypes, this.ctx.m.types, this.ctx.passes);
-    if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);
+    this.plan = planFunction(instrs, this.frame.localTypes, this.type.params.length, this.ctx.m.types, this.ctx.passes);
+    const ranges = this.plan.ranges;
+    if (ranges) {
+      allocateRanges(this.frame, this.plan, ranges, this.ctx.kernel);
+      this.zeroing = zeroing(this.frame, ranges);
+    }
+    else if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);
     const body = this.ctx.sym(`body:${this.index}`);
     asm.bind(body);
     this.ctrl.push({
@@ -140,6 +161,8 @@ export class FuncCompiler {
       if (!this.reachable && !this.isStructural(ins.op)) continue;
       if (this.reachable && absorbed[v]) { this.consumeAbsorbed(v); continue; }
       if (this.absorbing >= 0) throw new Error(`the plan fused position ${this.absorbing} but ${v} is emitted`);
+      const zs = this.reachable ? this.zeroing?.get(v) : undefined;
+      if (zs) this.zeroPins(zs);
       this.codeMap?.mark(this.asm, ins.pos);
       const h = handlers[handlerIndex(ins.op)];
       if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
@@ -185,6 +208,17 @@ export class FuncCompiler {
     if (!rot.emitted) throw new Error('rotated loop header did not end at its if');
     f.stack = saved.stack; f.gprUsed = saved.g; f.xmmUsed = saved.x;
     this.reachable = false;
+  }
+
+  /** Sets the registers of pinned locals `xs` to zero (their value at entry), flags preserved. */
+  private zeroPins(xs: number[]): void {
+    const f = this.frame;
+    for (const x of xs) {
+      f.materializeLocal(x);
+      const r = f.pinReg[x];
+      if (f.localTypes[x] === ValType.F32 || f.localTypes[x] === ValType.F64) this.masm.xmmImm(true, r, 0n);
+      else this.masm.movImm(64, r, 0n);
+    }
   }
 
   private isStructural(op: Op): boolean {
@@ -251,13 +285,24 @@ export class FuncCompiler {
   }
 
   /**
-   * Whether local x may be read after the call being compiled: a later read
-   * (plan.ts liveness) or a lazy `local.get x` still on the operand stack.
+   * Whether local x may be read after the call being compiled: a lazy
+   * `local.get x` still on the operand stack, or a later read (plan.ts
+   * liveness) inside x's live range (locals sharing x's register are outside
+   * it) that is not after the call's result is set to x.
    */
   readonly liveAfterCall = (x: number): boolean => {
-    if (this.plan.lastRead[x] >= this.plan.readFrom[this.pc]) return true;
-    return this.frame.stack.some((v) => v.k === K.Local && v.n === x);
+    if (this.frame.stack.some((v) => v.k === K.Local && v.n === x)) return true;
+    if (this.ctx.passes.callSaves && this.setByNext(x)) return false;
+    const r = this.plan.ranges;
+    if (r && (this.pc < r.start[x] || this.pc > r.end[x])) return false;
+    return this.plan.lastRead[x] >= this.plan.readFrom[this.pc];
   };
+
+  /** The instruction after the call being compiled overwrites local x with its result. */
+  private setByNext(x: number): boolean {
+    const next = this.plan.instrs[this.pc + 1];
+    return next !== undefined && (next.op === Op.LocalSet || next.op === Op.LocalTee) && next.a === x;
+  }
 
   /** Before a call: stores the written pinned locals it may still read. */
   beforeCall(): void { this.frame.savePinned(this.liveAfterCall); }
@@ -272,7 +317,7 @@ export class FuncCompiler {
   private loadPins(): void {
     const f = this.frame;
     for (const p of f.pinned) {
-      if (p.local < f.nParams) continue;
+      if (p.local < f.nParams || !p.entry) continue;
       if (p.float) this.asm.i('xorps', xmm(p.reg), xmm(p.reg));
       else this.asm.i('xor', r32(p.reg), r32(p.reg));
     }

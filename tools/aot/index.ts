@@ -9,7 +9,9 @@
 //                 code-speed pass applies to (unroll.ts's counted loops, rotation,
 //                 bit-test chains, compare fusion, `x && y` ifs, set targets), the
 //                 emission order; AotPasses switches each off
-//   pins.ts       locals kept in registers (from the plan's loop weights)
+//   liveranges.ts live ranges of locals (plan.ts, pass regalloc): loop-aware, one interval each
+//   pins.ts       locals kept in registers: linear scan over the live ranges (regalloc),
+//                 or whole-function pins by loop weight (regalloc off)
 //   control.ts    blocks, branches, merges (the merge convention), select, fused ifs
 //   rotate.ts     loop rotation's branches (the plan replays headers at back edges)
 //   bitset.ts     `c == K1 | c == K2 | ...` as one bit test (from the i32.eq visitor)

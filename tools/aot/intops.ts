@@ -121,8 +121,8 @@ function threeOperand(fc: FuncCompiler, mn: Mnemonic, size: Size, d: number, a0:
 /**
  * `<op> a b; local.set/tee x` with x pinned: the op can compute straight into
  * x's register. Returns that register, or -1 when the next op is not such a
- * set, or the stack below still reads x, or b is x (it would be clobbered
- * before use unless a is x too).
+ * set, or the stack below still reads x's register (x, or a local sharing it),
+ * or b does (it would be clobbered before use unless a reads it too).
  */
 /**
  * After computing into the register resultPin/setTargetPin returned: leaves
@@ -142,12 +142,9 @@ export function resultPin(fc: FuncCompiler, b: Val): number {
   if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
-  const a = f.peek();
-  if (b.k === K.Local && b.n === x && !(a.k === K.Local && a.n === x)) return -1;
-  for (let d = 0; d < f.stack.length - 1; d++) {
-    const v = f.stack[d];
-    if (v.k === K.Local && v.n === x) return -1;
-  }
+  const a = f.peek(), t = f.localTypes[x];
+  if (f.readsPin(b, pr, t) && !f.readsPin(a, pr, t)) return -1;
+  for (let d = 0; d < f.stack.length - 1; d++) if (f.readsPin(f.stack[d], pr, t)) return -1;
   return pr;
 }
 
@@ -162,7 +159,7 @@ export function setTargetPin(fc: FuncCompiler): number {
   if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
-  for (const v of f.stack) if (v.k === K.Local && v.n === x) return -1;
+  for (const v of f.stack) if (f.readsPin(v, pr, f.localTypes[x])) return -1;
   return pr;
 }
 

@@ -29,22 +29,29 @@ export function fitsI32(v: bigint): boolean { return v >= -0x80000000n && v <= 0
 interface PoolEntry { lo: bigint; hi: bigint; label: Label }
 
 export class Masm {
-  private pool = new Map<string, PoolEntry>();
+  /** Pool entries by low then high 8 bytes (bigint keys: no string per lookup), and in first-use order. */
+  private pool = new Map<bigint, Map<bigint, PoolEntry>>();
+  private poolOrder: PoolEntry[] = [];
 
   constructor(readonly asm: Assembler) {}
 
   /** RIP-relative operand of a 16-byte-aligned constant (lo = low 8 bytes). */
   constant(lo: bigint, hi = 0n, size: 32 | 64 | 128 = 128): Mem {
-    const key = `${lo}:${hi}`;
-    let e = this.pool.get(key);
-    if (!e) { e = { lo: BigInt.asUintN(64, lo), hi: BigInt.asUintN(64, hi), label: this.asm.label() }; this.pool.set(key, e); }
+    let byHi = this.pool.get(lo);
+    if (!byHi) { byHi = new Map(); this.pool.set(lo, byHi); }
+    let e = byHi.get(hi);
+    if (!e) {
+      e = { lo: BigInt.asUintN(64, lo), hi: BigInt.asUintN(64, hi), label: this.asm.label() };
+      byHi.set(hi, e);
+      this.poolOrder.push(e);
+    }
     return ripMem(e.label, 0, size);
   }
 
   /** Emits the constant pool (call once, after all code). */
   emitPool(): void {
     this.asm.align(16, 0);
-    for (const e of this.pool.values()) {
+    for (const e of this.poolOrder) {
       this.asm.bind(e.label);
       this.asm.u64(e.lo);
       this.asm.u64(e.hi);

@@ -234,6 +234,20 @@ function importWrapper(t: FuncType, i: number): Instr[] {
   return body;
 }
 
+/**
+ * The decoder's instructions carry only the immediates they have (objects of
+ * a dozen shapes); every pass reads `ins.op` in its loop, which V8 compiles
+ * to a fast load only when all instructions share one shape: give them one.
+ */
+function uniform(instrs: Instr[]): Instr[] {
+  const out = new Array<Instr>(instrs.length);
+  for (let k = 0; k < instrs.length; k++) {
+    const i = instrs[k];
+    out[k] = { op: i.op, pos: i.pos, a: i.a, b: i.b, i64: i.i64, blockType: i.blockType, targets: i.targets, types: i.types };
+  }
+  return out;
+}
+
 function compileFunctions(ctx: ModCtx): void {
   const m = ctx.m;
   const nImp = numImportedFuncs(m);
@@ -244,7 +258,7 @@ function compileFunctions(ctx: ModCtx): void {
     const i = nImp + k;
     const t = ctx.funcTypes[i];
     const fc = new FuncCompiler(ctx, i, t, localTypesOf(m, k, t));
-    fc.compile(decodeBody(m, k));
+    fc.compile(uniform(decodeBody(m, k)));
   }
 }
 

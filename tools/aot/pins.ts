@@ -1,17 +1,30 @@
 // Pinned locals: before compiling a body, pick the locals worth keeping in a
-// register for the whole function (weighted by loop depth) and the
-// registers for them. A pinned local's frame slot is its home across calls:
-// calls store the written ones and reload them, only those plan.ts's
-// liveness says are read again (every register is caller-saved, ABI.md).
-// No fixed-register op (div, shifts, bulk memory, hw, merges, call results)
-// uses a pin register, so pins never move.
+// register (weighted by loop depth) and the registers for them. A pinned
+// local's frame slot is its home across calls: calls store the written ones
+// and reload them, only those plan.ts's liveness says are read again (every
+// register is caller-saved, ABI.md). No fixed-register op (div, shifts, bulk
+// memory, hw, merges, call results) uses a pin register, so pins never move.
+//
+// Two allocators:
+//   choosePins     (pass `regalloc` off) one register per local for the whole
+//                  function, the heaviest locals first
+//   allocateRanges (pass `regalloc`) linear scan over the live ranges of
+//                  liveranges.ts: locals whose ranges do not overlap share a
+//                  register; when none is free, the lighter of the new range
+//                  and the lightest active one stays in its frame slot; a
+//                  local is worth a register when its weighted uses outweigh
+//                  the saves/reloads of the calls inside its own range
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
 import type { UnrollPlan } from './unroll.ts';
 import type { FuncPlan } from './plan.ts';
+import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
 import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
+
+/** Weight of a use at loop depth d: 4^d, capped at depth 8. */
+const DEPTH_WEIGHT = Array.from({ length: 9 }, (_, d) => 4 ** d);
 
 const GPR_PINS = [R12, R13, R14, R9, R8, R10];
 const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
@@ -26,12 +39,16 @@ function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
   const written = new Uint8Array(nLocals);
   const loops: boolean[] = [];
   const unrolled: UnrollPlan[] = [];
+  /** Weighted calls at or before each position (prefix sums). */
+  const callsUpTo = new Float64Array(instrs.length);
   let depth = 0, calls = 0, mult = 1;
   for (let pc = 0; pc < instrs.length; pc++) {
     const ins = instrs[pc];
     while (unrolled.length > 0 && pc > unrolled[unrolled.length - 1].loopEnd) mult /= tripsOf(unrolled.pop()!);
-    const w = 4 ** Math.min(depth, 8) * mult;
-    const u = unrolled[unrolled.length - 1];
+    const w = (depth < 8 ? DEPTH_WEIGHT[depth] : DEPTH_WEIGHT[8]) * mult;
+    const u = unrolled.length > 0 ? unrolled[unrolled.length - 1] : undefined;   // no out-of-bounds read (slow in V8)
+    if (ins.op === Op.Call || ins.op === Op.CallIndirect || ins.op === Op.MemoryGrow) calls += w;
+    callsUpTo[pc] = calls;
     if (u && (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) && ins.a === u.local) continue;
     switch (ins.op) {
       case Op.Block: case Op.If: loops.push(false); break;
@@ -44,11 +61,10 @@ function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
       case Op.End: if (loops.pop()) depth--; break;
       case Op.LocalGet: uses[ins.a!] += w; break;
       case Op.LocalSet: case Op.LocalTee: uses[ins.a!] += w; written[ins.a!] = 1; break;
-      case Op.Call: case Op.CallIndirect: case Op.MemoryGrow: calls += w; break;
       default: break;
     }
   }
-  return { uses, written, calls };
+  return { uses, written, calls, callsUpTo };
 }
 
 const tripsOf = (p: UnrollPlan): number => p.to - p.from;
@@ -68,4 +84,41 @@ export function choosePins(f: Frame, plan: FuncPlan, kernel: boolean): void {
     const reg = pool.shift();
     if (reg !== undefined) f.pin(i, reg, written[i] === 1);
   }
+}
+
+interface Active { local: number; reg: number; end: number }
+
+/** Linear scan over plan.ranges: pins locals of frame `f`, sharing registers between disjoint ranges. */
+export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, kernel: boolean): void {
+  const n = f.localTypes.length;
+  if (n === 0) return;
+  const { uses, written, callsUpTo } = scan(plan.instrs, n, plan.unrolls);
+  const { start, end } = ranges;
+  const callsIn = (i: number): number => callsUpTo[end[i]] - (start[i] > 0 ? callsUpTo[start[i] - 1] : 0);
+  const order = [...Array(n).keys()]
+    .filter((i) => start[i] >= 0 && uses[i] >= 2 && uses[i] > callsIn(i) * (written[i] ? 2 : 1))
+    .sort((a, b) => start[a] - start[b] || uses[b] - uses[a]);
+  const reg = new Int8Array(n).fill(-1);
+  const pools = { gpr: kernel ? [...GPR_PINS] : [...GPR_PINS, RBX], xmm: [...XMM_PINS] };
+  const active = { gpr: [] as Active[], xmm: [] as Active[] };
+  for (const i of order) {
+    const cls = isFloat(f.localTypes[i]) ? 'xmm' : 'gpr';
+    const act = active[cls], free = pools[cls];
+    for (let k = act.length - 1; k >= 0; k--) {
+      if (act[k].end < start[i]) { free.unshift(act[k].reg); act.splice(k, 1); }
+    }
+    let r = free.shift();
+    if (r === undefined) {
+      let light = 0;
+      for (let k = 1; k < act.length; k++) if (uses[act[k].local] < uses[act[light].local]) light = k;
+      const v = act[light];
+      if (!v || uses[v.local] >= uses[i]) continue;
+      reg[v.local] = -1;                      // the lighter range stays in its frame slot
+      act.splice(light, 1);
+      r = v.reg;
+    }
+    reg[i] = r;
+    act.push({ local: i, reg: r, end: end[i] });
+  }
+  for (let i = 0; i < n; i++) if (reg[i] >= 0) f.pin(i, reg[i], written[i] === 1, ranges.entry[i] === 1);
 }

@@ -12,6 +12,8 @@
 //   setTarget   `<op>; local.set x` computes straight into x's register
 //   callSaves   liveness of locals across calls: a pinned local that no path
 //               from a call reads again is neither saved before nor reloaded after it
+//   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
+//               locals with disjoint ranges share a register (off: whole-function pins)
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -21,12 +23,13 @@
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
 import { planUnroll, type UnrollPlan } from './unroll.ts';
+import { liveRanges, type LiveRanges } from './liveranges.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
-  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean;
+  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
 }
-export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves'];
+export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves', 'regalloc'];
 
 /**
  * The passes in effect: all on, then `spec` ("none", "all", or a comma list of
@@ -78,16 +81,19 @@ export interface FuncPlan {
    * local whose lastRead is below it is dead there. All readers when callSaves is off.
    */
   readFrom: Int32Array;
+  /** Live ranges of locals (pass regalloc, with pins), else null. */
+  ranges: LiveRanges | null;
 }
 
 const MAX_HEADER = 24;
 
-export function planFunction(instrs: Instr[], localTypes: ValType[], types: FuncType[], passes: AotPasses): FuncPlan {
+export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: number, types: FuncType[], passes: AotPasses): FuncPlan {
   const n = instrs.length;
   const p: FuncPlan = {
     instrs, steps: [], marks: [], absorbed: new Uint8Array(n + 1), fuse: new Uint8Array(n),
     bitset: new Map(), setAfter: new Int32Array(n).fill(-1), rotations: new Map(), unrolls: new Map(),
     lastRead: new Int32Array(localTypes.length).fill(-1), readFrom: new Int32Array(n),
+    ranges: null,
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
@@ -106,7 +112,19 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], types: Func
     }
   }
   addSteps(p, s.brLoop, 0, n);
+  if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams);
   return p;
+}
+
+/** liveranges.ts's ranges; a zero set before an absorbed or unrolled position is set at entry instead. */
+function planRanges(p: FuncPlan, nLocals: number, nParams: number): LiveRanges {
+  const r = liveRanges(p.instrs, nLocals, nParams);
+  for (let x = 0; x < nLocals; x++) {
+    const q = r.zeroAt[x];
+    if (q < 0 || (!p.absorbed[q] && !p.unrolls.has(q))) continue;
+    r.zeroAt[x] = -1; r.entry[x] = 1; r.start[x] = 0;
+  }
+  return r;
 }
 
 /**

@@ -5,6 +5,8 @@ import { encode, FIX_ABS32, FIX_ABS64, FIX_REL32 } from './encode.ts';
 import { EncodeError, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
+const FX_STRIDE = 5;
+
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
   bits: 32 | 64;
@@ -16,11 +18,9 @@ export class Assembler {
   _labelOff: number[] = [];
   private labels: Label[] = [];
   private named = new Map<string, Label>();
-  private fxKind: number[] = [];
-  private fxAt: number[] = [];
-  private fxLabel: number[] = [];
-  private fxAddend: number[] = [];
-  private fxEnd: number[] = [];
+  /** Fixups, FX_STRIDE numbers each: kind, field offset, label id, addend, end of the instruction. */
+  private fx = new Float64Array(FX_STRIDE * 256);
+  private nFx = 0;
   /** @internal pending RIP-relative field of the instruction being encoded */
   _ripAt = -1;
   /** @internal */
@@ -44,7 +44,7 @@ export class Assembler {
 
   /** A fresh anonymous label. */
   label(): Label {
-    const l: Label = { k: 'l', id: this.labels.length };
+    const l: Label = { k: 'l', id: this.labels.length, name: undefined, owner: this };
     this.labels.push(l);
     this._labelOff.push(-1);
     return l;
@@ -54,7 +54,7 @@ export class Assembler {
   sym(name: string): Label {
     let l = this.named.get(name);
     if (!l) {
-      l = { k: 'l', id: this.labels.length, name };
+      l = { k: 'l', id: this.labels.length, name, owner: this };
       this.labels.push(l);
       this._labelOff.push(-1);
       this.named.set(name, l);
@@ -80,7 +80,7 @@ export class Assembler {
   }
 
   private own(l: Label): void {
-    if (this.labels[l.id] !== l) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
+    if (l.owner !== this) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
   }
 
   // ---- data ----
@@ -128,17 +128,25 @@ export class Assembler {
   /** @internal record a reference to resolve in finish() */
   _fixup(kind: number, at: number, l: Label, addend: number, end: number): void {
     this.own(l);
-    this.fxKind.push(kind); this.fxAt.push(at); this.fxLabel.push(l.id); this.fxAddend.push(addend); this.fxEnd.push(end);
+    let k = this.nFx * FX_STRIDE;
+    if (k + FX_STRIDE > this.fx.length) {
+      const b = new Float64Array(this.fx.length * 2);
+      b.set(this.fx);
+      this.fx = b;
+    }
+    const fx = this.fx;
+    fx[k++] = kind; fx[k++] = at; fx[k++] = l.id; fx[k++] = addend; fx[k] = end;
+    this.nFx++;
   }
 
   private markPos = 0;
   private markFx = 0;
   /** @internal remember position and fixup count, to undo a failed instruction */
-  _mark(): void { this.markPos = this.n; this.markFx = this.fxKind.length; }
+  _mark(): void { this.markPos = this.n; this.markFx = this.nFx; }
   /** @internal undo everything since _mark() */
   _rollback(): void {
     this.n = this.markPos;
-    for (const arr of [this.fxKind, this.fxAt, this.fxLabel, this.fxAddend, this.fxEnd]) arr.length = this.markFx;
+    this.nFx = this.markFx;
   }
 
   // ---- output ----
@@ -146,28 +154,32 @@ export class Assembler {
   /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
   finish(base: number): Uint8Array {
     const unbound = new Set<string>();
-    for (const id of this.fxLabel) if (this._labelOff[id] < 0) unbound.add(labelName(this.labels[id]));
+    for (let i = 0; i < this.nFx; i++) {
+      const id = this.fx[i * FX_STRIDE + 2];
+      if (this._labelOff[id] < 0) unbound.add(labelName(this.labels[id]));
+    }
     if (unbound.size > 0) {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
     }
     const out = this.buf.slice(0, this.n);
     const dv = new DataView(out.buffer);
-    for (let i = 0; i < this.fxKind.length; i++) this.patch(dv, i, base);
+    for (let i = 0; i < this.nFx; i++) this.patch(dv, i * FX_STRIDE, base);
     return out;
   }
 
-  private patch(dv: DataView, i: number, base: number): void {
-    const target = this._labelOff[this.fxLabel[i]] + this.fxAddend[i];
-    const at = this.fxAt[i];
-    const kind = this.fxKind[i];
+  /** Patches the fixup at fx[k..k+FX_STRIDE). */
+  private patch(dv: DataView, k: number, base: number): void {
+    const fx = this.fx;
+    const kind = fx[k], at = fx[k + 1], id = fx[k + 2];
+    const target = this._labelOff[id] + fx[k + 3];
     if (kind === FIX_REL32) {
-      const d = target - this.fxEnd[i];
+      const d = target - fx[k + 4];
       if (d < -(2 ** 31) || d >= 2 ** 31) throw new EncodeError('X86_RANGE', `rel32 at offset ${at} out of range`);
       dv.setInt32(at, d, true);
     } else if (kind === FIX_ABS32) {
       const v = base + target;
       if (v < 0 || v >= 2 ** 32) {
-        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${labelName(this.labels[this.fxLabel[i]])} does not fit 32 bits`);
+        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${labelName(this.labels[id])} does not fit 32 bits`);
       }
       dv.setUint32(at, v, true);
     } else {

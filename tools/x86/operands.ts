@@ -17,7 +17,8 @@ export type Mem = {
   scale: 1 | 2 | 4 | 8; disp: number; label?: Label;
 };
 export type Imm = { k: 'i'; v: number | bigint };
-export type Label = { k: 'l'; id: number; name?: string };
+/** A code position; `owner` is the Assembler that made it (checked on use: a cheap field, not a table lookup). */
+export type Label = { k: 'l'; id: number; name?: string; owner?: unknown };
 export type Operand = Gpr | Xmm | Cr | Seg | Mem | Imm | Label;
 export type MemSize = 8 | 16 | 32 | 64 | 128;
 
