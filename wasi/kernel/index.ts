@@ -10,19 +10,23 @@
 //   sys.ts    the Linux calls: dispatch, clocks, random (RDRAND), exit
 //   files.ts  the calls on descriptors and names, over kernel/vfs
 //   fds.ts    the descriptor table, resolution beneath a directory
+//   sock.ts   the socket calls over net/ (linked only into an image with a
+//             network: its entry calls wasiNetInstall)
 //
 // Arguments: `-- ARGS` of the boot line, else the cmd `asuk pkg` baked in
 // (argv[0] is the program's name). Environment: the baked env, then
 // `env.vars=[ "K=V" ... ]`. Preopens: `wasi.dirs=[ "HOST::GUEST" ]`
-// (default `/`, so every mount is visible through fd 3).
+// (default `/`, so every mount is visible through fd 3). Listening sockets:
+// `wasi.tcplisten=[ "0.0.0.0:80" ]` (wasmtime's --tcplisten, numbered after
+// the preopened directories as on the Linux target: fd 4 with the default).
 
 import { heapHeadroom } from "../../kernel/memory";
 import { println, diagEnabled, diagLine } from "../../kernel/console";
 import { kernelOption } from "../../kernel/main";
 import { cmdlineList } from "../../kernel/cmdline";
 import { environ, argv as apiArgv, apiBake } from "../../api/process";
-import { fdsInit } from "./fds";
-import { wasiSys, wasiEntropySource } from "./sys";
+import { fdsInit, sockHave, sockCall, SOCK_START } from "./fds";
+import { wasiSys, wasiEntropySource, wasiDrain } from "./sys";
 import { cstr } from "./files";
 import { vfsSetClock } from "../../kernel/vfs/index";
 import { wallClockMs } from "../../kernel/rtc";
@@ -90,6 +94,9 @@ function layerArgv(name: string): string[] {
   let dirs = kernelOption("wasi.dirs");
   let list = dirs !== null ? cmdlineList(dirs) : ["/"];
   for (let k = 0; k < list.length; k++) { out.push("--dir"); out.push(list[k]); }
+  let listen = kernelOption("wasi.tcplisten");
+  let socks = listen !== null ? cmdlineList(listen) : new Array<string>();
+  for (let k = 0; k < socks.length; k++) { out.push("--tcplisten"); out.push(socks[k]); }
   out.push("--");
   let a = apiArgv();
   for (let k = 0; k < a.length; k++) out.push(a[k]);
@@ -121,6 +128,7 @@ export function wasiMain(): i32 {
     println("wasi: not enough RAM for the app's initial memory: give QEMU more -m");
     return 1;
   }
+  if (sockHave() && sockCall(SOCK_START, 0, 0, 0, 0) < 0) return 1;
   let argvp = cArray(layerArgv(name), 0);
   let envp = cArray(envWords(), 2); // envp's NULL, then an empty auxv (no vDSO: wasi/vdso.ts)
   let cell = glueCells(2);
@@ -128,6 +136,7 @@ export function wasiMain(): i32 {
   store<u64>(cell, envp, 8);
   if (diagEnabled()) diagLine("wasi: app memory " + (load<u32>(glueCells(0), 4)).toString() + " pages at most, random_get from " + wasiEntropySource());
   glueRun();
+  wasiDrain();
   return 0;
 }
 
