@@ -115,7 +115,8 @@ function envWords(): string[] {
  * Runs the WASI command (its name from the glue): places the memories, hands the layer its
  * argv/envp, runs both instances' start-up and the app's `_start`. Returns 0
  * when `_start` returns (proc_exit powers off with its code from sys.ts).
- * 1 with a line when RAM cannot hold the app's initial memory.
+ * 1 with a line when RAM cannot hold the app's initial memory, when the network does not
+ * come up, or when wasi.tcplisten asks for sockets in an image without one.
  */
 export function wasiMain(): i32 {
   fdsInit();
@@ -126,6 +127,10 @@ export function wasiMain(): i32 {
   let appPages = room > KERNEL_RESERVE + <u64>LAYER_PAGES * PAGE ? <u32>min<u64>((room - KERNEL_RESERVE) / PAGE - LAYER_PAGES, MAX_APP_PAGES) : 0;
   if (!placeMemory(glueCells(1), LAYER_PAGES) || !placeMemory(glueCells(0), appPages)) {
     println("wasi: not enough RAM for the app's initial memory: give QEMU more -m");
+    return 1;
+  }
+  if (!sockHave() && kernelOption("wasi.tcplisten") !== null) {
+    println("wasi: wasi.tcplisten needs an image with the network: asuk run prog.wasm -p HOST:GUEST");
     return 1;
   }
   if (sockHave() && sockCall(SOCK_START, 0, 0, 0, 0) < 0) return 1;

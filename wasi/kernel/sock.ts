@@ -202,15 +202,41 @@ function shutdown(fd: i64, how: i64): i64 {
   return r;
 }
 
-/** Called by close() for a socket descriptor: the net handle goes with the last descriptor sharing it. */
+/** Connections closed by the app whose data and FIN are still leaving (sockClose would reset one with unread input). */
+const lingering = new Array<i32>();
+const LINGER_MAX = 64;
+
+function busy(h: i32): bool {
+  let s = sockState(h);
+  return s == "ESTABLISHED" || s == "CLOSE-WAIT" || s == "FIN-WAIT-1" || s == "LAST-ACK" || s == "CLOSING" || s == "SYN-RECEIVED";
+}
+
+/** Releases the lingering connections that are done sending (all of them when `all`). */
+function reap(all: bool): void {
+  for (let k = lingering.length - 1; k >= 0; k--) {
+    if (!all && busy(lingering[k]) && lingering.length <= LINGER_MAX) continue;
+    sockClose(lingering[k]);
+    lingering.splice(k, 1);
+  }
+}
+
+/**
+ * Called by close() for a socket descriptor: the net handle goes with the last descriptor
+ * sharing it. A connection sends its FIN after the queued data and lingers until that is
+ * acknowledged (or the machine stops: drain), as Linux's close lets it finish in the background.
+ */
 function closeSock(fd: i64): i64 {
   let f = sockOf(fd);
   if (f === null) return 0;
   if (--f.refs > 0 || f.net < 0) return 0;
-  let r = sockClose(f.net);
+  let h = f.net;
   f.net = -1;
+  if (sockState(h) == "LISTEN" || !busy(h)) return sockClose(h);
+  sockShutdown(h);
+  lingering.push(h);
   waitFor(-1, 0, 0);
-  return r;
+  reap(false);
+  return 0;
 }
 
 /** ppoll over descriptors some of which are sockets: files and the console are ready at once (files.ts rules). */
@@ -249,9 +275,10 @@ function ppoll(fds: i64, n: i64, ts: i64): i64 {
   }
 }
 
-/** At exit: every open connection sends what is queued and its FIN; waits until each is acknowledged or DRAIN_MS passed. */
+/** At exit: every connection sends what is queued and its FIN; waits until each is acknowledged or DRAIN_MS passed. */
 function drain(): void {
   let handles = new Array<i32>();
+  for (let k = 0; k < lingering.length; k++) handles.push(lingering[k]);
   for (let fd = 0; fd < SHIM_FD_MAX; fd++) {
     let f = fdGetShim(fd);
     if (f !== null && f.sock && f.net >= 0 && sockState(f.net) != "LISTEN" && handles.indexOf(f.net) < 0) {
@@ -261,12 +288,10 @@ function drain(): void {
   }
   let until = <i64>uptimeUs() + DRAIN_MS * 1000;
   while (<i64>uptimeUs() < until) {
-    let busy = false;
-    for (let k = 0; k < handles.length; k++) {
-      let s = sockState(handles[k]);
-      if (s == "ESTABLISHED" || s == "CLOSE-WAIT" || s == "FIN-WAIT-1" || s == "LAST-ACK" || s == "CLOSING" || s == "SYN-RECEIVED") busy = true;
-    }
-    if (!busy) return;
+    let any = false;
+    for (let k = 0; k < handles.length; k++) if (busy(handles[k])) any = true;
+    if (!any) break;
     waitFor(-1, 0, 10);
   }
+  reap(true);
 }
