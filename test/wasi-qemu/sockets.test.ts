@@ -6,7 +6,7 @@
 // the Linux target) and c/sockpoll.c (fstat, O_NONBLOCK, poll_oneoff,
 // fd_read/fd_write and close on sockets), built by Debian's clang + wasi-libc.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -16,6 +16,12 @@ const HERE = import.meta.dirname;
 let dir = '';
 const wasm = (n: string) => join(dir, `${n}.wasm`);
 const out = (s: unknown) => String(s).replace(/\r\n/g, '\n');
+/** Guests still running when a test ends (it failed): asuk run stops QEMU on SIGTERM. */
+const live = new Set<ResultPromise>();
+afterEach(() => {
+  for (const r of live) r.kill('SIGTERM');
+  live.clear();
+});
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -29,6 +35,8 @@ async function freePort(): Promise<number> {
 async function boot(prog: string, port: number): Promise<{ run: ResultPromise; early: string }> {
   const run = execa(process.execPath, [ASUK, 'run', wasm(prog), '-p', `${port}:80`, '--timeout', '120', '--', '4'],
     { cwd: dir, reject: false, stdin: 'ignore', timeout: 240_000, killSignal: 'SIGTERM', forceKillAfterDelay: 5000 });
+  live.add(run);
+  void run.then(() => live.delete(run));
   let early = '';
   await new Promise<void>((ok, fail) => {
     run.stdout!.on('data', (d) => { early += d; if (out(early).includes('ready\n')) ok(); });
@@ -45,6 +53,7 @@ function exchange(port: number, text: string): Promise<string> {
     c.on('data', (d) => { got += d; });
     c.on('end', () => ok(got));
     c.on('error', fail);
+    c.setTimeout(60_000, () => { c.destroy(); fail(new Error(`no answer in 60 s; got ${JSON.stringify(got)}`)); });
   });
 }
 
