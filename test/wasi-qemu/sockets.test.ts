@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { ASUK, freshDir } from '../cli/helpers.ts';
+import { ASUK, asuk, freshDir } from '../cli/helpers.ts';
 
 const HERE = import.meta.dirname;
 let dir = '';
@@ -31,9 +31,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Boots `prog` with -p PORT:80 and the listening fd as its argument; resolves once it printed the line `ready`. */
-async function boot(prog: string, port: number): Promise<{ run: ResultPromise; early: string }> {
-  const run = execa(process.execPath, [ASUK, 'run', wasm(prog), '-p', `${port}:80`, '--timeout', '120', '--', '4'],
+/** Boots `target` (a .wasm or an ELF) with -p PORT:80 and the listening fd as its argument; resolves once it printed the line `ready`. */
+async function boot(target: string, port: number): Promise<{ run: ResultPromise; early: string }> {
+  const run = execa(process.execPath, [ASUK, 'run', target, '-p', `${port}:80`, '--timeout', '120', '--', '4'],
     { cwd: dir, reject: false, stdin: 'ignore', timeout: 240_000, killSignal: 'SIGTERM', forceKillAfterDelay: 5000 });
   live.add(run);
   void run.then(() => live.delete(run));
@@ -67,7 +67,7 @@ beforeAll(async () => {
 describe('asuk run prog.wasm -p HOST:GUEST', () => {
   it('echo.c: accepts the host\'s connection, receives ping, sends the echo, shuts down, exits 0', async () => {
     const port = await freePort();
-    const { run } = await boot('echo', port);
+    const { run } = await boot(wasm('echo'), port);
     const reply = await exchange(port, 'ping\n');
     const r = await run;
     expect({ reply, exit: r.exitCode }).toEqual({ reply: 'pong: ping\n', exit: 0 });
@@ -76,12 +76,25 @@ describe('asuk run prog.wasm -p HOST:GUEST', () => {
 
   it('sockpoll.c: a socket to fstat, EAGAIN when non-blocking, poll waits for the client, read/write/close, status 3', async () => {
     const port = await freePort();
-    const { run, early } = await boot('sockpoll', port);
+    const { run, early } = await boot(wasm('sockpoll'), port);
     expect(out(early)).toContain('accept now: EAGAIN\nready\n');
     const reply = await exchange(port, 'hello');
     const r = await run;
     expect({ reply, exit: r.exitCode }).toEqual({ reply: 'hello', exit: 3 });
     expect(out(r.stdout)).toMatch(/poll 1 POLLIN 1\nechoed 5\n?$/);
+  }, 300_000);
+
+  it('asuk pkg prog.wasm --tcplisten 0.0.0.0:80: the listener and the network baked into the ELF', async () => {
+    const elf = join(dir, 'echo-net.elf');
+    const bad = await asuk(['pkg', wasm('echo'), '--tcplisten', '0.0.0.0:99999', '-o', elf], { cwd: dir });
+    expect({ exit: bad.exitCode, err: String(bad.stderr).trim() }).toEqual({ exit: 1, err: expect.stringContaining("bad --tcplisten '0.0.0.0:99999': expected A.B.C.D:PORT") });
+    const pkg = await asuk(['pkg', wasm('echo'), '--tcplisten', '0.0.0.0:80', '-o', elf], { cwd: dir, timeoutMs: 240_000 });
+    expect(pkg.exitCode).toBe(0);
+    const port = await freePort();
+    const { run } = await boot(elf, port);
+    const reply = await exchange(port, 'ping\n');
+    const r = await run;
+    expect({ reply, exit: r.exitCode }).toEqual({ reply: 'pong: ping\n', exit: 0 });
   }, 300_000);
 
   it('a listening socket asked for in an image built without -p (no network linked): one line, exit 1', async () => {

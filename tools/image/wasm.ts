@@ -21,7 +21,7 @@ import { linkKernel } from '../link/index.ts';
 import { wasiLayer, emitWasiThunk, WASI_MODULE } from '../aot/linux/layer.ts';
 import type { Rt } from '../aot/linux/emit.ts';
 import { ASC_FLAGS, ImageError, ROOT, clockExports, listSources, mountLines, rootfsArchive, runAsc } from './index.ts';
-import { KERNEL_GLUE_IMPORTS, LAYER_GLUE_IMPORTS, emitWasmGlue } from './wasm-glue.ts';
+import { KERNEL_GLUE_IMPORTS, LAYER_GLUE_IMPORTS, emitWasmGlue, type WasmBake } from './wasm-glue.ts';
 
 const SOURCE_DIRS = ['kernel', 'drivers', 'fs', 'net', 'api', join('wasi', 'kernel')];
 /** What makes machine code from Wasm and links it: a change here is a new ELF for the same program. */
@@ -40,8 +40,8 @@ export interface WasmBuildOptions {
   root?: string;
   /** See WasmBounds (default 'explicit'). */
   bounds?: WasmBounds;
-  /** The cmd and env `asuk pkg` bakes in (used when the boot line gives none). */
-  bake?: { cmd: string[]; env: string[] };
+  /** The cmd, env and listeners `asuk pkg` bakes in (used when the boot line gives none; listeners need `net`). */
+  bake?: WasmBake;
   /**
    * Link the network: virtio-net, net/'s stack and the shim's sockets, brought up at boot
    * (DHCP or netdev.ip=). `asuk run prog.wasm -p HOST:GUEST` builds with it.
@@ -149,7 +149,7 @@ function decodeApp(bytes: Uint8Array, path: string): Module {
 
 /** Links kernel, layer and app into a multiboot ELF (the three compiles happen inside linkKernel's emitKernel). */
 function linkWasmImage(kernel: Uint8Array, app: Module, name: string, einitrd: Uint8Array | undefined, bounds: WasmBounds,
-  bake: { cmd: string[]; env: string[] } | undefined): Uint8Array {
+  bake: WasmBake | undefined): Uint8Array {
   const km = decodeModule(kernel);
   const layer = wasiLayer();
   const sigIds = new Map<string, number>();

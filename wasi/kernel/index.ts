@@ -74,10 +74,13 @@ function cArray(words: string[], extraZeros: i32): usize {
   return p;
 }
 
-/** Hands api/process what `asuk pkg` baked in (glue cell 4: cmd words, "", env pairs, ""). */
+/** The TCP listeners `asuk pkg --tcplisten` baked in (wasi.tcplisten replaces them). */
+let bakedListen = new Array<string>();
+
+/** Hands api/process what `asuk pkg` baked in (glue cell 4: cmd words, "", env pairs, "", listeners, ""). */
 function bake(p: usize): void {
-  let lists = [new Array<string>(), new Array<string>()];
-  for (let k = 0; k < 2; k++) {
+  let lists = [new Array<string>(), new Array<string>(), new Array<string>()];
+  for (let k = 0; k < 3; k++) {
     while (load<u8>(p) != 0) {
       let s = cstr(<i64>p);
       lists[k].push(s);
@@ -86,6 +89,7 @@ function bake(p: usize): void {
     p++;
   }
   apiBake(lists[0], lists[1]);
+  bakedListen = lists[2];
 }
 
 /** The layer's argv: the name, its options (preopens), `--`, then the app's arguments. */
@@ -95,7 +99,7 @@ function layerArgv(name: string): string[] {
   let list = dirs !== null ? cmdlineList(dirs) : ["/"];
   for (let k = 0; k < list.length; k++) { out.push("--dir"); out.push(list[k]); }
   let listen = kernelOption("wasi.tcplisten");
-  let socks = listen !== null ? cmdlineList(listen) : new Array<string>();
+  let socks = listen !== null ? cmdlineList(listen) : bakedListen;
   for (let k = 0; k < socks.length; k++) { out.push("--tcplisten"); out.push(socks[k]); }
   out.push("--");
   let a = apiArgv();
@@ -129,7 +133,7 @@ export function wasiMain(): i32 {
     println("wasi: not enough RAM for the app's initial memory: give QEMU more -m");
     return 1;
   }
-  if (!sockHave() && kernelOption("wasi.tcplisten") !== null) {
+  if (!sockHave() && (kernelOption("wasi.tcplisten") !== null || bakedListen.length > 0)) {
     println("wasi: wasi.tcplisten needs an image with the network: asuk run prog.wasm -p HOST:GUEST");
     return 1;
   }
