@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readKraftfile, KraftfileError } from '../../tools/kraftfile/index.ts';
-import { memoryPlan, mergeVolumes, parseMemory, runFstab, UsageError } from '../../tools/cli/index.ts';
+import { memoryPlan, mergeVolumes, parseMemory, runFstab, runPorts, tcpListens, wasmListen, UsageError } from '../../tools/cli/index.ts';
 import { asuk, freshDir, tmp } from './helpers.ts';
 
 const MiB = 1 << 20;
@@ -87,6 +87,15 @@ describe('volumes and fstab', () => {
     expect(runFstab(v, { initrd: false, einitrd: true })).toEqual(['embedded:/:extract::ramfs=1:', 'fs0:/nginx/html:9pfs:::mkmp']);
     expect(runFstab(mergeVolumes([], [`${a}:/`]), { initrd: false, einitrd: false })).toEqual(['fs0:/:9pfs:::mkmp']);
     expect(runFstab([], { initrd: true, einitrd: false })).toEqual([]);
+  });
+
+  it('a WASI command\'s -p: one listener per TCP guest port (wasi.tcplisten), none without -p', () => {
+    expect(wasmListen(runPorts(['8080:80', '8081:80', '0.0.0.0:9443:443', '5353:53/udp'], false))).toBe('wasi.tcplisten=[ 0.0.0.0:80 0.0.0.0:443 ]');
+    expect(wasmListen(runPorts([], false))).toBeUndefined();
+    expect(tcpListens(['0.0.0.0:80', '10.0.2.15:8080'])).toEqual(['0.0.0.0:80', '10.0.2.15:8080']);
+    for (const bad of ['80', '1.2.3:80', '1.2.3.4:0', '1.2.3.256:80', '1.2.3.4:65536', '1.2.3.4:']) {
+      expect(() => tcpListens([bad])).toThrow(`bad --tcplisten '${bad}': expected A.B.C.D:PORT`);
+    }
   });
 });
 

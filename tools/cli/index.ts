@@ -22,7 +22,8 @@
 export { UsageError, describeError } from './errors.ts';
 export { parseMemory, memoryPlan, elfFacts, qemuMemory, type MemoryPlan, type ElfFacts } from './memory.ts';
 export { resolveRootfs, DOCKERFILE_LINE, type Rootfs, type RootfsKind } from './rootfs.ts';
-export { mergeVolumes, runFstab, runPorts, INITRD_ROOT_ENTRY, EMBEDDED_ROOT_ENTRY } from './run.ts';
+export { mergeVolumes, runFstab, runPorts, wasmListen, INITRD_ROOT_ENTRY, EMBEDDED_ROOT_ENTRY } from './run.ts';
+export { tcpListens } from './pkg.ts';
 export { stateDir, instanceState, stateText, listInstances, type Instance, type InstanceState } from './instances.ts';
 export { resolveTarget, imageNames, type Target } from './target.ts';
 export { chooseAccel, findOnPath, requireQemu } from './qemu.ts';

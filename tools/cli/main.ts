@@ -67,6 +67,7 @@ function program(appArgs: string[] | null): Command {
     .option('--name <name>', 'package name: writes NAME.elf (. = the image name)')
     .option('-o, --out <path>', 'where to write the ELF (default: NAME.elf)')
     .option('-e, --env <key=value>', 'bake an environment variable into the image (repeatable; adds to the Kraftfile\'s env:)', collect)
+    .option('--tcplisten <addr:port>', 'a WASI command: link the network and preopen a listening TCP socket, as wasmtime\'s --tcplisten (repeatable)', collect)
     .addHelpText('after', '\nExample:\n  asuk pkg --rootfs ./rootfs.cpio shell && qemu-system-x86_64 -kernel shell.elf -nographic')
     .action(async (image: string | undefined, o: PkgFlags) => pkgCommand(image, o));
 

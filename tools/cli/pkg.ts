@@ -13,8 +13,9 @@ import { step } from './progress.ts';
 import { resolveRootfs } from './rootfs.ts';
 import { resolveTarget } from './target.ts';
 import { buildWasmImage } from '../image/wasm.ts';
+import type { WasmBake } from '../image/wasm-glue.ts';
 
-export interface PkgFlags { rootfs?: string; locked?: boolean; out?: string; name?: string; env?: string[] }
+export interface PkgFlags { rootfs?: string; locked?: boolean; out?: string; name?: string; env?: string[]; tcplisten?: string[] }
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
@@ -34,7 +35,8 @@ async function buildWith(t: { image?: string; app?: AppTarget }, out: string, ro
 export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<void> {
   const t = resolveTarget(arg, false);
   const rootfs = f.rootfs ?? t.kraftfile?.rootfs;
-  if (t.wasm) return pkgWasm(t.wasm, f, rootfs, { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) });
+  if (f.tcplisten?.length && !t.wasm) throw new UsageError('--tcplisten is for a WASI command (prog.wasm): an app listens with asuk/net');
+  if (t.wasm) return pkgWasm(t.wasm, f, rootfs, { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []), listen: tcpListens(f.tcplisten) });
   if (t.app) {
     const name = f.name && f.name !== '.' ? f.name : t.app.name;
     const bake = { cmd: t.kraftfile?.cmd ?? [], env: mergeEnv(t.kraftfile?.env ?? [], f.env ?? []) };
@@ -52,16 +54,29 @@ export async function pkgCommand(arg: string | undefined, f: PkgFlags): Promise<
   process.stderr.write(`boot it: qemu-system-x86_64 -kernel ${shown} -nographic (or asuk run ${shown})\n`);
 }
 
-/** `asuk pkg prog.wasm [--rootfs PATH]`: the WASI command's image, the rootfs embedded. */
-async function pkgWasm(wasm: string, f: PkgFlags, rootfsPath: string | undefined, bake: { cmd: string[]; env: string[] }): Promise<void> {
+/** --tcplisten values, checked: A.B.C.D:PORT each (wasmtime's option). */
+export function tcpListens(specs: string[] | undefined): string[] {
+  for (const s of specs ?? []) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(s);
+    if (!m || m.slice(1, 5).some((q) => Number(q) > 255) || Number(m[5]) < 1 || Number(m[5]) > 65535) {
+      throw new UsageError(`bad --tcplisten '${s}': expected A.B.C.D:PORT (port 1..65535)`);
+    }
+  }
+  return specs ?? [];
+}
+
+/** `asuk pkg prog.wasm [--rootfs PATH] [--tcplisten A.B.C.D:PORT]`: the WASI command's image, the rootfs embedded; listeners link the network. */
+async function pkgWasm(wasm: string, f: PkgFlags, rootfsPath: string | undefined, bake: WasmBake): Promise<void> {
   if (f.locked) throw new UsageError('--locked is not supported for a WASI command yet: drop it');
   const name = f.name && f.name !== '.' ? f.name : basename(wasm).replace(/\.wasm$/, '');
   const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache({})) : undefined;
   const out = resolve(f.out ?? `${name}.elf`);
-  const r = await step(`building ${wasm}`, () => buildWasmImage(wasm, { out, rootfs: rootfs?.cpio, bake }));
+  const net = (bake.listen ?? []).length > 0;
+  const r = await step(`building ${wasm}`, () => buildWasmImage(wasm, { out, rootfs: rootfs?.cpio, bake, net }));
   const shown = relative(process.cwd(), r.elf) || r.elf;
   process.stderr.write(`built ${shown} (${kib(r.elfBytes)}) in ${r.ms.total.toFixed(0)} ms${r.cached ? ' (cached)' : ''}\n`);
-  process.stderr.write(`boot it: qemu-system-x86_64 -M microvm,rtc=on -cpu max -kernel ${shown} -nographic (cmd and env baked in; -append '-- ARGS' replaces the cmd)\n`);
+  const nic = net ? ' -netdev user,id=n0,hostfwd=tcp:127.0.0.1:8080-:PORT -device virtio-net-device,netdev=n0' : '';
+  process.stderr.write(`boot it: qemu-system-x86_64 -M microvm,rtc=on -cpu max -kernel ${shown}${nic} -nographic (cmd and env baked in; -append '-- ARGS' replaces the cmd)\n`);
 }
 
 /** `asuk build [IMAGE] [--out PATH] [--rootfs PATH] [--locked]` (the Kraftfile's rootfs is not embedded: that is pkg). */

@@ -94,6 +94,17 @@ export function chooseMachine(flag: string | undefined): Machine {
   return flag !== undefined ? flag as Machine : 'microvm';
 }
 
+/**
+ * A WASI command given -p: its image links the network, and each TCP guest port is a
+ * listening socket preopened as wasmtime's --tcplisten makes it (`wasi.tcplisten`,
+ * wasi/kernel/index.ts), numbered after the preopened directories (fd 4 with the default `/`).
+ */
+export function wasmListen(ports: PortMap[] | undefined): string | undefined {
+  if (!ports?.length) return undefined;
+  const guests = [...new Set(ports.filter((p) => p.proto === 'tcp').map((p) => p.guest))];
+  return `wasi.tcplisten=[ ${guests.map((g) => `0.0.0.0:${g}`).join(' ')} ]`;
+}
+
 /** Whether the target's app imports "asuk/net" (an ELF given as it is: no). */
 function wantsNet(t: { image?: string; app?: { dir: string } }): boolean {
   return t.app ? appFeatures(t.app.dir).net : t.image !== undefined && imageFeatures(t.image).net;
@@ -122,8 +133,10 @@ export async function runCommand(arg: string | undefined, f: RunFlags, appArgs: 
   const rootfs = rootfsPath ? await resolveRootfs(rootfsPath, rootfsCache(t)) : undefined;
   const env = mergeEnv(kf?.env ?? [], f.env ?? []);
   const options = bootOptions(env, f.kernelArg ?? []);
+  const listen = t.wasm ? wasmListen(net) : undefined;
+  if (listen) options.push(listen);
   let elf = t.elf;
-  if (t.wasm) elf = (await step(`building ${targetLabel(t)}`, () => buildWasmImage(t.wasm!))).elf;
+  if (t.wasm) elf = (await step(`building ${targetLabel(t)}`, () => buildWasmImage(t.wasm!, { net: listen !== undefined }))).elf;
   if (!elf) {
     const out = t.app ? join(t.app.dir, '.asuk', `${t.app.name}.elf`) : join(ROOT, 'build', `${t.image}.elf`);
     const b = await step(`building ${targetLabel(t)}`, () => buildTarget(t, out));

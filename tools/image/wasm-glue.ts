@@ -5,7 +5,7 @@
 //     --import:wasiapp.run-->  wasi.instantiate, app.instantiate, app._start
 //     --import:wasiapp.cells--> address of app (0) / layer (1) memory cells, the
 //                                {argv, envp} cell (2), the program's name (3, NUL-terminated),
-//                                the cmd and env `asuk pkg` baked in (4)
+//                                the cmd, env and TCP listeners `asuk pkg` baked in (4)
 //     --import:wasiapp.rdrand-> one RDRAND (CF says whether it gave a value)
 //   app (target 'linux', prefix `app.`, explicit bounds)
 //     --import:wasi_snapshot_preview1.NAME--> wasi.export:NAME (layer.ts thunk)
@@ -32,8 +32,11 @@ export const KERNEL_GLUE_IMPORTS = ['wasiapp.cells', 'wasiapp.run', 'wasiapp.rdr
 export const LAYER_GLUE_IMPORTS = ['host.sys', 'host.app_base', 'host.app_size', 'host.own_base', 'host.copy',
   'host.argv', 'host.envp', 'host.call2'];
 
+/** What `asuk pkg` bakes into a WASI-app image: cmd words, env pairs, TCP listeners (A.B.C.D:PORT, wasi.tcplisten's default). */
+export interface WasmBake { cmd: string[]; env: string[]; listen?: string[] }
+
 /** Emits every glue label (the app exports `_start`: tools/image/wasm.ts checks). */
-export function emitWasmGlue(asm: Assembler, name: string, bake: { cmd: string[]; env: string[] } = { cmd: [], env: [] }): void {
+export function emitWasmGlue(asm: Assembler, name: string, bake: WasmBake = { cmd: [], env: [] }): void {
   const P = (k: number) => m(RSP, 8 + 8 * k);
   const fn = (name: string, body: () => void) => { asm.bind(asm.sym(name)); body(); asm.i('ret'); };
   const appCells = asm.sym('app.mem_pages'), layerCells = asm.sym('wasi.mem_pages');
@@ -93,9 +96,9 @@ export function emitWasmGlue(asm: Assembler, name: string, bake: { cmd: string[]
   asm.align(8, 0);
   asm.bind(args); asm.u64(0n); asm.u64(0n);
   asm.bind(nameLabel); asm.bytes(new TextEncoder().encode(`${name}\0`));
-  // What `asuk pkg` baked in: the cmd words, an empty string, the env pairs, an empty string (NUL-terminated each).
+  // What `asuk pkg` baked in: the cmd words, the env pairs, the listeners, each list ended by an empty string (NUL-terminated each).
   asm.bind(bakeLabel);
-  asm.bytes(new TextEncoder().encode([...bake.cmd, '', ...bake.env, ''].map((w) => `${w}\0`).join('')));
+  asm.bytes(new TextEncoder().encode([...bake.cmd, '', ...bake.env, '', ...(bake.listen ?? []), ''].map((w) => `${w}\0`).join('')));
 }
 
 /** The layer's `import:host.*` (wasi/host.ts), over the kernel's flat address space. */

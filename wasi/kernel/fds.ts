@@ -20,7 +20,25 @@ export class ShimFd {
   console: bool = false;
   follow: bool = true;      // O_PATH opened without O_NOFOLLOW
   dirIndex: u64 = 0;        // getdents64 position (cookie)
+  sock: bool = false;       // a socket (sock.ts): `net` is its net/ handle once listening or connected
+  net: i32 = -1;
+  port: i32 = 0;            // bind()'s port, until listen()
+  refs: i32 = 1;            // descriptors sharing this socket (dup2): the handle closes with the last
 }
+
+/** Pseudo call numbers of sockCall (not Linux's): bring the network up, drain at exit, close a socket descriptor, readv/writev. */
+export const SOCK_START: i32 = -1, SOCK_DRAIN: i32 = -2, SOCK_CLOSE: i32 = -3, SOCK_RW: i32 = -4;
+
+/** The socket calls of sock.ts: `(nr, a, b, c, d)` like wasiSys; -ENOSYS until an image with a network installs them (net.ts). */
+export type SockCall = (nr: i32, a: i64, b: i64, c: i64, d: i64) => i64;
+function noSockets(nr: i32, a: i64, b: i64, c: i64, d: i64): i64 { return -Errno.ENOSYS; }
+let sockCallFn: SockCall = noSockets;
+let sockLinked = false;
+
+export function sockInstall(f: SockCall): void { sockCallFn = f; sockLinked = true; }
+/** Whether the image has a network (wasi/kernel/net.ts was linked and installed). */
+export function sockHave(): bool { return sockLinked; }
+export function sockCall(nr: i32, a: i64, b: i64, c: i64, d: i64): i64 { return sockCallFn(nr, a, b, c, d); }
 
 const table = new StaticArray<ShimFd | null>(SHIM_FD_MAX);
 

@@ -11,13 +11,14 @@ import {
 import { wallClockMs } from "../../kernel/rtc";
 import { printBytes } from "../../kernel/console";
 import { utf8Decode, utf8EncodeAt } from "../../kernel/utf8";
-import { ShimFd, fdGetShim, fdAdd, fdPut, resolveBeneath, resolved, O_PATH } from "./fds";
+import { ShimFd, fdGetShim, fdAdd, fdPut, resolveBeneath, resolved, O_PATH, sockCall, SOCK_CLOSE, SOCK_RW } from "./fds";
 
 const AT_FDCWD: i64 = -100;
 const AT_SYMLINK_NOFOLLOW: i64 = 0x100, AT_REMOVEDIR: i64 = 0x200, AT_EMPTY_PATH: i64 = 0x1000;
 const O_NOFOLLOW: i32 = 0x20000, O_DIRECTORY: i32 = 0x10000, O_CLOEXEC: i32 = 0x80000;
 const O_APPEND: i32 = 0x400, O_NONBLOCK: i32 = 0x800;
 const RESOLVE_BENEATH: u64 = 8;
+const S_IFSOCK: u32 = 0o140000;
 
 /** A NUL-terminated string at kernel address p. */
 export function cstr(p: i64): string {
@@ -77,6 +78,7 @@ export function sysOpenat2(dirfd: i64, p: i64, how: i64, size: i64): i64 {
 export function sysClose(fd: i64): i64 {
   let f = fdGetShim(fd);
   if (f === null) return -Errno.EBADF;
+  if (f.sock) sockCall(SOCK_CLOSE, fd, 0, 0, 0);
   fdPut(<i32>fd, null);
   if (f.vfd >= 0) vfsClose(f.vfd);
   return 0;
@@ -88,6 +90,7 @@ export function sysDup2(from: i64, to: i64): i64 {
   if (from == to) return to;
   let old = fdGetShim(to);
   if (old !== null) sysClose(to);
+  if (f.sock) { f.refs++; fdPut(<i32>to, f); return to; } // one socket, two numbers (the handle closes with the last)
   // The VFS has no dup: the new number re-opens the same path (only preopens and renumbering use this).
   let g = new ShimFd();
   g.path = f.path; g.flags = f.flags; g.console = f.console; g.follow = f.follow;
@@ -115,10 +118,13 @@ function rw1(f: ShimFd, write: bool, buf: usize, len: usize, off: i64): i64 {
   return write ? vfsWrite(f.vfd, buf, len) : vfsRead(f.vfd, buf, len);
 }
 
+const oneIov = memory.data(16);
+
 /** readv/writev/preadv/pwritev (off < 0: at the file position). struct iovec { u64 base; u64 len }. */
 export function sysRwv(fd: i64, iov: i64, cnt: i64, off: i64, write: bool): i64 {
   let f = fdGetShim(fd);
   if (f === null) return -Errno.EBADF;
+  if (f.sock) return off >= 0 ? -Errno.ESPIPE : sockCall(SOCK_RW, fd, iov, cnt, write ? 1 : 0);
   let total: i64 = 0;
   for (let k: i64 = 0; k < cnt; k++) {
     let base = load<u64>(<usize>(iov + 16 * k)), len = load<u64>(<usize>(iov + 16 * k), 8);
@@ -134,6 +140,11 @@ export function sysRwv(fd: i64, iov: i64, cnt: i64, off: i64, write: bool): i64 
 export function sysRw(fd: i64, buf: i64, len: i64, off: i64, write: bool): i64 {
   let f = fdGetShim(fd);
   if (f === null) return -Errno.EBADF;
+  if (f.sock) {
+    if (off >= 0) return -Errno.ESPIPE;
+    store<u64>(oneIov, <u64>buf); store<u64>(oneIov, <u64>len, 8);
+    return sockCall(SOCK_RW, fd, <i64>oneIov, 1, write ? 1 : 0);
+  }
   return rw1(f, write, <usize>buf, <usize>len, off);
 }
 
@@ -217,6 +228,7 @@ export function sysUtimensat(dirfd: i64, p: i64, times: i64, flags: i64): i64 {
 }
 
 function statFd(f: ShimFd, s: Stat): i32 {
+  if (f.sock) { s.mode = S_IFSOCK | 0o777; s.nlink = 1; s.size = 0; s.ino = 0; return 0; }
   if (f.console) { s.mode = S_IFCHR | 0o620; s.nlink = 1; s.size = 0; s.ino = 0; return 0; }
   if (f.vfd >= 0) return vfsFstat(f.vfd, s);
   return f.follow ? vfsStat(f.path, s) : vfsLstat(f.path, s);

@@ -10,19 +10,23 @@
 //   sys.ts    the Linux calls: dispatch, clocks, random (RDRAND), exit
 //   files.ts  the calls on descriptors and names, over kernel/vfs
 //   fds.ts    the descriptor table, resolution beneath a directory
+//   sock.ts   the socket calls over net/ (linked only into an image with a
+//             network: its entry calls wasiNetInstall)
 //
 // Arguments: `-- ARGS` of the boot line, else the cmd `asuk pkg` baked in
 // (argv[0] is the program's name). Environment: the baked env, then
 // `env.vars=[ "K=V" ... ]`. Preopens: `wasi.dirs=[ "HOST::GUEST" ]`
-// (default `/`, so every mount is visible through fd 3).
+// (default `/`, so every mount is visible through fd 3). Listening sockets:
+// `wasi.tcplisten=[ "0.0.0.0:80" ]` (wasmtime's --tcplisten, numbered after
+// the preopened directories as on the Linux target: fd 4 with the default).
 
 import { heapHeadroom } from "../../kernel/memory";
 import { println, diagEnabled, diagLine } from "../../kernel/console";
 import { kernelOption } from "../../kernel/main";
 import { cmdlineList } from "../../kernel/cmdline";
 import { environ, argv as apiArgv, apiBake } from "../../api/process";
-import { fdsInit } from "./fds";
-import { wasiSys, wasiEntropySource } from "./sys";
+import { fdsInit, sockHave, sockCall, SOCK_START } from "./fds";
+import { wasiSys, wasiEntropySource, wasiDrain } from "./sys";
 import { cstr } from "./files";
 import { vfsSetClock } from "../../kernel/vfs/index";
 import { wallClockMs } from "../../kernel/rtc";
@@ -70,10 +74,13 @@ function cArray(words: string[], extraZeros: i32): usize {
   return p;
 }
 
-/** Hands api/process what `asuk pkg` baked in (glue cell 4: cmd words, "", env pairs, ""). */
+/** The TCP listeners `asuk pkg --tcplisten` baked in (wasi.tcplisten replaces them). */
+let bakedListen = new Array<string>();
+
+/** Hands api/process what `asuk pkg` baked in (glue cell 4: cmd words, "", env pairs, "", listeners, ""). */
 function bake(p: usize): void {
-  let lists = [new Array<string>(), new Array<string>()];
-  for (let k = 0; k < 2; k++) {
+  let lists = [new Array<string>(), new Array<string>(), new Array<string>()];
+  for (let k = 0; k < 3; k++) {
     while (load<u8>(p) != 0) {
       let s = cstr(<i64>p);
       lists[k].push(s);
@@ -82,6 +89,7 @@ function bake(p: usize): void {
     p++;
   }
   apiBake(lists[0], lists[1]);
+  bakedListen = lists[2];
 }
 
 /** The layer's argv: the name, its options (preopens), `--`, then the app's arguments. */
@@ -90,6 +98,9 @@ function layerArgv(name: string): string[] {
   let dirs = kernelOption("wasi.dirs");
   let list = dirs !== null ? cmdlineList(dirs) : ["/"];
   for (let k = 0; k < list.length; k++) { out.push("--dir"); out.push(list[k]); }
+  let listen = kernelOption("wasi.tcplisten");
+  let socks = listen !== null ? cmdlineList(listen) : bakedListen;
+  for (let k = 0; k < socks.length; k++) { out.push("--tcplisten"); out.push(socks[k]); }
   out.push("--");
   let a = apiArgv();
   for (let k = 0; k < a.length; k++) out.push(a[k]);
@@ -108,7 +119,8 @@ function envWords(): string[] {
  * Runs the WASI command (its name from the glue): places the memories, hands the layer its
  * argv/envp, runs both instances' start-up and the app's `_start`. Returns 0
  * when `_start` returns (proc_exit powers off with its code from sys.ts).
- * 1 with a line when RAM cannot hold the app's initial memory.
+ * 1 with a line when RAM cannot hold the app's initial memory, when the network does not
+ * come up, or when wasi.tcplisten asks for sockets in an image without one.
  */
 export function wasiMain(): i32 {
   fdsInit();
@@ -121,6 +133,11 @@ export function wasiMain(): i32 {
     println("wasi: not enough RAM for the app's initial memory: give QEMU more -m");
     return 1;
   }
+  if (!sockHave() && (kernelOption("wasi.tcplisten") !== null || bakedListen.length > 0)) {
+    println("wasi: wasi.tcplisten needs an image with the network: asuk run prog.wasm -p HOST:GUEST");
+    return 1;
+  }
+  if (sockHave() && sockCall(SOCK_START, 0, 0, 0, 0) < 0) return 1;
   let argvp = cArray(layerArgv(name), 0);
   let envp = cArray(envWords(), 2); // envp's NULL, then an empty auxv (no vDSO: wasi/vdso.ts)
   let cell = glueCells(2);
@@ -128,6 +145,7 @@ export function wasiMain(): i32 {
   store<u64>(cell, envp, 8);
   if (diagEnabled()) diagLine("wasi: app memory " + (load<u32>(glueCells(0), 4)).toString() + " pages at most, random_get from " + wasiEntropySource());
   glueRun();
+  wasiDrain();
   return 0;
 }
 

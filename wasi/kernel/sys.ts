@@ -14,6 +14,7 @@ import {
   sysMkdirat, sysUnlinkat, sysRenameat, sysLinkat, sysSymlinkat, sysReadlinkat, sysFcntl, sysFtruncate, sysFsync,
   sysFallocate, sysNotSocket, sysPpoll, sysUtimensat,
 } from "./files";
+import { sockCall, sockHave, SOCK_DRAIN } from "./fds";
 
 // @ts-ignore: decorator
 @external("wasiapp", "rdrand") declare function glueRdrand(out: usize): i32;
@@ -94,6 +95,9 @@ function ppoll(fds: i64, n: i64, ts: i64): i64 {
   return 0;
 }
 
+/** Before the machine powers off: the sockets' queued data and FINs leave (sock.ts), when the image has a network. */
+export function wasiDrain(): void { if (sockHave()) sockCall(SOCK_DRAIN, 0, 0, 0, 0); }
+
 /** One Linux call. Returns its result or -Errno. */
 export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64): i64 {
   switch (<i32>nr) {
@@ -110,7 +114,7 @@ export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64)
     case 33: return sysDup2(a, b);
     case 292: return sysDup2(a, b);                      // dup3
     case 39: return 1;                                   // getpid
-    case 62: exit(<i32>(128 + b)); return 0;             // kill(self, sig): the app raised a signal
+    case 62: wasiDrain(); exit(<i32>(128 + b)); return 0;             // kill(self, sig): the app raised a signal
     case 72: return sysFcntl(a, b, c);
     case 74: case 75: return sysFsync(a);
     case 77: return sysFtruncate(a, b);
@@ -119,7 +123,7 @@ export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64)
     case 228: return clockGettime(a, b);
     case 229: return clockGetres(a, b);
     case 230: return nanosleep(a, b, c);
-    case 231: exit(<i32>(a & 0xff)); return 0;           // exit_group
+    case 231: wasiDrain(); exit(<i32>(a & 0xff)); return 0;           // exit_group
     case 257: return sysOpenat(a, b, <i32>c, <u32>d, false);
     case 258: return sysMkdirat(a, b, c);
     case 262: return sysNewfstatat(a, b, c, d);
@@ -134,8 +138,10 @@ export function wasiSys(nr: i64, a: i64, b: i64, c: i64, d: i64, e: i64, f: i64)
     case 296: return sysRwv(a, b, c, d, true);
     case 318: return getrandom(a, b);
     case 437: return sysOpenat2(a, b, c, d);
-    case 46: case 47: case 48: case 288: return sysNotSocket(a); // sendmsg recvmsg shutdown accept4
-    case 271: return ppoll(a, b, c);
+    case 46: case 47: case 48: case 288:                 // sendmsg recvmsg shutdown accept4
+      return sockHave() ? sockCall(<i32>nr, a, b, c, d) : sysNotSocket(a);
+    case 41: case 49: case 50: case 54: return sockCall(<i32>nr, a, b, c, d); // socket bind listen setsockopt
+    case 271: return sockHave() ? sockCall(271, a, b, c, 0) : ppoll(a, b, c);
     default: return -Errno.ENOSYS;
   }
 }
