@@ -90,11 +90,14 @@ describe('live ranges', () => {
 describe('register sharing vs Node', () => {
   it('lazy reads, zeroed locals in a later loop, mixed types and calls', async () => {
     const wasm = await compileWat(PROGRAMS);
+    const saved = process.env.ASUK_AOT_PASSES;
+    process.env.ASUK_AOT_PASSES = '+regalloc'; // off by default (tools/aot/plan.ts DEFAULT_OFF)
     const { mismatches, count } = await differential(wasm, [
       { name: 'lazy', args: [[0n], [5n], [0xffffffffn], [123456n]] },
       { name: 'phases', args: [[1n], [2n], [17n], [1000n]] },
       { name: 'mixed', args: [[1n], [9n], [300n]] },
     ]);
+    if (saved === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = saved;
     expect(count).toBe(11);
     expect(mismatches).toEqual([]);
   }, 60_000);

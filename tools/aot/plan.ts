@@ -13,7 +13,8 @@
 //   callSaves   liveness of locals across calls: a pinned local that no path
 //               from a call reads again is neither saved before nor reloaded after it
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
-//               locals with disjoint ranges share a register (off: whole-function pins)
+//               locals with disjoint ranges share a register (off: whole-function
+//               pins). Off by default (DEFAULT_OFF below): `ASUK_AOT_PASSES=+regalloc`
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -32,11 +33,19 @@ export interface AotPasses {
 export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves', 'regalloc'];
 
 /**
- * The passes in effect: all on, then `spec` ("none", "all", or a comma list of
+ * Passes that are off unless asked for (`+name`, `all`, AotOptions.passes).
+ * regalloc: 6–27% fewer frame loads/stores, but on a quiet machine copy ran
+ * 1.18x and matmul 1.16x slower than whole-function pins (bench/aot, best of
+ * 7), so it stays opt-in until it is no slower anywhere.
+ */
+export const DEFAULT_OFF: ReadonlySet<keyof AotPasses> = new Set(['regalloc']);
+
+/**
+ * The passes in effect: all but DEFAULT_OFF on, then `spec` ("none", "all", or a comma list of
  * `-name` / `+name` / `name`), then `opts`. Throws on an unknown pass name.
  */
 export function resolvePasses(opts: Partial<AotPasses> = {}, spec = ''): AotPasses {
-  const p = Object.fromEntries(PASS_NAMES.map((n) => [n, true])) as unknown as AotPasses;
+  const p = Object.fromEntries(PASS_NAMES.map((n) => [n, !DEFAULT_OFF.has(n)])) as unknown as AotPasses;
   for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (raw === 'none' || raw === 'all') { for (const n of PASS_NAMES) p[n] = raw === 'all'; continue; }
     const on = !raw.startsWith('-');
