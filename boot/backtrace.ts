@@ -19,7 +19,7 @@
 //   bt_lookup(rdi) rax = name of the function holding return address rdi, or 0
 //   bt_where(rdi)  rax = "file:line" of return address rdi, or 0     clobbers rcx, rdx, rsi
 
-import { RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP, R10, R12, R13, R14, type Label, imm, mem, r32, r64, ripMem } from '../tools/x86/index.ts';
+import { RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP, R10, R12, R13, R14, type Label, type Operand, imm, mem, r32, r64, ripMem } from '../tools/x86/index.ts';
 import type { Assembler } from '../tools/x86/index.ts';
 import { type StubCtx, bssMem, strMem } from './emit.ts';
 import { BSS } from './layout.ts';
@@ -116,32 +116,27 @@ function emitPrint(c: StubCtx, l: BacktraceLabels): void {
  * does and r12; the trap path never returns.
  */
 export function emitSavedWhere(c: StubCtx, l: BacktraceLabels): void {
-  const a = c.asm;
-  const none = a.label();
-  a.i('mov', r64(RDI), ripMem(l.btRet));
-  a.i('call', a.sym('bt_where'));
-  a.i('test', r64(RAX), r64(RAX));
-  a.i('jz', none);
-  a.i('mov', r64(R12), r64(RAX));
-  puts(c, ' at ');
-  a.i('mov', r64(RSI), r64(R12));
-  a.i('call', a.sym('com1_puts'));
-  a.bind(none);
+  emitLine(c, ripMem(l.btRet), R12, ' at ', '');
 }
 
 /** ` (file:line)` after a frame's name when bt_lines knows return address rbx. */
 function emitWhere(c: StubCtx): void {
+  emitLine(c, r64(RBX), R10, ' (', ')');
+}
+
+/** `open` file:line `close` for return address `addr` when bt_lines knows it; `keep` holds the string across the prints. */
+function emitLine(c: StubCtx, addr: Operand, keep: number, open: string, close: string): void {
   const a = c.asm;
   const none = a.label();
-  a.i('mov', r64(RDI), r64(RBX));
+  a.i('mov', r64(RDI), addr);
   a.i('call', a.sym('bt_where'));
   a.i('test', r64(RAX), r64(RAX));
   a.i('jz', none);
-  a.i('mov', r64(R10), r64(RAX));
-  puts(c, ' (');
-  a.i('mov', r64(RSI), r64(R10));
+  a.i('mov', r64(keep), r64(RAX));
+  puts(c, open);
+  a.i('mov', r64(RSI), r64(keep));
   a.i('call', a.sym('com1_puts'));
-  puts(c, ')');
+  if (close) puts(c, close);
   a.bind(none);
 }
 
