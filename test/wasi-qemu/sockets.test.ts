@@ -7,8 +7,9 @@
 // fd_read/fd_write and close on sockets), built by Debian's clang + wasi-libc.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../ports.ts';
 import { execa, type ResultPromise } from 'execa';
 import { ASUK, asuk, freshDir } from '../cli/helpers.ts';
 
@@ -23,13 +24,6 @@ afterEach(() => {
   live.clear();
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 /** Boots `target` (a .wasm or an ELF) with -p PORT:80 and the listening fd as its argument; resolves once it printed the line `ready`. */
 async function boot(target: string, port: number): Promise<{ run: ResultPromise; early: string }> {

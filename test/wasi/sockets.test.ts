@@ -4,24 +4,16 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from '../ports.ts';
 import { execa } from 'execa';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
 
 const HERE = dirname(new URL(import.meta.url).pathname);
 const work = mkdtempSync(join(tmpdir(), 'asuk-wasi-sock-'));
 const exe = join(work, 'echo');
-
-/** A port the kernel just handed out (closed again, so the program can bind it). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 describe('WASI sockets on the Linux target', () => {
   beforeAll(async () => {
