@@ -42,20 +42,15 @@ export function emitWasmGlue(asm: Assembler, name: string, bake: WasmBake = { cm
   const appCells = asm.sym('app.mem_pages'), layerCells = asm.sym('wasi.mem_pages');
   const args = asm.label(), nameLabel = asm.label(), bakeLabel = asm.label();
   fn('import:wasiapp.cells', () => {
-    const done = asm.label(), notApp = asm.label(), notLayer = asm.label(), notArgs = asm.label(), notName = asm.label();
+    // cells(k): 0 the app's memory cells, 1 the layer's, 2 the arguments, 3 the name, else the baked list.
+    const done = asm.label();
     asm.i('mov', q(RCX), P(0));
-    asm.i('cmp', d(RCX), i(0)); asm.i('jne', notApp);
-    asm.i('lea', q(RAX), ripMem(appCells)); asm.i('jmp', done);
-    asm.bind(notApp);
-    asm.i('cmp', d(RCX), i(1)); asm.i('jne', notLayer);
-    asm.i('lea', q(RAX), ripMem(layerCells)); asm.i('jmp', done);
-    asm.bind(notLayer);
-    asm.i('cmp', d(RCX), i(2)); asm.i('jne', notArgs);
-    asm.i('lea', q(RAX), ripMem(args)); asm.i('jmp', done);
-    asm.bind(notArgs);
-    asm.i('cmp', d(RCX), i(3)); asm.i('jne', notName);
-    asm.i('lea', q(RAX), ripMem(nameLabel)); asm.i('jmp', done);
-    asm.bind(notName);
+    [appCells, layerCells, args, nameLabel].forEach((label, k) => {
+      const next = asm.label();
+      asm.i('cmp', d(RCX), i(k)); asm.i('jne', next);
+      asm.i('lea', q(RAX), ripMem(label)); asm.i('jmp', done);
+      asm.bind(next);
+    });
     asm.i('lea', q(RAX), ripMem(bakeLabel));
     asm.bind(done);
   });

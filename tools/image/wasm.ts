@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeModule, funcTypeOf, type Module } from '../wasm/index.ts';
 import { ValType } from '../wasm/types.ts';
 import { compileModule } from '../aot/index.ts';
@@ -91,12 +92,16 @@ function entrySource(net: boolean): string {
 
 let compilerKey: string | null = null;
 
-/** A hash of the compiler's, linker's and boot stub's sources (once per process). */
+/**
+ * A hash of the compiler's, linker's and boot stub's sources (once per process).
+ * An installed package has no tools/: there the running file is the CLI bundle
+ * (dist/asuk.mjs), which holds them, so it is hashed too.
+ */
 function compilerHash(root: string): string {
   if (compilerKey) return compilerKey;
   const files: string[] = [];
   for (const d of COMPILER_DIRS) listSources(join(root, d), files);
-  const h = createHash('sha256');
+  const h = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
   for (const f of files) h.update(relative(root, f)).update('\0').update(readFileSync(f));
   compilerKey = h.digest('hex').slice(0, 16);
   return compilerKey;
