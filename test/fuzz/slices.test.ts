@@ -1,6 +1,7 @@
 // A small deterministic slice of every fuzz target (tools/fuzz, issue 11):
 // the same seeds and cases every run, each under real QEMU (the CLI target
-// runs the asuk command, kvlog the kvstore reader compiled to Wasm), and 0
+// runs the asuk command, kvlog the kvstore reader compiled to Wasm, wasipath a
+// WASI command's paths beneath its preopen), and 0
 // failures asserted: no panic, hang, escape, silent loss, silently ignored
 // input or mute error. The full runs are `npm run fuzz -- TARGET --count N`.
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ const SLICES: [string, number, number][] = [
   ['kvstore', 7, 4],
   ['cli', 7, 3],
   ['kvlog', 7, 60],
+  ['wasipath', 7, 6],
 ];
 
 describe('fuzz slices: 0 failures', () => {
