@@ -9,9 +9,9 @@ import { compileWat } from './linux-runner.ts';
 
 describe('AotPasses', () => {
   it('are all on by default; the env spec and options switch them', () => {
-    expect(Object.entries(resolvePasses()).filter(([, on]) => !on).map(([n]) => n)).toEqual(['regalloc']);
+    expect(Object.entries(resolvePasses()).filter(([, on]) => !on).map(([n]) => n)).toEqual([]);
     expect(Object.values(resolvePasses({}, 'all')).every(Boolean)).toBe(true);
-    expect(resolvePasses({}, '+regalloc').regalloc).toBe(true);
+    expect(resolvePasses({}, '-regalloc').regalloc).toBe(false);
     expect(Object.values(resolvePasses({}, 'none')).some(Boolean)).toBe(false);
     const p = resolvePasses({ bitset: false }, '-rotate,+rotate,-unroll');
     expect(p).toMatchObject({ rotate: true, unroll: false, bitset: false, fuse: true });

@@ -91,7 +91,7 @@ describe('register sharing vs Node', () => {
   it('lazy reads, zeroed locals in a later loop, mixed types and calls', async () => {
     const wasm = await compileWat(PROGRAMS);
     const saved = process.env.ASUK_AOT_PASSES;
-    process.env.ASUK_AOT_PASSES = '+regalloc'; // off by default (tools/aot/plan.ts DEFAULT_OFF)
+    process.env.ASUK_AOT_PASSES = '+regalloc'; // the default too; stated so ASUK_AOT_PASSES in the caller's environment cannot turn it off
     const { mismatches, count } = await differential(wasm, [
       { name: 'lazy', args: [[0n], [5n], [0xffffffffn], [123456n]] },
       { name: 'phases', args: [[1n], [2n], [17n], [1000n]] },

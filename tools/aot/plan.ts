@@ -14,7 +14,7 @@
 //               from a call reads again is neither saved before nor reloaded after it
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
 //               locals with disjoint ranges share a register (off: whole-function
-//               pins). Off by default (DEFAULT_OFF below): `ASUK_AOT_PASSES=+regalloc`
+//               pins, `ASUK_AOT_PASSES=-regalloc`)
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -34,11 +34,10 @@ export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'f
 
 /**
  * Passes that are off unless asked for (`+name`, `all`, AotOptions.passes).
- * regalloc: 6–27% fewer frame loads/stores, but on a quiet machine copy ran
- * 1.18x and matmul 1.16x slower than whole-function pins (bench/aot, best of
- * 7), so it stays opt-in until it is no slower anywhere.
+ * None today. regalloc was here while copy and matmul ran 1.16–1.18x slower
+ * with it; the cause was code layout, not allocation (STATUS.md, round 6).
  */
-export const DEFAULT_OFF: ReadonlySet<keyof AotPasses> = new Set(['regalloc']);
+export const DEFAULT_OFF: ReadonlySet<keyof AotPasses> = new Set([]);
 
 /**
  * The passes in effect: all but DEFAULT_OFF on, then `spec` ("none", "all", or a comma list of

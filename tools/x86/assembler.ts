@@ -21,6 +21,16 @@ export class Assembler {
   /** Fixups, FX_STRIDE numbers each: kind, field offset, label id, addend, end of the instruction. */
   private fx = new Float64Array(FX_STRIDE * 256);
   private nFx = 0;
+  /**
+   * The last `jmp` to a label not yet bound, while nothing follows it: a
+   * forward jump that binding its own label right away makes a jump to the
+   * next instruction, which bind() removes (emission order leaves many at
+   * the ends of blocks and rotated loops).
+   */
+  private jmpStart = 0;
+  private jmpEnd = -1;
+  private jmpLabel = -1;
+  private jmpFx = 0;
   /** @internal pending RIP-relative field of the instruction being encoded */
   _ripAt = -1;
   /** @internal */
@@ -37,7 +47,11 @@ export class Assembler {
 
   /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))`. Throws EncodeError if no table row fits. */
   i(mnemonic: Mnemonic, ...ops: Operand[]): void {
+    const start = this.n;
     encode(this, mnemonic, ops);
+    if (mnemonic === 'jmp' && ops.length === 1 && ops[0].k === 'l' && this._labelOff[ops[0].id] < 0) {
+      this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = ops[0].id; this.jmpFx = this.nFx;
+    }
   }
 
   // ---- labels ----
@@ -68,6 +82,11 @@ export class Assembler {
     if (this._labelOff[l.id] >= 0) {
       throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
     }
+    if (this.jmpEnd === this.n && this.jmpLabel === l.id && this.jmpFx === this.nFx) {
+      // The last instruction jumps to the very label bound after it: drop it.
+      this.n = this.jmpStart; this.nFx--;
+    }
+    this.jmpEnd = -1;                         // a label bound in between keeps the jump
     this._labelOff[l.id] = this.n;
   }
 

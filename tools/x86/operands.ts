@@ -77,6 +77,10 @@ export function mem(base: number | null, disp = 0, size?: MemSize): Mem {
 /** [base + index*scale + disp]. */
 export function memIdx(base: number | null, index: number, scale: 1 | 2 | 4 | 8, disp = 0, size?: MemSize): Mem {
   if (index === RSP) throw new EncodeError('X86_BAD_MEMORY', 'rsp cannot be an index register');
+  // rbp/r13 as a base has no form without a displacement: [r13 + rsi] would
+  // need a zero disp8, and on Intel cores base+index+disp is a slow 3-component
+  // LEA (3-cycle latency, one port). With scale 1 the two swap for free.
+  if (scale === 1 && disp === 0 && base !== null && (base & 7) === 5 && (index & 7) !== 5) return { k: 'm', size, base: index, index: base, scale, disp };
   return { k: 'm', size, base, index, scale, disp };
 }
 /** 64-bit mode: [rip + rel32] to label+disp. 32-bit mode: absolute [disp32] = address of label + disp. */
