@@ -25,6 +25,13 @@ export function gpr8(n: number): Gpr { return r8(n); }
 export function xr(n: number): Xmm { return xmm(n); }
 export function fitsI32(v: bigint): boolean { return v >= -0x80000000n && v <= 0x7fffffffn; }
 
+/** NOP encodings of 1..9 bytes by length (Intel SDM vol. 2B, "Recommended Multi-Byte Sequence of NOP"). */
+const NOPS: number[][] = [
+  [], [0x90], [0x66, 0x90], [0x0f, 0x1f, 0x00], [0x0f, 0x1f, 0x40, 0x00], [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00], [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00], [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
 /** A 16-byte constant in the module's pool, emitted once at the end. */
 interface PoolEntry { lo: bigint; hi: bigint; label: Label }
 
@@ -95,6 +102,19 @@ export class Masm {
     if (bits === 0n) { this.asm.i('xorps', xmm(d), xmm(d)); return; }
     this.movImm(f64 ? 64 : 32, SCRATCH, bits);
     this.asm.i(f64 ? 'movq' : 'movd', xmm(d), f64 ? r64(SCRATCH) : r32(SCRATCH));
+  }
+
+  /**
+   * Pads code to a multiple of `n` bytes with the multi-byte NOPs of the Intel SDM (vol. 2B, NOP):
+   * padding that runs (a loop entered by falling into it) costs one instruction per 9 bytes, not per byte.
+   */
+  alignCode(n: number): void {
+    let pad = (n - (this.asm.pos % n)) % n;
+    while (pad > 0) {
+      const k = pad < NOPS.length ? pad : NOPS.length - 1;
+      this.asm.bytes(NOPS[k]);
+      pad -= k;
+    }
   }
 
   /** [base + disp] */

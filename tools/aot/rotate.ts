@@ -38,7 +38,7 @@ export function noteRotationIf(fc: FuncCompiler, ifc: Ctrl, ifPc: number): void 
   if (ifc.base !== loop.base || !headerState(fc, loop.base)) { loop.rot = undefined; return; }
   rot.body = fc.asm.label();
   rot.exit = ifc.elseLabel;
-  fc.asm.align(64);                          // the loop proper starts here: in one 64-byte fetch window when short
+  fc.masm.alignCode(64);                         // the loop proper starts here: in one 64-byte fetch window when short
   fc.asm.bind(rot.body);
 }
 
