@@ -5,7 +5,7 @@
 //   structure   block nesting, which `br` goes back to which loop, whether an
 //               if's then-arm is branched to (for `x && y`)
 //   unroll      counted loops compiled once per trip (unroll.ts's shape)
-//   rotate      loops whose header is re-emitted at every `br` back edge
+//   rotate      loops with a `br` back edge: the header is re-emitted at every one
 //   bitset      `c == K1 | c == K2 | ...` chains as one bit test
 //   fuse        a compare's flags used by the next br_if / if / select
 //   andIf       asc's `if (result i32) A else 0 end if` (`x && y`) as one if
@@ -105,11 +105,13 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
+  const brBack = new Set<number>();          // loops some `br` goes back to (a rotation replays its header there)
+  for (let pc = 0; pc < n; pc++) if (s.brLoop[pc] >= 0) brBack.add(s.brLoop[pc]);
   for (let pc = 0; pc < n; pc++) {
     if (instrs[pc].op !== Op.Loop) continue;
     const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
     if (u) { p.unrolls.set(pc, u); continue; }
-    const r = passes.rotate && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
+    const r = passes.rotate && brBack.has(pc) && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
     if (r) p.rotations.set(pc, r);
   }
   planFlags(p, s, passes);
