@@ -3,7 +3,8 @@
 // bodies, and programs whose locals share registers run differentially
 // against Node's WebAssembly: a lazy `local.get x` still on the operand stack
 // when a local sharing x's register is written, locals relying on their zero
-// in a later loop, i32/i64 and f64 locals sharing, sharers around calls.
+// in a later loop, i32/i64 and f64 locals sharing, sharers around calls, locals
+// kept in callee-saved registers across calls to a function that uses them too.
 
 import { describe, it, expect } from 'vitest';
 import { decodeModule, decodeBody } from '../../tools/wasm/index.ts';
@@ -53,6 +54,24 @@ const PROGRAMS = `(module (memory 1)
       (br_if $L (i32.lt_s (local.get $k) (local.get $n))))
     (i64.add (i64.extend_i32_u (i32.add (local.get $s) (i32.load (i32.const 8))))
       (i64.trunc_f64_s (local.get $acc))))
+  ;; callee-saved registers: keep's locals stay in r12-r14 across the calls; clobber pins
+  ;; r12-r14 too (its loop calls) and returns from inside its loop as well as at its end
+  (func $clobber (param $x i32) (result i32) (local $a i32) (local $b i32) (local $c i32)
+    (loop $L
+      (local.set $a (i32.add (call $id (local.get $a)) (i32.add (local.get $x) (i32.const 1))))
+      (local.set $b (i32.xor (local.get $b) (local.get $a)))
+      (local.set $c (i32.add (local.get $c) (local.get $b)))
+      (if (i32.gt_u (local.get $c) (i32.const 100000)) (then (return (local.get $c))))
+      (br_if $L (i32.lt_u (local.get $a) (i32.const 500))))
+    (i32.add (local.get $a) (local.get $b)))
+  (func (export "keep") (param $n i32) (result i32) (local $p i32) (local $q i32) (local $r i32) (local $i i32)
+    (loop $L
+      (local.set $p (i32.add (local.get $p) (call $clobber (local.get $i))))
+      (local.set $q (i32.xor (local.get $q) (i32.add (local.get $p) (local.get $i))))
+      (local.set $r (i32.add (local.get $r) (call $clobber (i32.and (local.get $q) (i32.const 255)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $L (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $p) (i32.add (local.get $q) (local.get $r))))
 )`;
 
 function ranges(wat: string) {
@@ -96,9 +115,10 @@ describe('register sharing vs Node', () => {
       { name: 'lazy', args: [[0n], [5n], [0xffffffffn], [123456n]] },
       { name: 'phases', args: [[1n], [2n], [17n], [1000n]] },
       { name: 'mixed', args: [[1n], [9n], [300n]] },
+      { name: 'keep', args: [[1n], [7n], [300n]] },
     ]);
     if (saved === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = saved;
-    expect(count).toBe(11);
+    expect(count).toBe(14);
     expect(mismatches).toEqual([]);
   }, 60_000);
 });

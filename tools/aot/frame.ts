@@ -6,14 +6,16 @@
 // Frame layout (rbp-relative, ABI.md):
 //   [rbp + 16 + 8i]          parameter i (the caller's argument area)
 //   [rbp + 8] return address, [rbp] saved rbp
-//   [rbp - 8(j+1)]           non-parameter local j
-//   [rbp - 8(L + d + 1)]     spill slot of stack depth d
+//   [rbp - 8(s+1)]           the caller's value of callee-saved register s (S of them:
+//                            the ones pinned here; stack values never use r12-r14)
+//   [rbp - 8(S + j + 1)]     non-parameter local j
+//   [rbp - 8(S + L + d + 1)] spill slot of stack depth d
 //   [rsp + 8k]               outgoing argument area (calls)
 
 import { ValType } from '../wasm/types.ts';
 import { mem, xmm, type Gpr, type Mem, type Xmm } from '../x86/index.ts';
 import { AotError } from './errors.ts';
-import { Masm, gpr, RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R10, R12, R13, R14, RBP, SCRATCH, XSCRATCH, type Size } from './masm.ts';
+import { Masm, gpr, RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R10, RBP, CALLEE_SAVED, SCRATCH, XSCRATCH, type Size } from './masm.ts';
 
 export const enum K { Const, Reg, Slot, Local }
 
@@ -36,7 +38,8 @@ export function constBits(v: Val): bigint {
   return is64(v.t) ? v.b : BigInt(v.n >>> 0);
 }
 
-const GPR_ORDER = [RSI, RDI, R8, R9, R10, RBX, R12, R13, R14, RAX, RCX, RDX];
+/** Registers for stack values: caller-saved only, so a function saves just the callee-saved registers it pins. */
+const GPR_ORDER = [RSI, RDI, R8, R9, R10, RBX, RAX, RCX, RDX];
 const XMM_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0];
 
 /**
@@ -57,6 +60,8 @@ export class Frame {
   /** Registers held by pinned locals: never allocated to stack values. */
   gprPinned = 0;
   xmmPinned = 0;
+  /** Callee-saved registers pinned here, in save-slot order (saved at entry, restored at return). */
+  readonly saved: number[] = [];
 
   /** nParams: P; localTypes: all locals incl. params. */
   constructor(readonly masm: Masm, readonly localTypes: ValType[], readonly nParams: number) {
@@ -68,6 +73,7 @@ export class Frame {
     const float = isFloat(this.localTypes[i]);
     this.pinReg[i] = reg;
     this.pinned.push({ local: i, reg, float, written, entry });
+    if (!float && (CALLEE_SAVED & (1 << reg)) !== 0 && !this.saved.includes(reg)) this.saved.push(reg);
     if (float) this.xmmPinned |= 1 << reg; else this.gprPinned |= 1 << reg;
     this.resetRegs();
   }
@@ -80,12 +86,14 @@ export class Frame {
    * clobbers registers); `live` (default: all) says which are read after it.
    */
   savePinned(live: (local: number) => boolean = () => true): void {
-    for (const p of this.pinned) if (p.written && live(p.local)) this.storePinned(p);
+    for (const p of this.pinned) if (p.written && !this.keeps(p) && live(p.local)) this.storePinned(p);
   }
+  /** A pinned local in a callee-saved register: calls preserve it. */
+  keeps(p: Pinned): boolean { return !p.float && (CALLEE_SAVED & (1 << p.reg)) !== 0; }
   /** Reloads the pinned locals `live` selects (default: all) from their home slots (after a call). */
   reloadPinned(live: (local: number) => boolean = () => true): void {
     for (const p of this.pinned) {
-      if (!live(p.local)) continue;
+      if (this.keeps(p) || !live(p.local)) continue;
       const t = this.localTypes[p.local];
       if (p.float) this.masm.loadX(t === ValType.F64, p.reg, this.localMem(p.local));
       else this.masm.load(sizeOf(t), p.reg, this.localMem(p.local));
@@ -109,10 +117,12 @@ export class Frame {
   get nLocalSlots(): number { return this.localTypes.length - this.nParams; }
 
   localMem(i: number, size?: 32 | 64): Mem {
-    const disp = i < this.nParams ? 16 + 8 * i : -8 * (i - this.nParams + 1);
+    const disp = i < this.nParams ? 16 + 8 * i : -8 * (this.saved.length + i - this.nParams + 1);
     return mem(RBP, disp, size);
   }
-  slotMem(d: number, size?: 32 | 64): Mem { return mem(RBP, -8 * (this.nLocalSlots + d + 1), size); }
+  slotMem(d: number, size?: 32 | 64): Mem { return mem(RBP, -8 * (this.saved.length + this.nLocalSlots + d + 1), size); }
+  /** Save slot k of the callee-saved registers. */
+  savedMem(k: number): Mem { return mem(RBP, -8 * (k + 1), 64); }
 
   push(v: Val): void {
     this.stack.push(v);

@@ -235,6 +235,7 @@ export class FuncCompiler {
         f.storeTo(v, k, mem(RBP, 16 + 8 * k));
       }
     }
+    f.saved.forEach((r, k) => this.asm.i('mov', r64(r), f.savedMem(k)));
     this.asm.i('mov', r64(RSP), r64(RBP));
     this.asm.i('pop', r64(RBP));
     this.asm.i('ret');
@@ -256,7 +257,7 @@ export class FuncCompiler {
   }
 
   private frameBytes(): number {
-    const slots = this.frame.nLocalSlots + this.frame.maxDepth + this.maxOut;
+    const slots = this.frame.saved.length + this.frame.nLocalSlots + this.frame.maxDepth + this.maxOut;
     return (slots * 8 + 15) & ~15;
   }
 
@@ -270,6 +271,7 @@ export class FuncCompiler {
     if (n > 0) asm.i('sub', r64(RSP), imm(n));
     asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
     asm.i('jb', this.stackTrap);
+    this.frame.saved.forEach((r, k) => asm.i('mov', this.frame.savedMem(k), r64(r)));
     this.loadMemBase();
     this.zeroLocals();
     this.loadPins();

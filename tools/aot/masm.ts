@@ -14,6 +14,8 @@ import {
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
+/** Preserved by every compiled function (ABI.md): locals live across calls keep them without saves per call. */
+export const CALLEE_SAVED = (1 << R12) | (1 << R13) | (1 << R14);
 /** Scratch registers never handed out by the allocator. */
 export const SCRATCH = R11;
 export const XSCRATCH = 15;

@@ -1,9 +1,10 @@
 // Pinned locals: before compiling a body, pick the locals worth keeping in a
-// register (weighted by loop depth) and the registers for them. A pinned
-// local's frame slot is its home across calls: calls store the written ones
-// and reload them, only those plan.ts's liveness says are read again (every
-// register is caller-saved, ABI.md). No fixed-register op (div, shifts, bulk
-// memory, hw, merges, call results) uses a pin register, so pins never move.
+// register (weighted by loop depth) and the registers for them. r12-r14 are
+// callee-saved (ABI.md): a local there survives calls, and the function saves
+// the register once at entry. In a caller-saved pin register the local's frame
+// slot is its home across calls: calls store the written ones and reload them,
+// only those plan.ts's liveness says are read again. No fixed-register op (div,
+// shifts, bulk memory, hw, merges, call results) uses a pin register, so pins never move.
 //
 // Two allocators:
 //   choosePins     (pass `regalloc` off) one register per local for the whole
@@ -11,9 +12,11 @@
 //   allocateRanges (pass `regalloc`) linear scan over the live ranges of
 //                  liveranges.ts: locals whose ranges do not overlap share a
 //                  register; when none is free, the lighter of the new range
-//                  and the lightest active one stays in its frame slot; a
-//                  local is worth a register when its weighted uses outweigh
-//                  the saves/reloads of the calls inside its own range
+//                  and the lightest active one stays in its frame slot; a range
+//                  with calls in it takes a callee-saved register first, one
+//                  without a caller-saved one; a local is worth a caller-saved
+//                  register when its weighted uses outweigh the saves/reloads
+//                  of the calls inside its own range
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
@@ -21,12 +24,14 @@ import type { UnrollPlan } from './unroll.ts';
 import type { FuncPlan } from './plan.ts';
 import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
-import { R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
+import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
 
 /** Weight of a use at loop depth d: 4^d, capped at depth 8. */
 const DEPTH_WEIGHT = Array.from({ length: 9 }, (_, d) => 4 ** d);
 
 const GPR_PINS = [R12, R13, R14, R9, R8, R10];
+const GPR_KEEP = [R12, R13, R14];
+const GPR_VOL = [R9, R8, R10];
 const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
 
 /**
@@ -88,29 +93,46 @@ export function choosePins(f: Frame, plan: FuncPlan, kernel: boolean): void {
 
 interface Active { local: number; reg: number; end: number }
 
-/** Linear scan over plan.ranges: pins locals of frame `f`, sharing registers between disjoint ranges. */
+/** Free registers of one class: callee-saved (kept across calls) and caller-saved. */
+interface Pool { keep: number[]; vol: number[] }
+
+/**
+ * Linear scan over plan.ranges: pins locals of frame `f`, sharing registers between disjoint ranges.
+ * A range with calls in it prefers a callee-saved register (no save/reload at the calls, one save
+ * per invocation of the function); a range without calls prefers a caller-saved one (no save at all).
+ */
 export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, kernel: boolean): void {
   const n = f.localTypes.length;
   if (n === 0) return;
   const { uses, written, callsUpTo } = scan(plan.instrs, n, plan.unrolls);
   const { start, end } = ranges;
   const callsIn = (i: number): number => callsUpTo[end[i]] - (start[i] > 0 ? callsUpTo[start[i] - 1] : 0);
+  /** Worth a caller-saved register: its uses outweigh the saves and reloads at the calls in its range. */
+  const volOk = (i: number): boolean => uses[i] > callsIn(i) * (written[i] ? 2 : 1);
+  /** Worth a callee-saved register: its uses outweigh the save at entry and the restore at return. */
+  const keepOk = (i: number): boolean => !isFloat(f.localTypes[i]) && uses[i] >= KEEP_MIN_USES;
   const order = [...Array(n).keys()]
-    .filter((i) => start[i] >= 0 && uses[i] >= 2 && uses[i] > callsIn(i) * (written[i] ? 2 : 1))
+    .filter((i) => start[i] >= 0 && uses[i] >= 2 && (volOk(i) || keepOk(i)))
     .sort((a, b) => start[a] - start[b] || uses[b] - uses[a]);
   const reg = new Int8Array(n).fill(-1);
-  const pools = { gpr: kernel ? [...GPR_PINS] : [...GPR_PINS, RBX], xmm: [...XMM_PINS] };
+  const pools: Record<'gpr' | 'xmm', Pool> = {
+    gpr: { keep: [...GPR_KEEP], vol: kernel ? [...GPR_VOL] : [...GPR_VOL, RBX] },
+    xmm: { keep: [], vol: [...XMM_PINS] },
+  };
   const active = { gpr: [] as Active[], xmm: [] as Active[] };
   for (const i of order) {
     const cls = isFloat(f.localTypes[i]) ? 'xmm' : 'gpr';
-    const act = active[cls], free = pools[cls];
+    const act = active[cls], pool = pools[cls];
     for (let k = act.length - 1; k >= 0; k--) {
-      if (act[k].end < start[i]) { free.unshift(act[k].reg); act.splice(k, 1); }
+      if (act[k].end < start[i]) { release(pool, act[k].reg); act.splice(k, 1); }
     }
-    let r = free.shift();
+    const fits = (r: number): boolean => (isKeep(r) ? keepOk(i) : volOk(i));
+    let r = takeFree(pool, callsIn(i) > 0, fits);
     if (r === undefined) {
-      let light = 0;
-      for (let k = 1; k < act.length; k++) if (uses[act[k].local] < uses[act[light].local]) light = k;
+      let light = -1;
+      for (let k = 0; k < act.length; k++) {
+        if (fits(act[k].reg) && (light < 0 || uses[act[k].local] < uses[act[light].local])) light = k;
+      }
       const v = act[light];
       if (!v || uses[v.local] >= uses[i]) continue;
       reg[v.local] = -1;                      // the lighter range stays in its frame slot
@@ -121,4 +143,20 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
     act.push({ local: i, reg: r, end: end[i] });
   }
   for (let i = 0; i < n; i++) if (reg[i] >= 0) f.pin(i, reg[i], written[i] === 1, ranges.entry[i] === 1);
+}
+
+/** Weighted uses a local needs for a callee-saved register (its save and restore cost two). */
+const KEEP_MIN_USES = 3;
+
+const isKeep = (r: number): boolean => (CALLEE_SAVED & (1 << r)) !== 0;
+
+function release(pool: Pool, r: number): void { (isKeep(r) ? pool.keep : pool.vol).unshift(r); }
+
+/** A free register `fits` accepts, callee-saved first when the range has calls; removed from the pool. */
+function takeFree(pool: Pool, calls: boolean, fits: (r: number) => boolean): number | undefined {
+  for (const list of calls ? [pool.keep, pool.vol] : [pool.vol, pool.keep]) {
+    const k = list.findIndex(fits);
+    if (k >= 0) return list.splice(k, 1)[0];
+  }
+  return undefined;
 }

@@ -5,8 +5,9 @@
 // Register conventions inside the runtime (not wasm code):
 //   helper routines (rt:sb_*, rt:read_exact, rt:write_all, rt:errno) clobber
 //   only rax rcx rdx rsi rdi r8-r11 and preserve rbx r12-r14 rbp r15.
-//   Entry points called by compiled code (trap, abort, memory_grow, imports)
-//   follow tools/aot/ABI.md: they preserve rbp, rsp and r15 only.
+//   Entry points called by compiled code (memory_grow, imports) follow
+//   tools/aot/ABI.md: they preserve rbp, rsp, r12-r14 and r15 (trap and abort
+//   never return).
 
 import {
   type Assembler, type Label, type Mem, type Operand,
