@@ -326,18 +326,33 @@ export class FuncCompiler {
     f.reloadParams();
   }
 
+  /**
+   * Zeroes the frame slots of locals whose zero at entry may be read from the slot: not a
+   * pinned local that is written (calls store it before they reload it) or kept in a
+   * callee-saved register (its slot is never used), and, with live ranges, one whose range
+   * says the value at entry may be read.
+   */
   private zeroLocals(): void {
-    const asm = this.asm;
-    const L = this.frame.nLocalSlots;
-    if (L === 0) return;
-    if (L <= 16) {
+    const asm = this.asm, f = this.frame, r = this.plan.ranges;
+    const pin = new Map(f.pinned.map((p) => [p.local, p]));
+    const xs: number[] = [];
+    for (let x = f.nParams; x < f.localTypes.length; x++) {
+      const p = pin.get(x);
+      if (p && (p.written || f.keeps(p))) continue;
+      if (!p && r && (r.start[x] < 0 || (!r.entry[x] && r.zeroAt[x] < 0))) continue;
+      xs.push(x);
+    }
+    if (xs.length === 0) return;
+    if (xs.length <= 16) {
       asm.i('xor', r32(RAX), r32(RAX));
-      for (let j = 0; j < L; j++) asm.i('mov', this.frame.localMem(this.frame.nParams + j, 64), r64(RAX));
+      for (const x of xs) asm.i('mov', f.localMem(x, 64), r64(RAX));
       return;
     }
-    asm.i('lea', r64(RDI), this.frame.localMem(this.frame.localTypes.length - 1));
+    const L = f.nLocalSlots;
+    asm.i('lea', r64(RDI), f.localMem(f.localTypes.length - 1));
     asm.i('mov', r32(RCX), imm(L));                    // L 8-byte slots (rep stosq: fast under TCG too)
     asm.i('xor', r32(RAX), r32(RAX));
     asm.i('rep stosq');
   }
+
 }
