@@ -43,26 +43,27 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
     let db = f.stack.length - 1;
     let b = f.pop();
     let a: Val;
+    const pr = resultPin(fc, b);
+    if (pr >= 0) {
+      // computed straight into the set target's register: `x op= y` is one instruction
+      const da = f.stack.length - 1;
+      const a0 = f.pop();
+      const src = srcOperand(fc, b, db, size);
+      if (f.pinnedReg(a0) === pr || !threeOperand(fc, mn, size, pr, a0, da, src)) {
+        if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
+        if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
+        else fc.asm.i(mn, gpr(size, pr), src);
+      }
+      f.free(b);
+      finishResultPin(fc, a0.t);
+      return;
+    }
     if (commutative && b.k === K.Reg && f.peek().k !== K.Reg) {
       const da = f.stack.length - 1;
       a = b;
       b = f.pop();
       db = da;
     } else {
-      const pr = resultPin(fc, b);
-      if (pr >= 0) {
-        const da = f.stack.length - 1;
-        const a0 = f.pop();
-        const src = srcOperand(fc, b, db, size);
-        if (f.pinnedReg(a0) === pr || !threeOperand(fc, mn, size, pr, a0, da, src)) {
-          if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
-          if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
-          else fc.asm.i(mn, gpr(size, pr), src);
-        }
-        f.free(b);
-        finishResultPin(fc, a0.t);
-        return;
-      }
       if (leaFromPinned(fc, mn, size, b, db)) return;
       a = f.popReg();
     }
