@@ -11,7 +11,7 @@
 
 import { Op, opInfo } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
-import { imm, mem, r32, r64, ripMem, xmm, type Label } from '../x86/index.ts';
+import { imm, mem, r32, r64, ripMem, xmm, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
 import { allocateRanges, choosePins } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
 import { Frame, K, cI32, type Val } from './frame.ts';
@@ -24,6 +24,8 @@ import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
+/** Ops whose 32-bit form sets ZF from its result (x86: add, sub, and, or, xor). */
+const ZF_OPS: ReadonlySet<Mnemonic> = new Set<Mnemonic>(['add', 'sub', 'and', 'or', 'xor']);
 /** Op visitors by opcode (0xFC ops at 0x100 + sub-opcode). */
 const handlers: (Handler | undefined)[] = new Array(0x120);
 function handlerIndex(op: number): number { return op >= 0xfc00 ? 0x100 + (op & 0xff) : op; }
@@ -60,6 +62,12 @@ export class FuncCompiler {
   pendingBackEdge: Ctrl | null = null;
   /** Last position a visitor fused into its own lowering, -1 when none is outstanding. */
   private absorbing = -1;
+  /**
+   * The GPR whose 32-bit value the flags' ZF describes (an add/sub/and/or/xor just wrote it),
+   * valid while nothing was emitted after it (zfPos) and no op but local.tee, br_if or if ran since.
+   */
+  zfReg = -1;
+  zfPos = -1;
   /** Locals read as constants (the counter of a loop unroll.ts is unrolling). */
   readonly constLocals = new Map<number, number>();
   private traps = new Map<number, Label>();
@@ -98,6 +106,14 @@ export class FuncCompiler {
     if (!l) { l = this.asm.label(); this.traps.set(kind, l); }
     return l;
   }
+  /** Emits `mn r, src` (32 or 64 bits); after a 32-bit add/sub/and/or/xor ZF tells whether r is zero. */
+  alu(mn: Mnemonic, size: 32 | 64, r: number, src: Operand): void {
+    this.asm.i(mn, size === 64 ? r64(r) : r32(r), src);
+    if (size === 32 && ZF_OPS.has(mn)) { this.zfReg = r; this.zfPos = this.asm.pos; }
+  }
+  /** Whether the flags' ZF already says if GPR r's 32-bit value is zero (see alu). */
+  zfHolds(r: number): boolean { return this.zfReg === r && this.zfPos === this.asm.pos; }
+
   /** Queues code emitted after the body (slow paths); it must end with a jump. */
   outOfLine(emit: () => void): void { this.late.push(emit); }
   needOut(slots: number): void { if (slots > this.maxOut) this.maxOut = slots; }
@@ -166,6 +182,7 @@ export class FuncCompiler {
       this.codeMap?.mark(this.asm, ins.pos);
       const h = handlers[handlerIndex(ins.op)];
       if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
+      if (ins.op !== Op.LocalTee && ins.op !== Op.BrIf && ins.op !== Op.If) this.zfReg = -1;
       h(this, ins);
       if (this.ctrl.length === 0) break;
     }

@@ -52,7 +52,7 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
       if (f.pinnedReg(a0) === pr || !threeOperand(fc, mn, size, pr, a0, da, src)) {
         if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
         if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
-        else fc.asm.i(mn, gpr(size, pr), src);
+        else fc.alu(mn, size, pr, src);
       }
       f.free(b);
       finishResultPin(fc, a0.t);
@@ -69,7 +69,7 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
     }
     const src = srcOperand(fc, b, db, size);
     if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, a.n), gpr(size, a.n), src);
-    else fc.asm.i(mn, gpr(size, a.n), src);
+    else fc.alu(mn, size, a.n, src);
     f.free(b);
     f.push(regVal(a.t, a.n));
   };

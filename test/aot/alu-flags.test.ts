@@ -1,0 +1,51 @@
+// A branch on a value an add/sub/and/or/xor has just computed reuses that
+// instruction's ZF instead of `test r, r` (FuncCompiler.alu / zfHolds,
+// control.ts condFromTop), differentially against Node's WebAssembly: a
+// countdown `br_if (local.tee n (n - 1))`, `if (x & 8)`, and cases where the
+// flags must not be reused: a block's end merging a branch that carries
+// another value (its flags come from the branch's own test) and an i64 op
+// wrapped to i32. (Both emit a move today, so the position check alone keeps
+// them right; the test holds them to it.)
+
+import { describe, it, expect } from 'vitest';
+import { compileWat } from './linux-runner.ts';
+import { differential } from './differential.ts';
+
+const MOD = `(module
+  (func (export "countdown") (param $n i32) (result i32) (local $s i32)
+    (loop $L
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (br_if $L (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func (export "bits") (param $x i32) (result i32) (local $r i32)
+    (if (i32.and (local.get $x) (i32.const 8)) (then (local.set $r (i32.const 1))))
+    (if (i32.or (local.get $x) (local.get $r)) (then (local.set $r (i32.add (local.get $r) (i32.const 2)))))
+    (if (i32.xor (local.get $x) (i32.const 5)) (then (local.set $r (i32.add (local.get $r) (i32.const 4)))))
+    (local.get $r))
+  ;; c != 0 branches to the block's end with 0: the end's label follows the sub, but the
+  ;; branch's flags say "non-zero", so the if must test the merged value
+  (func (export "merge") (param $c i32) (param $x i32) (result i32)
+    (if (result i32)
+        (block $b (result i32)
+          (drop (br_if $b (i32.const 0) (local.get $c)))
+          (i32.sub (local.get $x) (i32.const 5)))
+      (then (i32.const 100)) (else (i32.const 200))))
+  ;; the i64 sub's flags describe 64 bits, the wrapped i32 only the low half
+  (func (export "wide") (param $x i64) (result i32)
+    (if (result i32) (i32.wrap_i64 (i64.sub (local.get $x) (i64.const 1)))
+      (then (i32.const 1)) (else (i32.const 0))))
+)`;
+
+describe('branches reuse the flags of the op that computed the condition', () => {
+  it('agrees with Node', async () => {
+    const wasm = await compileWat(MOD);
+    const { mismatches, count } = await differential(wasm, [
+      { name: 'countdown', args: [[1n], [2n], [100n]] },
+      { name: 'bits', args: [[0n], [5n], [8n], [13n]] },
+      { name: 'merge', args: [[0n, 5n], [0n, 6n], [1n, 5n], [1n, 6n]] },
+      { name: 'wide', args: [[1n], [2n], [0x100000001n], [0n]] },
+    ]);
+    expect(count).toBe(15);
+    expect(mismatches).toEqual([]);
+  }, 60_000);
+});
