@@ -3,7 +3,9 @@
 // imm` straight into a pinned local (a in a register, a pinned local or
 // memory), `lea d, [a + b]` / `lea d, [a +- imm]` for add/sub of a pinned
 // local (32-bit wrap, i64 immediates at the disp32 edge) — and the FNV hash
-// loop of bench/aot cpio, whose disassembly must use both forms.
+// loop of bench/aot cpio, whose disassembly must use both forms; `x op= y` on a
+// local in its frame slot as one read-modify-write (updateInMemory), `imul r, a, C`
+// from a local or spill slot into a fresh register.
 
 import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
@@ -46,6 +48,16 @@ const MOD = `(module (memory 1)
       (i64.xor (i64.sub (local.get 3) (i64.const -2147483648))
         (i64.xor (i64.sub (local.get 2) (i64.const 2147483647))
           (i64.xor (i64.add (local.get 1) (i64.const -2147483648)) (i64.add (local.get 2) (local.get 1)))))))
+  ;; x op= y on a local in its frame slot (pins off below): one read-modify-write, except
+  ;; when a lazy read of x is still on the stack (the first operand of the outer sub)
+  (func (export "rmw") (param $x i32) (param $y i64) (result i64) (local $k i32)
+    (local.set $k (i32.add (local.get $k) (i32.const 7)))
+    (local.set $x (i32.xor (local.get $x) (local.get $k)))
+    (local.set $y (i64.sub (local.get $y) (i64.const -2147483648)))
+    (local.set $y (i64.and (local.get $y) (i64.extend_i32_u (local.get $x))))
+    (local.set $k (i32.sub (local.get $k) (local.tee $k (i32.or (local.get $k) (i32.const 0x100)))))
+    (i64.add (i64.mul (local.get $y) (i64.const 3))
+      (i64.extend_i32_s (i32.mul (i32.add (local.get $k) (local.get $x)) (i32.const -5)))))
 )`;
 
 describe('round-3 code-speed transformations vs Node WebAssembly', () => {
@@ -60,6 +72,19 @@ describe('round-3 code-speed transformations vs Node WebAssembly', () => {
     ]);
     expect(count).toBe(6 + 36 + 49);
     expect(mismatches).toEqual([]);
+  }, 60_000);
+
+  it('updates locals in their frame slots in place (pins off)', async () => {
+    const wasm = await compileWat(MOD);
+    const prev = process.env.ASUK_AOT_PASSES;
+    process.env.ASUK_AOT_PASSES = '-pins';
+    try {
+      const x32 = [0n, 1n, 0x80000000n, 0xffffffffn, 0x12345678n];
+      const x64 = [0n, 0x7fffffffn, 0xffffffffffffffffn, 0x123456789abcdefn];
+      const { mismatches, count } = await differential(wasm, [{ name: 'rmw', args: x32.flatMap((a) => x64.map((b) => [a, b])) }]);
+      expect(count).toBe(20);
+      expect(mismatches).toEqual([]);
+    } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
   }, 60_000);
 
   it('compiles the hash loop to lea + three-operand imul (objdump)', async () => {

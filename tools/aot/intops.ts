@@ -40,6 +40,7 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
     if (foldConstOperand(f, mn, commutative)) return;
+    if (updateInMemory(fc, mn, size)) return;
     let db = f.stack.length - 1;
     let b = f.pop();
     let a: Val;
@@ -64,7 +65,7 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
       b = f.pop();
       db = da;
     } else {
-      if (leaFromPinned(fc, mn, size, b, db)) return;
+      if (leaFromPinned(fc, mn, size, b, db) || imulInto(fc, mn, size, b, db)) return;
       a = f.popReg();
     }
     const src = srcOperand(fc, b, db, size);
@@ -73,6 +74,42 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
     f.free(b);
     f.push(regVal(a.t, a.n));
   };
+}
+
+/** Ops with a memory-destination form that `updateInMemory` uses. */
+const MEM_DEST: ReadonlySet<Mnemonic> = new Set<Mnemonic>(['add', 'sub', 'and', 'or', 'xor']);
+
+/**
+ * `local.get x; <y>; op; local.set/tee x` with x in its frame slot (not pinned) and y a
+ * constant or in a register: `op [x], y`, one read-modify-write instead of load, op, store
+ * (a counter that did not get a register). Not when the stack below still reads x lazily.
+ */
+function updateInMemory(fc: FuncCompiler, mn: Mnemonic, size: Size): boolean {
+  const f = fc.frame, x = fc.plan.setAfter[fc.pc];
+  if (x < 0 || f.pinReg[x] >= 0 || !MEM_DEST.has(mn)) return false;
+  const n = f.stack.length, a = f.stack[n - 2], b = f.stack[n - 1];
+  if (a.k !== K.Local || a.n !== x || (b.k === K.Local && b.n === x)) return false;
+  if (b.k !== K.Reg && !(b.k === K.Const && (size === 32 || fitsI32Val(b))) && f.pinnedReg(b) < 0) return false;
+  for (let d = 0; d < n - 2; d++) if (f.stack[d].k === K.Local && f.stack[d].n === x) return false;
+  fc.asm.i(mn, f.localMem(x, size), srcOperand(fc, b, n - 1, size));
+  f.pop(); f.pop();
+  f.free(b);
+  finishResultPin(fc, a.t);
+  return true;
+}
+
+/** `a * C` with a not in a register of its own (a local, pinned or not, or a spill slot): `imul r, a, C` into a fresh register. */
+function imulInto(fc: FuncCompiler, mn: Mnemonic, size: Size, b: Val, db: number): boolean {
+  const f = fc.frame, a0 = f.peek();
+  if (mn !== 'imul' || a0.k === K.Reg || a0.k === K.Const) return false;
+  const src = srcOperand(fc, b, db, size);
+  if (src.k !== 'i') return false;
+  f.pop();
+  const r = f.alloc(a0.t);
+  threeOperand(fc, mn, size, r, a0, db - 1, src);
+  f.free(b);
+  f.push(regVal(a0.t, r));
+  return true;
 }
 
 /** `x + y` / `x - C` with x a pinned local (y popped as b): lea into a fresh register. */
