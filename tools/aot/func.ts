@@ -24,6 +24,8 @@ import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
+/** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
+const LEAF_FRAME = 1024;
 /** Ops whose 32-bit form sets ZF from its result (x86: add, sub, and, or, xor). */
 const ZF_OPS: ReadonlySet<Mnemonic> = new Set<Mnemonic>(['add', 'sub', 'and', 'or', 'xor']);
 /** Op visitors by opcode (0xFC ops at 0x100 + sub-opcode). */
@@ -258,11 +260,21 @@ export class FuncCompiler {
     this.asm.i('ret');
   }
 
-  private stackTrap!: Label;
+  /** The stack check's trap; null in a leaf with a small frame (checkStack). */
+  private stackTrap: Label | null = null;
+
+  /**
+   * Whether the entry compares rsp with stack_limit. A leaf (it calls nothing that returns:
+   * calls to abort and trap do not count)
+   * whose frame is at most LEAF_FRAME bytes skips it: its caller passed the check, and the
+   * leaf's frame comes out of the reserve below stack_limit (16 KiB kernel, 256 KiB Linux)
+   * that only trap and abort use.
+   */
+  private checkStack(): boolean { return this.callsOut || this.frameBytes() > LEAF_FRAME; }
 
   private emitTraps(): void {
     const asm = this.asm;
-    this.stackTrap = this.trap(TrapKind.StackExhausted, false);
+    if (this.checkStack()) this.stackTrap = this.trap(TrapKind.StackExhausted, false);
     const stubs = [...[...this.traps].map(([kind, label]) => ({ kind, label, pos: -1 })), ...this.siteTraps];
     for (const { kind, label, pos } of stubs) {
       asm.bind(label);
@@ -286,8 +298,10 @@ export class FuncCompiler {
     asm.i('mov', r64(RBP), r64(RSP));
     const n = this.frameBytes();
     if (n > 0) asm.i('sub', r64(RSP), imm(n));
-    asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
-    asm.i('jb', this.stackTrap);
+    if (this.stackTrap) {
+      asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
+      asm.i('jb', this.stackTrap);
+    }
     this.frame.saved.forEach((r, k) => asm.i('mov', this.frame.savedMem(k), r64(r)));
     this.loadMemBase();
     this.zeroLocals();
@@ -323,8 +337,14 @@ export class FuncCompiler {
     return next !== undefined && (next.op === Op.LocalSet || next.op === Op.LocalTee) && next.a === x;
   }
 
+  /** Set when the body calls code that returns (beforeCall; hw.backtrace): not a leaf. */
+  callsOut = false;
+
   /** Before a call: stores the written pinned locals it may still read. */
-  beforeCall(): void { this.frame.savePinned(this.liveAfterCall); }
+  beforeCall(): void {
+    this.callsOut = true;
+    this.frame.savePinned(this.liveAfterCall);
+  }
 
   /** After a call returns: the pinned locals still read, and (several instances) r15. */
   afterCall(): void {

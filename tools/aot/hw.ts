@@ -160,6 +160,7 @@ export const HW_OPS: Record<string, HwOp> = {
     emit: (fc) => {
       fc.asm.i('push', mem(RBP, 0, 64));
       fc.asm.i('push', mem(RBP, 8, 64));
+      fc.callsOut = true;
       fc.asm.i('call', fc.asm.sym('bt_print_from'));
       fc.asm.i('add', r64(RSP), imm(16));
     },
