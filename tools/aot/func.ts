@@ -70,6 +70,8 @@ export class FuncCompiler {
    */
   zfReg = -1;
   zfPos = -1;
+  /** The last global.set stored GPR `reg` to global `g`, ending at `pos` (only a global.get may follow). */
+  setGlobal: { g: number; reg: number; pos: number } | null = null;
   /** Locals read as constants (the counter of a loop unroll.ts is unrolling). */
   readonly constLocals = new Map<number, number>();
   private traps = new Map<number, Label>();
@@ -185,6 +187,7 @@ export class FuncCompiler {
       const h = handlers[handlerIndex(ins.op)];
       if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
       if (ins.op !== Op.LocalTee && ins.op !== Op.BrIf && ins.op !== Op.If) this.zfReg = -1;
+      if (ins.op !== Op.GlobalGet) this.setGlobal = null;
       h(this, ins);
       if (this.ctrl.length === 0) break;
     }

@@ -423,6 +423,7 @@ function opGlobalGet(fc: FuncCompiler, ins: Instr): void {
     f.push(c);
     return;
   }
+  if (forwardSetGlobal(fc, ins.a!, g.type)) return;
   const pr = setTargetPin(fc);
   const r = pr >= 0 ? pr : f.alloc(g.type);
   if (isFloat(g.type)) fc.masm.loadX(g.type === ValType.F64, r, ripMem(g.label));
@@ -439,6 +440,21 @@ function opGlobalSet(fc: FuncCompiler, ins: Instr): void {
   const v = f.pop();
   f.storeTo(v, d, ripMem(g.label, 0, sizeOf(g.type)));
   f.free(v);
+  if (v.k === K.Reg && !isFloat(v.t)) fc.setGlobal = { g: ins.a!, reg: v.n, pos: fc.asm.pos };
+}
+
+/**
+ * `global.set g; global.get g` (asc's stack pointer): the value is still in the register the
+ * set stored from, which nothing has taken since (no code emitted, no other op ran).
+ */
+function forwardSetGlobal(fc: FuncCompiler, g: number, t: ValType): boolean {
+  const f = fc.frame, s = fc.setGlobal;
+  if (!s || s.g !== g || s.pos !== fc.asm.pos || (f.gprUsed & (1 << s.reg)) !== 0) return false;
+  fc.setGlobal = null;
+  const pr = setTargetPin(fc);
+  if (pr >= 0) { fc.masm.movRR(sizeOf(t), pr, s.reg); finishResultPin(fc, t); }
+  else f.pushReg(t, s.reg);
+  return true;
 }
 
 const I32 = ValType.I32, I64 = ValType.I64;
