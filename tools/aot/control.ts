@@ -14,6 +14,7 @@ import { K, isFloat, regVal, sizeOf, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { RAX, SCRATCH, gpr } from './masm.ts';
 import { TrapKind } from './traps.ts';
+import { finishResultPin, setTargetPin } from './settarget.ts';
 import { noteRotationIf, rotationJump } from './rotate.ts';
 import { CtrlKind, negate, type Cond, type Ctrl } from './blocks.ts';
 import { Fuse } from './plan.ts';
@@ -301,10 +302,12 @@ export function useFlags(fc: FuncCompiler, cond: Cond, at = fc.pc): void {
     case Fuse.AndIf: andIf(fc, cond, at); return;
     default: break;
   }
-  const r = fc.frame.allocGpr();
+  const pr = at === fc.pc ? setTargetPin(fc) : -1;      // the boolean straight into the pinned local it is set to
+  const r = pr >= 0 ? pr : fc.frame.allocGpr();
   fc.asm.i(`set${cond}`, r8(r));
   fc.asm.i('movzx', r32(r), r8(r));
-  fc.frame.push(regVal(ValType.I32, r));
+  if (pr >= 0) finishResultPin(fc, ValType.I32);
+  else fc.frame.push(regVal(ValType.I32, r));
 }
 
 on([Op.Block], opBlock);

@@ -9,7 +9,7 @@ import { K, constBits, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
 import { useFlags } from './control.ts';
-import { finishResultPin, resultPin } from './intops.ts';
+import { finishResultPin, resultPin } from './settarget.ts';
 
 const SIGN32 = 0x80000000n, SIGN64 = 0x8000000000000000n;
 export function signMask(f64: boolean): bigint { return f64 ? SIGN64 : SIGN32; }

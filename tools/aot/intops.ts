@@ -13,6 +13,7 @@ import { useFlags } from './control.ts';
 import type { Cond } from './blocks.ts';
 import { TrapKind } from './traps.ts';
 import { bitSetTest } from './bitset.ts';
+import { finishResultPin, resultPin, setTargetPin } from './settarget.ts';
 
 /** An operand for `b` in `op a, b`: register, imm32, or memory; 64-bit constants that do not fit go via r11. */
 export function srcOperand(fc: FuncCompiler, b: Val, d: number, size: Size): Operand {
@@ -154,51 +155,6 @@ function threeOperand(fc: FuncCompiler, mn: Mnemonic, size: Size, d: number, a0:
   else return false;
   f.free(a0);
   return true;
-}
-
-/**
- * `<op> a b; local.set/tee x` with x pinned: the op can compute straight into
- * x's register. Returns that register, or -1 when the next op is not such a
- * set, or the stack below still reads x's register (x, or a local sharing it),
- * or b does (it would be clobbered before use unless a reads it too).
- */
-/**
- * After computing into the register resultPin/setTargetPin returned: leaves
- * "the value of x" on the stack, which the following local.set/tee x (the
- * plan's setAfter) takes as already written. A set's value is pushed without
- * counting towards the frame's depth: it is popped by the very next op.
- */
-export function finishResultPin(fc: FuncCompiler, t: ValType): void {
-  const x = fc.plan.setAfter[fc.pc];
-  const v: Val = { k: K.Local, t, n: x, b: 0n };
-  if (fc.at(fc.pc + 1).op === Op.LocalTee) fc.frame.push(v); else fc.frame.stack.push(v);
-}
-
-export function resultPin(fc: FuncCompiler, b: Val): number {
-  const f = fc.frame;
-  const x = fc.plan.setAfter[fc.pc];
-  if (x < 0) return -1;
-  const pr = f.pinReg[x];
-  if (pr < 0) return -1;
-  const a = f.peek(), t = f.localTypes[x];
-  if (f.readsPin(b, pr, t) && !f.readsPin(a, pr, t)) return -1;
-  for (let d = 0; d < f.stack.length - 1; d++) if (f.readsPin(f.stack[d], pr, t)) return -1;
-  return pr;
-}
-
-/**
- * A value about to be produced (load, global.get) followed by `local.set/tee x`
- * with x pinned: x's register to produce it in, or -1. Unlike resultPin, no
- * operand is still on the stack, so every stack entry must not read x.
- */
-export function setTargetPin(fc: FuncCompiler): number {
-  const f = fc.frame;
-  const x = fc.plan.setAfter[fc.pc];
-  if (x < 0) return -1;
-  const pr = f.pinReg[x];
-  if (pr < 0) return -1;
-  for (const v of f.stack) if (f.readsPin(v, pr, f.localTypes[x])) return -1;
-  return pr;
 }
 
 function compare(cond: Cond, size: Size) {

@@ -12,7 +12,7 @@ import { K, constBits, isFloat, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { R15, RAX, RCX, RDI, RSI, SCRATCH, XSCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
-import { finishResultPin, setTargetPin } from './intops.ts';
+import { finishResultPin, setTargetPin } from './settarget.ts';
 
 const I32 = ValType.I32, I64 = ValType.I64, F32 = ValType.F32, F64 = ValType.F64;
 

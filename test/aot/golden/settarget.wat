@@ -1,4 +1,4 @@
-;; pass: setTarget -- `x = load(p); y = y * 31 + x; y ^= y << 5`: results land in the locals' registers (`xor y, t` for y ^ t with t computed first).
+;; pass: setTarget -- `x = load(p); y = y * 31 + x; y ^= y << 5`: results land in the locals' registers (`xor y, t` for y ^ t with t computed first; `setb` into x for x = y < p).
 (module
   (memory 1)
   (func (export "h") (param $p i32) (param $n i32) (result i32) (local $x i32) (local $y i32)
@@ -8,5 +8,6 @@
       (local.set $y (i32.add (local.get $y) (local.get $x)))
       (local.set $y (i32.xor (local.get $y) (i32.shl (local.get $y) (i32.const 5))))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (local.set $x (i32.lt_u (local.get $y) (local.get $p)))
       (br_if $L (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (local.get $y)))
+    (i32.add (local.get $x) (local.get $y))))
