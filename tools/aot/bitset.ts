@@ -4,10 +4,10 @@
 //   local.get c  i32.const K1  i32.eq
 //   local.get c  i32.const K2  i32.eq  i32.or      (repeated)
 //
-// When every K is in 0..62 the whole chain is "bit c of MASK is set" with
-// c clamped to 63 (bit 63 of MASK is clear):
+// When every K is in 0..62 the whole chain is "bit c of MASK is set", with
+// MASK cleared when c >= 64 (bt takes a register bit offset mod 64):
 //
-//   mov r11d, 63 ; cmp c, 63 ; cmovb r11d, c ; mov t, MASK ; bt t, r11   -> CF
+//   cmp c, 64 ; sbb t, t ; and t, [rip + MASK] ; bt t, c                  -> CF
 //
 // The result stays in the flags (cond 'b') for useFlags to fuse with the
 // following if / br_if / select, as a single compare would. plan.ts finds
@@ -17,7 +17,6 @@ import { imm, r32, r64 } from '../x86/index.ts';
 import { K } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { useFlags } from './control.ts';
-import { SCRATCH } from './masm.ts';
 
 /** At an i32.eq the plan starts a chain at (c's value and `const K` on top): emits the bit test. */
 export function bitSetTest(fc: FuncCompiler): boolean {
@@ -29,11 +28,10 @@ export function bitSetTest(fc: FuncCompiler): boolean {
   f.pop();
   const c = f.popRead();
   const t = f.allocGpr();
-  asm.i('mov', r32(SCRATCH), imm(63));
-  asm.i('cmp', r32(c.r), imm(63));
-  asm.i('cmovb', r32(SCRATCH), r32(c.r));
-  fc.masm.movImm(64, t, m.mask);
-  asm.i('bt', r64(t), r64(SCRATCH));
+  asm.i('cmp', r32(c.r), imm(64));
+  asm.i('sbb', r64(t), r64(t));                 // all ones when c < 64, else 0
+  asm.i('and', r64(t), fc.masm.constant(m.mask, 0n, 64));
+  asm.i('bt', r64(t), r64(c.r));
   f.freeGpr(t);
   f.release(c);
   fc.absorb(fc.pc + 4 * m.groups);
