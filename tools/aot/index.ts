@@ -15,11 +15,13 @@
 //   control.ts    blocks, branches, merges (the merge convention), select, fused ifs
 //   rotate.ts     loop rotation's branches (the plan replays headers at back edges)
 //   bitset.ts     `c == K1 | c == K2 | ...` as one bit test (from the i32.eq visitor)
+//   settarget.ts  an op followed by `local.set x` (x pinned) computes into x's register
 //   intops.ts / floatops.ts / convert.ts / memory.ts / calls.ts / tables.ts / hw.ts
 //                 per-op visitors, one file per family
 //   blocks.ts     control-frame types shared by func.ts and the control visitors
 //   frame.ts      the value stack cached in registers, spill slots, register allocation
-//   masm.ts       the macro-assembler: value moves, constant pool (over tools/x86)
+//   masm.ts       the macro-assembler: value moves, constant pool, code alignment (over tools/x86);
+//                 CALLEE_SAVED (r12-r14, ABI.md)
 //   traps.ts      TrapKind (shared with the targets); errors.ts AotError
 //   srcmap.ts     CodeMap: code address -> Wasm offset for the functions asked for (AotOptions.codeMap)
 
