@@ -255,13 +255,26 @@ export class Frame {
     }
   }
 
-  /** Spills entries reading local `i`, or another local sharing its register, before it is written. */
+  /**
+   * Before local `i` is written: entries still reading it lazily (or another local sharing its
+   * register) get their value now, in a free register when there is one (no store and reload),
+   * else in their spill slot. Flags preserved.
+   */
   materializeLocal(i: number): void {
     const r = this.pinReg[i], t = this.localTypes[i];
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
-      if (v.k === K.Local && (v.n === i || (r >= 0 && this.readsPin(v, r, t)))) this.spillAt(d);
+      if (v.k === K.Local && (v.n === i || (r >= 0 && this.readsPin(v, r, t)))) this.detach(d);
     }
+  }
+  private detach(d: number): void {
+    const v = this.stack[d], float = isFloat(v.t);
+    const order = float ? XMM_ORDER : GPR_ORDER, used = float ? this.xmmUsed : this.gprUsed;
+    const r = order.find((x) => (used & (1 << x)) === 0);
+    if (r === undefined) { this.spillAt(d); return; }
+    this.loadTo(v, d, r);
+    v.k = K.Reg; v.n = r;
+    this.mark(v.t, r);
   }
 
   /** Pops the top value into a register this op owns (may clobber). */
