@@ -229,23 +229,10 @@ function localTypesOf(m: Module, defined: number, t: FuncType): ValType[] {
 
 /** A wrapper with the wasm ABI around import `i`: local.get 0..n-1; call i; end. */
 function importWrapper(t: FuncType, i: number): Instr[] {
-  const body: Instr[] = t.params.map((_, k) => ({ op: Op.LocalGet, pos: 0, a: k }));
-  body.push({ op: Op.Call, pos: 0, a: i }, { op: Op.End, pos: 0 });
+  const ins = (op: Op, a?: number): Instr => ({ op, pos: 0, a, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined });
+  const body: Instr[] = t.params.map((_, k) => ins(Op.LocalGet, k));
+  body.push(ins(Op.Call, i), ins(Op.End));
   return body;
-}
-
-/**
- * The decoder's instructions carry only the immediates they have (objects of
- * a dozen shapes); every pass reads `ins.op` in its loop, which V8 compiles
- * to a fast load only when all instructions share one shape: give them one.
- */
-function uniform(instrs: Instr[]): Instr[] {
-  const out = new Array<Instr>(instrs.length);
-  for (let k = 0; k < instrs.length; k++) {
-    const i = instrs[k];
-    out[k] = { op: i.op, pos: i.pos, a: i.a, b: i.b, i64: i.i64, blockType: i.blockType, targets: i.targets, types: i.types };
-  }
-  return out;
 }
 
 function compileFunctions(ctx: ModCtx): void {
@@ -258,7 +245,7 @@ function compileFunctions(ctx: ModCtx): void {
     const i = nImp + k;
     const t = ctx.funcTypes[i];
     const fc = new FuncCompiler(ctx, i, t, localTypesOf(m, k, t));
-    fc.compile(uniform(decodeBody(m, k)));
+    fc.compile(decodeBody(m, k));   // one object shape per instruction (tools/wasm/instrs.ts)
   }
 }
 

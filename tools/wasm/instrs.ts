@@ -41,7 +41,9 @@ export function readInstr(r: Reader): Instr {
       r.fail(`illegal opcode 0x${b.toString(16)}`, pos);
     }
   }
-  const ins: Instr = { op: op as Op, pos };
+  // Every instruction gets every field (one object shape): each compiler pass
+  // reads `ins.op` in its loop, a fast load only while all instructions share a shape.
+  const ins: Instr = { op: op as Op, pos, a: undefined, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined };
   if (imm !== Imm.None) readImm(r, ins, imm);
   return ins;
 }

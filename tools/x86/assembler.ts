@@ -16,7 +16,6 @@ export class Assembler {
   // Internal state shared with encode.ts (not part of the public surface).
   /** @internal label id -> bound offset, -1 when unbound */
   _labelOff: number[] = [];
-  private labels: Label[] = [];
   private named = new Map<string, Label>();
   /** Fixups, FX_STRIDE numbers each: kind, field offset, label id, addend, end of the instruction. */
   private fx = new Float64Array(FX_STRIDE * 256);
@@ -58,8 +57,7 @@ export class Assembler {
 
   /** A fresh anonymous label. */
   label(): Label {
-    const l: Label = { k: 'l', id: this.labels.length, name: undefined, owner: this };
-    this.labels.push(l);
+    const l: Label = { k: 'l', id: this._labelOff.length, name: undefined, owner: this };
     this._labelOff.push(-1);
     return l;
   }
@@ -68,8 +66,7 @@ export class Assembler {
   sym(name: string): Label {
     let l = this.named.get(name);
     if (!l) {
-      l = { k: 'l', id: this.labels.length, name, owner: this };
-      this.labels.push(l);
+      l = { k: 'l', id: this._labelOff.length, name, owner: this };
       this._labelOff.push(-1);
       this.named.set(name, l);
     }
@@ -130,6 +127,7 @@ export class Assembler {
   }
   bytes(b: ArrayLike<number>): void {
     if (this.n + b.length > this.buf.length) this.grow(this.n + b.length);
+    if (b instanceof Uint8Array) { this.buf.set(b, this.n); this.n += b.length; return; }
     for (let i = 0; i < b.length; i++) this.buf[this.n++] = b[i];
   }
   /** Pad to a multiple of `n` (a power of two) with `fill` (default: nop, 0x90). */
@@ -175,7 +173,7 @@ export class Assembler {
     const unbound = new Set<string>();
     for (let i = 0; i < this.nFx; i++) {
       const id = this.fx[i * FX_STRIDE + 2];
-      if (this._labelOff[id] < 0) unbound.add(labelName(this.labels[id]));
+      if (this._labelOff[id] < 0) unbound.add(this.nameOf(id));
     }
     if (unbound.size > 0) {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
@@ -198,12 +196,18 @@ export class Assembler {
     } else if (kind === FIX_ABS32) {
       const v = base + target;
       if (v < 0 || v >= 2 ** 32) {
-        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${labelName(this.labels[id])} does not fit 32 bits`);
+        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${this.nameOf(id)} does not fit 32 bits`);
       }
       dv.setUint32(at, v, true);
     } else {
       dv.setBigUint64(at, BigInt.asUintN(64, BigInt(base) + BigInt(target)), true);
     }
+  }
+
+  /** The name of label `id` for error messages (labels are not kept in a table: one push per label less). */
+  private nameOf(id: number): string {
+    for (const [name, l] of this.named) if (l.id === id) return name;
+    return `#${id}`;
   }
 
   /** Bound named labels, sorted by offset. */
