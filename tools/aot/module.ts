@@ -18,6 +18,7 @@ import { checkHwImport } from './hw.ts';
 import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
 import { resolvePasses } from './plan.ts';
+import { scratchReset } from './scratch.ts';
 import type { AotOptions, Callee, GlobalInfo, LinkedItem, MemoryInfo, ModCtx, TableInfo } from './context.ts';
 import './control.ts';
 import './intops.ts';
@@ -239,11 +240,13 @@ function compileFunctions(ctx: ModCtx): void {
   const m = ctx.m;
   const nImp = numImportedFuncs(m);
   for (let i = 0; i < nImp; i++) {
+    scratchReset();                  // the previous function's plan arrays are dead (scratch.ts)
     new FuncCompiler(ctx, i, ctx.funcTypes[i], [...ctx.funcTypes[i].params]).compile(importWrapper(ctx.funcTypes[i], i));
   }
   for (let k = 0; k < m.funcs.length; k++) {
     const i = nImp + k;
     const t = ctx.funcTypes[i];
+    scratchReset();
     const fc = new FuncCompiler(ctx, i, t, localTypesOf(m, k, t));
     fc.compile(decodeBody(m, k));   // one object shape per instruction (tools/wasm/instrs.ts)
   }

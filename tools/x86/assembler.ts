@@ -14,8 +14,10 @@ export class Assembler {
   private n = 0;
 
   // Internal state shared with encode.ts (not part of the public surface).
-  /** @internal label id -> bound offset, -1 when unbound */
-  _labelOff: number[] = [];
+  /** @internal label id -> bound offset, -1 when unbound; [0, _nLabels) in use (grown by doubling: cheaper than push) */
+  _labelOff = new Int32Array(1024).fill(-1);
+  /** @internal */
+  _nLabels = 0;
   private named = new Map<string, Label>();
   /** Fixups, FX_STRIDE numbers each: kind, field offset, label id, addend, end of the instruction. */
   private fx = new Float64Array(FX_STRIDE * 256);
@@ -57,8 +59,7 @@ export class Assembler {
 
   /** A fresh anonymous label. */
   label(): Label {
-    const l: Label = { k: 'l', id: this._labelOff.length, name: undefined, owner: this };
-    this._labelOff.push(-1);
+    const l: Label = { k: 'l', id: this.newLabelId(), name: undefined, owner: this };
     return l;
   }
 
@@ -66,11 +67,20 @@ export class Assembler {
   sym(name: string): Label {
     let l = this.named.get(name);
     if (!l) {
-      l = { k: 'l', id: this._labelOff.length, name, owner: this };
-      this._labelOff.push(-1);
+      l = { k: 'l', id: this.newLabelId(), name, owner: this };
       this.named.set(name, l);
     }
     return l;
+  }
+
+  private newLabelId(): number {
+    const id = this._nLabels++;
+    if (id >= this._labelOff.length) {
+      const b = new Int32Array(this._labelOff.length * 2).fill(-1);
+      b.set(this._labelOff);
+      this._labelOff = b;
+    }
+    return id;
   }
 
   /** Bind `l` at the current position. Caller must bind each label once. */
