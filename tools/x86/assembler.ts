@@ -7,6 +7,17 @@ import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
 
+/** A relocatable piece of code (Assembler._chunk / _append); structured-clone safe. */
+export interface AsmChunk {
+  bytes: Uint8Array;
+  /** Fixups, 5 numbers each: kind, field offset, label id, addend, end of the instruction. */
+  fx: Float64Array;
+  /** Offset of each label id bound in the chunk, -1 where not bound. */
+  labelOff: Int32Array;
+  names: string[];
+  nameIds: number[];
+}
+
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
   bits: 32 | 64;
@@ -174,6 +185,48 @@ export class Assembler {
   _rollback(): void {
     this.n = this.markPos;
     this.nFx = this.markFx;
+  }
+
+  // ---- chunks (code compiled by another Assembler, e.g. in a worker thread) ----
+
+  /**
+   * @internal This assembler's code as a relocatable chunk: bytes, fixups
+   * (FX_STRIDE numbers each), every label's offset (-1: not bound here) and
+   * the named labels. Offsets are relative to byte 0 of this assembler.
+   */
+  _chunk(): AsmChunk {
+    const used = new Uint8Array(this._nLabels);         // names only of labels the chunk binds or refers to
+    for (let k = 2; k < this.nFx * FX_STRIDE; k += FX_STRIDE) used[this.fx[k]] = 1;
+    for (let id = 0; id < this._nLabels; id++) if (this._labelOff[id] >= 0) used[id] = 1;
+    const names: string[] = [], nameIds: number[] = [];
+    for (const [name, l] of this.named) if (used[l.id]) { names.push(name); nameIds.push(l.id); }
+    return {
+      bytes: this.buf.slice(0, this.n), fx: this.fx.slice(0, this.nFx * FX_STRIDE),
+      labelOff: this._labelOff.slice(0, this._nLabels), names, nameIds,
+    };
+  }
+
+  /**
+   * @internal Appends chunk `c` at the current position: its bytes, its labels
+   * bound here (`label(id)` gives this assembler's label for the chunk's label
+   * `id`), its fixups rebased. Caller aligns first as the chunk assumed.
+   */
+  _append(c: AsmChunk, label: (id: number) => Label): void {
+    const base = this.n;
+    this.bytes(c.bytes);
+    for (let id = 0; id < c.labelOff.length; id++) {
+      if (c.labelOff[id] < 0) continue;
+      const l = label(id);
+      this.own(l);
+      if (this._labelOff[l.id] >= 0) throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
+      this._labelOff[l.id] = base + c.labelOff[id];
+    }
+    const fx = c.fx;
+    for (let k = 0; k < fx.length; k += FX_STRIDE) {
+      const kind = fx[k];
+      this._fixup(kind, base + fx[k + 1], label(fx[k + 2]), fx[k + 3], kind === FIX_REL32 ? base + fx[k + 4] : fx[k + 4]);
+    }
+    this.jmpEnd = -1;
   }
 
   // ---- output ----
