@@ -221,11 +221,22 @@ export class Assembler {
       if (this._labelOff[l.id] >= 0) throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
       this._labelOff[l.id] = base + c.labelOff[id];
     }
-    const fx = c.fx;
-    for (let k = 0; k < fx.length; k += FX_STRIDE) {
-      const kind = fx[k];
-      this._fixup(kind, base + fx[k + 1], label(fx[k + 2]), fx[k + 3], kind === FIX_REL32 ? base + fx[k + 4] : fx[k + 4]);
+    const src = c.fx, ids = new Int32Array(c.labelOff.length).fill(-1);
+    let k = this.nFx * FX_STRIDE;
+    if (k + src.length > this.fx.length) {
+      const b = new Float64Array(Math.max(this.fx.length * 2, k + src.length));
+      b.set(this.fx);
+      this.fx = b;
     }
+    const fx = this.fx;
+    for (let j = 0; j < src.length; j += FX_STRIDE, k += FX_STRIDE) {
+      const kind = src[j], cid = src[j + 2];
+      let id = ids[cid];
+      if (id < 0) { const l = label(cid); this.own(l); id = ids[cid] = l.id; }
+      fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = id; fx[k + 3] = src[j + 3];
+      fx[k + 4] = kind === FIX_REL32 ? base + src[j + 4] : src[j + 4];
+    }
+    this.nFx += src.length / FX_STRIDE;
     this.jmpEnd = -1;
   }
 
