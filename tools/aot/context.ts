@@ -40,7 +40,7 @@ export interface AotOptions {
   codeMap?: CodeMap;
   /**
    * Threads compiling a large module's chunks (module.ts, parallel.ts); default
-   * ASUK_AOT_THREADS, else the cores (at most 4). The code does not depend on it.
+   * ASUK_AOT_THREADS (a number or `cores`), else 1. The code does not depend on it.
    */
   threads?: number;
   /** Chunking of large modules (defaults in module.ts; for tests): minimum code bytes, bytes per chunk. */

@@ -25,10 +25,18 @@ export type ChunkMessage<R> = ({ i: number; r: R } | { i: number; error: { code:
 /** A job as a worker receives it: the chunks, the shared control words, the job's id (answers carry it). */
 export interface ChunkJobMessage extends ChunkJob { ctl: Int32Array; id: number }
 
-/** Threads to compile with: opts.threads, else ASUK_AOT_THREADS, else the cores (at most 4). */
+/**
+ * Threads to compile with: opts.threads, else ASUK_AOT_THREADS (`cores`: the
+ * machine's, at most 4), else 1. One by default: each worker is a V8 isolate
+ * of its own whose JIT starts cold, so a one-shot compile (the CLI builds one
+ * image per process) was 2x slower on 2 threads (synth-2000, 700 KB: 1.0-1.2 s
+ * vs 2.0-2.2 s wall); warm workers (a process compiling many large modules)
+ * were ~15% faster in wall time for 1.5x the CPU time (STATUS.md, round 7).
+ */
 export function threadCount(opts: AotOptions): number {
-  const env = Number(process.env.ASUK_AOT_THREADS);
-  const n = opts.threads ?? (Number.isInteger(env) && env > 0 ? env : Math.min(availableParallelism(), 4));
+  const v = process.env.ASUK_AOT_THREADS;
+  const env = v === 'cores' ? Math.min(availableParallelism(), 4) : Number(v);
+  const n = opts.threads ?? (Number.isInteger(env) && env > 0 ? env : 1);
   return Math.max(1, Math.floor(n));
 }
 
