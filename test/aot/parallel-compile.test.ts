@@ -6,13 +6,13 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileWasiCommand, runProc } from '../../bench/host/index.ts';
 import { synthSource } from '../../bench/aot/synth.ts';
-import { compileModule, type AotOptions } from '../../tools/aot/index.ts';
+import { AotError, compileModule, type AotOptions } from '../../tools/aot/index.ts';
 import { chunksFromWorkers } from '../../tools/aot/parallel.ts';
 import { buildWith } from '../../tools/aot/linux/build.ts';
 import { decodeModule } from '../../tools/wasm/index.ts';
 import { Assembler } from '../../tools/x86/index.ts';
 import { compileAs } from '../kernel/harness.ts';
-import { tmpPath } from './linux-runner.ts';
+import { compileWat, tmpPath } from './linux-runner.ts';
 
 /** Small chunks, so that even a test module has many of them (and pool constants, descriptors, names shared across them). */
 const CHUNKS = { minModule: 0, size: 1500 };
@@ -67,4 +67,18 @@ describe('chunked compile', () => {
     };
     expect(Buffer.from(compile(2)).equals(Buffer.from(compile(1)))).toBe(true);
   }, 180_000);
+
+  it('reports the first failing function in order, from a worker as on one thread', async () => {
+    // functions 30 and 50 have too many locals (AotError 'unsupported'); 30 must be the one reported
+    const body = (k: number) => (k === 30 || k === 50 ? `(func (local${' i32'.repeat(50001)}))` : `(func (result i32) (i32.add (i32.const ${k}) (i32.const 1)))`);
+    const wasm = await compileWat(`(module ${Array.from({ length: 60 }, (_, k) => body(k)).join(' ')})`);
+    const errorOf = (threads: number): AotError => {
+      try { compileKernel(wasm, { threads, chunks: { minModule: 0, size: 20 } }); } catch (e) { if (e instanceof AotError) return e; throw e; }
+      throw new Error('no error');
+    };
+    const one = errorOf(1);
+    expect(one.code).toBe('unsupported');
+    expect(one.message).toMatch(/function 30: more than 50000 locals/);
+    for (let k = 0; k < 3; k++) expect(errorOf(2).message).toBe(one.message);
+  }, 60_000);
 });
