@@ -1,6 +1,7 @@
 // bench/net/main.ts — `npm run bench:net -- [--seconds N]`: asuk's httpd
-// against the Linux peer's busybox httpd (peer.ts) on the same QEMU (-M pc,
-// TCG), the same user network and host forward, loaded by wrk from the host:
+// against the Linux peers (peer.ts: busybox httpd and nginx) on the same QEMU
+// (-M pc, TCG), the same user network and host forward, loaded by wrk from
+// the host; ratios are against the better Linux server of each row:
 //
 //   page    30 connections on a 612-byte index.html: req/s, p50, p99
 //   big     4 connections on a 1 MiB file: MiB/s
@@ -13,7 +14,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileImageWasm } from '../../tools/image/index.ts';
 import { buildKernelElf } from '../../tools/link/index.ts';
@@ -21,7 +22,7 @@ import { qemuArgs } from '../../tools/qemu/index.ts';
 import { dir, file, newcArchive } from '../fs/newc.ts';
 import { LINUX_APPEND } from '../fs/linux.ts';
 import { writeResult } from '../host/index.ts';
-import { linuxHttpd } from './peer.ts';
+import { linuxPeer, nginxVersion, type PeerServer } from './peer.ts';
 import { wrk, type WrkResult } from './wrk.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,31 +92,41 @@ async function main(): Promise<void> {
   writeFileSync(elf, buildKernelElf(wasm).elf);
   const rootfs = join(tmp, 'www.cpio');
   writeFileSync(rootfs, newcArchive([dir('www'), ...[...www].map(([n, b]) => file(`www/${n}`, b))]));
-  const linux = linuxHttpd(www);
-  const linuxInitrd = join(tmp, 'linux.cpio');
-  writeFileSync(linuxInitrd, linux.initrd);
-
   const p1 = await freePort();
   const fwd = (p: number) => [{ bind: '127.0.0.1', host: p, guest: 80, proto: 'tcp' as const }];
   const asuk = await measure('asuk httpd', qemuArgs({ kernel: elf, memory: '256M', initrd: [rootfs], append: '-- --root /www --port 80', net: fwd(p1) }),
     /httpd: serving/, p1, seconds);
-  const p2 = await freePort();
-  const lin = await measure('linux busybox httpd', qemuArgs({ kernel: linux.kernel, memory: '256M', initrd: [linuxInitrd], append: LINUX_APPEND, net: fwd(p2), debugExit: false }),
-    /bench ready/, p2, seconds);
+  let version = '';
+  const linux = async (server: PeerServer): Promise<Side> => {
+    const peer = linuxPeer(server, www);
+    version = peer.version;
+    const initrd = join(tmp, `linux-${server}.cpio`);
+    writeFileSync(initrd, peer.initrd);
+    const port = await freePort();
+    return measure(`linux ${server}`, qemuArgs({ kernel: peer.kernel, memory: '256M', initrd: [initrd], append: LINUX_APPEND, net: fwd(port), debugExit: false }),
+      /bench ready/, port, seconds);
+  };
+  const busybox = await linux('busybox');
+  const nginx = await linux('nginx');
 
   const strip = (s: Side) => ({ page: { ...s.page, raw: undefined }, big: { ...s.big, raw: undefined }, idleBootCpuS: s.idleBootCpuS, idleCpuS: s.idleCpuS });
+  const hi = (f: (s: Side) => number) => Math.max(f(busybox), f(nginx));   // the better Linux server per row
+  const lo = (f: (s: Side) => number) => Math.min(f(busybox), f(nginx));
   const ratios = {
-    pageRps: asuk.page.rps / lin.page.rps,
-    pageP50: lin.page.p50ms / asuk.page.p50ms,
-    pageP99: lin.page.p99ms / asuk.page.p99ms,
-    bigMibps: asuk.big.mibps / lin.big.mibps,
+    pageRps: asuk.page.rps / hi((s) => s.page.rps),
+    pageP50: lo((s) => s.page.p50ms) / asuk.page.p50ms,
+    pageP99: lo((s) => s.page.p99ms) / asuk.page.p99ms,
+    bigMibps: asuk.big.mibps / hi((s) => s.big.mibps),
   };
-  const json = { date: new Date().toISOString(), accel: 'tcg', machine: 'pc', seconds, linux: linux.version, asuk: strip(asuk), linuxBusybox: strip(lin), ratios };
-  console.log('\nratios (asuk / linux, > 1 means asuk is better):');
+  const json = {
+    date: new Date().toISOString(), accel: 'tcg', machine: 'pc', seconds, hostLoad: loadavg()[0], linux: version, nginx: nginxVersion(),
+    asuk: strip(asuk), linuxBusybox: strip(busybox), linuxNginx: strip(nginx), ratios,
+  };
+  console.log('\nratios (asuk / the better Linux server of the row, > 1 means asuk is better):');
   console.log(`  612-byte page req/s  ${ratios.pageRps.toFixed(2)}x   p50 ${ratios.pageP50.toFixed(2)}x   p99 ${ratios.pageP99.toFixed(2)}x`);
   console.log(`  1 MiB file MiB/s     ${ratios.bigMibps.toFixed(2)}x`);
-  console.log(`  idle CPU over 10 s   after boot: asuk ${asuk.idleBootCpuS.toFixed(2)} s, linux ${lin.idleBootCpuS.toFixed(2)} s; `
-    + `after load: asuk ${asuk.idleCpuS.toFixed(2)} s, linux ${lin.idleCpuS.toFixed(2)} s`);
+  console.log(`  idle CPU over 10 s   after boot: asuk ${asuk.idleBootCpuS.toFixed(2)} s, busybox ${busybox.idleBootCpuS.toFixed(2)} s, nginx ${nginx.idleBootCpuS.toFixed(2)} s; `
+    + `after load: asuk ${asuk.idleCpuS.toFixed(2)} s, busybox ${busybox.idleCpuS.toFixed(2)} s, nginx ${nginx.idleCpuS.toFixed(2)} s`);
   console.log(`\nwrote ${writeResult('net', json)}`);
 }
 

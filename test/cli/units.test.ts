@@ -164,3 +164,19 @@ describe('wrong input: one line, nonzero exit', () => {
     for (const c of ['run', 'pkg', 'build', 'mkcpio']) expect(String(r.stdout)).toMatch(new RegExp(`\\n  ${c} `));
   });
 });
+
+describe('the diagnostics channel (tools/qemu/diag.ts)', () => {
+  it('hands on whole lines, however the socket cuts them, and the unterminated rest at close', async () => {
+    const { openDiag } = await import('../../tools/qemu/index.ts');
+    const { createConnection } = await import('node:net');
+    const seen: string[] = [];
+    const d = await openDiag((c) => seen.push(c));
+    const s = createConnection(d.path);
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    const pause = () => new Promise((r) => setTimeout(r, 30));
+    for (const part of ['boot: st', 'ub 12 us\nmou', 'nt ok\n', 'tail']) { s.write(part); await pause(); }
+    s.end();
+    expect(await d.close()).toBe('boot: stub 12 us\nmount ok\ntail');
+    expect(seen).toEqual(['boot: stub 12 us\n', 'mount ok\n', 'tail']);
+  });
+});

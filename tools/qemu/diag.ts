@@ -27,18 +27,28 @@ export function diagArgs(path: string): string[] {
   return ['-chardev', `socket,id=asukdiag,path=${path}`, '-device', 'isa-debugcon,iobase=0xe9,chardev=asukdiag'];
 }
 
-/** Listens on a fresh socket; `onData` sees each chunk as it arrives (the CLI copies it to stderr). */
+/**
+ * Listens on a fresh socket; `onData` sees whole lines as they arrive (the CLI
+ * copies them to stderr): on a terminal that shows stdout and stderr together,
+ * a diagnostic is then never cut by the console's bytes. A last line without
+ * its newline comes at close.
+ */
 export async function openDiag(onData?: (chunk: string) => void): Promise<DiagChannel> {
   const dir = mkdtempSync(join(tmpdir(), 'asuk-diag-'));
   const path = join(dir, 'diag.sock');
-  let buf = '';
+  let buf = '', partial = '';
   let peer: Socket | null = null;
   let ended: () => void = () => {};
   const done = new Promise<void>((res) => { ended = res; });
   const server: Server = createServer((s) => {
     peer = s;
     s.setEncoding('utf8');
-    s.on('data', (c: string) => { buf += c; onData?.(c); });
+    s.on('data', (c: string) => {
+      buf += c;
+      partial += c;
+      const nl = partial.lastIndexOf('\n');
+      if (nl >= 0) { onData?.(partial.slice(0, nl + 1)); partial = partial.slice(nl + 1); }
+    });
     s.on('close', () => ended());
     s.on('error', () => ended());
   });
@@ -49,6 +59,7 @@ export async function openDiag(onData?: (chunk: string) => void): Promise<DiagCh
     async close(waitMs = 2000) {
       if (peer !== null) await Promise.race([done, new Promise((r) => setTimeout(r, waitMs))]);
       (peer as Socket | null)?.destroy();
+      if (partial !== '') { onData?.(partial); partial = ''; }
       await new Promise<void>((res) => server.close(() => res()));
       rmSync(dir, { recursive: true, force: true });
       return buf;
