@@ -250,14 +250,14 @@ function compileFunctions(ctx: ModCtx): void {
     return;
   }
   const job = { wasm: m.bytes, opts: chunkOpts(ctx.opts), bounds };
-  const ran = runChunks(bounds.length - 1, threadCount(ctx.opts), job,
-    (c) => compileChunk(m, ctx.opts, bounds[c], bounds[c + 1]), (r) => mergeChunk(ctx, r));
-  if (ran) return;
-  // one thread: the same code compiled in place (each chunk starts 64-byte aligned, as a chunk does)
-  for (let c = 0; c + 1 < bounds.length; c++) {
+  // in place, each chunk starts 64-byte aligned as a chunk compiled apart does
+  const inPlace = (c: number): void => {
     ctx.asm.align(64);
     for (let k = bounds[c]; k < bounds[c + 1]; k++) compileDefined(ctx, k);
-  }
+  };
+  const ran = runChunks(bounds.length - 1, threadCount(ctx.opts), job,
+    (c) => compileChunk(m, ctx.opts, bounds[c], bounds[c + 1]), (r) => mergeChunk(ctx, r), inPlace);
+  if (!ran) for (let c = 0; c + 1 < bounds.length; c++) inPlace(c);      // one thread
 }
 
 function compileDefined(ctx: ModCtx, k: number): void {

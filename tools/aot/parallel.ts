@@ -45,12 +45,16 @@ const WAIT_MS = 120_000;
 
 /**
  * Runs chunks 0..n-1: `local(i)` on this thread and in up to threads-1
- * workers, and hands each result to `merge` in order. Returns false (nothing
+ * workers, and hands each result to `merge` in order; a chunk this thread
+ * claims when every earlier one is merged is `inPlace(i)` (compiled straight
+ * into the module: the same bytes, no chunk to make and merge). Returns false (nothing
  * ran) when there is no worker to start (one thread, or no worker script):
  * the caller then compiles in place. Throws the error of the first chunk, in
  * order, that failed.
  */
-export function runChunks<R>(n: number, threads: number, job: ChunkJob, local: (i: number) => R, merge: (r: R) => void): boolean {
+export function runChunks<R>(
+  n: number, threads: number, job: ChunkJob, local: (i: number) => R, merge: (r: R) => void, inPlace: (i: number) => void,
+): boolean {
   const helpers = workers(Math.min(threads - 1, n - 1));
   if (helpers.length === 0) return false;
   const ctl = new Int32Array(new SharedArrayBuffer(8));
@@ -70,6 +74,7 @@ export function runChunks<R>(n: number, threads: number, job: ChunkJob, local: (
       }
       if (next >= n) break;
       const i = Atomics.add(ctl, 0, 1);
+      if (i === next) { inPlace(i); next++; continue; }   // every earlier chunk is merged: no chunk to make
       if (i < n) { results[i] = runLocal(i, local); continue; }
       const seen = Atomics.load(ctl, 1);
       if (helpers.some((h) => take(h.port, id, results))) continue;
