@@ -43,7 +43,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the npm package', () => {
   it('installs with no checkout: the CLI bundle and the AssemblyScript sources, no TypeScript tools', () => {
     const pkg = join(proj, 'node_modules', 'asuk');
-    for (const f of ['dist/asuk.mjs', 'index.ts', 'files.ts', 'api/index.ts', 'kernel/index.ts', 'fs/ramfs/index.ts', 'docs/api.md']) {
+    for (const f of ['dist/asuk.mjs', 'dist/aot-worker.mjs', 'index.ts', 'files.ts', 'api/index.ts', 'kernel/index.ts', 'fs/ramfs/index.ts', 'docs/api.md']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(join(pkg, 'tools'))).toBe(false);

@@ -38,6 +38,13 @@ export interface AotOptions {
   passes?: Partial<AotPasses>;
   /** Records code address -> Wasm offset for the functions it wants (srcmap.ts). */
   codeMap?: CodeMap;
+  /**
+   * Threads compiling a large module's chunks (module.ts, parallel.ts); default
+   * ASUK_AOT_THREADS (a number or `cores`), else 1. The code does not depend on it.
+   */
+  threads?: number;
+  /** Chunking of large modules (defaults in module.ts; for tests): minimum code bytes, bytes per chunk. */
+  chunks?: { minModule: number; size: number };
 }
 
 /** One instance of several in one blob: its label prefix and how its imports resolve. */

@@ -1,8 +1,12 @@
 // tools/aot: the ahead-of-time compiler, WebAssembly -> x86-64 (ABI.md).
 //
 // Layers (Winch-like), top to bottom; imports point down only (test/aot/import-cycles.test.ts):
+//   worker.ts     a compile worker's entry (bundled as dist/aot-worker.mjs): compiles chunks
 //   module.ts     compileModule: ModCtx (context.ts), functions, import wrappers,
-//                 export thunks, `instantiate`, the module's data
+//                 export thunks, `instantiate`, the module's data; large modules in
+//                 chunks (compileChunk / mergeChunk), byte-identical on any thread count
+//   parallel.ts   runs chunks on this thread and on kept worker threads (Atomics.wait,
+//                 receiveMessageOnPort: compileModule stays synchronous)
 //   func.ts       FuncCompiler: plans a body, walks the plan's steps, dispatches each
 //                 op to the visitor its family registered (`on`), prologue/epilogue, traps
 //   plan.ts       the pure analysis pass per function: structure, the shapes each
@@ -10,6 +14,7 @@
 //                 bit-test chains, compare fusion, `x && y` ifs, set targets), the
 //                 emission order; AotPasses switches each off
 //   liveranges.ts live ranges of locals (plan.ts, pass regalloc): loop-aware, one interval each
+//   scratch.ts    per-function typed arrays of the analyses, views on one buffer (reset per function)
 //   pins.ts       locals kept in registers: linear scan over the live ranges (regalloc),
 //                 or whole-function pins by loop weight (regalloc off)
 //   control.ts    blocks, branches, merges (the merge convention), select, fused ifs

@@ -23,6 +23,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
+import { scratchI32, scratchU8 } from './scratch.ts';
 
 export interface LiveRanges {
   /** First position of each local's range, -1 when the local is never accessed. */
@@ -41,16 +42,16 @@ interface Region { loop: boolean; pc: number; written: number[] }
 
 export function liveRanges(instrs: Instr[], nLocals: number, nParams: number): LiveRanges {
   const r: LiveRanges = {
-    start: new Int32Array(nLocals).fill(-1), end: new Int32Array(nLocals).fill(-1),
-    entry: new Uint8Array(nLocals), zeroAt: new Int32Array(nLocals).fill(-1),
+    start: scratchI32(nLocals, -1), end: scratchI32(nLocals, -1),
+    entry: scratchU8(nLocals), zeroAt: scratchI32(nLocals, -1),
   };
   /** Start of the top-level construct holding each local's first access (or that access). */
-  const top = new Int32Array(nLocals);
-  const lo = new Int32Array(nLocals).fill(UNCOVERED), hi = new Int32Array(nLocals).fill(-1);
+  const top = scratchI32(nLocals);
+  const lo = scratchI32(nLocals, UNCOVERED), hi = scratchI32(nLocals, -1);
   /** Depth of the outermost open region holding a write of each local since it opened. */
-  const cover = new Int32Array(nLocals).fill(UNCOVERED);
+  const cover = scratchI32(nLocals, UNCOVERED);
   /** Per local: the outermost loop (its position) whose header it is live at. */
-  const liveLoop = new Int32Array(nLocals).fill(-1);
+  const liveLoop = scratchI32(nLocals, -1);
   const loopEnd = new Map<number, number>();
   const regions: Region[] = [{ loop: false, pc: -1, written: [] }];
   const close = (): Region => {

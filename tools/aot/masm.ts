@@ -46,16 +46,20 @@ export class Masm {
 
   /** RIP-relative operand of a 16-byte-aligned constant (lo = low 8 bytes). */
   constant(lo: bigint, hi = 0n, size: 32 | 64 | 128 = 128): Mem {
+    lo = BigInt.asUintN(64, lo); hi = BigInt.asUintN(64, hi);    // one key per bit pattern (chunks merge by it)
     let byHi = this.pool.get(lo);
     if (!byHi) { byHi = new Map(); this.pool.set(lo, byHi); }
     let e = byHi.get(hi);
     if (!e) {
-      e = { lo: BigInt.asUintN(64, lo), hi: BigInt.asUintN(64, hi), label: this.asm.label() };
+      e = { lo, hi, label: this.asm.label() };
       byHi.set(hi, e);
       this.poolOrder.push(e);
     }
     return ripMem(e.label, 0, size);
   }
+
+  /** The pool's entries in first-use order (module.ts merges a chunk's into the module's). */
+  poolEntries(): readonly { lo: bigint; hi: bigint; label: Label }[] { return this.poolOrder; }
 
   /** Emits the constant pool (call once, after all code). */
   emitPool(): void {

@@ -10,7 +10,7 @@
 import { decodeBody, funcName, funcTypeOf, numImportedFuncs } from '../wasm/index.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
-import { imm, r32, r64, ripMem, type Assembler, type Label } from '../x86/index.ts';
+import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
 import { AotError } from './errors.ts';
 import { FuncCompiler } from './func.ts';
 import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
@@ -18,6 +18,8 @@ import { checkHwImport } from './hw.ts';
 import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
 import { resolvePasses } from './plan.ts';
+import { scratchReset } from './scratch.ts';
+import { runChunks, threadCount } from './parallel.ts';
 import type { AotOptions, Callee, GlobalInfo, LinkedItem, MemoryInfo, ModCtx, TableInfo } from './context.ts';
 import './control.ts';
 import './intops.ts';
@@ -229,37 +231,124 @@ function localTypesOf(m: Module, defined: number, t: FuncType): ValType[] {
 
 /** A wrapper with the wasm ABI around import `i`: local.get 0..n-1; call i; end. */
 function importWrapper(t: FuncType, i: number): Instr[] {
-  const body: Instr[] = t.params.map((_, k) => ({ op: Op.LocalGet, pos: 0, a: k }));
-  body.push({ op: Op.Call, pos: 0, a: i }, { op: Op.End, pos: 0 });
+  const ins = (op: Op, a?: number): Instr => ({ op, pos: 0, a, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined });
+  const body: Instr[] = t.params.map((_, k) => ins(Op.LocalGet, k));
+  body.push(ins(Op.Call, i), ins(Op.End));
   return body;
-}
-
-/**
- * The decoder's instructions carry only the immediates they have (objects of
- * a dozen shapes); every pass reads `ins.op` in its loop, which V8 compiles
- * to a fast load only when all instructions share one shape: give them one.
- */
-function uniform(instrs: Instr[]): Instr[] {
-  const out = new Array<Instr>(instrs.length);
-  for (let k = 0; k < instrs.length; k++) {
-    const i = instrs[k];
-    out[k] = { op: i.op, pos: i.pos, a: i.a, b: i.b, i64: i.i64, blockType: i.blockType, targets: i.targets, types: i.types };
-  }
-  return out;
 }
 
 function compileFunctions(ctx: ModCtx): void {
   const m = ctx.m;
   const nImp = numImportedFuncs(m);
   for (let i = 0; i < nImp; i++) {
+    scratchReset();                  // the previous function's plan arrays are dead (scratch.ts)
     new FuncCompiler(ctx, i, ctx.funcTypes[i], [...ctx.funcTypes[i].params]).compile(importWrapper(ctx.funcTypes[i], i));
   }
-  for (let k = 0; k < m.funcs.length; k++) {
-    const i = nImp + k;
-    const t = ctx.funcTypes[i];
-    const fc = new FuncCompiler(ctx, i, t, localTypesOf(m, k, t));
-    fc.compile(uniform(decodeBody(m, k)));
+  const bounds = chunkBounds(m, ctx.opts);
+  if (bounds === null) {
+    for (let k = 0; k < m.funcs.length; k++) compileDefined(ctx, k);
+    return;
   }
+  const job = { wasm: m.bytes, opts: chunkOpts(ctx.opts), bounds };
+  // in place, each chunk starts 64-byte aligned as a chunk compiled apart does
+  const inPlace = (c: number): void => {
+    ctx.asm.align(64);
+    for (let k = bounds[c]; k < bounds[c + 1]; k++) compileDefined(ctx, k);
+  };
+  const ran = runChunks(bounds.length - 1, threadCount(ctx.opts), job,
+    (c) => compileChunk(m, ctx.opts, bounds[c], bounds[c + 1]), (r) => mergeChunk(ctx, r), inPlace);
+  if (!ran) for (let c = 0; c + 1 < bounds.length; c++) inPlace(c);      // one thread
+}
+
+function compileDefined(ctx: ModCtx, k: number): void {
+  const i = numImportedFuncs(ctx.m) + k;
+  const t = ctx.funcTypes[i];
+  scratchReset();
+  const fc = new FuncCompiler(ctx, i, t, localTypesOf(ctx.m, k, t));
+  fc.compile(decodeBody(ctx.m, k));   // one object shape per instruction (tools/wasm/instrs.ts)
+}
+
+// ---- chunks: large modules compile on several threads (parallel.ts) ----
+//
+// The defined functions split into chunks of about CHUNK_BYTES of Wasm code,
+// by the module alone (never by the thread count: the code is the same on
+// every machine). Each chunk starts 64-byte aligned, so code compiled into an
+// assembler of its own (a worker's, from byte 0) has the same bytes as in
+// place; the chunk's labels shared with the module (named ones, the context's
+// data labels, function descriptors and names, pool constants) are merged
+// into the module's by what they stand for, in function order.
+
+const CHUNK_MIN_MODULE = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+
+/** Defined-function index where each chunk starts, then the count; null: one piece. */
+function chunkBounds(m: Module, opts: AotOptions): number[] | null {
+  if (opts.codeMap || opts.instance) return null;
+  const min = opts.chunks?.minModule ?? CHUNK_MIN_MODULE, size = opts.chunks?.size ?? CHUNK_BYTES;
+  let total = 0;
+  for (const c of m.codes) total += c.bodyEnd - c.bodyStart;
+  if (total < min || m.codes.length < 2) return null;
+  const out = [0];
+  let acc = 0;
+  for (let k = 0; k < m.codes.length; k++) {
+    if (acc >= size) { out.push(k); acc = 0; }
+    acc += m.codes[k].bodyEnd - m.codes[k].bodyStart;
+  }
+  out.push(m.codes.length);
+  return out;
+}
+
+/** The options a worker needs (structured-clone safe: no codeMap, no instance). */
+function chunkOpts(o: AotOptions): AotOptions {
+  return { target: o.target, providedImports: o.providedImports, importValues: o.importValues, features: o.features, bounds: o.bounds, passes: o.passes };
+}
+
+/** A chunk's code and the module-level labels it refers to, by chunk label id. */
+export interface ChunkResult extends AsmChunk {
+  /** ids of the context's anonymous data labels (ctxDataLabels order). */
+  ctxAnon: number[];
+  /** (function index, id) pairs of function descriptors and of name strings, in first-use order. */
+  descs: number[];
+  fnames: number[];
+  /** pool constants in first-use order. */
+  pool: { lo: bigint; hi: bigint; id: number }[];
+}
+
+/** The context's anonymous labels made by mkCtx, in a fixed order. */
+function ctxDataLabels(ctx: ModCtx): Label[] {
+  return [...ctx.tables.flatMap((t) => [t.label, t.data]), ...ctx.dataLabels, ...ctx.dataLens, ...ctx.elemLabels, ...ctx.elemLens];
+}
+
+/** Compiles defined functions [from, to) of `m` into an assembler of their own (a worker calls this). */
+export function compileChunk(m: Module, opts: AotOptions, from: number, to: number): ChunkResult {
+  const saved = [importedGlobalValue, importedGlobalRef] as const;
+  try {
+    const asm = new Assembler({ bits: 64 });
+    const ctx = mkCtx(m, asm, opts);
+    for (let k = from; k < to; k++) compileDefined(ctx, k);
+    const priv = ctx as unknown as { _descs: Map<number, Label>; _names: Map<number, Label> };
+    const pairs = (mp: Map<number, Label>): number[] => [...mp].flatMap(([i, l]) => [i, l.id]);
+    return {
+      ...asm._chunk(), ctxAnon: ctxDataLabels(ctx).map((l) => l.id), descs: pairs(priv._descs), fnames: pairs(priv._names),
+      pool: ctx.masm.poolEntries().map((e) => ({ lo: e.lo, hi: e.hi, id: e.label.id })),
+    };
+  } finally {
+    [importedGlobalValue, importedGlobalRef] = saved;      // the module's own context stays in effect
+  }
+}
+
+/** Appends chunk `r` to the module, mapping its labels to the module's. */
+function mergeChunk(ctx: ModCtx, r: ChunkResult): void {
+  const asm = ctx.asm;
+  const labels: (Label | undefined)[] = new Array(r.labelOff.length);
+  for (let j = 0; j < r.names.length; j++) labels[r.nameIds[j]] = asm.sym(r.names[j]);
+  const mine = ctxDataLabels(ctx);
+  r.ctxAnon.forEach((id, j) => { labels[id] = mine[j]; });
+  for (let j = 0; j < r.descs.length; j += 2) labels[r.descs[j + 1]] = ctx.funcDesc(r.descs[j]);
+  for (let j = 0; j < r.fnames.length; j += 2) labels[r.fnames[j + 1]] = ctx.funcNameLabel(r.fnames[j]);
+  for (const e of r.pool) labels[e.id] = ctx.masm.constant(e.lo, e.hi).label!;
+  asm.align(64);
+  asm._append(r, (id) => labels[id] ??= asm.label());
 }
 
 function emitExports(ctx: ModCtx): void {

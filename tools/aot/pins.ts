@@ -25,6 +25,7 @@ import type { FuncPlan } from './plan.ts';
 import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
 import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
+import { scratchF64, scratchU8 } from './scratch.ts';
 
 /** Weight of a use at loop depth d: 4^d, capped at depth 8. */
 const DEPTH_WEIGHT = Array.from({ length: 9 }, (_, d) => 4 ** d);
@@ -40,12 +41,12 @@ const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
  * depth, and its counter's reads there are constants (not uses).
  */
 function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
-  const uses = new Float64Array(nLocals);
-  const written = new Uint8Array(nLocals);
+  const uses = scratchF64(nLocals);
+  const written = scratchU8(nLocals);
   const loops: boolean[] = [];
   const unrolled: UnrollPlan[] = [];
   /** Weighted calls at or before each position (prefix sums). */
-  const callsUpTo = new Float64Array(instrs.length);
+  const callsUpTo = scratchF64(instrs.length);
   let depth = 0, calls = 0, mult = 1;
   for (let pc = 0; pc < instrs.length; pc++) {
     const ins = instrs[pc];

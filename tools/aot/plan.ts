@@ -25,6 +25,7 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
 import { planUnroll, type UnrollPlan } from './unroll.ts';
 import { liveRanges, type LiveRanges } from './liveranges.ts';
+import { scratchI32, scratchU8 } from './scratch.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
@@ -98,9 +99,9 @@ const MAX_HEADER = 24;
 export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: number, types: FuncType[], passes: AotPasses): FuncPlan {
   const n = instrs.length;
   const p: FuncPlan = {
-    instrs, steps: [], marks: [], absorbed: new Uint8Array(n + 1), fuse: new Uint8Array(n),
-    bitset: new Map(), setAfter: new Int32Array(n).fill(-1), rotations: new Map(), unrolls: new Map(),
-    lastRead: new Int32Array(localTypes.length).fill(-1), readFrom: new Int32Array(n),
+    instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n),
+    bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
+    lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null,
   };
   liveness(p, passes.callSaves);
@@ -167,7 +168,7 @@ interface Structure {
 
 function structure(instrs: Instr[]): Structure {
   const n = instrs.length;
-  const st: Structure = { brLoop: new Int32Array(n).fill(-1), thenTargeted: new Uint8Array(n), elseOfI32If: new Uint8Array(n) };
+  const st: Structure = { brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n) };
   const open: { pc: number; targeted: boolean }[] = [{ pc: -1, targeted: false }];
   const mark = (d: number): number => {
     const c = open[open.length - 1 - d];

@@ -25,6 +25,18 @@ for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x70, 0x6f]) VALUE_BT.set(t, { kind: 'v
 
 /** Decodes one instruction at r.pos. Throws WasmDecodeError on malformed input. */
 export function readInstr(r: Reader): Instr {
+  // Every instruction gets every field (one object shape): each compiler pass
+  // reads `ins.op` in its loop, a fast load only while all instructions share a shape.
+  const ins: Instr = { op: Op.Unreachable, pos: 0, a: undefined, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined };
+  readInstrInto(r, ins);
+  return ins;
+}
+
+/** Scratch instruction of the validating pass over bodies (readExpr without `out`): no object per instruction. */
+const SCRATCH: Instr = { op: Op.Unreachable, pos: 0, a: undefined, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined };
+
+/** readInstr into `ins` (whose immediates other than this opcode's are left as they were). */
+function readInstrInto(r: Reader, ins: Instr): void {
   const pos = r.pos;
   const b = r.u8();
   let op: number = b;
@@ -41,9 +53,9 @@ export function readInstr(r: Reader): Instr {
       r.fail(`illegal opcode 0x${b.toString(16)}`, pos);
     }
   }
-  const ins: Instr = { op: op as Op, pos };
+  ins.op = op as Op;
+  ins.pos = pos;
   if (imm !== Imm.None) readImm(r, ins, imm);
-  return ins;
 }
 
 function readImm(r: Reader, ins: Instr, imm: Imm): void {
@@ -108,9 +120,9 @@ export function readExpr(r: Reader, out: Instr[] | null, flags?: { dataIndex: bo
   let n = 0;
   for (;;) {
     if (r.pos >= r.end) r.fail('END opcode expected: expression ends without `end`');
-    const ins = readInstr(r);
+    let ins: Instr;
+    if (out) { ins = readInstr(r); out.push(ins); } else { ins = SCRATCH; readInstrInto(r, ins); }
     n++;
-    if (out) out.push(ins);
     const op = ins.op;
     if (op === Op.Block || op === Op.Loop || op === Op.If) depth++;
     else if (op === Op.End) {

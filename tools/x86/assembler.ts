@@ -7,6 +7,17 @@ import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
 
+/** A relocatable piece of code (Assembler._chunk / _append); structured-clone safe. */
+export interface AsmChunk {
+  bytes: Uint8Array;
+  /** Fixups, 5 numbers each: kind, field offset, label id, addend, end of the instruction. */
+  fx: Float64Array;
+  /** Offset of each label id bound in the chunk, -1 where not bound. */
+  labelOff: Int32Array;
+  names: string[];
+  nameIds: number[];
+}
+
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
   bits: 32 | 64;
@@ -14,9 +25,10 @@ export class Assembler {
   private n = 0;
 
   // Internal state shared with encode.ts (not part of the public surface).
-  /** @internal label id -> bound offset, -1 when unbound */
-  _labelOff: number[] = [];
-  private labels: Label[] = [];
+  /** @internal label id -> bound offset, -1 when unbound; [0, _nLabels) in use (grown by doubling: cheaper than push) */
+  _labelOff = new Int32Array(1024).fill(-1);
+  /** @internal */
+  _nLabels = 0;
   private named = new Map<string, Label>();
   /** Fixups, FX_STRIDE numbers each: kind, field offset, label id, addend, end of the instruction. */
   private fx = new Float64Array(FX_STRIDE * 256);
@@ -58,9 +70,7 @@ export class Assembler {
 
   /** A fresh anonymous label. */
   label(): Label {
-    const l: Label = { k: 'l', id: this.labels.length, name: undefined, owner: this };
-    this.labels.push(l);
-    this._labelOff.push(-1);
+    const l: Label = { k: 'l', id: this.newLabelId(), name: undefined, owner: this };
     return l;
   }
 
@@ -68,12 +78,20 @@ export class Assembler {
   sym(name: string): Label {
     let l = this.named.get(name);
     if (!l) {
-      l = { k: 'l', id: this.labels.length, name, owner: this };
-      this.labels.push(l);
-      this._labelOff.push(-1);
+      l = { k: 'l', id: this.newLabelId(), name, owner: this };
       this.named.set(name, l);
     }
     return l;
+  }
+
+  private newLabelId(): number {
+    const id = this._nLabels++;
+    if (id >= this._labelOff.length) {
+      const b = new Int32Array(this._labelOff.length * 2).fill(-1);
+      b.set(this._labelOff);
+      this._labelOff = b;
+    }
+    return id;
   }
 
   /** Bind `l` at the current position. Caller must bind each label once. */
@@ -130,6 +148,7 @@ export class Assembler {
   }
   bytes(b: ArrayLike<number>): void {
     if (this.n + b.length > this.buf.length) this.grow(this.n + b.length);
+    if (b instanceof Uint8Array) { this.buf.set(b, this.n); this.n += b.length; return; }
     for (let i = 0; i < b.length; i++) this.buf[this.n++] = b[i];
   }
   /** Pad to a multiple of `n` (a power of two) with `fill` (default: nop, 0x90). */
@@ -168,6 +187,59 @@ export class Assembler {
     this.nFx = this.markFx;
   }
 
+  // ---- chunks (code compiled by another Assembler, e.g. in a worker thread) ----
+
+  /**
+   * @internal This assembler's code as a relocatable chunk: bytes, fixups
+   * (FX_STRIDE numbers each), every label's offset (-1: not bound here) and
+   * the named labels. Offsets are relative to byte 0 of this assembler.
+   */
+  _chunk(): AsmChunk {
+    const used = new Uint8Array(this._nLabels);         // names only of labels the chunk binds or refers to
+    for (let k = 2; k < this.nFx * FX_STRIDE; k += FX_STRIDE) used[this.fx[k]] = 1;
+    for (let id = 0; id < this._nLabels; id++) if (this._labelOff[id] >= 0) used[id] = 1;
+    const names: string[] = [], nameIds: number[] = [];
+    for (const [name, l] of this.named) if (used[l.id]) { names.push(name); nameIds.push(l.id); }
+    return {
+      bytes: this.buf.slice(0, this.n), fx: this.fx.slice(0, this.nFx * FX_STRIDE),
+      labelOff: this._labelOff.slice(0, this._nLabels), names, nameIds,
+    };
+  }
+
+  /**
+   * @internal Appends chunk `c` at the current position: its bytes, its labels
+   * bound here (`label(id)` gives this assembler's label for the chunk's label
+   * `id`), its fixups rebased. Caller aligns first as the chunk assumed.
+   */
+  _append(c: AsmChunk, label: (id: number) => Label): void {
+    const base = this.n;
+    this.bytes(c.bytes);
+    for (let id = 0; id < c.labelOff.length; id++) {
+      if (c.labelOff[id] < 0) continue;
+      const l = label(id);
+      this.own(l);
+      if (this._labelOff[l.id] >= 0) throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
+      this._labelOff[l.id] = base + c.labelOff[id];
+    }
+    const src = c.fx, ids = new Int32Array(c.labelOff.length).fill(-1);
+    let k = this.nFx * FX_STRIDE;
+    if (k + src.length > this.fx.length) {
+      const b = new Float64Array(Math.max(this.fx.length * 2, k + src.length));
+      b.set(this.fx);
+      this.fx = b;
+    }
+    const fx = this.fx;
+    for (let j = 0; j < src.length; j += FX_STRIDE, k += FX_STRIDE) {
+      const kind = src[j], cid = src[j + 2];
+      let id = ids[cid];
+      if (id < 0) { const l = label(cid); this.own(l); id = ids[cid] = l.id; }
+      fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = id; fx[k + 3] = src[j + 3];
+      fx[k + 4] = kind === FIX_REL32 ? base + src[j + 4] : src[j + 4];
+    }
+    this.nFx += src.length / FX_STRIDE;
+    this.jmpEnd = -1;
+  }
+
   // ---- output ----
 
   /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
@@ -175,7 +247,7 @@ export class Assembler {
     const unbound = new Set<string>();
     for (let i = 0; i < this.nFx; i++) {
       const id = this.fx[i * FX_STRIDE + 2];
-      if (this._labelOff[id] < 0) unbound.add(labelName(this.labels[id]));
+      if (this._labelOff[id] < 0) unbound.add(this.nameOf(id));
     }
     if (unbound.size > 0) {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
@@ -198,12 +270,18 @@ export class Assembler {
     } else if (kind === FIX_ABS32) {
       const v = base + target;
       if (v < 0 || v >= 2 ** 32) {
-        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${labelName(this.labels[id])} does not fit 32 bits`);
+        throw new EncodeError('X86_RANGE', `address ${v.toString(16)} of ${this.nameOf(id)} does not fit 32 bits`);
       }
       dv.setUint32(at, v, true);
     } else {
       dv.setBigUint64(at, BigInt.asUintN(64, BigInt(base) + BigInt(target)), true);
     }
+  }
+
+  /** The name of label `id` for error messages (labels are not kept in a table: one push per label less). */
+  private nameOf(id: number): string {
+    for (const [name, l] of this.named) if (l.id === id) return name;
+    return `#${id}`;
   }
 
   /** Bound named labels, sorted by offset. */

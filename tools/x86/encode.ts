@@ -11,7 +11,9 @@ export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2;
 export interface CodeSink {
   bits: 32 | 64;
   readonly pos: number;
-  _labelOff: number[];
+  /** labels made so far: _labelOff[0, _nLabels) */
+  _nLabels: number;
+  _labelOff: Int32Array;
   _ripAt: number;
   _ripLabel: Label | null;
   _ripAddend: number;
@@ -62,8 +64,8 @@ function memSizeOk(o: Mem, s: OpSpec): boolean {
 }
 
 function shortOk(a: CodeSink, f: Form, l: Label): boolean {
-  const off = a._labelOff[l.id];
-  if (off === undefined || off < 0) return false;
+  const off = l.id < a._nLabels ? a._labelOff[l.id] : -1;
+  if (off < 0) return false;
   const d = off - (a.pos + f.shortLen);
   return d >= -128 && d <= 127;
 }
