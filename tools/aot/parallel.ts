@@ -31,7 +31,7 @@ export interface ChunkJobMessage extends ChunkJob { ctl: Int32Array; id: number 
  * of its own whose JIT starts cold, so a one-shot compile (the CLI builds one
  * image per process) was 2x slower on 2 threads (synth-2000, 700 KB: 1.0-1.2 s
  * vs 2.0-2.2 s wall); warm workers (a process compiling many large modules)
- * were ~15% faster in wall time for 1.5x the CPU time (STATUS.md, round 7).
+ * were ~15% faster in wall time for 1.5x the CPU time (STATUS.md, round 7a).
  */
 export function threadCount(opts: AotOptions): number {
   const v = process.env.ASUK_AOT_THREADS;
