@@ -148,7 +148,7 @@ function printResults(results: KernelResult[], speed: CompileSpeed[], runs: numb
   console.log('N threads: wall time, workers for modules >= 256 KB of code; exe/elf = whole executable or kernel ELF under vite-node)\n');
   console.log(table(srows));
   for (const s of speed) if (s.error) console.log(`  ! ${s.name}: ${s.error}`);
-  if (!speed.some((s) => s.target === 'kernel')) console.log('  (no build/*/*.wasm: run `npm run image` to measure the kernel)');
+  if (!speed.some((s) => s.target === 'kernel')) console.log('  (no images/*/.asuk/*.wasm: run `npm run image` to measure a kernel)');
 }
 
 async function main(): Promise<void> {
