@@ -27,6 +27,10 @@ function take(bytes: number): number {
   return at;
 }
 
+// One function per element type, not one generic `scratch(Ctor, ...)`: each
+// `new XArray(buf, at, n)` site then sees a single constructor and stays
+// monomorphic, which is the point of this file (it runs per function compiled).
+
 /** n int32s, each `fill` (a fresh Int32Array(n).fill(fill)). */
 export function scratchI32(n: number, fill = 0): Int32Array {
   const at = take(n * 4);                  // before reading buf: take() may replace it
