@@ -1,4 +1,4 @@
-// test/ports.ts — a TCP port for a test's guest or program to listen on.
+// test/ports.ts — a TCP port for a test's (or bench/net's) guest or program to listen on.
 import { createServer } from 'node:net';
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */

@@ -13,7 +13,6 @@
 // for SYN retries (both sides alike). Results: bench/results/net-<date>.json.
 import { execa, type ResultPromise } from 'execa';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileImageWasm } from '../../tools/image/index.ts';
@@ -23,6 +22,7 @@ import { dir, file, newcArchive } from '../fs/newc.ts';
 import { LINUX_APPEND } from '../fs/linux.ts';
 import { writeResult } from '../host/index.ts';
 import { linuxPeer, nginxVersion, type PeerServer } from './peer.ts';
+import { freePort } from '../../test/ports.ts';
 import { wrk, type WrkResult } from './wrk.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,13 +35,6 @@ function page(): Buffer {
   return Buffer.from(head + 'x'.repeat(612 - head.length - tail.length) + tail);
 }
 const www = new Map<string, Uint8Array>([['index.html', page()], ['big.bin', Buffer.alloc(1 << 20, 0x61)]]);
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); });
-  });
-}
 
 function cpuTicks(pid: number): number {
   const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
