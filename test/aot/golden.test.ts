@@ -2,7 +2,8 @@
 // kernel target, disassembled by objdump, compared with <name>.kernel.dis.
 // A case whose first line is `;; pass: NAME` (a plan.ts pass) is also compiled
 // with that pass off, into <name>.off.kernel.dis, and the two must differ: the
-// pair shows what the pass does. Regenerate with UPDATE_GOLDEN=1 and review the diff.
+// pair shows what the pass does. A line `;; off: NAME,...` turns those passes
+// off in both (a case about calls keeps its call: `;; off: inline`). Regenerate with UPDATE_GOLDEN=1 and review the diff.
 
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -50,12 +51,13 @@ describe('golden disassembly (kernel target)', () => {
     it(f, async () => {
       const wat = readFileSync(join(DIR, f), 'utf8');
       const wasm = await compileWat(wat);
-      const on = await disassemble(wasm, ALL_ON);
+      const without = Object.fromEntries((/^;; off: ([\w,]+)/m.exec(wat)?.[1] ?? '').split(',').filter(Boolean).map((n) => [n, false]));
+      const on = await disassemble(wasm, { ...ALL_ON, ...without });
       check(on, join(DIR, f.replace(/\.wat$/, '.kernel.dis')));
       const pass = /^;; pass: (\w+)/.exec(wat)?.[1] as keyof AotPasses | undefined;
       if (!pass) return;
       expect(PASS_NAMES).toContain(pass);
-      const off = await disassemble(wasm, { ...ALL_ON, [pass]: false });
+      const off = await disassemble(wasm, { ...ALL_ON, ...without, [pass]: false });
       check(off, join(DIR, f.replace(/\.wat$/, '.off.kernel.dis')));
       expect(off).not.toBe(on);
     });

@@ -74,11 +74,14 @@ export class FuncCompiler {
   setGlobal: { g: number; reg: number; pos: number } | null = null;
   /** Locals read as constants (the counter of a loop unroll.ts is unrolling). */
   readonly constLocals = new Map<number, number>();
+  /** Trap stubs shared by the sites of one kind in one function's code: key kind | function << 4. */
   private traps = new Map<number, Label>();
+  /** Pass inline: the function whose code each position is (inline.ts), null when nothing was inlined. */
+  private owner: Int32Array | null = null;
   /** Pinned locals whose register is zeroed before a position (plan.ranges' zeroAt), by position. */
   private zeroing: Map<number, number[]> | null = null;
   /** With a code map: one trap stub per site, at the Wasm offset of its instruction. */
-  private siteTraps: { kind: TrapKind; label: Label; pos: number }[] = [];
+  private siteTraps: { kind: TrapKind; label: Label; pos: number; fn: number }[] = [];
   private late: (() => void)[] = [];
   private readonly codeMap: CodeMap | null;
 
@@ -100,14 +103,17 @@ export class FuncCompiler {
     return aotFail(code, this.where(ins), what);
   }
 
+  /** The label of a trap stub of `kind`, named after the function whose code is at pc (`site`), else this one. */
   trap(kind: TrapKind, site = true): Label {
+    const fn = site && this.owner ? this.owner[this.pc] : this.index;
     if (this.codeMap && site) {
       const label = this.asm.label();
-      this.siteTraps.push({ kind, label, pos: this.plan?.instrs[this.pc]?.pos ?? -1 });
+      this.siteTraps.push({ kind, label, pos: this.plan?.instrs[this.pc]?.pos ?? -1, fn });
       return label;
     }
-    let l = this.traps.get(kind);
-    if (!l) { l = this.asm.label(); this.traps.set(kind, l); }
+    const key = kind | (fn << 4);
+    let l = this.traps.get(key);
+    if (!l) { l = this.asm.label(); this.traps.set(key, l); }
     return l;
   }
   /** Emits `mn r, src` (32 or 64 bits); after a 32-bit add/sub/and/or/xor ZF tells whether r is zero. */
@@ -135,8 +141,10 @@ export class FuncCompiler {
   /** A visitor compiled the planned instructions up to `last` with its own (plan.absorbed). */
   absorb(last: number): void { this.absorbing = last; }
 
-  compile(instrs: Instr[]): void {
+  /** Compiles `instrs`; `owner`: the function each position comes from (inline.ts), for trap names. */
+  compile(instrs: Instr[], owner: Int32Array | null = null): void {
     const asm = this.asm;
+    this.owner = owner;
     this.plan = planFunction(instrs, this.frame.localTypes, this.type.params.length, this.ctx.m.types, this.ctx.passes);
     const ranges = this.plan.ranges;
     if (ranges) {
@@ -278,12 +286,12 @@ export class FuncCompiler {
   private emitTraps(): void {
     const asm = this.asm;
     if (this.checkStack()) this.stackTrap = this.trap(TrapKind.StackExhausted, false);
-    const stubs = [...[...this.traps].map(([kind, label]) => ({ kind, label, pos: -1 })), ...this.siteTraps];
-    for (const { kind, label, pos } of stubs) {
+    const stubs = [...[...this.traps].map(([key, label]) => ({ kind: key & 15, label, pos: -1, fn: key >> 4 })), ...this.siteTraps];
+    for (const { kind, label, pos, fn } of stubs) {
       asm.bind(label);
       this.codeMap?.mark(asm, pos);
       asm.i('mov', r32(RDI), imm(kind));
-      asm.i('lea', r64(RSI), ripMem(this.ctx.funcNameLabel(this.index)));
+      asm.i('lea', r64(RSI), ripMem(this.ctx.funcNameLabel(fn)));
       asm.i('call', asm.sym('trap'));
     }
   }

@@ -8,6 +8,7 @@
 //          function descriptors, data/elem segments, names, constant pool
 
 import { decodeBody, funcName, funcTypeOf, numImportedFuncs } from '../wasm/index.ts';
+import { inlineCalls } from './inline.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
 import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
@@ -264,8 +265,13 @@ function compileDefined(ctx: ModCtx, k: number): void {
   const i = numImportedFuncs(ctx.m) + k;
   const t = ctx.funcTypes[i];
   scratchReset();
-  const fc = new FuncCompiler(ctx, i, t, localTypesOf(ctx.m, k, t));
-  fc.compile(decodeBody(ctx.m, k));   // one object shape per instruction (tools/wasm/instrs.ts)
+  const body = decodeBody(ctx.m, k);   // one object shape per instruction (tools/wasm/instrs.ts)
+  const locals = localTypesOf(ctx.m, k, t);
+  const nImp = numImportedFuncs(ctx.m);
+  const f = ctx.passes.inline
+    ? inlineCalls(ctx.m, ctx.funcTypes, i, body, locals, (j) => localTypesOf(ctx.m, j, ctx.funcTypes[nImp + j]))
+    : { instrs: body, localTypes: locals, owner: null };
+  new FuncCompiler(ctx, i, t, f.localTypes).compile(f.instrs, f.owner);
 }
 
 // ---- chunks: large modules compile on several threads (parallel.ts) ----

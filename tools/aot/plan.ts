@@ -15,6 +15,8 @@
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
+//   inline      (before planning, inline.ts) direct calls to small leaf functions
+//               are replaced by the callee's body, its locals the caller's
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -29,9 +31,9 @@ import { scratchI32, scratchU8 } from './scratch.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
-  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
+  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean; inline: boolean;
 }
-export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves', 'regalloc'];
+export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'inline'];
 
 /**
  * Passes that are off unless asked for (`+name`, `all`, AotOptions.passes).

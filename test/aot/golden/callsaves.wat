@@ -1,4 +1,5 @@
 ;; pass: callSaves -- $s is set from the call's result: neither saved before nor reloaded after $g ($b $c $d hold the callee-saved registers r12-r14, so $s is in a caller-saved one).
+;; off: inline ($g is a small leaf: the call is the point here)
 (module
   (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
   (func (export "f") (param $n i32) (result i32) (local $a i32) (local $i i32) (local $s i32) (local $b i32) (local $c i32) (local $d i32)

@@ -1,4 +1,5 @@
 ;; pass: pins -- loop locals kept in registers (saved and reloaded around the call).
+;; off: inline ($g is a small leaf: the call is the point here)
 (module
   (func $g (param i32) (result i32) (local.get 0))
   (func (export "f") (param $n i32) (result i32) (local $i i32) (local $s i32)

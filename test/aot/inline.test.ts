@@ -1,0 +1,87 @@
+// Pass `inline` (tools/aot/inline.ts): calls to small leaf functions compiled
+// as the callee's body. Against Node: many parameters of every type, results
+// through `return` from inside blocks and loops, locals that must start at
+// zero at every call (read before written, in a loop), traps inside an inlined
+// body; a trap names the inlined callee; recursion is never inlined and still
+// ends in `call stack exhausted`.
+import { describe, expect, it } from 'vitest';
+import { differential, I32_EDGES } from './differential.ts';
+import { compileWat, runCommand } from './linux-runner.ts';
+import { inlineCalls, INLINE_MAX } from '../../tools/aot/inline.ts';
+import { Op } from '../../tools/wasm/opcodes.ts';
+import { decodeBody, decodeModule, funcTypeOf, numImportedFuncs } from '../../tools/wasm/index.ts';
+
+const WAT = `(module
+  (memory 1)
+  (func $many (param i32 i64 f32 f64 i32 i64 f64 i32) (result f64)
+    (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.convert_i64_s (local.get 1)))
+      (f64.add (f64.add (f64.promote_f32 (local.get 2)) (local.get 3))
+        (f64.add (f64.convert_i32_u (i32.sub (local.get 4) (local.get 7)))
+          (f64.add (f64.convert_i64_u (local.get 5)) (local.get 6))))))
+  (func $first (param $n i32) (param $x i32) (result i32) (local $k i32)
+    (block $out
+      (loop $L
+        (br_if $out (i32.ge_u (local.get $k) (local.get $n)))
+        (if (i32.eq (i32.load8_u (local.get $k)) (local.get $x)) (then (return (local.get $k))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $L)))
+    (i32.const -1))
+  (func $acc (param $c i32) (result i32) (local $a i32)
+    (if (local.get $c) (then (local.set $a (i32.const 5))))
+    (i32.add (local.get $a) (local.get $c)))
+  (func $div (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func $noresult (param i32) (i32.store (i32.const 64) (local.get 0)))
+  (func $rec (param i32) (result i32) (if (result i32) (local.get 0) (then (call $rec (i32.sub (local.get 0) (i32.const 1)))) (else (i32.const 0))))
+  (func (export "many") (param i32 i64) (result f64)
+    (call $many (local.get 0) (local.get 1) (f32.const 1.5) (f64.const -2.25) (i32.const 7) (local.get 1) (f64.const 0.5) (local.get 0)))
+  (func (export "first") (param $n i32) (param $x i32) (result i32)
+    (i32.store8 (i32.const 3) (i32.const 9)) (i32.store8 (i32.const 10) (i32.const 200))
+    (i32.add (call $first (local.get $n) (local.get $x)) (call $first (i32.const 20) (i32.const 200))))
+  (func (export "acc") (param $n i32) (result i32) (local $s i32) (local $i i32)
+    (loop $L
+      (local.set $s (i32.add (local.get $s) (call $acc (i32.and (local.get $i) (local.get $n)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $L (i32.lt_u (local.get $i) (i32.const 8))))
+    (local.get $s))
+  (func (export "div") (param i32 i32) (result i32) (i32.add (i32.const 1) (call $div (local.get 0) (local.get 1))))
+  (func (export "store") (param i32) (result i32) (call $noresult (local.get 0)) (i32.load (i32.const 64)))
+  (func (export "rec") (param i32) (result i32) (call $rec (local.get 0)))
+)`;
+
+describe('pass inline', () => {
+  it('inlines the leaves and only them', async () => {
+    const m = decodeModule(await compileWat(WAT));
+    const nImp = numImportedFuncs(m);
+    const typesOf = (k: number) => [...funcTypeOf(m, nImp + k).params, ...m.codes[k].locals.flatMap((d) => Array(d.count).fill(d.type))];
+    const funcTypes = m.funcs.map((_, k) => funcTypeOf(m, nImp + k));
+    const run = (k: number) => inlineCalls(m, funcTypes, k, decodeBody(m, k), typesOf(k), typesOf);
+    const acc = run(8);                                    // "acc": calls $acc (func 2)
+    expect(acc.instrs.some((i) => i.op === Op.Call)).toBe(false);
+    expect(acc.localTypes.length).toBe(typesOf(8).length + 2);
+    expect(acc.owner!.includes(2)).toBe(true);
+    expect(run(11).instrs.some((i) => i.op === Op.Call && i.a === 5)).toBe(true);   // $rec is not a leaf
+    expect(INLINE_MAX).toBeGreaterThan(50);
+  });
+
+  it('runs as Node runs it', async () => {
+    const wasm = await compileWat(WAT);
+    const { mismatches, count } = await differential(wasm, [
+      { name: 'many', args: [[0n, 0n], [1n, 5n], [0xffffffffn, 0x8000000000000000n], [7n, 0xffffffffffffffffn]] },
+      { name: 'first', args: [[0n, 9n], [4n, 9n], [3n, 9n], [30n, 0n], [30n, 7n]] },
+      { name: 'acc', args: I32_EDGES.map((x) => [x]) },
+      { name: 'div', args: [[7n, 2n], [7n, 0n], [0x80000000n, 0xffffffffn], [0xfffffff9n, 2n]] },
+      { name: 'store', args: [[5n], [0xdeadbeefn]] },
+      { name: 'rec', args: [[10n], [100000000n]] },
+    ]);
+    expect(count).toBeGreaterThan(20);
+    expect(mismatches).toEqual([]);
+  }, 60_000);
+
+  it('a trap inside an inlined callee names the callee', async () => {
+    const wasm = await compileWat(`(module
+      (func $divide (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+      (func $main (export "_start") (drop (call $divide (i32.const 1) (i32.const 0)))))`);
+    const r = await runCommand(wasm);
+    expect(r.stderr).toContain('integer divide by zero in divide');
+  }, 60_000);
+});

@@ -1,0 +1,147 @@
+// Inlining (pass `inline`): a direct call to a small leaf function (no calls
+// of its own, at most one result) is replaced by the callee's body before the
+// caller is planned. The callee's locals become new caller locals; the call's
+// arguments are popped into its parameter locals (local.set, last first); its
+// other locals are zeroed unless every path writes them before reading them
+// (straightLineWrites); the body becomes a block of the callee's result type
+// whose end is the callee's end, and each `return` a `br` to that block.
+// Branch depths inside the body are unchanged: the block stands where the
+// function level was.
+//
+// Traps inside an inlined body name the callee (FuncCompiler.trap reads
+// `owner`); a backtrace then shows the caller as the next frame, the callee
+// having no frame of its own. The stack check is the caller's.
+
+import { Op } from '../wasm/opcodes.ts';
+import { decodeBody, numImportedFuncs } from '../wasm/index.ts';
+import { ValType, type BlockType, type FuncType, type Instr, type Module } from '../wasm/types.ts';
+
+/** Largest callee (decoded instructions, its final `end` included) inlined at a call site. */
+export const INLINE_MAX = 96;
+/** Largest number of instructions inlining may add to one caller. */
+const GROWTH_MAX = 4096;
+/** Callee bodies of at most this many bytes are decoded to be looked at. */
+const BYTES_MAX = INLINE_MAX * 6;
+
+export interface Inlined {
+  instrs: Instr[];
+  localTypes: ValType[];
+  /** At each position: the function whose code it is (the caller, or an inlined callee). */
+  owner: Int32Array | null;
+}
+
+interface Leaf { body: Instr[]; locals: ValType[]; type: FuncType }
+
+/** Per module: defined function index -> its body when inlinable, else null. */
+const leaves = new WeakMap<Module, Map<number, Leaf | null>>();
+
+/**
+ * Inlines the calls to small leaf functions in `instrs` (the body of function `self`).
+ * `localTypesOf(k)` gives defined function k's locals (params first).
+ */
+export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, instrs: Instr[], localTypes: ValType[],
+  localTypesOf: (k: number) => ValType[]): Inlined {
+  const nImp = numImportedFuncs(m);
+  let out: Instr[] | null = null;
+  let owner: number[] | null = null;
+  const types = [...localTypes];
+  let growth = 0;
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const ins = instrs[pc];
+    const leaf = ins.op === Op.Call && ins.a! >= nImp && ins.a !== self ? leafOf(m, funcTypes, ins.a!, nImp, localTypesOf) : null;
+    if (!leaf || growth + leaf.body.length > GROWTH_MAX) {
+      if (out) { out.push(ins); owner!.push(self); }
+      continue;
+    }
+    if (!out) { out = instrs.slice(0, pc); owner = new Array<number>(pc).fill(self); }
+    const code = expand(ins, leaf, types.length);
+    growth += code.length;
+    for (const t of leaf.locals) types.push(t);
+    for (const c of code) { out.push(c); owner!.push(ins.a!); }
+  }
+  if (!out) return { instrs, localTypes, owner: null };
+  return { instrs: out, localTypes: types, owner: Int32Array.from(owner!) };
+}
+
+function leafOf(m: Module, funcTypes: FuncType[], f: number, nImp: number, localTypesOf: (k: number) => ValType[]): Leaf | null {
+  let cache = leaves.get(m);
+  if (!cache) { cache = new Map(); leaves.set(m, cache); }
+  let leaf = cache.get(f);
+  if (leaf === undefined) {
+    leaf = inlinable(m, funcTypes[f], f - nImp, localTypesOf);
+    cache.set(f, leaf);
+  }
+  return leaf;
+}
+
+function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesOf: (k: number) => ValType[]): Leaf | null {
+  const code = m.codes[k];
+  if (!type || !code || type.results.length > 1 || code.bodyEnd - code.bodyStart > BYTES_MAX) return null;
+  const body = decodeBody(m, k);
+  if (body.length > INLINE_MAX) return null;
+  for (const ins of body) if (!inlineOp(ins.op)) return null;
+  const locals = localTypesOf(k);
+  if (locals.length > 64) return null;
+  return { body, locals, type };
+}
+
+/** Ops an inlined body may contain: anything but calls (a leaf). */
+function inlineOp(op: Op): boolean { return op !== Op.Call && op !== Op.CallIndirect; }
+
+/** The instructions standing for `call` of `leaf`, its locals renumbered from `base`. */
+function expand(call: Instr, leaf: Leaf, base: number): Instr[] {
+  const { body, locals, type } = leaf;
+  const nParams = type.params.length;
+  const out: Instr[] = [];
+  const at = (op: Op, a?: number, blockType?: BlockType): Instr => ({ ...call, op, a, blockType });
+  for (let p = nParams - 1; p >= 0; p--) out.push(at(Op.LocalSet, base + p));
+  const written = straightLineWrites(body, nParams, locals.length);
+  for (let x = nParams; x < locals.length; x++) {
+    if (written[x]) continue;
+    out.push(zero(call, locals[x]), at(Op.LocalSet, base + x));
+  }
+  const bt: BlockType = type.results.length === 0 ? { kind: 'empty' } : { kind: 'value', type: type.results[0] };
+  out.push(at(Op.Block, undefined, bt));
+  let depth = 0;
+  for (const ins of body) {
+    switch (ins.op) {
+      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push({ ...ins, a: ins.a! + base }); continue;
+      case Op.Return: out.push({ ...ins, op: Op.Br, a: depth }); continue;
+      case Op.Block: case Op.Loop: case Op.If: depth++; break;
+      case Op.End: depth--; break;
+      default: break;
+    }
+    out.push({ ...ins });
+  }
+  return out;
+}
+
+/** The constant 0 of a local's type (locals start at zero). */
+function zero(like: Instr, t: ValType): Instr {
+  switch (t) {
+    case ValType.I32: return { ...like, op: Op.I32Const, a: 0 };
+    case ValType.I64: return { ...like, op: Op.I64Const, i64: 0n };
+    case ValType.F32: return { ...like, op: Op.F32Const, a: 0 };
+    case ValType.F64: return { ...like, op: Op.F64Const, i64: 0n };
+    default: return { ...like, op: Op.RefNull, a: t };
+  }
+}
+
+/**
+ * Locals certainly written before any read: writes in the straight-line code
+ * before the first branch, if, loop or return (blocks and their ends do not
+ * break it), of locals not read before. The others are zeroed at the call.
+ */
+function straightLineWrites(body: Instr[], nParams: number, n: number): Uint8Array {
+  const w = new Uint8Array(n);
+  const read = new Uint8Array(n);
+  for (const ins of body) {
+    const op = ins.op;
+    if (op === Op.LocalGet) { read[ins.a!] = 1; continue; }
+    if (op === Op.LocalSet || op === Op.LocalTee) { if (!read[ins.a!] && ins.a! >= nParams) w[ins.a!] = 1; continue; }
+    if (op === Op.Block || op === Op.End) continue;
+    if (op === Op.Br || op === Op.BrIf || op === Op.BrTable || op === Op.If || op === Op.Else || op === Op.Loop
+      || op === Op.Return || op === Op.Unreachable) break;
+  }
+  return w;
+}
