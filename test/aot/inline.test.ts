@@ -54,12 +54,15 @@ describe('pass inline', () => {
     const nImp = numImportedFuncs(m);
     const typesOf = (k: number) => [...funcTypeOf(m, nImp + k).params, ...m.codes[k].locals.flatMap((d) => Array(d.count).fill(d.type))];
     const funcTypes = m.funcs.map((_, k) => funcTypeOf(m, nImp + k));
-    const run = (k: number) => inlineCalls(m, funcTypes, k, decodeBody(m, k), typesOf(k), typesOf);
+    const run = (k: number, kernel = false) => inlineCalls(m, funcTypes, k, decodeBody(m, k), typesOf(k), typesOf, kernel);
     const acc = run(8);                                    // "acc": calls $acc (func 2)
     expect(acc.instrs.some((i) => i.op === Op.Call)).toBe(false);
     expect(acc.localTypes.length).toBe(typesOf(8).length + 2);
     expect(acc.owner!.includes(2)).toBe(true);
     expect(run(11).instrs.some((i) => i.op === Op.Call && i.a === 5)).toBe(true);   // $rec is not a leaf
+    expect(run(9, true).instrs.some((i) => i.op === Op.Call && i.a === 3)).toBe(true);   // kernel: $div may trap
+    expect(run(9).instrs.some((i) => i.op === Op.Call)).toBe(false);
+    expect(run(8, true).instrs.some((i) => i.op === Op.Call)).toBe(false);            // $acc cannot trap
     expect(INLINE_MAX).toBeGreaterThan(50);
   });
 

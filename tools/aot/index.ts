@@ -13,6 +13,7 @@
 //                 code-speed pass applies to (unroll.ts's counted loops, rotation,
 //                 bit-test chains, compare fusion, `x && y` ifs, set targets), the
 //                 emission order; AotPasses switches each off
+//   inline.ts     pass inline, before planning: calls to small leaf functions become the callee's body
 //   liveranges.ts live ranges of locals (plan.ts, pass regalloc): loop-aware, one interval each
 //   scratch.ts    per-function typed arrays of the analyses, views on one buffer (reset per function)
 //   pins.ts       locals kept in registers: linear scan over the live ranges (regalloc),

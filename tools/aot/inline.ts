@@ -9,8 +9,10 @@
 // function level was.
 //
 // Traps inside an inlined body name the callee (FuncCompiler.trap reads
-// `owner`); a backtrace then shows the caller as the next frame, the callee
-// having no frame of its own. The stack check is the caller's.
+// `owner`): the Linux target's report names it. The kernel prints a
+// backtrace, one line per frame, and an inlined callee has no frame: there
+// only callees that can neither trap nor fault are inlined (mayTrap), so
+// every backtrace still names every function. The stack check is the caller's.
 
 import { Op } from '../wasm/opcodes.ts';
 import { decodeBody, numImportedFuncs } from '../wasm/index.ts';
@@ -40,7 +42,7 @@ const leaves = new WeakMap<Module, Map<number, Leaf | null>>();
  * `localTypesOf(k)` gives defined function k's locals (params first).
  */
 export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, instrs: Instr[], localTypes: ValType[],
-  localTypesOf: (k: number) => ValType[]): Inlined {
+  localTypesOf: (k: number) => ValType[], kernel: boolean): Inlined {
   const nImp = numImportedFuncs(m);
   let out: Instr[] | null = null;
   let owner: number[] | null = null;
@@ -48,7 +50,7 @@ export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, inst
   let growth = 0;
   for (let pc = 0; pc < instrs.length; pc++) {
     const ins = instrs[pc];
-    const leaf = ins.op === Op.Call && ins.a! >= nImp && ins.a !== self ? leafOf(m, funcTypes, ins.a!, nImp, localTypesOf) : null;
+    const leaf = ins.op === Op.Call && ins.a! >= nImp && ins.a !== self ? leafOf(m, funcTypes, ins.a!, nImp, localTypesOf, kernel) : null;
     if (!leaf || growth + leaf.body.length > GROWTH_MAX) {
       if (out) { out.push(ins); owner!.push(self); }
       continue;
@@ -63,23 +65,26 @@ export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, inst
   return { instrs: out, localTypes: types, owner: Int32Array.from(owner!) };
 }
 
-function leafOf(m: Module, funcTypes: FuncType[], f: number, nImp: number, localTypesOf: (k: number) => ValType[]): Leaf | null {
+function leafOf(m: Module, funcTypes: FuncType[], f: number, nImp: number, localTypesOf: (k: number) => ValType[],
+  kernel: boolean): Leaf | null {
   let cache = leaves.get(m);
   if (!cache) { cache = new Map(); leaves.set(m, cache); }
-  let leaf = cache.get(f);
+  const key = 2 * f + (kernel ? 1 : 0);
+  let leaf = cache.get(key);
   if (leaf === undefined) {
-    leaf = inlinable(m, funcTypes[f], f - nImp, localTypesOf);
-    cache.set(f, leaf);
+    leaf = inlinable(m, funcTypes[f], f - nImp, localTypesOf, kernel);
+    cache.set(key, leaf);
   }
   return leaf;
 }
 
-function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesOf: (k: number) => ValType[]): Leaf | null {
+function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesOf: (k: number) => ValType[],
+  kernel: boolean): Leaf | null {
   const code = m.codes[k];
   if (!type || !code || type.results.length > 1 || code.bodyEnd - code.bodyStart > BYTES_MAX) return null;
   const body = decodeBody(m, k);
   if (body.length > INLINE_MAX) return null;
-  for (const ins of body) if (!inlineOp(ins.op)) return null;
+  for (const ins of body) if (!inlineOp(ins.op) || (kernel && mayTrap(ins.op))) return null;
   const locals = localTypesOf(k);
   if (locals.length > 64) return null;
   return { body, locals, type };
@@ -87,6 +92,20 @@ function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesO
 
 /** Ops an inlined body may contain: anything but calls (a leaf). */
 function inlineOp(op: Op): boolean { return op !== Op.Call && op !== Op.CallIndirect; }
+
+/**
+ * Ops that may trap or fault (kernel: a page fault on any memory access): unreachable, memory
+ * and table accesses, bulk memory and table ops, integer division, float-to-integer truncation.
+ */
+function mayTrap(op: Op): boolean {
+  if (op === Op.Unreachable || op === Op.TableGet || op === Op.TableSet) return true;
+  if (op >= Op.I32Load && op <= Op.I64Store32) return true;
+  if (op >= Op.I32DivS && op <= Op.I32RemU) return true;
+  if (op >= Op.I64DivS && op <= Op.I64RemU) return true;
+  if (op >= Op.I32TruncF32S && op <= Op.I64TruncF64U && op !== Op.I64ExtendI32S && op !== Op.I64ExtendI32U) return true;
+  return op === Op.MemoryInit || op === Op.MemoryCopy || op === Op.MemoryFill
+    || op === Op.TableInit || op === Op.TableCopy || op === Op.TableFill;
+}
 
 /** The instructions standing for `call` of `leaf`, its locals renumbered from `base`. */
 function expand(call: Instr, leaf: Leaf, base: number): Instr[] {

@@ -269,7 +269,7 @@ function compileDefined(ctx: ModCtx, k: number): void {
   const locals = localTypesOf(ctx.m, k, t);
   const nImp = numImportedFuncs(ctx.m);
   const f = ctx.passes.inline
-    ? inlineCalls(ctx.m, ctx.funcTypes, i, body, locals, (j) => localTypesOf(ctx.m, j, ctx.funcTypes[nImp + j]))
+    ? inlineCalls(ctx.m, ctx.funcTypes, i, body, locals, (j) => localTypesOf(ctx.m, j, ctx.funcTypes[nImp + j]), ctx.kernel)
     : { instrs: body, localTypes: locals, owner: null };
   new FuncCompiler(ctx, i, t, f.localTypes).compile(f.instrs, f.owner);
 }
