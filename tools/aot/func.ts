@@ -5,9 +5,14 @@
 // themselves with `on`. Only this walk moves through the body: a visitor that
 // fuses the ops after it (as the plan decided) declares them with `absorb`.
 // Emission order of one function:
-//   body (label body) | out-of-line paths | trap stubs | entry `func:<i>`
-// The entry (prologue + stack check + zeroed locals) sits at the end because
-// the frame size is only known once the body is compiled; it jumps to body.
+//   entry `func:<i>` | body (label body) | out-of-line paths | trap stubs
+// The entry (prologue + stack check + zeroed locals) falls through into the
+// body. The frame size is only known once the body is compiled: the entry's
+// `sub rsp, imm32` is overwritten then. Whether the entry checks the stack is
+// predicted from the instructions (predictCalls); when the body turns out to
+// need a check the entry lacks (a leaf with a frame over LEAF_FRAME, a call the
+// prediction missed), a full entry is emitted after the trap stubs and the
+// first one becomes a jump to it.
 
 import { Op, opInfo } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
@@ -26,6 +31,10 @@ import type { CodeMap } from './srcmap.ts';
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
 const LEAF_FRAME = 1024;
+/** The frame size the entry is emitted with (an imm32 form), overwritten once known (finishEntry). */
+const FRAME_PLACEHOLDER = 0x10000;
+/** `nop dword [rax + disp32]`: the 7 bytes of `sub rsp, imm32` when the frame is empty (Intel SDM NOP forms). */
+const NOP7 = [0x0f, 0x1f, 0x80, 0, 0, 0, 0];
 /** Ops whose 32-bit form sets ZF from its result (x86: add, sub, and, or, xor). */
 const ZF_OPS: ReadonlySet<Mnemonic> = new Set<Mnemonic>(['add', 'sub', 'and', 'or', 'xor']);
 /** Op visitors by opcode (0xFC ops at 0x100 + sub-opcode). */
@@ -152,6 +161,7 @@ export class FuncCompiler {
       this.zeroing = zeroing(this.frame, ranges);
     }
     else if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);
+    const entry = this.emitEntry(this.predictCalls(instrs));
     const body = this.ctx.sym(`body:${this.index}`);
     asm.bind(body);
     this.ctrl.push({
@@ -168,8 +178,8 @@ export class FuncCompiler {
     if (this.ctrl.length !== 0) throw new AotError('invalid', `${this.where()}: body ends without end`);
     this.codeMap?.mark(asm, -1);
     for (const emit of this.late) emit();
-    this.emitTraps();
-    this.emitEntry(body);
+    this.emitTraps(entry.checked);
+    this.finishEntry(entry, body);
     this.codeMap?.mark(asm, -1);
   }
 
@@ -283,9 +293,9 @@ export class FuncCompiler {
    */
   private checkStack(): boolean { return this.callsOut || this.frameBytes() > LEAF_FRAME; }
 
-  private emitTraps(): void {
+  private emitTraps(entryChecks: boolean): void {
     const asm = this.asm;
-    if (this.checkStack()) this.stackTrap = this.trap(TrapKind.StackExhausted, false);
+    if (entryChecks || this.checkStack()) this.stackTrap = this.trap(TrapKind.StackExhausted, false);
     const stubs = [...[...this.traps].map(([key, label]) => ({ kind: key & 15, label, pos: -1, fn: key >> 4 })), ...this.siteTraps];
     for (const { kind, label, pos, fn } of stubs) {
       asm.bind(label);
@@ -301,23 +311,71 @@ export class FuncCompiler {
     return (slots * 8 + 15) & ~15;
   }
 
-  private emitEntry(body: Label): void {
+  /**
+   * Whether the body calls code that returns (checkStack's callsOut), from its instructions:
+   * calls but to env.abort and to hw instructions other than hw.backtrace, call_indirect,
+   * memory.grow outside the kernel. Calls in unreachable code count too (a check too many).
+   */
+  private predictCalls(instrs: Instr[]): boolean {
+    for (const ins of instrs) {
+      if (ins.op === Op.CallIndirect || (ins.op === Op.MemoryGrow && !this.ctx.kernel)) return true;
+      if (ins.op !== Op.Call) continue;
+      const c = this.ctx.callees[ins.a!];
+      if (!c || c.kind === 'local' || c.kind === 'import' || (c.kind === 'hw' && c.name === 'backtrace')) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The entry before the body: prologue with a frame size to fill in (finishEntry), the
+   * stack check when `check`, saves, zeroed locals, pinned parameters; it falls through.
+   */
+  private emitEntry(check: boolean): { at: number; frameAt: number; checked: boolean } {
     const asm = this.asm;
     asm.align(16);
+    const at = asm.pos;
     asm.bind(this.ctx.sym(`func:${this.index}`));
     asm.i('push', r64(RBP));
     asm.i('mov', r64(RBP), r64(RSP));
-    const n = this.frameBytes();
-    if (n > 0) asm.i('sub', r64(RSP), imm(n));
-    if (this.stackTrap) {
-      asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
-      asm.i('jb', this.stackTrap);
-    }
-    this.frame.saved.forEach((r, k) => asm.i('mov', this.frame.savedMem(k), r64(r)));
+    asm.i('sub', r64(RSP), imm(FRAME_PLACEHOLDER));
+    const frameAt = asm.pos - 4;
+    if (check) this.emitCheck(this.trap(TrapKind.StackExhausted, false));
+    this.entryRest();
+    return { at, frameAt, checked: check };
+  }
+
+  private emitCheck(trap: Label): void {
+    this.asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
+    this.asm.i('jb', trap);
+  }
+
+  /** Saves of callee-saved registers, r15, zeroed locals, pinned parameters. */
+  private entryRest(): void {
+    this.frame.saved.forEach((r, k) => this.asm.i('mov', this.frame.savedMem(k), r64(r)));
     this.loadMemBase();
     this.zeroLocals();
     this.loadPins();
+  }
+
+  /**
+   * Writes the frame size into the entry; when the body needs a stack check the entry lacks,
+   * emits a full entry here (it jumps to body) and makes the first one a jump to it.
+   */
+  private finishEntry(e: { at: number; frameAt: number; checked: boolean }, body: Label): void {
+    const asm = this.asm, n = this.frameBytes();
+    if (n === 0) asm.overwrite(e.frameAt - 3, NOP7);          // no frame: the sub is a nop of its length
+    else asm.overwrite(e.frameAt, [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]);
+    if (!this.stackTrap || e.checked) return;
+    asm.align(16);
+    const late = asm.pos;
+    asm.i('push', r64(RBP));
+    asm.i('mov', r64(RBP), r64(RSP));
+    asm.i('sub', r64(RSP), imm(n));
+    this.emitCheck(this.stackTrap);
+    this.entryRest();
     asm.i('jmp', body);
+    const d = late - (e.at + 5);                 // jmp rel32 over the first entry's push
+    asm.overwrite(e.at, [0xe9, d & 0xff, (d >>> 8) & 0xff, (d >>> 16) & 0xff, (d >>> 24) & 0xff]);
   }
 
   /**

@@ -151,6 +151,14 @@ export class Assembler {
     if (b instanceof Uint8Array) { this.buf.set(b, this.n); this.n += b.length; return; }
     for (let i = 0; i < b.length; i++) this.buf[this.n++] = b[i];
   }
+  /**
+   * Overwrites bytes already emitted at offset `at` (a field no fixup covers: an immediate
+   * known only later, as a function's frame size in its prologue).
+   */
+  overwrite(at: number, b: ArrayLike<number>): void {
+    if (at < 0 || at + b.length > this.n) throw new EncodeError('X86_RANGE', `overwrite of ${b.length} bytes at ${at} outside the code (${this.n} bytes)`);
+    for (let i = 0; i < b.length; i++) this.buf[at + i] = b[i];
+  }
   /** Pad to a multiple of `n` (a power of two) with `fill` (default: nop, 0x90). */
   align(n: number, fill = 0x90): void {
     if (n <= 0 || (n & (n - 1)) !== 0) throw new EncodeError('X86_BAD_ALIGN', `alignment ${n} is not a power of two`);
