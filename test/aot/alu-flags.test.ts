@@ -1,6 +1,6 @@
 // A branch on a value an add/sub/and/or/xor has just computed reuses that
 // instruction's ZF instead of `test r, r` (FuncCompiler.alu / zfHolds,
-// control.ts condFromTop), differentially against Node's WebAssembly: a
+// control.ts condFromTop, intops.ts eqz), differentially against Node's WebAssembly: a
 // countdown `br_if (local.tee n (n - 1))`, `if (x & 8)`, and cases where the
 // flags must not be reused: a block's end merging a branch that carries
 // another value (its flags come from the branch's own test) and an i64 op
@@ -30,6 +30,10 @@ const MOD = `(module
           (drop (br_if $b (i32.const 0) (local.get $c)))
           (i32.sub (local.get $x) (i32.const 5)))
       (then (i32.const 100)) (else (i32.const 200))))
+  ;; i32.eqz of an and/sub result reads its ZF too: fused with br_if, and as a value (setcc)
+  (func (export "eqz") (param $x i32) (result i32) (local $r i32)
+    (block $b (br_if $b (i32.eqz (i32.and (local.get $x) (i32.const 3)))) (local.set $r (i32.const 7)))
+    (i32.add (local.get $r) (i32.eqz (i32.sub (local.get $x) (i32.const 9)))))
   ;; the i64 sub's flags describe 64 bits, the wrapped i32 only the low half
   (func (export "wide") (param $x i64) (result i32)
     (if (result i32) (i32.wrap_i64 (i64.sub (local.get $x) (i64.const 1)))
@@ -44,8 +48,9 @@ describe('branches reuse the flags of the op that computed the condition', () =>
       { name: 'bits', args: [[0n], [5n], [8n], [13n]] },
       { name: 'merge', args: [[0n, 5n], [0n, 6n], [1n, 5n], [1n, 6n]] },
       { name: 'wide', args: [[1n], [2n], [0x100000001n], [0n]] },
+      { name: 'eqz', args: [[0n], [4n], [9n], [5n], [0xfffffffcn]] },
     ]);
-    expect(count).toBe(15);
+    expect(count).toBe(20);
     expect(mismatches).toEqual([]);
   }, 60_000);
 });

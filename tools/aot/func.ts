@@ -75,7 +75,7 @@ export class FuncCompiler {
   private absorbing = -1;
   /**
    * The GPR whose 32-bit value the flags' ZF describes (an add/sub/and/or/xor just wrote it),
-   * valid while nothing was emitted after it (zfPos) and no op but local.tee, br_if or if ran since.
+   * valid while nothing was emitted after it (zfPos) and no op but local.tee, br_if, if or i32.eqz ran since.
    */
   zfReg = -1;
   zfPos = -1;
@@ -204,7 +204,7 @@ export class FuncCompiler {
       this.codeMap?.mark(this.asm, ins.pos);
       const h = handlers[handlerIndex(ins.op)];
       if (!h) this.fail('unsupported', ins, 'opcode not supported by the compiler');
-      if (ins.op !== Op.LocalTee && ins.op !== Op.BrIf && ins.op !== Op.If) this.zfReg = -1;
+      if (ins.op !== Op.LocalTee && ins.op !== Op.BrIf && ins.op !== Op.If && ins.op !== Op.I32Eqz) this.zfReg = -1;
       if (ins.op !== Op.GlobalGet) this.setGlobal = null;
       h(this, ins);
       if (this.ctrl.length === 0) break;

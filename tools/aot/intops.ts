@@ -176,7 +176,9 @@ function eqz(size: Size) {
     const f = fc.frame;
     const d = f.stack.length - 1;
     const a = f.pop();
-    if (f.pinnedReg(a) >= 0) { const r = gpr(size, f.pinnedReg(a)); fc.asm.i('test', r, r); }
+    const held = a.k === K.Reg ? a.n : f.pinnedReg(a);
+    if (size === 32 && held >= 0 && !isFloat(a.t) && fc.zfHolds(held)) f.free(a);   // the op that computed it set ZF
+    else if (f.pinnedReg(a) >= 0) { const r = gpr(size, f.pinnedReg(a)); fc.asm.i('test', r, r); }
     else if (a.k === K.Slot || a.k === K.Local) fc.asm.i('cmp', f.memOf(a, d), imm(0));
     else {
       const r = a.k === K.Reg ? a : (f.stack.push(a), f.popReg());
