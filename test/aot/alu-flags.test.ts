@@ -1,6 +1,7 @@
 // A branch on a value an add/sub/and/or/xor has just computed reuses that
 // instruction's ZF instead of `test r, r` (FuncCompiler.alu / zfHolds,
-// control.ts condFromTop, intops.ts eqz), differentially against Node's WebAssembly: a
+// control.ts condFromTop, intops.ts eqz), and `x & y` read only by a branch
+// is a `test` (plan.ts andTest), differentially against Node's WebAssembly: a
 // countdown `br_if (local.tee n (n - 1))`, `if (x & 8)`, and cases where the
 // flags must not be reused: a block's end merging a branch that carries
 // another value (its flags come from the branch's own test) and an i64 op
@@ -34,6 +35,21 @@ const MOD = `(module
   (func (export "eqz") (param $x i32) (result i32) (local $r i32)
     (block $b (br_if $b (i32.eqz (i32.and (local.get $x) (i32.const 3)))) (local.set $r (i32.const 7)))
     (i32.add (local.get $r) (i32.eqz (i32.sub (local.get $x) (i32.const 9)))))
+  ;; x & y read only by a branch/if/select (through an eqz or not) is a test: registers,
+  ;; a local in its frame slot (many locals), constants on either side
+  (func (export "andtest") (param $x i32) (param $y i32) (result i32)
+    (local $r i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32) (local $g i32)
+    (local.set $a (i32.add (local.get $x) (i32.const 1))) (local.set $b (i32.mul (local.get $a) (local.get $y)))
+    (local.set $c (i32.xor (local.get $b) (local.get $x))) (local.set $d (i32.sub (local.get $c) (local.get $y)))
+    (local.set $e (i32.or (local.get $d) (local.get $a))) (local.set $f (i32.shl (local.get $e) (i32.const 3)))
+    (local.set $g (i32.rotl (local.get $f) (local.get $b)))
+    (block $z (br_if $z (i32.eqz (i32.and (local.get $x) (i32.const 3)))) (local.set $r (i32.const 1)))
+    (block $z (br_if $z (i32.and (i32.const 6) (local.get $y))) (local.set $r (i32.add (local.get $r) (i32.const 2))))
+    (if (i32.and (local.get $a) (local.get $g)) (then (local.set $r (i32.add (local.get $r) (i32.const 4)))))
+    (if (i32.eqz (i32.and (local.get $c) (local.get $d))) (then (local.set $r (i32.add (local.get $r) (i32.const 8)))))
+    (if (i32.and (i32.const 5) (i32.const 4)) (then (local.set $r (i32.add (local.get $r) (i32.const 16)))))
+    (i32.add (local.get $r) (i32.add (local.get $e) (i32.add (local.get $f)
+      (select (i32.const 100) (i32.const 200) (i32.and (local.get $b) (i32.const 0x80000000)))))))
   ;; the i64 sub's flags describe 64 bits, the wrapped i32 only the low half
   (func (export "wide") (param $x i64) (result i32)
     (if (result i32) (i32.wrap_i64 (i64.sub (local.get $x) (i64.const 1)))
@@ -49,8 +65,9 @@ describe('branches reuse the flags of the op that computed the condition', () =>
       { name: 'merge', args: [[0n, 5n], [0n, 6n], [1n, 5n], [1n, 6n]] },
       { name: 'wide', args: [[1n], [2n], [0x100000001n], [0n]] },
       { name: 'eqz', args: [[0n], [4n], [9n], [5n], [0xfffffffcn]] },
+      { name: 'andtest', args: [[0n, 0n], [1n, 1n], [4n, 7n], [0xffffffffn, 2n], [0x12345678n, 0x80000001n], [3n, 0xfffffff9n]] },
     ]);
-    expect(count).toBe(20);
+    expect(count).toBe(26);
     expect(mismatches).toEqual([]);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
 import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Mnemonic, type Operand } from '../x86/index.ts';
 import { K, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
-import { on, type FuncCompiler } from './func.ts';
+import { on, type FuncCompiler, type Handler } from './func.ts';
 import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
 import { useFlags } from './control.ts';
 import type { Cond } from './blocks.ts';
@@ -74,6 +74,38 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
     else fc.alu(mn, size, a.n, src);
     f.free(b);
     f.push(regVal(a.t, a.n));
+  };
+}
+
+/**
+ * i32.and: where the plan says only a fused branch, if or select reads it (plan.ts andTest,
+ * directly or through an i32.eqz), `test x, y` leaves ZF for the consumer and nothing is computed.
+ */
+function andOrTest(and: Handler): Handler {
+  return (fc, ins) => {
+    const kind = fc.plan.andTest[fc.pc];
+    if (!kind) { and(fc, ins); return; }
+    const f = fc.frame;
+    let db = f.stack.length - 1, b = f.pop();
+    let da = f.stack.length - 1, a = f.pop();
+    if (a.k === K.Const) { [a, b] = [b, a]; [da, db] = [db, da]; }
+    let owned = -1;
+    const reg = (v: Val, d: number): number => {
+      if (v.k === K.Reg) return v.n;
+      const pr = f.pinnedReg(v);
+      if (pr >= 0) return pr;
+      owned = f.allocGpr();
+      f.loadTo(v, d, owned);
+      return owned;
+    };
+    const src = b.k === K.Const ? imm(b.n) : r32(reg(b, db));
+    const pa = f.pinnedReg(a);
+    const dst = a.k === K.Reg ? r32(a.n) : pa >= 0 ? r32(pa) : a.k === K.Const ? r32(reg(a, da)) : f.memOf(a, da);
+    fc.asm.i('test', dst, src);
+    f.free(a); f.free(b);
+    if (owned >= 0) f.freeGpr(owned);
+    if (kind === 2) { fc.absorb(fc.pc + 1); useFlags(fc, 'e', fc.pc + 1); }
+    else useFlags(fc, 'ne');
   };
 }
 
@@ -430,7 +462,7 @@ for (const [size, base] of [[32, Op.I32Add], [64, Op.I64Add]] as [Size, number][
   on([base + 4], divide(false, false, size));
   on([base + 5], divide(true, true, size));
   on([base + 6], divide(false, true, size));
-  on([base + 7], binop('and', size, true));
+  on([base + 7], size === 32 ? andOrTest(binop('and', 32, true)) : binop('and', size, true));
   on([base + 8], binop('or', size, true));
   on([base + 9], binop('xor', size, true));
   on([base + 10], shift('shl', size));

@@ -79,6 +79,8 @@ export interface FuncPlan {
   /** Positions emitted by an earlier op's lowering (fused), skipped when reachable. */
   absorbed: Uint8Array;
   fuse: Uint8Array;
+  /** At an i32.and whose value only a fused branch/if/select reads: 1, or 2 through an i32.eqz (pass fuse). */
+  andTest: Uint8Array;
   bitset: Map<number, BitSet>;
   /** Local written by the local.set/tee right after each position, or -1. */
   setAfter: Int32Array;
@@ -101,7 +103,7 @@ const MAX_HEADER = 24;
 export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: number, types: FuncType[], passes: AotPasses): FuncPlan {
   const n = instrs.length;
   const p: FuncPlan = {
-    instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n),
+    instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n), andTest: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null,
@@ -256,7 +258,28 @@ function planFlags(p: FuncPlan, s: Structure, passes: AotPasses): void {
       }
     }
     if (flagOp(op)) planFuse(p, s, passes, pc);
+    else if (op === Op.I32And && passes.fuse) pc = planAndTest(p, s, passes, pc);
   }
+}
+
+/**
+ * `x & y` read only by the branch, if or select after it, directly or through an i32.eqz:
+ * lowered as `test x, y` (intops.ts andTest). Returns the last position it covers.
+ */
+function planAndTest(p: FuncPlan, s: Structure, passes: AotPasses, pc: number): number {
+  const next = p.instrs[pc + 1];
+  if (next?.op === Op.I32Eqz) {
+    planFuse(p, s, passes, pc + 1);
+    if (p.fuse[pc + 1] === Fuse.None || p.fuse[pc + 1] === Fuse.AndIf) return pc;
+    p.andTest[pc] = 2;
+    p.absorbed[pc + 1] = 1;
+    return pc + 1;
+  }
+  planFuse(p, s, passes, pc);
+  if (p.fuse[pc] === Fuse.None) return pc;
+  if (p.fuse[pc] === Fuse.AndIf) { p.fuse[pc] = Fuse.None; p.absorbed.fill(0, pc + 1, pc + 5); return pc; }
+  p.andTest[pc] = 1;
+  return pc;
 }
 
 function planFuse(p: FuncPlan, s: Structure, passes: AotPasses, at: number): void {
