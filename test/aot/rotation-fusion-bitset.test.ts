@@ -237,9 +237,9 @@ describe('code-speed transformations vs Node WebAssembly', () => {
 
   it('memory.copy in both directions at every overlap distance, memory.fill at every size', async () => {
     const wasm = await compileWat(MEMMOVE);
-    const fills = [0, 1, 7, 8, 9, 15, 16, 17, 63, 1000].flatMap((n) => [[3n, 0x1abn, BigInt(n)], [8n, 0xffffff00n, BigInt(n)]]);
+    const fills = [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 1000, 1023, 1024, 1025, 2047].flatMap((n) => [[3n, 0x1abn, BigInt(n)], [8n, 0xffffff00n, BigInt(n)]]);
     const { mismatches, count } = await differential(wasm, [{ name: 'move', args: moveCases() }, { name: 'fill', args: fills }]);
-    expect(count).toBe(423);
+    expect(count).toBe(441);
     expect(mismatches).toEqual([]);
   }, 60_000);
 });

@@ -16,11 +16,12 @@
 // Top down: 64 then 16 bytes per step in SSE moves from the top, then the
 // bottom n % 16 bytes one at a time (`std; rep movs` has no fast path).
 //
-// Only rdi, rsi, rcx, SCRATCH and XSCRATCH change.
+// Only rdi, rsi, rcx, SCRATCH and XSCRATCH change. memory.fill (emitMemset)
+// takes the same sizes with 8-byte stores of the byte in every lane.
 
 import { imm, mem, memIdx, r8, r32, r64, xmm, type Label, type Mnemonic } from '../x86/index.ts';
 import type { FuncCompiler } from './func.ts';
-import { RCX, RDI, RSI, SCRATCH, XSCRATCH } from './masm.ts';
+import { RAX, RCX, RDI, RSI, SCRATCH, XSCRATCH } from './masm.ts';
 
 /** From this size up, front-to-back copies use `rep movsb`. */
 const REP_FROM = 1024;
@@ -158,12 +159,75 @@ function emitBackward(fc: FuncCompiler): void {
 }
 
 /**
+ * memset(rdi = dst, rax = the byte in all 8 lanes, rcx = n bytes): under 16
+ * bytes two overlapping 8- or 4-byte stores or a byte loop; under 1 KiB 32
+ * then 8 bytes per step and the last 8 once more, overlapping; from 1 KiB
+ * `rep stosb` (kernel: `rep stosq` + `rep stosb`, as emitMemmove).
+ * Only rdi, rcx and SCRATCH change.
+ */
+export function emitMemset(fc: FuncCompiler): void {
+  const asm = fc.asm;
+  const small = asm.label(), big = asm.label(), done = asm.label();
+  const loop32 = asm.label(), after32 = asm.label(), loop8 = asm.label(), tail = asm.label();
+  asm.i('cmp', r64(RCX), imm(16));
+  asm.i('jb', small);
+  asm.i('cmp', r64(RCX), imm(REP_FROM));
+  asm.i('jae', big);
+  asm.i('sub', r64(RCX), imm(32));
+  asm.i('js', after32);
+  asm.bind(loop32);
+  for (let k = 0; k < 32; k += 8) asm.i('mov', mem(RDI, k, 64), r64(RAX));
+  asm.i('add', r64(RDI), imm(32));
+  asm.i('sub', r64(RCX), imm(32));
+  asm.i('jns', loop32);
+  asm.bind(after32);
+  asm.i('add', r64(RCX), imm(24));                       // rcx = bytes left - 8
+  asm.i('js', tail);
+  asm.bind(loop8);
+  asm.i('mov', mem(RDI, 0, 64), r64(RAX));
+  asm.i('add', r64(RDI), imm(8));
+  asm.i('sub', r64(RCX), imm(8));
+  asm.i('jns', loop8);
+  asm.bind(tail);                                        // the last 8 bytes end at rdi + rcx + 8
+  asm.i('mov', memIdx(RDI, RCX, 1, 0, 64), r64(RAX));
+  asm.bind(done);
+  fc.outOfLine(() => {
+    const lt8 = asm.label(), lt4 = asm.label(), loop1 = asm.label();
+    asm.bind(small);
+    asm.i('cmp', r32(RCX), imm(8));
+    asm.i('jb', lt8);
+    asm.i('mov', mem(RDI, 0, 64), r64(RAX));
+    asm.i('mov', memIdx(RDI, RCX, 1, -8, 64), r64(RAX));
+    asm.i('jmp', done);
+    asm.bind(lt8);
+    asm.i('cmp', r32(RCX), imm(4));
+    asm.i('jb', lt4);
+    asm.i('mov', mem(RDI, 0, 32), r32(RAX));
+    asm.i('mov', memIdx(RDI, RCX, 1, -4, 32), r32(RAX));
+    asm.i('jmp', done);
+    asm.bind(lt4);
+    asm.i('test', r32(RCX), r32(RCX));
+    asm.i('je', done);
+    asm.bind(loop1);
+    asm.i('mov', mem(RDI, 0, 8), r8(RAX));
+    asm.i('add', r64(RDI), imm(1));
+    asm.i('sub', r32(RCX), imm(1));
+    asm.i('jne', loop1);
+    asm.i('jmp', done);
+    asm.bind(big);
+    if (fc.ctx.kernel) emitRepBy8(fc, 'rep stosq', 'rep stosb');
+    else asm.i('rep stosb');
+    asm.i('jmp', done);
+  });
+}
+
+/**
  * rcx bytes as rcx / 8 quadword steps, then rcx % 8 byte steps (forward;
  * `rep movsq` then `rep movsb`, or the stos pair). Under QEMU TCG a `rep`
  * string op costs per iteration, so 8-byte steps are ~8x faster there.
  * Clobbers SCRATCH.
  */
-export function emitRepBy8(fc: FuncCompiler, wide: Mnemonic, narrow: Mnemonic): void {
+function emitRepBy8(fc: FuncCompiler, wide: Mnemonic, narrow: Mnemonic): void {
   const asm = fc.asm;
   asm.i('mov', r64(SCRATCH), r64(RCX));
   asm.i('shr', r64(RCX), imm(3));

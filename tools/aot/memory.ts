@@ -13,7 +13,7 @@ import { on, type FuncCompiler } from './func.ts';
 import { R15, RAX, RCX, RDI, RSI, SCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { finishResultPin, setTargetPin } from './settarget.ts';
-import { emitMemmove, emitRepBy8 } from './memmove.ts';
+import { emitMemmove, emitMemset } from './memmove.ts';
 
 const I32 = ValType.I32, I64 = ValType.I64, F32 = ValType.F32, F64 = ValType.F64;
 
@@ -238,7 +238,7 @@ function opMemoryFill(fc: FuncCompiler): void {
   }
   asm.i('movzx', r32(RAX), r8(RAX));                     // the byte in all 8 lanes of rax
   asm.i('imul', r64(RAX), fc.masm.constant(0x0101010101010101n, 0n, 64));
-  emitRepBy8(fc, 'rep stosq', 'rep stosb');
+  emitMemset(fc);
   for (const v of vals) f.free(v);
 }
 
