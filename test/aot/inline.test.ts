@@ -2,7 +2,7 @@
 // as the callee's body. Against Node: many parameters of every type, results
 // through `return` from inside blocks and loops, locals that must start at
 // zero at every call (read before written, in a loop), traps inside an inlined
-// body; a trap names the inlined callee; recursion is never inlined and still
+// body, a callee whose only call is on a path ending in unreachable; a trap names the inlined callee; recursion is never inlined and still
 // ends in `call stack exhausted`.
 import { describe, expect, it } from 'vitest';
 import { differential, I32_EDGES } from './differential.ts';
@@ -46,6 +46,11 @@ const WAT = `(module
   (func (export "div") (param i32 i32) (result i32) (i32.add (i32.const 1) (call $div (local.get 0) (local.get 1))))
   (func (export "store") (param i32) (result i32) (call $noresult (local.get 0)) (i32.load (i32.const 64)))
   (func (export "rec") (param i32) (result i32) (call $rec (local.get 0)))
+  (func $fail (param i32) (drop (i32.div_u (i32.const 1) (i32.sub (local.get 0) (local.get 0)))))
+  (func $check (param i32) (result i32)
+    (if (i32.gt_u (local.get 0) (i32.const 100)) (then (call $fail (local.get 0)) (unreachable)))
+    (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "check") (param i32) (result i32) (i32.add (call $check (local.get 0)) (i32.const 1)))
 )`;
 
 describe('pass inline', () => {
@@ -63,6 +68,10 @@ describe('pass inline', () => {
     expect(run(9, true).instrs.some((i) => i.op === Op.Call && i.a === 3)).toBe(true);   // kernel: $div may trap
     expect(run(9).instrs.some((i) => i.op === Op.Call)).toBe(false);
     expect(run(8, true).instrs.some((i) => i.op === Op.Call)).toBe(false);            // $acc cannot trap
+    const check = run(14).instrs;                         // $check's only call is followed by unreachable
+    expect(check.some((i) => i.op === Op.Call && i.a === 13)).toBe(false);
+    expect(check.some((i) => i.op === Op.Call && i.a === 12)).toBe(true);
+    expect(run(14, true).instrs.some((i) => i.op === Op.Call && i.a === 13)).toBe(true);
     expect(INLINE_MAX).toBeGreaterThan(50);
   });
 
@@ -75,8 +84,9 @@ describe('pass inline', () => {
       { name: 'div', args: [[7n, 2n], [7n, 0n], [0x80000000n, 0xffffffffn], [0xfffffff9n, 2n]] },
       { name: 'store', args: [[5n], [0xdeadbeefn]] },
       { name: 'rec', args: [[10n], [100000000n]] },
+      { name: 'check', args: [[5n], [100n], [101n], [0xffffffffn]] },
     ]);
-    expect(count).toBeGreaterThan(20);
+    expect(count).toBeGreaterThan(25);
     expect(mismatches).toEqual([]);
   }, 60_000);
 

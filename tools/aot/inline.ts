@@ -1,5 +1,5 @@
 // Inlining (pass `inline`): a direct call to a small leaf function (no calls
-// of its own, at most one result) is replaced by the callee's body before the
+// of its own but on a path ending in `unreachable`, at most one result) is replaced by the callee's body before the
 // caller is planned. The callee's locals become new caller locals; the call's
 // arguments are popped into its parameter locals (local.set, last first); its
 // other locals are zeroed unless every path writes them before reading them
@@ -84,21 +84,29 @@ function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesO
   if (!type || !code || type.results.length > 1 || code.bodyEnd - code.bodyStart > BYTES_MAX) return null;
   const body = decodeBody(m, k);
   if (body.length > INLINE_MAX) return null;
-  for (const ins of body) if (!inlineOp(ins.op) || (kernel && mayTrap(ins.op))) return null;
+  for (let k = 0; k < body.length; k++) {
+    const op = body[k].op;
+    if (!inlineOp(op, body[k + 1]?.op) || (kernel && mayTrap(op))) return null;
+  }
   const locals = localTypesOf(k);
   if (locals.length > 64) return null;
   return { body, locals, type };
 }
 
-/** Ops an inlined body may contain: anything but calls (a leaf). */
-function inlineOp(op: Op): boolean { return op !== Op.Call && op !== Op.CallIndirect; }
+/**
+ * Ops an inlined body may contain: anything but calls, except a call followed by `unreachable`
+ * (a cold path that does not come back: asc's stack overflow check calling abort).
+ */
+function inlineOp(op: Op, next: Op | undefined): boolean {
+  return op !== Op.CallIndirect && (op !== Op.Call || next === Op.Unreachable);
+}
 
 /**
- * Ops that may trap or fault (kernel: a page fault on any memory access): unreachable, memory
+ * Ops that may trap or fault (kernel: a page fault on any memory access): unreachable, calls, memory
  * and table accesses, bulk memory and table ops, integer division, float-to-integer truncation.
  */
 function mayTrap(op: Op): boolean {
-  if (op === Op.Unreachable || op === Op.TableGet || op === Op.TableSet) return true;
+  if (op === Op.Unreachable || op === Op.Call || op === Op.TableGet || op === Op.TableSet) return true;
   if (op >= Op.I32Load && op <= Op.I64Store32) return true;
   if (op >= Op.I32DivS && op <= Op.I32RemU) return true;
   if (op >= Op.I64DivS && op <= Op.I64RemU) return true;
