@@ -2,7 +2,8 @@
 // as the callee's body. Against Node: many parameters of every type, results
 // through `return` from inside blocks and loops, locals that must start at
 // zero at every call (read before written, in a loop), traps inside an inlined
-// body, a callee whose only call is on a path ending in unreachable; a trap names the inlined callee; recursion is never inlined and still
+// body, a callee whose only call is on a path ending in unreachable, arguments
+// read in place or set by whether the callee writes the parameter; a trap names the inlined callee; recursion is never inlined and still
 // ends in `call stack exhausted`.
 import { describe, expect, it } from 'vitest';
 import { differential, I32_EDGES } from './differential.ts';
@@ -51,6 +52,10 @@ const WAT = `(module
     (if (i32.gt_u (local.get 0) (i32.const 100)) (then (call $fail (local.get 0)) (unreachable)))
     (i32.mul (local.get 0) (i32.const 3)))
   (func (export "check") (param i32) (result i32) (i32.add (call $check (local.get 0)) (i32.const 1)))
+  (func $bump (param i32) (param i32) (result i32)
+    (local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.add (local.get 0) (local.get 1)))
+  (func (export "bump") (param $x i32) (result i32)
+    (i32.add (call $bump (local.get $x) (local.get $x)) (i32.mul (local.get $x) (i32.const 10))))
 )`;
 
 describe('pass inline', () => {
@@ -72,6 +77,10 @@ describe('pass inline', () => {
     expect(check.some((i) => i.op === Op.Call && i.a === 13)).toBe(false);
     expect(check.some((i) => i.op === Op.Call && i.a === 12)).toBe(true);
     expect(run(14, true).instrs.some((i) => i.op === Op.Call && i.a === 13)).toBe(true);
+    // an argument `local.get x` is read in place for a parameter never written, set for one written
+    const sets = (k: number) => run(k).instrs.filter((i) => i.op === Op.LocalSet).length;
+    expect(sets(7)).toBe(6);    // "first": per call $k zeroed and set in the body; only the constant arguments set
+    expect(sets(16)).toBe(2);   // "bump": $bump's param 0 (written) set, param 1 read in place, and $bump's own set
     expect(INLINE_MAX).toBeGreaterThan(50);
   });
 
@@ -85,6 +94,7 @@ describe('pass inline', () => {
       { name: 'store', args: [[5n], [0xdeadbeefn]] },
       { name: 'rec', args: [[10n], [100000000n]] },
       { name: 'check', args: [[5n], [100n], [101n], [0xffffffffn]] },
+      { name: 'bump', args: [[0n], [7n], [0xffffffffn]] },
     ]);
     expect(count).toBeGreaterThan(25);
     expect(mismatches).toEqual([]);

@@ -1,12 +1,14 @@
 // Inlining (pass `inline`): a direct call to a small leaf function (no calls
-// of its own but on a path ending in `unreachable`, at most one result) is replaced by the callee's body before the
-// caller is planned. The callee's locals become new caller locals; the call's
-// arguments are popped into its parameter locals (local.set, last first); its
-// other locals are zeroed unless every path writes them before reading them
-// (straightLineWrites); the body becomes a block of the callee's result type
-// whose end is the callee's end, and each `return` a `br` to that block.
-// Branch depths inside the body are unchanged: the block stands where the
-// function level was.
+// of its own but on a path ending in `unreachable`, at most one result) is
+// replaced by the callee's body before the caller is planned. The callee's
+// locals become new caller locals; the call's arguments are popped into its
+// parameter locals (local.set, last first), except that an argument that is a
+// caller's `local.get y` for a parameter the callee never writes is y itself
+// (argLocals); its other locals are zeroed unless every path writes them
+// before reading them (straightLineWrites); the body becomes a block of the
+// callee's result type whose end is the callee's end, and each `return` a `br`
+// to that block. Branch depths inside the body are unchanged: the block
+// stands where the function level was.
 //
 // Traps inside an inlined body name the callee (FuncCompiler.trap reads
 // `owner`): the Linux target's report names it. The kernel prints a
@@ -32,7 +34,7 @@ export interface Inlined {
   owner: Int32Array | null;
 }
 
-interface Leaf { body: Instr[]; locals: ValType[]; type: FuncType }
+interface Leaf { body: Instr[]; locals: ValType[]; type: FuncType; writesParam: Uint8Array }
 
 /** Per module: defined function index -> its body when inlinable, else null. */
 const leaves = new WeakMap<Module, Map<number, Leaf | null>>();
@@ -56,7 +58,8 @@ export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, inst
       continue;
     }
     if (!out) { out = instrs.slice(0, pc); owner = new Array<number>(pc).fill(self); }
-    const code = expand(ins, leaf, types.length);
+    const subst = argLocals(out, owner!, self, leaf);
+    const code = expand(ins, leaf, types.length, subst);
     growth += code.length;
     for (const t of leaf.locals) types.push(t);
     for (const c of code) { out.push(c); owner!.push(ins.a!); }
@@ -90,7 +93,11 @@ function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesO
   }
   const locals = localTypesOf(k);
   if (locals.length > 64) return null;
-  return { body, locals, type };
+  const writesParam = new Uint8Array(type.params.length);
+  for (const ins of body) {
+    if ((ins.op === Op.LocalSet || ins.op === Op.LocalTee) && ins.a! < writesParam.length) writesParam[ins.a!] = 1;
+  }
+  return { body, locals, type, writesParam };
 }
 
 /**
@@ -115,13 +122,33 @@ function mayTrap(op: Op): boolean {
     || op === Op.TableInit || op === Op.TableCopy || op === Op.TableFill;
 }
 
+/**
+ * Arguments that are a caller's `local.get y` right before the call (a trailing run of them)
+ * for parameters the callee never writes: the body reads y itself. Those local.gets are taken
+ * off `out`; returns the caller local per parameter, -1 for the parameters still set.
+ */
+function argLocals(out: Instr[], owner: number[], self: number, leaf: Leaf): Int32Array {
+  const n = leaf.type.params.length;
+  const subst = new Int32Array(n).fill(-1);
+  let k = 0;
+  for (; k < n; k++) {
+    const p = n - 1 - k, ins = out[out.length - 1 - k];
+    if (!ins || ins.op !== Op.LocalGet || owner[owner.length - 1 - k] !== self || leaf.writesParam[p]) break;
+    subst[p] = ins.a!;
+  }
+  out.length -= k;
+  owner.length -= k;
+  return subst;
+}
+
 /** The instructions standing for `call` of `leaf`, its locals renumbered from `base`. */
-function expand(call: Instr, leaf: Leaf, base: number): Instr[] {
+function expand(call: Instr, leaf: Leaf, base: number, subst: Int32Array): Instr[] {
   const { body, locals, type } = leaf;
   const nParams = type.params.length;
   const out: Instr[] = [];
   const at = (op: Op, a?: number, blockType?: BlockType): Instr => ({ ...call, op, a, blockType });
-  for (let p = nParams - 1; p >= 0; p--) out.push(at(Op.LocalSet, base + p));
+  const local = (x: number): number => (x < nParams && subst[x] >= 0 ? subst[x] : base + x);
+  for (let p = nParams - 1; p >= 0; p--) if (subst[p] < 0) out.push(at(Op.LocalSet, base + p));
   const written = straightLineWrites(body, nParams, locals.length);
   for (let x = nParams; x < locals.length; x++) {
     if (written[x]) continue;
@@ -132,7 +159,7 @@ function expand(call: Instr, leaf: Leaf, base: number): Instr[] {
   let depth = 0;
   for (const ins of body) {
     switch (ins.op) {
-      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push({ ...ins, a: ins.a! + base }); continue;
+      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push({ ...ins, a: local(ins.a!) }); continue;
       case Op.Return: out.push({ ...ins, op: Op.Br, a: depth }); continue;
       case Op.Block: case Op.Loop: case Op.If: depth++; break;
       case Op.End: depth--; break;

@@ -1,4 +1,4 @@
-;; pass: inline -- $clamp (a small leaf that cannot trap, so the kernel target inlines it too) compiled inside the loop of "f": its parameters and local become f's locals, no call, no frame of its own; a `return` is a branch to the end of its body.
+;; pass: inline -- $clamp (a small leaf that cannot trap, so the kernel target inlines it too) compiled inside the loop of "f": its parameters are read from the arguments' locals in place ($i, $n), its local becomes one of f's, no call, no frame of its own; a `return` is a branch to the end of its body.
 (module
   (func $clamp (param $a i32) (param $b i32) (result i32) (local $d i32)
     (local.set $d (i32.sub (local.get $a) (local.get $b)))
