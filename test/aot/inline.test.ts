@@ -3,7 +3,7 @@
 // through `return` from inside blocks and loops, locals that must start at
 // zero at every call (read before written, in a loop), traps inside an inlined
 // body, a callee whose only call is on a path ending in unreachable, arguments
-// read in place or set by whether the callee writes the parameter; a trap names the inlined callee; recursion is never inlined and still
+// read in place or set by where the callee writes the parameter; a trap names the inlined callee; recursion is never inlined and still
 // ends in `call stack exhausted`.
 import { describe, expect, it } from 'vitest';
 import { differential, I32_EDGES } from './differential.ts';
@@ -56,6 +56,10 @@ const WAT = `(module
     (local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.add (local.get 0) (local.get 1)))
   (func (export "bump") (param $x i32) (result i32)
     (i32.add (call $bump (local.get $x) (local.get $x)) (i32.mul (local.get $x) (i32.const 10))))
+  (func $mixed (param i32) (result i32)
+    (if (i32.and (local.get 0) (i32.const 1)) (then (local.set 0 (i32.const 5)))) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "mixed") (param $x i32) (result i32)
+    (i32.add (call $mixed (local.get $x)) (i32.mul (local.get $x) (i32.const 10))))
 )`;
 
 describe('pass inline', () => {
@@ -80,7 +84,8 @@ describe('pass inline', () => {
     // an argument `local.get x` is read in place for a parameter never written, set for one written
     const sets = (k: number) => run(k).instrs.filter((i) => i.op === Op.LocalSet).length;
     expect(sets(7)).toBe(6);    // "first": per call $k zeroed and set in the body; only the constant arguments set
-    expect(sets(16)).toBe(2);   // "bump": $bump's param 0 (written) set, param 1 read in place, and $bump's own set
+    expect(sets(16)).toBe(1);   // "bump": both arguments read in place; param 0's write (straight-line) goes to its own local
+    expect(sets(18)).toBe(2);   // "mixed": param 0 is written under an if: the argument is set, and $mixed's own set
     expect(INLINE_MAX).toBeGreaterThan(50);
   });
 
@@ -95,6 +100,7 @@ describe('pass inline', () => {
       { name: 'rec', args: [[10n], [100000000n]] },
       { name: 'check', args: [[5n], [100n], [101n], [0xffffffffn]] },
       { name: 'bump', args: [[0n], [7n], [0xffffffffn]] },
+      { name: 'mixed', args: [[0n], [1n], [6n], [7n]] },
     ]);
     expect(count).toBeGreaterThan(25);
     expect(mismatches).toEqual([]);

@@ -3,8 +3,8 @@
 // replaced by the callee's body before the caller is planned. The callee's
 // locals become new caller locals; the call's arguments are popped into its
 // parameter locals (local.set, last first), except that an argument that is a
-// caller's `local.get y` for a parameter the callee never writes is y itself
-// (argLocals); its other locals are zeroed unless every path writes them
+// caller's `local.get y` is y itself for reads of a parameter the callee never
+// writes, or writes first in its straight-line start (argLocals); its other locals are zeroed unless every path writes them
 // before reading them (straightLineWrites); the body becomes a block of the
 // callee's result type whose end is the callee's end, and each `return` a `br`
 // to that block. Branch depths inside the body are unchanged: the block
@@ -34,7 +34,13 @@ export interface Inlined {
   owner: Int32Array | null;
 }
 
-interface Leaf { body: Instr[]; locals: ValType[]; type: FuncType; writesParam: Uint8Array }
+/**
+ * splitAt[p]: where parameter p is first written, when that is in the body's straight-line
+ * start (reads before it see the argument, the rest a local of its own); NEVER when it is
+ * never written, MIXED when it is first written later (then it is always a local of its own).
+ */
+interface Leaf { body: Instr[]; locals: ValType[]; type: FuncType; splitAt: Int32Array }
+const NEVER = 0x7fffffff, MIXED = -1;
 
 /** Per module: defined function index -> its body when inlinable, else null. */
 const leaves = new WeakMap<Module, Map<number, Leaf | null>>();
@@ -93,11 +99,7 @@ function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesO
   }
   const locals = localTypesOf(k);
   if (locals.length > 64) return null;
-  const writesParam = new Uint8Array(type.params.length);
-  for (const ins of body) {
-    if ((ins.op === Op.LocalSet || ins.op === Op.LocalTee) && ins.a! < writesParam.length) writesParam[ins.a!] = 1;
-  }
-  return { body, locals, type, writesParam };
+  return { body, locals, type, splitAt: paramSplits(body, type.params.length) };
 }
 
 /**
@@ -127,13 +129,24 @@ function mayTrap(op: Op): boolean {
  * for parameters the callee never writes: the body reads y itself. Those local.gets are taken
  * off `out`; returns the caller local per parameter, -1 for the parameters still set.
  */
+function paramSplits(body: Instr[], nParams: number): Int32Array {
+  const at = new Int32Array(nParams).fill(NEVER);
+  let straight = true;
+  for (let k = 0; k < body.length; k++) {
+    const ins = body[k], op = ins.op;
+    if (breaksStraightLine(op)) straight = false;
+    if ((op === Op.LocalSet || op === Op.LocalTee) && ins.a! < nParams && at[ins.a!] === NEVER) at[ins.a!] = straight ? k : MIXED;
+  }
+  return at;
+}
+
 function argLocals(out: Instr[], owner: number[], self: number, leaf: Leaf): Int32Array {
   const n = leaf.type.params.length;
   const subst = new Int32Array(n).fill(-1);
   let k = 0;
   for (; k < n; k++) {
     const p = n - 1 - k, ins = out[out.length - 1 - k];
-    if (!ins || ins.op !== Op.LocalGet || owner[owner.length - 1 - k] !== self || leaf.writesParam[p]) break;
+    if (!ins || ins.op !== Op.LocalGet || owner[owner.length - 1 - k] !== self || leaf.splitAt[p] === MIXED) break;
     subst[p] = ins.a!;
   }
   out.length -= k;
@@ -147,7 +160,7 @@ function expand(call: Instr, leaf: Leaf, base: number, subst: Int32Array): Instr
   const nParams = type.params.length;
   const out: Instr[] = [];
   const at = (op: Op, a?: number, blockType?: BlockType): Instr => ({ ...call, op, a, blockType });
-  const local = (x: number): number => (x < nParams && subst[x] >= 0 ? subst[x] : base + x);
+  const local = (x: number, k: number): number => (x < nParams && subst[x] >= 0 && k < leaf.splitAt[x] ? subst[x] : base + x);
   for (let p = nParams - 1; p >= 0; p--) if (subst[p] < 0) out.push(at(Op.LocalSet, base + p));
   const written = straightLineWrites(body, nParams, locals.length);
   for (let x = nParams; x < locals.length; x++) {
@@ -157,9 +170,10 @@ function expand(call: Instr, leaf: Leaf, base: number, subst: Int32Array): Instr
   const bt: BlockType = type.results.length === 0 ? { kind: 'empty' } : { kind: 'value', type: type.results[0] };
   out.push(at(Op.Block, undefined, bt));
   let depth = 0;
-  for (const ins of body) {
+  for (let k = 0; k < body.length; k++) {
+    const ins = body[k];
     switch (ins.op) {
-      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push({ ...ins, a: local(ins.a!) }); continue;
+      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push({ ...ins, a: local(ins.a!, k) }); continue;
       case Op.Return: out.push({ ...ins, op: Op.Br, a: depth }); continue;
       case Op.Block: case Op.Loop: case Op.If: depth++; break;
       case Op.End: depth--; break;
@@ -193,9 +207,13 @@ function straightLineWrites(body: Instr[], nParams: number, n: number): Uint8Arr
     const op = ins.op;
     if (op === Op.LocalGet) { read[ins.a!] = 1; continue; }
     if (op === Op.LocalSet || op === Op.LocalTee) { if (!read[ins.a!] && ins.a! >= nParams) w[ins.a!] = 1; continue; }
-    if (op === Op.Block || op === Op.End) continue;
-    if (op === Op.Br || op === Op.BrIf || op === Op.BrTable || op === Op.If || op === Op.Else || op === Op.Loop
-      || op === Op.Return || op === Op.Unreachable) break;
+    if (breaksStraightLine(op)) break;
   }
   return w;
+}
+
+/** Control flow that ends a body's straight-line start (blocks and their ends do not). */
+function breaksStraightLine(op: Op): boolean {
+  return op === Op.Br || op === Op.BrIf || op === Op.BrTable || op === Op.If || op === Op.Else || op === Op.Loop
+    || op === Op.Return || op === Op.Unreachable;
 }
