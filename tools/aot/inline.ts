@@ -93,9 +93,9 @@ function inlinable(m: Module, type: FuncType | undefined, k: number, localTypesO
   if (!type || !code || type.results.length > 1 || code.bodyEnd - code.bodyStart > BYTES_MAX) return null;
   const body = decodeBody(m, k);
   if (body.length > INLINE_MAX) return null;
-  for (let k = 0; k < body.length; k++) {
-    const op = body[k].op;
-    if (!inlineOp(op, body[k + 1]?.op) || (kernel && mayTrap(op))) return null;
+  for (let q = 0; q < body.length; q++) {
+    const op = body[q].op;
+    if (!inlineOp(op, body[q + 1]?.op) || (kernel && mayTrap(op))) return null;
   }
   const locals = localTypesOf(k);
   if (locals.length > 64) return null;
@@ -124,11 +124,7 @@ function mayTrap(op: Op): boolean {
     || op === Op.TableInit || op === Op.TableCopy || op === Op.TableFill;
 }
 
-/**
- * Arguments that are a caller's `local.get y` right before the call (a trailing run of them)
- * for parameters the callee never writes: the body reads y itself. Those local.gets are taken
- * off `out`; returns the caller local per parameter, -1 for the parameters still set.
- */
+/** Leaf.splitAt of each parameter of `body`. */
 function paramSplits(body: Instr[], nParams: number): Int32Array {
   const at = new Int32Array(nParams).fill(NEVER);
   let straight = true;
@@ -140,6 +136,12 @@ function paramSplits(body: Instr[], nParams: number): Int32Array {
   return at;
 }
 
+/**
+ * Arguments that are a caller's `local.get y` right before the call (a trailing run of them)
+ * for parameters that are not MIXED: the body reads y itself up to the parameter's first
+ * write. Those local.gets are taken off `out`; returns the caller local per parameter, -1
+ * for the parameters still set.
+ */
 function argLocals(out: Instr[], owner: number[], self: number, leaf: Leaf): Int32Array {
   const n = leaf.type.params.length;
   const subst = new Int32Array(n).fill(-1);
