@@ -62,6 +62,8 @@ export class FuncCompiler {
   rotating: { rot: Rot; base: number } | null = null;
   /** A `br` to a rotated loop: its header replay (the plan's next step) emits the back edge. */
   pendingBackEdge: Ctrl | null = null;
+  /** An orIf's then-arm, jumped to by a true A before B is compiled (control.ts). */
+  orThen: Label | null = null;
   /** Last position a visitor fused into its own lowering, -1 when none is outstanding. */
   private absorbing = -1;
   /**
