@@ -14,6 +14,9 @@
 //   setTarget   `<op>; local.set x` computes straight into x's register
 //   callSaves   liveness of locals across calls: a pinned local that no path
 //               from a call reads again is neither saved before nor reloaded after it
+//   pinRdi      rdi joins the caller-saved pin registers (linear scan only) in a
+//               function with no op that needs it fixed (bulk memory and table ops,
+//               memory.grow; on the kernel also calls, which hw imports become)
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
@@ -32,9 +35,10 @@ import { scratchI32, scratchU8 } from './scratch.ts';
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
+  pinRdi: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
-  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc',
+  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi',
 ];
 
 /**
@@ -98,6 +102,8 @@ export interface FuncPlan {
   ranges: LiveRanges | null;
   /** Positions of an orIf's B operand: skipped when A is true (no zeroing of a local is placed there). */
   orB: Uint8Array;
+  /** rdi may hold a local (pass pinRdi; no op here needs it fixed). */
+  pinRdi: boolean;
 }
 
 const MAX_HEADER = 24;
@@ -108,7 +114,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
-    ranges: null, orB: scratchU8(n),
+    ranges: null, orB: scratchU8(n), pinRdi: false,
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
@@ -130,7 +136,14 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   }
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams);
+  p.pinRdi = passes.pinRdi && p.ranges !== null && !instrs.some((ins) => rdiFixed(ins.op));
   return p;
+}
+
+/** Ops whose lowering puts an operand in rdi (memory.ts, tables.ts popBulk / memory.grow). */
+function rdiFixed(op: Op): boolean {
+  return op === Op.MemoryGrow || op === Op.MemoryCopy || op === Op.MemoryFill || op === Op.MemoryInit
+    || op === Op.TableCopy || op === Op.TableInit;
 }
 
 /** liveranges.ts's ranges; a zero set before an absorbed or unrolled position is set at entry instead. */
