@@ -240,11 +240,7 @@ function opDrop(fc: FuncCompiler): void { fc.frame.free(fc.frame.pop()); }
 
 /** select / typed select: cond ? a : b. */
 function opSelect(fc: FuncCompiler): void {
-  const f = fc.frame;
-  const c = f.popReg();
-  fc.asm.i('test', r32(c.n), r32(c.n));
-  f.free(c);
-  selectOnFlags(fc, 'ne');
+  selectOnFlags(fc, condFromTop(fc));             // a pinned condition is tested in place, not copied first
 }
 
 /** Completes a select whose condition is in the flags as `cond` (true picks the first value). */
