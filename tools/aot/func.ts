@@ -142,7 +142,9 @@ export class FuncCompiler {
     this.plan = planFunction(instrs, this.frame.localTypes, this.type.params.length, this.ctx.m.types, this.ctx.passes);
     const ranges = this.plan.ranges;
     if (ranges) {
-      allocateRanges(this.frame, this.plan, ranges, this.ctx.kernel);
+      const callees = this.ctx.callees;
+      const hw = this.ctx.kernel && instrs.some((ins) => ins.op === Op.Call && callees[ins.a!]?.kind === 'hw');
+      allocateRanges(this.frame, this.plan, ranges, this.ctx.kernel, hw);
       this.zeroing = zeroing(this.frame, ranges);
     }
     else if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);

@@ -17,7 +17,9 @@
 //                  without a caller-saved one; a local is worth a caller-saved
 //                  register when its weighted uses outweigh the saves/reloads
 //                  of the calls inside its own range; rdi is the last caller-saved
-//                  register, in functions where no op needs it fixed (plan.ts pinRdi)
+//                  register, in functions where no op needs it fixed (plan.ts pinRdi);
+//                  on the kernel rbx is one too where no hw instruction (cpuid) is
+//                  inlined (plan.ts kernelRbx)
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
@@ -100,13 +102,14 @@ interface Pool { keep: number[]; vol: number[]; extra: number[] }
 
 /**
  * Linear scan over plan.ranges: pins locals of frame `f`, sharing registers between disjoint ranges.
+ * `hw`: the body inlines kernel hw instructions, which claim rbx (cpuid) and rdi.
  * A range with calls in it prefers a callee-saved register (no save/reload at the calls, one save
  * per invocation of the function); a range without calls prefers a caller-saved one (no save at all).
  */
-export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, kernel: boolean): void {
+export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, kernel: boolean, hw: boolean): void {
   const n = f.localTypes.length;
   if (n === 0) return;
-  const { uses, written, calls, callsUpTo } = scan(plan.instrs, n, plan.unrolls);
+  const { uses, written, callsUpTo } = scan(plan.instrs, n, plan.unrolls);
   const { start, end } = ranges;
   const callsIn = (i: number): number => callsUpTo[end[i]] - (start[i] > 0 ? callsUpTo[start[i] - 1] : 0);
   /** Worth a caller-saved register: its uses outweigh the saves and reloads at the calls in its range. */
@@ -118,10 +121,10 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
     .sort((a, b) => start[a] - start[b] || uses[b] - uses[a]);
   const reg = new Int8Array(n).fill(-1);
   const pools: Record<'gpr' | 'xmm', Pool> = {
-    gpr: { keep: [...GPR_KEEP], vol: kernel ? [...GPR_VOL] : [...GPR_VOL, RBX], extra: [] },
+    gpr: { keep: [...GPR_KEEP], vol: !kernel || (plan.kernelRbx && !hw) ? [...GPR_VOL, RBX] : [...GPR_VOL], extra: [] },
     xmm: { keep: [], vol: [...XMM_PINS], extra: [] },
   };
-  if (plan.pinRdi && !(kernel && calls > 0)) pools.gpr.extra.push(RDI);   // last: the value stack keeps it unless needed
+  if (plan.pinRdi && !hw) pools.gpr.extra.push(RDI);   // last: the value stack keeps it unless needed
   const active = { gpr: [] as Active[], xmm: [] as Active[] };
   for (const i of order) {
     const cls = isFloat(f.localTypes[i]) ? 'xmm' : 'gpr';

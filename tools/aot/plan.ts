@@ -16,7 +16,9 @@
 //               from a call reads again is neither saved before nor reloaded after it
 //   pinRdi      rdi joins the caller-saved pin registers (linear scan only) in a
 //               function with no op that needs it fixed (bulk memory and table ops,
-//               memory.grow; on the kernel also calls, which hw imports become)
+//               memory.grow; on the kernel the inline hw instructions)
+//   kernelRbx   on the kernel, rbx is a pin register (linear scan only) in a function
+//               without inline hw instructions (cpuid writes it); Linux always has it
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
@@ -35,10 +37,10 @@ import { scratchI32, scratchU8 } from './scratch.ts';
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
-  pinRdi: boolean;
+  pinRdi: boolean; kernelRbx: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
-  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi',
+  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx',
 ];
 
 /**
@@ -102,8 +104,10 @@ export interface FuncPlan {
   ranges: LiveRanges | null;
   /** Positions of an orIf's B operand: skipped when A is true (no zeroing of a local is placed there). */
   orB: Uint8Array;
-  /** rdi may hold a local (pass pinRdi; no op here needs it fixed). */
+  /** rdi may hold a local (pass pinRdi; no op here needs it fixed; hw instructions are checked by pins.ts). */
   pinRdi: boolean;
+  /** rbx may hold a local on the kernel too (pass kernelRbx) when no hw instruction is inlined here. */
+  kernelRbx: boolean;
 }
 
 const MAX_HEADER = 24;
@@ -114,7 +118,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
-    ranges: null, orB: scratchU8(n), pinRdi: false,
+    ranges: null, orB: scratchU8(n), pinRdi: false, kernelRbx: false,
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
@@ -137,6 +141,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !instrs.some((ins) => rdiFixed(ins.op));
+  p.kernelRbx = passes.kernelRbx && p.ranges !== null;
   return p;
 }
 
