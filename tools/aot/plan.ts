@@ -22,6 +22,8 @@
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
+//   dup         `local.tee x; local.get x` (binaryen's dup) as one step: a register value
+//               goes to x and stays on top for an op to consume in place, x's read under it
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -37,10 +39,10 @@ import { scratchI32, scratchU8 } from './scratch.ts';
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
-  pinRdi: boolean; kernelRbx: boolean;
+  pinRdi: boolean; kernelRbx: boolean; dup: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
-  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx',
+  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
 ];
 
 /**
@@ -106,6 +108,8 @@ export interface FuncPlan {
   orB: Uint8Array;
   /** rdi may hold a local (pass pinRdi; no op here needs it fixed; hw instructions are checked by pins.ts). */
   pinRdi: boolean;
+  /** At a `local.tee x` followed by `local.get x` (absorbed): pass dup. */
+  dup: Uint8Array;
   /** rbx may hold a local on the kernel too (pass kernelRbx) when no hw instruction is inlined here. */
   kernelRbx: boolean;
 }
@@ -118,7 +122,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
-    ranges: null, orB: scratchU8(n), pinRdi: false, kernelRbx: false,
+    ranges: null, orB: scratchU8(n), dup: scratchU8(n), pinRdi: false, kernelRbx: false,
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
@@ -138,6 +142,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
       if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
     }
   }
+  if (passes.dup) planDups(p);
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !instrs.some((ins) => rdiFixed(ins.op));
@@ -149,6 +154,18 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
 function rdiFixed(op: Op): boolean {
   return op === Op.MemoryGrow || op === Op.MemoryCopy || op === Op.MemoryFill || op === Op.MemoryInit
     || op === Op.TableCopy || op === Op.TableInit;
+}
+
+/** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */
+function planDups(p: FuncPlan): void {
+  const { instrs } = p;
+  for (let pc = 0; pc + 1 < instrs.length; pc++) {
+    const a = instrs[pc], b = instrs[pc + 1];
+    if (a.op !== Op.LocalTee || b.op !== Op.LocalGet || a.a !== b.a || p.absorbed[pc] || p.absorbed[pc + 1]) continue;
+    if (unrolledCounter(p, a.a!, pc)) continue;
+    p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
+    pc++;
+  }
 }
 
 /** liveranges.ts's ranges; a zero set before an absorbed or unrolled position is set at entry instead. */
