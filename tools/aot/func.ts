@@ -31,6 +31,12 @@ import type { CodeMap } from './srcmap.ts';
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
 const LEAF_FRAME = 1024;
+/**
+ * Alignment of a function's entry (its padding follows the previous function's code and never
+ * runs). 16 put matmul's loops 0x40 further from main's, 1.20x slower with the same code at
+ * the same offsets mod 64 (STATUS.md round 8 (calls)); 32 took it back, the other kernels unchanged.
+ */
+const ENTRY_ALIGN = 32;
 /** The frame size the entry is emitted with (an imm32 form), overwritten once known (finishEntry). */
 const FRAME_PLACEHOLDER = 0x10000;
 /** `nop dword [rax + disp32]`: the 7 bytes of `sub rsp, imm32` when the frame is empty (Intel SDM NOP forms). */
@@ -336,7 +342,7 @@ export class FuncCompiler {
    */
   private emitEntry(check: boolean): { at: number; frameAt: number; checked: boolean } {
     const asm = this.asm;
-    asm.align(16);
+    asm.align(ENTRY_ALIGN);
     const at = asm.pos;
     asm.bind(this.ctx.sym(`func:${this.index}`));
     asm.i('push', r64(RBP));
