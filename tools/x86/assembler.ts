@@ -6,6 +6,9 @@ import { EncodeError, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
+/** u64's scratch: a 64-bit value and its two 32-bit halves (little-endian, as x86). */
+const U64 = new BigUint64Array(1);
+const U64_HALVES = new Uint32Array(U64.buffer);
 
 /** A relocatable piece of code (Assembler._chunk / _append); structured-clone safe. */
 export interface AsmChunk {
@@ -142,9 +145,9 @@ export class Assembler {
     this.n = n + 4;
   }
   u64(v: bigint | number): void {
-    const b = BigInt.asUintN(64, BigInt(v));
-    this.u32(Number(b & 0xffffffffn));
-    this.u32(Number(b >> 32n));
+    U64[0] = typeof v === 'bigint' ? v : BigInt(v);          // wraps modulo 2^64 (BigInt.asUintN(64, v)), no BigInt made
+    this.u32(U64_HALVES[0]);
+    this.u32(U64_HALVES[1]);
   }
   bytes(b: ArrayLike<number>): void {
     if (this.n + b.length > this.buf.length) this.grow(this.n + b.length);
