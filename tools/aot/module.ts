@@ -7,7 +7,7 @@
 //   data:  stack_limit, mem_pages, mem_max_pages, globals, tables,
 //          function descriptors, data/elem segments, names, constant pool
 
-import { decodeBody, funcName, funcTypeOf, numImportedFuncs } from '../wasm/index.ts';
+import { decodeBodyReuse, funcName, funcTypeOf, numImportedFuncs, type InstrPool } from '../wasm/index.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
 import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
@@ -260,12 +260,15 @@ function compileFunctions(ctx: ModCtx): void {
   if (!ran) for (let c = 0; c + 1 < bounds.length; c++) inPlace(c);      // one thread
 }
 
+/** The instruction objects of the body being compiled, reused by the next (nothing keeps a body's instructions past its compile). */
+const BODY: InstrPool = { pool: [], out: [] };
+
 function compileDefined(ctx: ModCtx, k: number): void {
   const i = numImportedFuncs(ctx.m) + k;
   const t = ctx.funcTypes[i];
   scratchReset();
   const fc = new FuncCompiler(ctx, i, t, localTypesOf(ctx.m, k, t));
-  fc.compile(decodeBody(ctx.m, k));   // one object shape per instruction (tools/wasm/instrs.ts)
+  fc.compile(decodeBodyReuse(ctx.m, k, BODY));   // one object shape per instruction (tools/wasm/instrs.ts)
 }
 
 // ---- chunks: large modules compile on several threads (parallel.ts) ----
