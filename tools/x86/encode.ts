@@ -3,7 +3,7 @@
 // (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX Prefixes").
 
 import { EncodeError, operandText, r32, type Label, type Mem, type Operand } from './operands.ts';
-import { FORMS, T, type Form, type OpSpec } from './rows.ts';
+import { formsOf, T, type Form, type OpSpec } from './rows.ts';
 
 export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2;
 
@@ -132,12 +132,22 @@ function classFits(s: OpSpec, c: number): boolean {
 interface Candidates { forms: Form[]; dyn: number[] }
 interface Entry { forms: Form[]; cache: Map<number, Candidates> }
 const ENTRIES = new Map<string, Entry>();
-for (const [mn, forms] of FORMS) ENTRIES.set(mn, { forms, cache: new Map() });
+
+/** The Entry of `mn`, made on its first use. */
+function entryOf(mn: string): Entry {
+  let e = ENTRIES.get(mn);
+  if (e === undefined) {
+    const forms = formsOf(mn);
+    if (!forms) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in tools/x86/table.ts`);
+    e = { forms, cache: new Map() };
+    ENTRIES.set(mn, e);
+  }
+  return e;
+}
 
 /** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
 function candidates(a: CodeSink, mn: string, ops: Operand[]): Candidates {
-  const e = ENTRIES.get(mn);
-  if (!e) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in tools/x86/table.ts`);
+  const e = entryOf(mn);
   let sig = ops.length * 2 + (a.bits === 64 ? 1 : 0);
   for (let i = 0; i < ops.length; i++) sig = sig * NCLASS + opClass(ops[i]);
   let c = e.cache.get(sig);
@@ -167,7 +177,7 @@ function pick(a: CodeSink, c: Candidates, ops: Operand[]): Form | null {
 export function encode(a: CodeSink, mn: string, ops: Operand[]): void {
   if (mn === 'mov') movImmHook(ops);
   const f = pick(a, candidates(a, mn, ops), ops);
-  if (f === null) throw noMatch(a, mn, ops, ENTRIES.get(mn)!.forms);
+  if (f === null) throw noMatch(a, mn, ops, entryOf(mn).forms);
   a._mark();
   try { emit(a, f, ops); } catch (e) { a._rollback(); throw e; }
 }
