@@ -2,7 +2,7 @@
 // (fixups) that finish(base) resolves once every label is bound.
 
 import { encode, FIX_ABS32, FIX_ABS64, FIX_REL32 } from './encode.ts';
-import { EncodeError, type Label, type Operand } from './operands.ts';
+import { EncodeError, r64, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
@@ -20,6 +20,16 @@ export interface AsmChunk {
   names: string[];
   nameIds: number[];
 }
+
+/** Assembler.i's operand arrays by count (encode may rewrite ops[0]: movImmHook). */
+const RAX_OP = r64(0);
+const OPS0: Operand[] = [];
+const OPS1: Operand[] = [RAX_OP];
+const OPS2: Operand[] = [RAX_OP, RAX_OP];
+const OPS3: Operand[] = [RAX_OP, RAX_OP, RAX_OP];
+function set1(a: Operand): Operand[] { OPS1[0] = a; return OPS1; }
+function set2(a: Operand, b: Operand): Operand[] { OPS2[0] = a; OPS2[1] = b; return OPS2; }
+function set3(a: Operand, b: Operand, c: Operand): Operand[] { OPS3[0] = a; OPS3[1] = b; OPS3[2] = c; return OPS3; }
 
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
@@ -60,12 +70,14 @@ export class Assembler {
   /** Current offset in bytes. */
   get pos(): number { return this.n; }
 
-  /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))`. Throws EncodeError if no table row fits. */
-  i(mnemonic: Mnemonic, ...ops: Operand[]): void {
+  /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))` (no table row has more than 3 operands). Throws EncodeError if no row fits. */
+  i(mnemonic: Mnemonic, a?: Operand, b?: Operand, c?: Operand): void {
     const start = this.n;
+    // one reused array per operand count (encode keeps none): a rest parameter made one per instruction
+    const ops = c !== undefined ? set3(a!, b!, c) : b !== undefined ? set2(a!, b) : a !== undefined ? set1(a) : OPS0;
     encode(this, mnemonic, ops);
-    if (mnemonic === 'jmp' && ops.length === 1 && ops[0].k === 'l' && this._labelOff[ops[0].id] < 0) {
-      this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = ops[0].id; this.jmpFx = this.nFx;
+    if (mnemonic === 'jmp' && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
+      this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
     }
   }
 

@@ -91,7 +91,7 @@ function dynamic(s: OpSpec): boolean {
 // Operand classes: r8 r16 r32 r64 xmm cr sreg, mem without a size, imm, label,
 // mem 8 16 32 64 128 (a memory operand's size is part of its class, so the
 // class decides every check but matchDyn's).
-const C_MEM = 7, C_IMM = 8, C_LABEL = 9, C_MEM8 = 10, NCLASS = 16;
+const C_MEM = 7, C_IMM = 8, C_LABEL = 9, C_MEM8 = 10;      // < 16: 4 bits of a signature each
 
 function opClass(o: Operand): number {
   switch (o.k) {
@@ -148,15 +148,23 @@ function entryOf(mn: string): Entry {
 /** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
 function candidates(a: CodeSink, mn: string, ops: Operand[]): Candidates {
   const e = entryOf(mn);
-  let sig = ops.length * 2 + (a.bits === 64 ? 1 : 0);
-  for (let i = 0; i < ops.length; i++) sig = sig * NCLASS + opClass(ops[i]);
-  let c = e.cache.get(sig);
-  if (c === undefined) {
-    const forms = e.forms.filter((f) => f.ops.length === ops.length && (f.mode === 0 || f.mode === a.bits)
-      && f.ops.every((s, i) => classFits(s, opClass(ops[i]))));
-    c = { forms, dyn: forms.map((f) => f.ops.reduce((m, s, i) => (dynamic(s) ? m | 1 << i : m), 0)) };
-    e.cache.set(sig, c);
-  }
+  // shifts and ors keep the key a small integer: arithmetic that may overflow int32 made it a
+  // double, which Map.get took boxed (a HeapNumber per instruction, 4.6 MB per compile of synth-550)
+  let sig = (ops.length << 1) | (a.bits === 64 ? 1 : 0);
+  for (let i = 0; i < ops.length; i++) sig = (sig << 4) | opClass(ops[i]);
+  const c = e.cache.get(sig);
+  return c !== undefined ? c : classify(a, e, sig, ops);
+}
+
+/**
+ * candidates() on a miss. Apart, because closures over `a` and `ops` in
+ * candidates itself gave every call a heap context (48 bytes per instruction).
+ */
+function classify(a: CodeSink, e: Entry, sig: number, ops: Operand[]): Candidates {
+  const forms = e.forms.filter((f) => f.ops.length === ops.length && (f.mode === 0 || f.mode === a.bits)
+    && f.ops.every((s, i) => classFits(s, opClass(ops[i]))));
+  const c = { forms, dyn: forms.map((f) => f.ops.reduce((m, s, i) => (dynamic(s) ? m | 1 << i : m), 0)) };
+  e.cache.set(sig, c);
   return c;
 }
 
