@@ -40,7 +40,8 @@ function toNumber(v: number | bigint, sx64: boolean): number | null {
 }
 
 /**
- * The field value (low W bits, unsigned) of immediate `v` for spec `s`, or null if it does not fit.
+ * The field value of immediate `v` for spec `s` (its low W bits: unsigned for 8 and 16, an int32 for
+ * 32, a bigint for 64), or null if it does not fit.
  * Sign-extended fields take the operand-size value (given signed or unsigned) and need it to fit signed W.
  */
 export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bigint | null {
@@ -57,7 +58,7 @@ export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bi
     if (n >= HALF[to]) n -= POW[to];
   }
   if (s.sx ? n < -HALF[w] || n >= HALF[w] : n < -HALF[w] || n >= POW[w]) return null;
-  return n < 0 ? n + POW[w] : n;
+  return w === 32 ? n | 0 : n < 0 ? n + POW[w] : n;   // int32 bits: n + 2^32 would be a HeapNumber
 }
 
 function shortOk(a: CodeSink, f: Form, l: Label): boolean {
@@ -277,7 +278,7 @@ function emitFar(a: CodeSink, sel: Operand, target: Operand): void {
 function dispValue(a: CodeSink, disp: number): number {
   const ok = Number.isInteger(disp) && disp >= -(2 ** 31) && disp < (a.bits === 32 ? 2 ** 32 : 2 ** 31);
   if (!ok) throw new EncodeError('X86_BAD_MEMORY', `displacement ${disp} does not fit a signed 32-bit field in ${a.bits}-bit mode`);
-  return disp >>> 0;
+  return disp | 0;          // the field's bits as an int32 (u32 writes them alike): `>>> 0` made a HeapNumber of every negative disp
 }
 
 /** ModRM (+SIB, +disp) for a register or memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */
