@@ -322,11 +322,19 @@ function ctxDataLabels(ctx: ModCtx): Label[] {
   return [...ctx.tables.flatMap((t) => [t.label, t.data]), ...ctx.dataLabels, ...ctx.dataLens, ...ctx.elemLabels, ...ctx.elemLens];
 }
 
+/** Room in `asm` for the code of defined functions [from, to): ~2.4-2.8 bytes of x86 and ~0.14 fixups per byte of Wasm (bench/aot's modules). */
+function reserveFor(asm: Assembler, m: Module, from: number, to: number): void {
+  let wasm = 0;
+  for (let k = from; k < to; k++) wasm += m.codes[k].bodyEnd - m.codes[k].bodyStart;
+  asm.reserve(3 * wasm, Math.ceil(wasm / 6));
+}
+
 /** Compiles defined functions [from, to) of `m` into an assembler of their own (a worker calls this). */
 export function compileChunk(m: Module, opts: AotOptions, from: number, to: number): ChunkResult {
   const saved = [importedGlobalValue, importedGlobalRef] as const;
   try {
     const asm = new Assembler({ bits: 64 });
+    reserveFor(asm, m, from, to);
     const ctx = mkCtx(m, asm, opts);
     for (let k = from; k < to; k++) compileDefined(ctx, k);
     const priv = ctx as unknown as { _descs: Map<number, Label>; _names: Map<number, Label> };
@@ -554,6 +562,7 @@ function funcTypeIdx(m: Module, i: number): number {
 export function compileModule(m: Module, asm: Assembler, opts: AotOptions): AotStats {
   const t0 = performance.now();
   const start = asm.pos;
+  reserveFor(asm, m, 0, m.codes.length);
   const ctx = mkCtx(m, asm, opts);
   compileFunctions(ctx);
   emitExports(ctx);

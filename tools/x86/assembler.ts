@@ -135,6 +135,21 @@ export class Assembler {
     if (l.owner !== this) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
   }
 
+  /**
+   * Makes room for `bytes` more bytes of code and `fixups` more label
+   * references, so a large compile grows its buffers once instead of by
+   * doubling (each doubling copies, and fresh pages cost a fault each).
+   */
+  reserve(bytes: number, fixups: number): void {
+    if (this.n + bytes > this.buf.length) this.grow(this.n + bytes);
+    const need = (this.nFx + fixups) * FX_STRIDE;
+    if (need > this.fx.length) {
+      const b = new Float64Array(need);
+      b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
+      this.fx = b;
+    }
+  }
+
   // ---- data ----
 
   private grow(need: number): void {
