@@ -35,7 +35,7 @@ async function baseRepo(ref: string): Promise<string> {
 }
 
 /** Prints the process's CPU ms to stderr at exit (node --import). */
-const CPU_REPORTER = "process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write(`\\ncold-cpu-ms ${(c.user + c.system) / 1000}\\n`); });\n";
+const CPU_REPORTER = "process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('\\ncold-cpu-ms ' + (c.user + c.system) / 1000 + '\\n'); });\n";
 
 interface Run { wall: number; cpu: number; aot: number }
 
