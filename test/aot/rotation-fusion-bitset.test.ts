@@ -3,8 +3,8 @@
 // every shape the header may take, `x && y` conditions fused into one if,
 // loads / global.get / shifts computed straight into a pinned local, 64-bit
 // constants as constant-pool operands, equality chains as bit tests
-// (bitset.ts), and the backward memory.copy loop (16-byte chunks + byte
-// tail) at every overlap distance.
+// (bitset.ts), and memory.copy (memmove.ts) in every size class, both
+// directions, at every overlap distance.
 
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
@@ -185,8 +185,11 @@ const MEMMOVE = `(module (memory 1)
 
 function moveCases(): bigint[][] {
   const out: bigint[][] = [];
-  for (const dist of [1, 3, 8, 15, 16, 17, 31, 100]) {
-    for (const n of [0, 1, 7, 15, 16, 17, 32, 33, 255, 1000]) {
+  // every size class of memmove.ts (bytes, 4+4, 8+8, 64- and 16-byte steps
+  // with the overlapping last 16, rep movsb from 1 KiB) at distances below,
+  // at and above 16 and 64 (forward within 16 bytes is its own path)
+  for (const dist of [0, 1, 3, 8, 15, 16, 17, 31, 64, 100]) {
+    for (const n of [0, 1, 3, 4, 7, 8, 15, 16, 17, 32, 33, 63, 64, 65, 255, 1000, 1023, 1024, 1025, 2047]) {
       out.push([BigInt(100 + dist), 100n, BigInt(n)]);   // backward (overlap)
       out.push([100n, BigInt(100 + dist), BigInt(n)]);   // forward
     }
@@ -234,9 +237,9 @@ describe('code-speed transformations vs Node WebAssembly', () => {
 
   it('memory.copy in both directions at every overlap distance, memory.fill at every size', async () => {
     const wasm = await compileWat(MEMMOVE);
-    const fills = [0, 1, 7, 8, 9, 15, 16, 17, 63, 1000].flatMap((n) => [[3n, 0x1abn, BigInt(n)], [8n, 0xffffff00n, BigInt(n)]]);
+    const fills = [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 1000, 1023, 1024, 1025, 2047].flatMap((n) => [[3n, 0x1abn, BigInt(n)], [8n, 0xffffff00n, BigInt(n)]]);
     const { mismatches, count } = await differential(wasm, [{ name: 'move', args: moveCases() }, { name: 'fill', args: fills }]);
-    expect(count).toBe(183);
+    expect(count).toBe(441);
     expect(mismatches).toEqual([]);
   }, 60_000);
 });

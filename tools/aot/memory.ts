@@ -10,9 +10,10 @@ import { ValType, type Instr } from '../wasm/types.ts';
 import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, xmm, type Mem, type Mnemonic } from '../x86/index.ts';
 import { K, constBits, isFloat, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
-import { R15, RAX, RCX, RDI, RSI, SCRATCH, XSCRATCH } from './masm.ts';
+import { R15, RAX, RCX, RDI, RSI, SCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { finishResultPin, setTargetPin } from './settarget.ts';
+import { emitMemmove, emitMemset } from './memmove.ts';
 
 const I32 = ValType.I32, I64 = ValType.I64, F32 = ValType.F32, F64 = ValType.F64;
 
@@ -206,72 +207,6 @@ export function memBoundsCheck(fc: FuncCompiler, a: number, n: number): void {
   f.freeGpr(t);
 }
 
-/**
- * memmove(rdi, rsi, rcx bytes): forwards (emitRepBy8), or, out of line, backwards
- * when the ranges overlap with src < dst < src + n: 16 bytes at a time from the
- * top (each chunk is loaded whole before it is stored, and every later chunk
- * lies below what was stored, so an overlap of any distance is safe), then the
- * n % 16 bottom bytes one at a time. Backward
- * `std; rep movs` has no fast-string path on current CPUs, hence the loop.
- * Clobbers SCRATCH, XSCRATCH and rdi/rsi/rcx.
- */
-export function emitMemmove(fc: FuncCompiler): void {
-  const asm = fc.asm;
-  const fwd = asm.label(), done = asm.label(), back = asm.label();
-  asm.i('cmp', r64(RDI), r64(RSI));
-  asm.i('jbe', fwd);
-  asm.i('lea', r64(SCRATCH), memIdx(RSI, RCX, 1, 0));
-  asm.i('cmp', r64(RDI), r64(SCRATCH));
-  asm.i('jb', back);
-  asm.bind(fwd);
-  emitRepBy8(fc, 'rep movsq', 'rep movsb');
-  asm.bind(done);
-  fc.outOfLine(() => {
-    asm.bind(back);
-    emitBackwardCopy(fc);
-    asm.i('jmp', done);
-  });
-}
-
-/**
- * rcx bytes as rcx / 8 quadword steps, then rcx % 8 byte steps (forward;
- * `rep movsq` then `rep movsb`, or the stos pair). Under QEMU TCG a `rep`
- * string op costs per iteration, so 8-byte steps are ~8x faster there;
- * natively it is as fast as one `rep movsb`. Clobbers SCRATCH.
- */
-function emitRepBy8(fc: FuncCompiler, wide: Mnemonic, narrow: Mnemonic): void {
-  const asm = fc.asm;
-  asm.i('mov', r64(SCRATCH), r64(RCX));
-  asm.i('shr', r64(RCX), imm(3));
-  asm.i(wide);
-  asm.i('mov', r32(RCX), r32(SCRATCH));
-  asm.i('and', r32(RCX), imm(7));
-  asm.i(narrow);
-}
-
-/** The backward loop of emitMemmove (rdi > rsi, rcx > 0 bytes); XSCRATCH is the only free xmm. */
-function emitBackwardCopy(fc: FuncCompiler): void {
-  const asm = fc.asm, X = XSCRATCH;
-  const tail = asm.label(), loop16 = asm.label(), loop1 = asm.label(), end = asm.label();
-  asm.i('cmp', r64(RCX), imm(16));
-  asm.i('jb', tail);
-  asm.bind(loop16);
-  asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, -16, 128));
-  asm.i('movups', memIdx(RDI, RCX, 1, -16, 128), xmm(X));
-  asm.i('sub', r64(RCX), imm(16));
-  asm.i('cmp', r64(RCX), imm(16));
-  asm.i('jae', loop16);
-  asm.bind(tail);
-  asm.i('test', r64(RCX), r64(RCX));
-  asm.i('je', end);
-  asm.bind(loop1);
-  asm.i('movzx', r32(SCRATCH), memIdx(RSI, RCX, 1, -1, 8));
-  asm.i('mov', memIdx(RDI, RCX, 1, -1, 8), r8(SCRATCH));
-  asm.i('sub', r64(RCX), imm(1));
-  asm.i('jne', loop1);
-  asm.bind(end);
-}
-
 /** Pops (dst, src/val, n) into rdi, rsi|rax, rcx. */
 export function popBulk(fc: FuncCompiler, mid: number): Val[] {
   const f = fc.frame;
@@ -303,7 +238,7 @@ function opMemoryFill(fc: FuncCompiler): void {
   }
   asm.i('movzx', r32(RAX), r8(RAX));                     // the byte in all 8 lanes of rax
   asm.i('imul', r64(RAX), fc.masm.constant(0x0101010101010101n, 0n, 64));
-  emitRepBy8(fc, 'rep stosq', 'rep stosb');
+  emitMemset(fc);
   for (const v of vals) f.free(v);
 }
 

@@ -11,7 +11,8 @@ import { K, regVal } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { RCX, RDI, RSI, SCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
-import { emitMemmove, popBulk } from './memory.ts';
+import { popBulk } from './memory.ts';
+import { emitMemmove } from './memmove.ts';
 import type { TableInfo } from './context.ts';
 
 function table(fc: FuncCompiler, ins: Instr, i: number): TableInfo {

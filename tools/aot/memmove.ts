@@ -1,0 +1,238 @@
+// memmove(rdi = dst, rsi = src, rcx = n bytes), inline at each memory.copy
+// and table.copy, with the rare shapes out of line. Which way to copy is one
+// unsigned compare: dst - src < n means src < dst < src + n (copy from the top
+// down); anything else is safe front to back.
+//
+// Front to back, by size (the thresholds are where each form wins, measured
+// on this project's bench machine against glibc's memmove):
+//   n < 16        two overlapping 8- or 4-byte moves (both loaded before
+//                 either is stored), or a byte loop for 1-3 bytes
+//   16 <= n < 1K  64 bytes per iteration in SSE moves, then 16-byte steps,
+//                 then the last 16 bytes once more, overlapping (safe: see
+//                 emitForward)
+//   n >= 1K       `rep movsb` (fast strings; the kernel target keeps
+//                 `rep movsq` + `rep movsb`, since QEMU TCG runs a rep string
+//                 op per element)
+// Top down: 64 then 16 bytes per step in SSE moves from the top, then the
+// bottom n % 16 bytes one at a time (`std; rep movs` has no fast path).
+//
+// Only rdi, rsi, rcx, SCRATCH and XSCRATCH change. memory.fill (emitMemset)
+// takes the same sizes with 8-byte stores of the byte in every lane.
+
+import { imm, mem, memIdx, r8, r32, r64, xmm, type Label, type Mnemonic } from '../x86/index.ts';
+import type { FuncCompiler } from './func.ts';
+import { RAX, RCX, RDI, RSI, SCRATCH, XSCRATCH } from './masm.ts';
+
+/** From this size up, front-to-back copies use `rep movsb`. */
+const REP_FROM = 1024;
+
+export function emitMemmove(fc: FuncCompiler): void {
+  const asm = fc.asm;
+  const back = asm.label(), done = asm.label();
+  asm.i('mov', r64(SCRATCH), r64(RDI));
+  asm.i('sub', r64(SCRATCH), r64(RSI));
+  asm.i('cmp', r64(SCRATCH), r64(RCX));
+  asm.i('jb', back);
+  emitForward(fc, done);
+  asm.bind(done);
+  fc.outOfLine(() => {
+    asm.bind(back);
+    emitBackward(fc);
+    asm.i('jmp', done);
+  });
+}
+
+/** Front to back; SCRATCH = dst - src. */
+function emitForward(fc: FuncCompiler, done: Label): void {
+  const asm = fc.asm, X = XSCRATCH;
+  const small = asm.label(), near = asm.label(), big = asm.label();
+  const loop64 = asm.label(), after64 = asm.label(), loop16 = asm.label(), tail = asm.label();
+  asm.i('cmp', r64(RCX), imm(16));
+  asm.i('jb', small);
+  // src - 16 < dst < src: the last 16 bytes, copied after the loop, could
+  // already have been overwritten; otherwise every store lies below the
+  // source bytes still to be read (dst <= src - 16) or apart from them
+  asm.i('cmp', r64(SCRATCH), imm(-16));
+  asm.i('ja', near);
+  asm.i('cmp', r64(RCX), imm(REP_FROM));
+  asm.i('jae', big);
+  asm.i('sub', r64(RCX), imm(64));
+  asm.i('js', after64);
+  asm.bind(loop64);
+  for (let k = 0; k < 64; k += 16) {
+    asm.i('movups', xmm(X), mem(RSI, k, 128));
+    asm.i('movups', mem(RDI, k, 128), xmm(X));
+  }
+  asm.i('add', r64(RSI), imm(64));
+  asm.i('add', r64(RDI), imm(64));
+  asm.i('sub', r64(RCX), imm(64));
+  asm.i('jns', loop64);
+  asm.bind(after64);
+  asm.i('add', r64(RCX), imm(48));                       // rcx = bytes left - 16
+  asm.i('js', tail);
+  asm.bind(loop16);
+  asm.i('movups', xmm(X), mem(RSI, 0, 128));
+  asm.i('movups', mem(RDI, 0, 128), xmm(X));
+  asm.i('add', r64(RSI), imm(16));
+  asm.i('add', r64(RDI), imm(16));
+  asm.i('sub', r64(RCX), imm(16));
+  asm.i('jns', loop16);
+  asm.bind(tail);                                        // the last 16 bytes end at rsi + rcx + 16
+  asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, 0, 128));
+  asm.i('movups', memIdx(RDI, RCX, 1, 0, 128), xmm(X));
+  fc.outOfLine(() => {
+    asm.bind(small);
+    emitSmall(fc, done);
+    asm.bind(near);
+    asm.i('rep movsb');
+    asm.i('jmp', done);
+    asm.bind(big);
+    if (fc.ctx.kernel) emitRepBy8(fc, 'rep movsq', 'rep movsb');
+    else asm.i('rep movsb');
+    asm.i('jmp', done);
+  });
+}
+
+/** n < 16, front to back: each pair of moves loads both halves before storing either. */
+function emitSmall(fc: FuncCompiler, done: Label): void {
+  const asm = fc.asm, X = XSCRATCH;
+  const lt8 = asm.label(), lt4 = asm.label(), loop1 = asm.label();
+  asm.i('cmp', r32(RCX), imm(8));
+  asm.i('jb', lt8);
+  asm.i('mov', r64(SCRATCH), memIdx(RSI, RCX, 1, -8, 64));
+  asm.i('movq', xmm(X), mem(RSI, 0, 64));
+  asm.i('mov', memIdx(RDI, RCX, 1, -8, 64), r64(SCRATCH));
+  asm.i('movq', mem(RDI, 0, 64), xmm(X));
+  asm.i('jmp', done);
+  asm.bind(lt8);
+  asm.i('cmp', r32(RCX), imm(4));
+  asm.i('jb', lt4);
+  asm.i('mov', r32(SCRATCH), memIdx(RSI, RCX, 1, -4, 32));
+  asm.i('movd', xmm(X), mem(RSI, 0, 32));
+  asm.i('mov', memIdx(RDI, RCX, 1, -4, 32), r32(SCRATCH));
+  asm.i('movd', mem(RDI, 0, 32), xmm(X));
+  asm.i('jmp', done);
+  asm.bind(lt4);
+  asm.i('test', r32(RCX), r32(RCX));
+  asm.i('je', done);
+  asm.bind(loop1);
+  asm.i('movzx', r32(SCRATCH), mem(RSI, 0, 8));
+  asm.i('mov', mem(RDI, 0, 8), r8(SCRATCH));
+  asm.i('add', r64(RSI), imm(1));
+  asm.i('add', r64(RDI), imm(1));
+  asm.i('sub', r32(RCX), imm(1));
+  asm.i('jne', loop1);
+  asm.i('jmp', done);
+}
+
+/** src < dst < src + n: 64 then 16 bytes per step from the top, then the bottom n % 16 bytes. */
+function emitBackward(fc: FuncCompiler): void {
+  const asm = fc.asm, X = XSCRATCH;
+  const loop64 = asm.label(), after64 = asm.label(), loop16 = asm.label(), tail = asm.label();
+  const loop1 = asm.label(), end = asm.label();
+  asm.i('sub', r64(RCX), imm(64));
+  asm.i('js', after64);
+  asm.bind(loop64);                                      // rcx = offset of the top 64 bytes left
+  for (let k = 48; k >= 0; k -= 16) {
+    asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, k, 128));
+    asm.i('movups', memIdx(RDI, RCX, 1, k, 128), xmm(X));
+  }
+  asm.i('sub', r64(RCX), imm(64));
+  asm.i('jns', loop64);
+  asm.bind(after64);
+  asm.i('add', r64(RCX), imm(48));                       // rcx = bytes left - 16
+  asm.i('js', tail);
+  asm.bind(loop16);
+  asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, 0, 128));
+  asm.i('movups', memIdx(RDI, RCX, 1, 0, 128), xmm(X));
+  asm.i('sub', r64(RCX), imm(16));
+  asm.i('jns', loop16);
+  asm.bind(tail);
+  asm.i('add', r64(RCX), imm(16));                       // rcx = bytes left (< 16)
+  asm.i('je', end);
+  asm.bind(loop1);
+  asm.i('movzx', r32(SCRATCH), memIdx(RSI, RCX, 1, -1, 8));
+  asm.i('mov', memIdx(RDI, RCX, 1, -1, 8), r8(SCRATCH));
+  asm.i('sub', r64(RCX), imm(1));
+  asm.i('jne', loop1);
+  asm.bind(end);
+}
+
+/**
+ * memset(rdi = dst, rax = the byte in all 8 lanes, rcx = n bytes): under 16
+ * bytes two overlapping 8- or 4-byte stores or a byte loop; under 1 KiB 32
+ * then 8 bytes per step and the last 8 once more, overlapping; from 1 KiB
+ * `rep stosb` (kernel: `rep stosq` + `rep stosb`, as emitMemmove).
+ * Only rdi, rcx and SCRATCH change.
+ */
+export function emitMemset(fc: FuncCompiler): void {
+  const asm = fc.asm;
+  const small = asm.label(), big = asm.label(), done = asm.label();
+  const loop32 = asm.label(), after32 = asm.label(), loop8 = asm.label(), tail = asm.label();
+  asm.i('cmp', r64(RCX), imm(16));
+  asm.i('jb', small);
+  asm.i('cmp', r64(RCX), imm(REP_FROM));
+  asm.i('jae', big);
+  asm.i('sub', r64(RCX), imm(32));
+  asm.i('js', after32);
+  asm.bind(loop32);
+  for (let k = 0; k < 32; k += 8) asm.i('mov', mem(RDI, k, 64), r64(RAX));
+  asm.i('add', r64(RDI), imm(32));
+  asm.i('sub', r64(RCX), imm(32));
+  asm.i('jns', loop32);
+  asm.bind(after32);
+  asm.i('add', r64(RCX), imm(24));                       // rcx = bytes left - 8
+  asm.i('js', tail);
+  asm.bind(loop8);
+  asm.i('mov', mem(RDI, 0, 64), r64(RAX));
+  asm.i('add', r64(RDI), imm(8));
+  asm.i('sub', r64(RCX), imm(8));
+  asm.i('jns', loop8);
+  asm.bind(tail);                                        // the last 8 bytes end at rdi + rcx + 8
+  asm.i('mov', memIdx(RDI, RCX, 1, 0, 64), r64(RAX));
+  asm.bind(done);
+  fc.outOfLine(() => {
+    const lt8 = asm.label(), lt4 = asm.label(), loop1 = asm.label();
+    asm.bind(small);
+    asm.i('cmp', r32(RCX), imm(8));
+    asm.i('jb', lt8);
+    asm.i('mov', mem(RDI, 0, 64), r64(RAX));
+    asm.i('mov', memIdx(RDI, RCX, 1, -8, 64), r64(RAX));
+    asm.i('jmp', done);
+    asm.bind(lt8);
+    asm.i('cmp', r32(RCX), imm(4));
+    asm.i('jb', lt4);
+    asm.i('mov', mem(RDI, 0, 32), r32(RAX));
+    asm.i('mov', memIdx(RDI, RCX, 1, -4, 32), r32(RAX));
+    asm.i('jmp', done);
+    asm.bind(lt4);
+    asm.i('test', r32(RCX), r32(RCX));
+    asm.i('je', done);
+    asm.bind(loop1);
+    asm.i('mov', mem(RDI, 0, 8), r8(RAX));
+    asm.i('add', r64(RDI), imm(1));
+    asm.i('sub', r32(RCX), imm(1));
+    asm.i('jne', loop1);
+    asm.i('jmp', done);
+    asm.bind(big);
+    if (fc.ctx.kernel) emitRepBy8(fc, 'rep stosq', 'rep stosb');
+    else asm.i('rep stosb');
+    asm.i('jmp', done);
+  });
+}
+
+/**
+ * rcx bytes as rcx / 8 quadword steps, then rcx % 8 byte steps (forward;
+ * `rep movsq` then `rep movsb`, or the stos pair). Under QEMU TCG a `rep`
+ * string op costs per iteration, so 8-byte steps are ~8x faster there.
+ * Clobbers SCRATCH.
+ */
+function emitRepBy8(fc: FuncCompiler, wide: Mnemonic, narrow: Mnemonic): void {
+  const asm = fc.asm;
+  asm.i('mov', r64(SCRATCH), r64(RCX));
+  asm.i('shr', r64(RCX), imm(3));
+  asm.i(wide);
+  asm.i('mov', r32(RCX), r32(SCRATCH));
+  asm.i('and', r32(RCX), imm(7));
+  asm.i(narrow);
+}
