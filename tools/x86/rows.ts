@@ -1,9 +1,8 @@
-// Parses the SDM-notation rows of table.ts, once at load time, into Forms:
+// Parses the SDM-notation rows of table.ts into Forms (a mnemonic's rows on its first use):
 // flat records that say which operand goes into which field (opcode+r,
 // ModRM.reg, ModRM.rm, immediate, relative target) so encoding an
 // instruction never looks at a string again.
 
-import { EncodeError } from './operands.ts';
 import { ROWS, type Row } from './table.ts';
 
 /** Operand kinds a row can name (SDM Vol. 2 §3.1.1.3 "Instruction Column"). */
