@@ -240,11 +240,7 @@ function opDrop(fc: FuncCompiler): void { fc.frame.free(fc.frame.pop()); }
 
 /** select / typed select: cond ? a : b. */
 function opSelect(fc: FuncCompiler): void {
-  const f = fc.frame;
-  const c = f.popReg();
-  fc.asm.i('test', r32(c.n), r32(c.n));
-  f.free(c);
-  selectOnFlags(fc, 'ne');
+  selectOnFlags(fc, condFromTop(fc));             // a pinned condition is tested in place, not copied first
 }
 
 /** Completes a select whose condition is in the flags as `cond` (true picks the first value). */
@@ -288,14 +284,53 @@ function andIf(fc: FuncCompiler, cond: Cond, at: number): void {
 }
 
 /**
+ * `A [local.tee x] B i32.or if` (plan.ts orIf), at A's compare: A's boolean goes to x first when
+ * teed, the stack below is spilled as the if's entry will have it (B neither writes nor touches
+ * it, so the then-arm sees the same state either way), and a true A jumps into the then-arm.
+ */
+function orA(fc: FuncCompiler, cond: Cond, at: number, tee: boolean): void {
+  const f = fc.frame, asm = fc.asm;
+  if (tee) {
+    const x = fc.at(at + 1).a!;
+    const pr = setTargetPin(fc);
+    const r = pr >= 0 ? pr : f.allocGpr();
+    asm.i(`set${cond}`, r8(r));
+    asm.i('movzx', r32(r), r8(r));
+    if (pr < 0) {
+      f.materializeLocal(x);
+      if (f.pinReg[x] >= 0) asm.i('mov', r32(f.pinReg[x]), r32(r));
+      else asm.i('mov', f.localMem(x, 32), r32(r));
+      f.freeGpr(r);
+    }
+    fc.absorb(at + 1);
+  }
+  f.spillBelow(f.stack.length, true);
+  fc.orThen = asm.label();
+  asm.i(`j${cond}`, fc.orThen);
+}
+
+/** B's compare of an orIf: the if starts here (a false B goes to its else) and a true A lands in its then-arm. */
+function orIf(fc: FuncCompiler, cond: Cond, at: number): void {
+  const t = fc.orThen;
+  if (!t) throw new Error('planned `x || y` if without its first operand');
+  fc.orThen = null;
+  fc.absorb(at + 2);
+  beginIf(fc, cond, fc.at(at + 2), at + 2);
+  fc.asm.bind(t);
+}
+
+/**
  * A compare at position `at` left its result in the flags as `cond`: fuse it
  * with the following br_if / if / select as the plan decided, or materialise
  * 0/1 into a fresh i32 register.
  */
 export function useFlags(fc: FuncCompiler, cond: Cond, at = fc.pc): void {
   const kind = fc.plan.fuse[at] as Fuse;
-  if (kind !== Fuse.None && kind !== Fuse.AndIf) fc.absorb(at + 1);
+  if (kind !== Fuse.None && kind < Fuse.AndIf) fc.absorb(at + 1);
   switch (kind) {
+    case Fuse.OrA: orA(fc, cond, at, false); return;
+    case Fuse.OrTee: orA(fc, cond, at, true); return;
+    case Fuse.OrIf: orIf(fc, cond, at); return;
     case Fuse.BrIf: branchIf(fc, cond, fc.at(at + 1).a!, fc.at(at + 1)); return;
     case Fuse.If: beginIf(fc, cond, fc.at(at + 1), at + 1); return;
     case Fuse.Select: selectOnFlags(fc, cond); return;

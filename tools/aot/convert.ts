@@ -13,6 +13,7 @@ import { K, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
 import { TrapKind } from './traps.ts';
+import { finishResultPin, setTargetPin } from './settarget.ts';
 
 const F32 = ValType.F32, F64 = ValType.F64, I32 = ValType.I32, I64 = ValType.I64;
 
@@ -119,33 +120,39 @@ function truncSlow(fc: FuncCompiler, p: Trunc, x: number, r: number, done: Retur
 function convertOp(from: 'i32s' | 'i32u' | 'i64s' | 'i64u', f64: boolean) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame, asm = fc.asm;
-    const a = f.popReg();
-    const x = f.allocXmm();
+    // a signed source is only read (a pinned local in place); i32u needs its zero-extension and i64u is modified
+    const a = from === 'i32s' || from === 'i64s' ? f.popRead() : owned(f.popReg());
+    const pr = setTargetPin(fc);                  // straight into the pinned float local it is set to
+    const x = pr >= 0 ? pr : f.allocXmm();
     const X = xmm(x), sx = f64 ? 'sd' : 'ss';
     asm.i('xorps', X, X);
-    if (from === 'i32s') asm.i(`cvtsi2${sx}`, X, r32(a.n));
-    else if (from !== 'i64u') asm.i(`cvtsi2${sx}`, X, r64(a.n));
+    if (from === 'i32s') asm.i(`cvtsi2${sx}`, X, r32(a.r));
+    else if (from !== 'i64u') asm.i(`cvtsi2${sx}`, X, r64(a.r));
     else {
       const neg = asm.label(), done = asm.label();
-      asm.i('test', r64(a.n), r64(a.n));
+      asm.i('test', r64(a.r), r64(a.r));
       asm.i('js', neg);
-      asm.i(`cvtsi2${sx}`, X, r64(a.n));
+      asm.i(`cvtsi2${sx}`, X, r64(a.r));
       asm.bind(done);
       fc.outOfLine(() => {
         asm.bind(neg);
-        asm.i('mov', r64(SCRATCH), r64(a.n));
+        asm.i('mov', r64(SCRATCH), r64(a.r));
         asm.i('shr', r64(SCRATCH), imm(1));
-        asm.i('and', r32(a.n), imm(1));
-        asm.i('or', r64(SCRATCH), r64(a.n));
+        asm.i('and', r32(a.r), imm(1));
+        asm.i('or', r64(SCRATCH), r64(a.r));
         asm.i(`cvtsi2${sx}`, X, r64(SCRATCH));
         asm.i(`add${sx}`, X, X);
         asm.i('jmp', done);
       });
     }
-    f.free(a);
-    f.push(regVal(f64 ? F64 : F32, x));
+    f.release(a);
+    if (pr >= 0) finishResultPin(fc, f64 ? F64 : F32);
+    else f.push(regVal(f64 ? F64 : F32, x));
   };
 }
+
+/** A register value popped with popReg, in popRead's form (owned: released after use). */
+function owned(v: Val): { r: number; owned: boolean; t: ValType } { return { r: v.n, owned: true, t: v.t }; }
 
 /** Reinterpret: constants and memory-resident values just change type; registers cross files. */
 function reinterpret(to: ValType) {

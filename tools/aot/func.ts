@@ -62,6 +62,8 @@ export class FuncCompiler {
   rotating: { rot: Rot; base: number } | null = null;
   /** A `br` to a rotated loop: its header replay (the plan's next step) emits the back edge. */
   pendingBackEdge: Ctrl | null = null;
+  /** An orIf's then-arm, jumped to by a true A before B is compiled (control.ts). */
+  orThen: Label | null = null;
   /** Last position a visitor fused into its own lowering, -1 when none is outstanding. */
   private absorbing = -1;
   /**
@@ -140,7 +142,9 @@ export class FuncCompiler {
     this.plan = planFunction(instrs, this.frame.localTypes, this.type.params.length, this.ctx.m.types, this.ctx.passes);
     const ranges = this.plan.ranges;
     if (ranges) {
-      allocateRanges(this.frame, this.plan, ranges, this.ctx.kernel);
+      const callees = this.ctx.callees;
+      const hw = this.ctx.kernel && instrs.some((ins) => ins.op === Op.Call && callees[ins.a!]?.kind === 'hw');
+      allocateRanges(this.frame, this.plan, ranges, this.ctx.kernel, hw);
       this.zeroing = zeroing(this.frame, ranges);
     }
     else if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);

@@ -354,18 +354,25 @@ function opLocalSet(fc: FuncCompiler, ins: Instr): void {
   const tee = ins.op === Op.LocalTee;
   const d = f.stack.length - 1;
   const v = f.peek();
-  if (v.k === K.Local && v.n === i) { if (!tee) f.pop(); return; }
+  const x: Val = { k: K.Local, t, n: i, b: 0n };
+  const dup = tee && fc.plan.dup[fc.pc] === 1;
+  if (dup) fc.absorb(fc.pc + 1);
+  if (v.k === K.Local && v.n === i) { if (!tee) f.pop(); else if (dup) f.push({ ...x }); return; }
   f.pop();
   f.materializeLocal(i);
   const pr = f.pinReg[i];
   if (pr >= 0) {
     f.loadTo(v, d, pr);
+    if (dup && v.k === K.Reg) { f.push(x); f.push(v); return; }   // the copy on top, for an op to clobber
     f.free(v);
-    if (tee) f.push({ k: K.Local, t, n: i, b: 0n });
+    if (tee) f.push(x);
+    if (dup) f.push({ ...x });
     return;
   }
   f.storeTo(v, d, f.localMem(i, sizeOf(t)));
+  if (dup && v.k === K.Reg) { f.push(x); f.push(v); return; }
   if (tee) f.push(v); else f.free(v);
+  if (dup) f.push({ ...x });
 }
 
 function opGlobalGet(fc: FuncCompiler, ins: Instr): void {

@@ -16,7 +16,10 @@
 //                  with calls in it takes a callee-saved register first, one
 //                  without a caller-saved one; a local is worth a caller-saved
 //                  register when its weighted uses outweigh the saves/reloads
-//                  of the calls inside its own range
+//                  of the calls inside its own range; rdi is the last caller-saved
+//                  register, in functions where no op needs it fixed (plan.ts pinRdi);
+//                  on the kernel rbx is one too where no hw instruction (cpuid) is
+//                  inlined (plan.ts kernelRbx)
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
@@ -24,7 +27,7 @@ import type { UnrollPlan } from './unroll.ts';
 import type { FuncPlan } from './plan.ts';
 import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
-import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX } from './masm.ts';
+import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX, RDI } from './masm.ts';
 import { scratchF64, scratchU8 } from './scratch.ts';
 
 /** Weight of a use at loop depth d: 4^d, capped at depth 8. */
@@ -94,15 +97,16 @@ export function choosePins(f: Frame, plan: FuncPlan, kernel: boolean): void {
 
 interface Active { local: number; reg: number; end: number }
 
-/** Free registers of one class: callee-saved (kept across calls) and caller-saved. */
-interface Pool { keep: number[]; vol: number[] }
+/** Free registers of one class: callee-saved (kept across calls), caller-saved, and rdi (pinRdi) after both. */
+interface Pool { keep: number[]; vol: number[]; extra: number[] }
 
 /**
  * Linear scan over plan.ranges: pins locals of frame `f`, sharing registers between disjoint ranges.
+ * `hw`: the body inlines kernel hw instructions, which claim rbx (cpuid) and rdi.
  * A range with calls in it prefers a callee-saved register (no save/reload at the calls, one save
  * per invocation of the function); a range without calls prefers a caller-saved one (no save at all).
  */
-export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, kernel: boolean): void {
+export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, kernel: boolean, hw: boolean): void {
   const n = f.localTypes.length;
   if (n === 0) return;
   const { uses, written, callsUpTo } = scan(plan.instrs, n, plan.unrolls);
@@ -117,9 +121,10 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
     .sort((a, b) => start[a] - start[b] || uses[b] - uses[a]);
   const reg = new Int8Array(n).fill(-1);
   const pools: Record<'gpr' | 'xmm', Pool> = {
-    gpr: { keep: [...GPR_KEEP], vol: kernel ? [...GPR_VOL] : [...GPR_VOL, RBX] },
-    xmm: { keep: [], vol: [...XMM_PINS] },
+    gpr: { keep: [...GPR_KEEP], vol: !kernel || (plan.kernelRbx && !hw) ? [...GPR_VOL, RBX] : [...GPR_VOL], extra: [] },
+    xmm: { keep: [], vol: [...XMM_PINS], extra: [] },
   };
+  if (plan.pinRdi && !hw) pools.gpr.extra.push(RDI);   // last: the value stack keeps it unless needed
   const active = { gpr: [] as Active[], xmm: [] as Active[] };
   for (const i of order) {
     const cls = isFloat(f.localTypes[i]) ? 'xmm' : 'gpr';
@@ -151,11 +156,11 @@ const KEEP_MIN_USES = 3;
 
 const isKeep = (r: number): boolean => (CALLEE_SAVED & (1 << r)) !== 0;
 
-function release(pool: Pool, r: number): void { (isKeep(r) ? pool.keep : pool.vol).unshift(r); }
+function release(pool: Pool, r: number): void { (isKeep(r) ? pool.keep : r === RDI ? pool.extra : pool.vol).unshift(r); }
 
 /** A free register `fits` accepts, callee-saved first when the range has calls; removed from the pool. */
 function takeFree(pool: Pool, calls: boolean, fits: (r: number) => boolean): number | undefined {
-  for (const list of calls ? [pool.keep, pool.vol] : [pool.vol, pool.keep]) {
+  for (const list of calls ? [pool.keep, pool.vol, pool.extra] : [pool.vol, pool.keep, pool.extra]) {
     const k = list.findIndex(fits);
     if (k >= 0) return list.splice(k, 1)[0];
   }

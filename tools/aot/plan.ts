@@ -9,12 +9,21 @@
 //   bitset      `c == K1 | c == K2 | ...` chains as one bit test
 //   fuse        a compare's flags used by the next br_if / if / select
 //   andIf       asc's `if (result i32) A else 0 end if` (`x && y`) as one if
+//   orIf        `<cmp A> [local.tee x] <pure B> <cmp B> i32.or if` (`x || y`): a true A
+//               jumps into the then-arm, B's compare branches to the else
 //   setTarget   `<op>; local.set x` computes straight into x's register
 //   callSaves   liveness of locals across calls: a pinned local that no path
 //               from a call reads again is neither saved before nor reloaded after it
+//   pinRdi      rdi joins the caller-saved pin registers (linear scan only) in a
+//               function with no op that needs it fixed (bulk memory and table ops,
+//               memory.grow; on the kernel the inline hw instructions)
+//   kernelRbx   on the kernel, rbx is a pin register (linear scan only) in a function
+//               without inline hw instructions (cpuid writes it); Linux always has it
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
+//   dup         `local.tee x; local.get x` (binaryen's dup) as one step: a register value
+//               goes to x and stays on top for an op to consume in place, x's read under it
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -29,9 +38,12 @@ import { scratchI32, scratchU8 } from './scratch.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
-  andIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
+  andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
+  pinRdi: boolean; kernelRbx: boolean; dup: boolean;
 }
-export const PASS_NAMES: (keyof AotPasses)[] = ['rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'setTarget', 'pins', 'callSaves', 'regalloc'];
+export const PASS_NAMES: (keyof AotPasses)[] = [
+  'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
+];
 
 /**
  * Passes that are off unless asked for (`+name`, `all`, AotOptions.passes).
@@ -57,7 +69,7 @@ export function resolvePasses(opts: Partial<AotPasses> = {}, spec = ''): AotPass
 }
 
 /** What consumes the flags a compare leaves (at the compare's position). */
-export const enum Fuse { None, BrIf, If, Select, AndIf }
+export const enum Fuse { None, BrIf, If, Select, AndIf, OrA, OrTee, OrIf }
 
 export const enum MarkKind { Trip, Unrolled, Replay }
 /** A step that is not an instruction: unroll trips, the counter's final value, a header replay. */
@@ -92,6 +104,14 @@ export interface FuncPlan {
   readFrom: Int32Array;
   /** Live ranges of locals (pass regalloc, with pins), else null. */
   ranges: LiveRanges | null;
+  /** Positions of an orIf's B operand: skipped when A is true (no zeroing of a local is placed there). */
+  orB: Uint8Array;
+  /** rdi may hold a local (pass pinRdi; no op here needs it fixed; hw instructions are checked by pins.ts). */
+  pinRdi: boolean;
+  /** At a `local.tee x` followed by `local.get x` (absorbed): pass dup. */
+  dup: Uint8Array;
+  /** rbx may hold a local on the kernel too (pass kernelRbx) when no hw instruction is inlined here. */
+  kernelRbx: boolean;
 }
 
 const MAX_HEADER = 24;
@@ -102,7 +122,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
-    ranges: null,
+    ranges: null, orB: scratchU8(n), dup: scratchU8(n), pinRdi: false, kernelRbx: false,
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
@@ -122,9 +142,30 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
       if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
     }
   }
+  if (passes.dup) planDups(p);
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams);
+  p.pinRdi = passes.pinRdi && p.ranges !== null && !instrs.some((ins) => rdiFixed(ins.op));
+  p.kernelRbx = passes.kernelRbx && p.ranges !== null;
   return p;
+}
+
+/** Ops whose lowering puts an operand in rdi (memory.ts, tables.ts popBulk / memory.grow). */
+function rdiFixed(op: Op): boolean {
+  return op === Op.MemoryGrow || op === Op.MemoryCopy || op === Op.MemoryFill || op === Op.MemoryInit
+    || op === Op.TableCopy || op === Op.TableInit;
+}
+
+/** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */
+function planDups(p: FuncPlan): void {
+  const { instrs } = p;
+  for (let pc = 0; pc + 1 < instrs.length; pc++) {
+    const a = instrs[pc], b = instrs[pc + 1];
+    if (a.op !== Op.LocalTee || b.op !== Op.LocalGet || a.a !== b.a || p.absorbed[pc] || p.absorbed[pc + 1]) continue;
+    if (unrolledCounter(p, a.a!, pc)) continue;
+    p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
+    pc++;
+  }
 }
 
 /** liveranges.ts's ranges; a zero set before an absorbed or unrolled position is set at entry instead. */
@@ -132,7 +173,7 @@ function planRanges(p: FuncPlan, nLocals: number, nParams: number): LiveRanges {
   const r = liveRanges(p.instrs, nLocals, nParams);
   for (let x = 0; x < nLocals; x++) {
     const q = r.zeroAt[x];
-    if (q < 0 || (!p.absorbed[q] && !p.unrolls.has(q))) continue;
+    if (q < 0 || (!p.absorbed[q] && !p.unrolls.has(q) && !p.orB[q])) continue;
     r.zeroAt[x] = -1; r.entry[x] = 1; r.start[x] = 0;
   }
   return r;
@@ -265,9 +306,58 @@ function planFuse(p: FuncPlan, s: Structure, passes: AotPasses, at: number): voi
   else if (passes.fuse && next.op === Op.If) kind = Fuse.If;
   else if (passes.fuse && (next.op === Op.Select || next.op === Op.SelectT)) kind = Fuse.Select;
   else if (passes.andIf && next.op === Op.Else && andIfShape(p.instrs, s, at)) { kind = Fuse.AndIf; last = at + 4; }
+  else if (passes.orIf && passes.fuse) { planOrIf(p, at); return; }
   if (kind === Fuse.None) return;
   p.fuse[at] = kind;
   p.absorbed.fill(1, at + 1, last + 1);
+}
+
+/** Longest B operand of an orIf (instructions between A's compare or tee and B's `i32.or`). */
+const MAX_OR_B = 12;
+
+/**
+ * orIf at integer compare A (position `at`): `[local.tee x] B... i32.or if` where B pushes one
+ * i32 through ops that neither trap nor write (skipping them when A is true changes nothing)
+ * and ends in an integer compare, and the if takes no parameters and does not head a rotation.
+ */
+function planOrIf(p: FuncPlan, at: number): void {
+  const { instrs } = p;
+  if (!intCompare(instrs[at].op)) return;
+  const tee = instrs[at + 1]?.op === Op.LocalTee;
+  const from = tee ? at + 2 : at + 1;
+  let h = 0;
+  for (let q = from; q < instrs.length && q - from < MAX_OR_B; q++) {
+    const op = instrs[q].op;
+    const e = pureI(op);
+    if (e === 0 || h < e >> 2) return;
+    h += (e & 3) - 1;
+    if (h !== 1 || !intCompare(op) || instrs[q + 1]?.op !== Op.I32Or) continue;
+    const iff = instrs[q + 2];
+    if (iff?.op !== Op.If || iff.blockType?.kind === 'func') return;
+    for (const r of p.rotations.values()) if (r.ifPc === q + 2) return;
+    p.fuse[at] = tee ? Fuse.OrTee : Fuse.OrA;
+    if (tee) p.absorbed[at + 1] = 1;
+    p.orB.fill(1, from, q + 1);
+    p.fuse[q] = Fuse.OrIf;
+    p.absorbed[q + 1] = 1; p.absorbed[q + 2] = 1;
+    return;
+  }
+}
+
+const intCompare = (op: Op): boolean => op >= Op.I32Eqz && op <= Op.I64GeU;
+
+/**
+ * An op B of an orIf may hold: 4 * (values it pops) + (net stack change + 1), or 0 when it may
+ * trap, write or branch (or is not integer).
+ */
+function pureI(op: Op): number {
+  if (op === Op.LocalGet || op === Op.GlobalGet || op === Op.I32Const || op === Op.I64Const) return 2;
+  if (op === Op.I32Eqz || op === Op.I64Eqz || op === Op.I32WrapI64 || op === Op.I64ExtendI32S || op === Op.I64ExtendI32U) return 4 + 1;
+  if ((op >= Op.I32Eq && op <= Op.I32GeU) || (op >= Op.I64Eq && op <= Op.I64GeU)) return 8;
+  if (op === Op.I32Or) return 0;            // keeps bitset chains out of B
+  if ((op >= Op.I32Add && op <= Op.I32Mul) || (op >= Op.I32And && op <= Op.I32Rotr)) return 8;
+  if ((op >= Op.I64Add && op <= Op.I64Mul) || (op >= Op.I64And && op <= Op.I64Rotr)) return 8;
+  return 0;
 }
 
 /** `<cmp> else i32.const 0 end if(empty)` closing an unbranched `if (result i32)`. */
