@@ -11,6 +11,8 @@
 //   runners.ts        prepare (native + wasm2c builds), runOnce
 //   compile-speed.ts  ms / KB/s of tools/aot per .wasm and for the kernel
 //   synth.ts          a generated ~200 KB AssemblyScript program (compile speed only)
+//   compile-ab.ts     (own command) the compiler's warm speed before/after a change, alternating in one process
+//   compile-cold.ts   (own command) the cold path: `asuk build` and a one-shot compile in fresh processes, before/after
 //   base.ts           --base REF: runner aot-base, REF's tools/aot (before/after in one run)
 //   index.ts          this driver: compile once with asc -O3, check every
 //                     runner prints the same checksum, run rounds alternating

@@ -22,7 +22,9 @@
 import { describe, expect, it } from 'vitest';
 import { Assembler, type Mnemonic } from '../../tools/x86/index.ts';
 import { selectForm } from '../../tools/x86/encode.ts';
-import { FORMS, type Form } from '../../tools/x86/rows.ts';
+import { allForms, type Form } from '../../tools/x86/rows.ts';
+
+const FORMS = allForms();
 import { objdump } from './objdump.ts';
 import { expectedText, instancesOf, type Bits, type Choice, type Ctx } from './instances.ts';
 

@@ -6,7 +6,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { MNEMONICS_FILE, mnemonicsSource } from '../../tools/x86/mnemonic-source.ts';
-import { FORMS } from '../../tools/x86/rows.ts';
+import { allForms } from '../../tools/x86/rows.ts';
+
+const FORMS = allForms();
 import { Assembler, EncodeError, r32, RAX } from '../../tools/x86/index.ts';
 
 describe('Mnemonic type', () => {

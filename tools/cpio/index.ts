@@ -18,7 +18,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import cpio from 'cpio-stream';
+import type cpio from 'cpio-stream';     // loaded on first use: it costs a cold CLI start ~100 ms
 import { encodeNewc, type NewcHeader } from './newc.ts';
 
 export { encodeNewc, type NewcHeader } from './newc.ts';
@@ -156,7 +156,8 @@ export async function packDirectory(dir: string, out: string, opts: PackOptions 
   const st = await lstat(dir);
   if (!st.isDirectory()) throw new Error(`mkcpio: ${dir}: not a directory (ENOTDIR)`);
   const items = await collect(dir, opts);
-  const pack = cpio.pack({ format: 'newc' }) as Pack;
+  const { default: cpioStream } = await import('cpio-stream');
+  const pack = cpioStream.pack({ format: 'newc' }) as Pack;
   pack._encode = (h: unknown) => encodeNewc((h as { asuk?: NewcHeader }).asuk ?? trailer());
   pack.padding = 0; // we pad (BlockPad); cpio-stream's own padding miscounts past 512 bytes
   const pad = new BlockPad();

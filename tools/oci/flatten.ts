@@ -13,7 +13,7 @@ import { join, posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
+import type tar from 'tar-stream';       // loaded on first use (a cold CLI start need not pay for it)
 import { isDockerArchiveDir, isOciLayout, readHead, sniffBytes } from './detect.ts';
 import { OciError } from './errors.ts';
 import { dockerArchiveLayers, layerName, ociLayoutLayers, type LayerRef } from './image.ts';
@@ -35,7 +35,7 @@ const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 /** Unpacks the tarball `file` (tar or gzip'd tar) as it is into `dir`: files, directories, symlinks. */
 export async function unpackTarball(file: string, dir: string): Promise<void> {
   const kind = sniffBytes(readHead(file, 512));
-  const ex = tar.extract();
+  const ex = (await import('tar-stream')).default.extract();
   ex.on('entry', (h, body, next) => { stageEntry(dir, h, body as unknown as TarBody).then(() => next(), (e) => next(e)); });
   try {
     await pipeline(createReadStream(file), kind === 'gzip' ? createGunzip() : new PassThrough(), ex);
@@ -66,7 +66,7 @@ async function stageEntry(dir: string, h: tar.Header, body: TarBody): Promise<vo
 export async function tarballIsImage(file: string): Promise<boolean> {
   const kind = sniffBytes(readHead(file, 512));
   const top = new Set<string>();
-  const ex = tar.extract();
+  const ex = (await import('tar-stream')).default.extract();
   ex.on('entry', (h, body, next) => {
     const rel = cleanEntryName(h.name);
     if (rel && !rel.includes('/')) top.add(rel);

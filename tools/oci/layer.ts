@@ -25,7 +25,7 @@ import { join, posix } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
+import type tar from 'tar-stream';       // loaded on first use (a cold CLI start need not pay for it)
 import { readHead, sniffBytes } from './detect.ts';
 import { OciError } from './errors.ts';
 
@@ -108,7 +108,7 @@ export class Flattener {
     this.touched.clear();
     const hash = createHash('sha256');
     const tap = new Transform({ transform(c, _e, cb) { hash.update(c); cb(null, c); } });
-    const ex = tar.extract();
+    const ex = (await import('tar-stream')).default.extract();
     ex.on('entry', (h, body, next) => {
       this.entry(h, body as unknown as TarBody).then(() => next(), (e) => next(e));
     });

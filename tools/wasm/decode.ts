@@ -3,7 +3,7 @@
 // helpers over the decoded Module.
 
 import { Reader } from './reader.ts';
-import { readExpr } from './instrs.ts';
+import { readExpr, readExprReuse, type InstrPool } from './instrs.ts';
 import { emptyNames, readNameSection } from './names.ts';
 import {
   readCodeSec, readDataCountSec, readDataSec, readElemSec, readExportSec, readFuncSec,
@@ -128,6 +128,19 @@ export function decodeBody(m: Module, funcIndex: number): Instr[] {
   const out: Instr[] = [];
   readExpr(r, out);
   return out;
+}
+
+/**
+ * decodeBody into the reused objects of `pool` (instrs.ts InstrPool): the
+ * result and its instructions are overwritten by the next call with the same
+ * pool, so the caller must keep no reference to them past its use.
+ */
+export function decodeBodyReuse(m: Module, funcIndex: number, pool: InstrPool): Instr[] {
+  const code = m.codes[funcIndex];
+  if (!code) throw new WasmDecodeError(0, `unknown function: no code entry ${funcIndex}`);
+  const r = new Reader(m.bytes, code.bodyStart, code.bodyEnd);
+  r.endReason = 'unexpected end of section or function';
+  return readExprReuse(r, pool);
 }
 
 /** The index spaces of a module (§2.5.1), computed once per Module object. */

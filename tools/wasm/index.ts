@@ -6,7 +6,8 @@
 //   sections.ts  the known sections' contents
 //   names.ts     the `name` custom section (advisory, never an error)
 //   decode.ts    preamble + section loop + count checks -> Module;
-//                decodeBody for one function; index-space helpers
+//                decodeBody for one function (decodeBodyReuse: into reused
+//                instruction objects); index-space helpers
 //   validate-sigs.ts   operand types of numeric/conversion/memory ops
 //   validate-body.ts   §A.3 algorithm over one body (operand + control stacks)
 //   validate.ts        module rules (§3.4) -> validateModule, WasmValidateError
@@ -15,11 +16,11 @@
 // a well-formed but invalid module throws WasmValidateError from validateModule.
 
 export {
-  decodeModule, decodeBody, funcTypeOf, funcTypeIndexOf, funcName,
+  decodeModule, decodeBody, decodeBodyReuse, funcTypeOf, funcTypeIndexOf, funcName,
   numImportedFuncs, numImportedTables, numImportedMemories, numImportedGlobals,
   numFuncs, numTables, numMemories, numGlobals, tableTypeOf, memTypeOf, globalTypeOf,
 } from './decode.ts';
-export { readInstrs } from './instrs.ts';
+export { readInstrs, type InstrPool } from './instrs.ts';
 export * from './types.ts';
 export * from './opcodes.ts';
 export { validateModule, WasmValidateError } from './validate.ts';

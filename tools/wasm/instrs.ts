@@ -132,6 +132,39 @@ export function readExpr(r: Reader, out: Instr[] | null, flags?: { dataIndex: bo
   }
 }
 
+/**
+ * Instruction objects reused from one body to the next (decodeBodyReuse): a
+ * large module's bodies would otherwise allocate one object per instruction,
+ * most of a compile's garbage. `out` is the body, `pool` every object made so far.
+ */
+export interface InstrPool { pool: Instr[]; out: Instr[] }
+
+/** readExpr into `p`'s reused objects: every field is reset, so one shape and no stale immediates. Returns p.out. */
+export function readExprReuse(r: Reader, p: InstrPool): Instr[] {
+  const { pool, out } = p;
+  let depth = 0;
+  let n = 0;
+  for (;;) {
+    if (r.pos >= r.end) r.fail('END opcode expected: expression ends without `end`');
+    let ins = pool[n];
+    if (ins === undefined) {
+      ins = { op: Op.Unreachable, pos: 0, a: undefined, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined };
+      pool.push(ins);
+    } else {
+      ins.a = undefined; ins.b = undefined; ins.i64 = undefined; ins.blockType = undefined; ins.targets = undefined; ins.types = undefined;
+    }
+    readInstrInto(r, ins);
+    if (n < out.length) out[n] = ins; else out.push(ins);
+    n++;
+    const op = ins.op;
+    if (op === Op.Block || op === Op.Loop || op === Op.If) depth++;
+    else if (op === Op.End) {
+      if (depth === 0) { out.length = n; return out; }
+      depth--;
+    }
+  }
+}
+
 /** A constant expression (§5.4.9) without its final `end`. */
 export function readConstExpr(r: Reader): Instr[] {
   const out: Instr[] = [];

@@ -5,6 +5,10 @@
 import { ValType, WasmDecodeError } from './types.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** A 64-bit value as signed and unsigned BigInt and as its int32 halves (little-endian, as every host Node runs on here): one BigInt per read. */
+const I64 = new BigInt64Array(1);
+const U64 = new BigUint64Array(I64.buffer);
+const I64_HALVES = new Int32Array(I64.buffer);
 
 export class Reader {
   /** The reason given when a read runs past `end`. */
@@ -108,9 +112,9 @@ export class Reader {
     return this.s64Big();
   }
 
+  /** s64 of more than 7 bytes: the 64 bits gathered in two int32 halves, one BigInt made at the end. */
   private s64Big(): bigint {
-    let result = 0n;
-    let shift = 0n;
+    let lo = 0, hi = 0, shift = 0;
     for (let i = 0; i < 10; i++) {
       const at = this.pos;
       const b = this.u8();
@@ -118,14 +122,22 @@ export class Reader {
         if (b & 0x80) this.fail('integer representation too long', at);
         if (b !== 0 && b !== 0x7f) this.fail('integer too large', at);
       }
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
+      const v = b & 0x7f;
+      if (shift < 32) {
+        lo |= v << shift;
+        if (shift > 25) hi |= v >>> (32 - shift);        // the group straddles bit 32
+      } else {
+        hi |= v << (shift - 32);                         // bits past 63 fall off (the 10th byte)
+      }
+      shift += 7;
       if (b < 0x80) {
-        if (b & 0x40) result -= 1n << shift;
-        return BigInt.asIntN(64, result);
+        if (b & 0x40 && shift < 64) {                     // sign-extend from bit `shift`
+          if (shift < 32) { lo |= -1 << shift; hi = -1; } else hi |= -1 << (shift - 32);
+        }
+        return I64_HALVES[0] = lo, I64_HALVES[1] = hi, I64[0];
       }
     }
-    return result;
+    return 0n;                                           // unreachable: the 10th byte ends or fails
   }
 
   /** 4 little-endian bytes as an unsigned number (f32 bits). */
@@ -140,9 +152,9 @@ export class Reader {
   /** 8 little-endian bytes as an unsigned bigint (f64 bits). */
   u64le(): bigint {
     if (this.end - this.pos < 8) this.fail(this.endReason);
-    const lo = this.u32le();
-    const hi = this.u32le();
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    I64_HALVES[0] = this.u32le();
+    I64_HALVES[1] = this.u32le();
+    return U64[0];
   }
 
   /** A name (§5.2.4): u32 length, then valid UTF-8. */

@@ -2,10 +2,13 @@
 // (fixups) that finish(base) resolves once every label is bound.
 
 import { encode, FIX_ABS32, FIX_ABS64, FIX_REL32 } from './encode.ts';
-import { EncodeError, type Label, type Operand } from './operands.ts';
+import { EncodeError, r64, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
+/** u64's scratch: a 64-bit value and its two 32-bit halves (little-endian, as x86). */
+const U64 = new BigUint64Array(1);
+const U64_HALVES = new Uint32Array(U64.buffer);
 
 /** A relocatable piece of code (Assembler._chunk / _append); structured-clone safe. */
 export interface AsmChunk {
@@ -17,6 +20,16 @@ export interface AsmChunk {
   names: string[];
   nameIds: number[];
 }
+
+/** Assembler.i's operand arrays by count (encode may rewrite ops[0]: movImmHook). */
+const RAX_OP = r64(0);
+const OPS0: Operand[] = [];
+const OPS1: Operand[] = [RAX_OP];
+const OPS2: Operand[] = [RAX_OP, RAX_OP];
+const OPS3: Operand[] = [RAX_OP, RAX_OP, RAX_OP];
+function set1(a: Operand): Operand[] { OPS1[0] = a; return OPS1; }
+function set2(a: Operand, b: Operand): Operand[] { OPS2[0] = a; OPS2[1] = b; return OPS2; }
+function set3(a: Operand, b: Operand, c: Operand): Operand[] { OPS3[0] = a; OPS3[1] = b; OPS3[2] = c; return OPS3; }
 
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
@@ -57,12 +70,14 @@ export class Assembler {
   /** Current offset in bytes. */
   get pos(): number { return this.n; }
 
-  /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))`. Throws EncodeError if no table row fits. */
-  i(mnemonic: Mnemonic, ...ops: Operand[]): void {
+  /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))` (no table row has more than 3 operands). Throws EncodeError if no row fits. */
+  i(mnemonic: Mnemonic, a?: Operand, b?: Operand, c?: Operand): void {
     const start = this.n;
+    // one reused array per operand count (encode keeps none): a rest parameter made one per instruction
+    const ops = c !== undefined ? set3(a!, b!, c) : b !== undefined ? set2(a!, b) : a !== undefined ? set1(a) : OPS0;
     encode(this, mnemonic, ops);
-    if (mnemonic === 'jmp' && ops.length === 1 && ops[0].k === 'l' && this._labelOff[ops[0].id] < 0) {
-      this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = ops[0].id; this.jmpFx = this.nFx;
+    if (mnemonic === 'jmp' && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
+      this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
     }
   }
 
@@ -120,6 +135,21 @@ export class Assembler {
     if (l.owner !== this) throw new EncodeError('X86_FOREIGN_LABEL', `label ${labelName(l)} was not created by this assembler`);
   }
 
+  /**
+   * Makes room for `bytes` more bytes of code and `fixups` more label
+   * references, so a large compile grows its buffers once instead of by
+   * doubling (each doubling copies, and fresh pages cost a fault each).
+   */
+  reserve(bytes: number, fixups: number): void {
+    if (this.n + bytes > this.buf.length) this.grow(this.n + bytes);
+    const need = (this.nFx + fixups) * FX_STRIDE;
+    if (need > this.fx.length) {
+      const b = new Float64Array(need);
+      b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
+      this.fx = b;
+    }
+  }
+
   // ---- data ----
 
   private grow(need: number): void {
@@ -142,9 +172,9 @@ export class Assembler {
     this.n = n + 4;
   }
   u64(v: bigint | number): void {
-    const b = BigInt.asUintN(64, BigInt(v));
-    this.u32(Number(b & 0xffffffffn));
-    this.u32(Number(b >> 32n));
+    U64[0] = typeof v === 'bigint' ? v : BigInt(v);          // wraps modulo 2^64 (BigInt.asUintN(64, v)), no BigInt made
+    this.u32(U64_HALVES[0]);
+    this.u32(U64_HALVES[1]);
   }
   bytes(b: ArrayLike<number>): void {
     if (this.n + b.length > this.buf.length) this.grow(this.n + b.length);

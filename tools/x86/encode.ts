@@ -3,7 +3,7 @@
 // (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX Prefixes").
 
 import { EncodeError, operandText, r32, type Label, type Mem, type Operand } from './operands.ts';
-import { FORMS, T, type Form, type OpSpec } from './rows.ts';
+import { formsOf, T, type Form, type OpSpec } from './rows.ts';
 
 export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2;
 
@@ -26,7 +26,8 @@ export interface CodeSink {
   _rollback(): void;
 }
 
-const P63 = 2n ** 63n, P64 = 2n ** 64n;
+// BigInt constants made once: a BigInt expression allocates on every evaluation
+const P63 = 2n ** 63n, P64 = 2n ** 64n, P53 = 2n ** 53n, M53 = -P53, P32 = 2n ** 32n;
 const POW: Record<number, number> = { 8: 2 ** 8, 16: 2 ** 16, 32: 2 ** 32 };
 const HALF: Record<number, number> = { 8: 2 ** 7, 16: 2 ** 15, 32: 2 ** 31, 64: 2 ** 63 };
 
@@ -35,11 +36,12 @@ function toNumber(v: number | bigint, sx64: boolean): number | null {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
   if (v < -P63 || v >= P64) return null;
   const w = sx64 ? BigInt.asIntN(64, v) : v;
-  return w >= -(2n ** 53n) && w <= 2n ** 53n ? Number(w) : null;
+  return w >= M53 && w <= P53 ? Number(w) : null;
 }
 
 /**
- * The field value (low W bits, unsigned) of immediate `v` for spec `s`, or null if it does not fit.
+ * The field value of immediate `v` for spec `s` (its low W bits: unsigned for 8 and 16, an int32 for
+ * 32, a bigint for 64), or null if it does not fit.
  * Sign-extended fields take the operand-size value (given signed or unsigned) and need it to fit signed W.
  */
 export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bigint | null {
@@ -56,11 +58,7 @@ export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bi
     if (n >= HALF[to]) n -= POW[to];
   }
   if (s.sx ? n < -HALF[w] || n >= HALF[w] : n < -HALF[w] || n >= POW[w]) return null;
-  return n < 0 ? n + POW[w] : n;
-}
-
-function memSizeOk(o: Mem, s: OpSpec): boolean {
-  return o.size === undefined ? s.sizeFixed : s.size === 0 || o.size === s.size;
+  return w === 32 ? n | 0 : n < 0 ? n + POW[w] : n;   // int32 bits: n + 2^32 would be a HeapNumber
 }
 
 function shortOk(a: CodeSink, f: Form, l: Label): boolean {
@@ -70,104 +68,143 @@ function shortOk(a: CodeSink, f: Form, l: Label): boolean {
   return d >= -128 && d <= 127;
 }
 
-function matchOp(a: CodeSink, f: Form, s: OpSpec, o: Operand): boolean {
+/**
+ * What an operand's class (opClass) cannot tell about whether it fits spec `s`
+ * (candidates() filters by class): the fixed register, the value of an
+ * immediate, the reach of a rel8.
+ */
+function matchDyn(a: CodeSink, f: Form, s: OpSpec, o: Operand): boolean {
   switch (s.t) {
-    case T.GPR: return o.k === 'r' && o.size === s.size;
-    case T.RM: return o.k === 'r' ? o.size === s.size : o.k === 'm' && memSizeOk(o, s);
-    case T.MEM: return o.k === 'm' && memSizeOk(o, s);
-    case T.XMM: return o.k === 'x';
-    case T.XMMRM: return o.k === 'x' || (o.k === 'm' && memSizeOk(o, s));
-    case T.FIXED: return o.k === 'r' && o.n === s.n && o.size === s.size;
-    case T.CR: return o.k === 'c';
-    case T.SREG: return o.k === 's';
-    case T.ONE: return o.k === 'i' && (o.v === 1 || o.v === 1n);
-    case T.IMM: return o.k === 'i' && fitImm(o.v, s, a.bits) !== null;
-    case T.REL: return o.k === 'l' && (s.size === 32 || shortOk(a, f, o));
-    case T.PTR: return o.k === 'l' || (o.k === 'i' && fitImm(o.v, s, 32) !== null);
+    case T.FIXED: return (o as { n: number }).n === s.n;
+    case T.ONE: { const v = (o as { v: number | bigint }).v; return v === 1 || v === 1n; }
+    case T.IMM: return fitImm((o as { v: number | bigint }).v, s, a.bits) !== null;
+    case T.REL: return s.size === 32 || shortOk(a, f, o as Label);
+    case T.PTR: return o.k === 'l' || fitImm((o as { v: number | bigint }).v, s, 32) !== null;
+    default: return true;
   }
 }
 
-function matches(a: CodeSink, f: Form, ops: Operand[]): boolean {
-  if (f.ops.length !== ops.length || (f.mode !== 0 && f.mode !== a.bits)) return false;
-  for (let i = 0; i < ops.length; i++) if (!matchOp(a, f, f.ops[i], ops[i])) return false;
-  return true;
+/** Whether spec `s` needs matchDyn (its class alone does not decide). */
+function dynamic(s: OpSpec): boolean {
+  return s.t === T.FIXED || s.t === T.ONE || s.t === T.IMM || (s.t === T.REL && s.size !== 32) || s.t === T.PTR;
 }
 
-// Operand classes for the candidate cache: r8 r16 r32 r64 xmm cr sreg mem imm label.
+// Operand classes: r8 r16 r32 r64 xmm cr sreg, mem without a size, imm, label,
+// mem 8 16 32 64 128 (a memory operand's size is part of its class, so the
+// class decides every check but matchDyn's).
+const C_MEM = 7, C_IMM = 8, C_LABEL = 9, C_MEM8 = 10;      // < 16: 4 bits of a signature each
+
 function opClass(o: Operand): number {
   switch (o.k) {
     case 'r': return o.size === 8 ? 0 : o.size === 16 ? 1 : o.size === 32 ? 2 : 3;
     case 'x': return 4;
     case 'c': return 5;
     case 's': return 6;
-    case 'm': return 7;
-    case 'i': return 8;
-    case 'l': return 9;
+    case 'm': {
+      const z = o.size;
+      return z === undefined ? C_MEM : z === 8 ? C_MEM8 : z === 16 ? C_MEM8 + 1 : z === 32 ? C_MEM8 + 2 : z === 64 ? C_MEM8 + 3 : C_MEM8 + 4;
+    }
+    case 'i': return C_IMM;
+    case 'l': return C_LABEL;
   }
 }
 
-/** Classes of operand an OpSpec can accept, as a bit mask over opClass. */
-function specMask(s: OpSpec): number {
-  const g = (size: number) => 1 << (size === 8 ? 0 : size === 16 ? 1 : size === 32 ? 2 : 3);
+const MEM_SIZES = [8, 16, 32, 64, 128];
+
+/** Whether an operand of class `c` can fit spec `s` (all but matchDyn's checks). */
+function classFits(s: OpSpec, c: number): boolean {
+  const gpr = (size: number) => c === (size === 8 ? 0 : size === 16 ? 1 : size === 32 ? 2 : 3);
+  const memOk = () => (c === C_MEM ? s.sizeFixed : c >= C_MEM8 && (s.size === 0 || MEM_SIZES[c - C_MEM8] === s.size));
   switch (s.t) {
-    case T.GPR: case T.FIXED: return g(s.size);
-    case T.RM: return g(s.size) | 1 << 7;
-    case T.MEM: return 1 << 7;
-    case T.XMM: return 1 << 4;
-    case T.XMMRM: return 1 << 4 | 1 << 7;
-    case T.CR: return 1 << 5;
-    case T.SREG: return 1 << 6;
-    case T.ONE: case T.IMM: return 1 << 8;
-    case T.REL: return 1 << 9;
-    case T.PTR: return 1 << 8 | 1 << 9;
+    case T.GPR: case T.FIXED: return gpr(s.size);
+    case T.RM: return gpr(s.size) || memOk();
+    case T.MEM: return memOk();
+    case T.XMM: return c === 4;
+    case T.XMMRM: return c === 4 || memOk();
+    case T.CR: return c === 5;
+    case T.SREG: return c === 6;
+    case T.ONE: case T.IMM: return c === C_IMM;
+    case T.REL: return c === C_LABEL;
+    case T.PTR: return c === C_IMM || c === C_LABEL;
   }
 }
 
-interface Entry { forms: Form[]; cache: Map<number, Form[]> }
+/** The forms of one class signature: those the classes fit, in table order, and which of their operands matchDyn checks (bit i: operand i). */
+interface Candidates { forms: Form[]; dyn: number[] }
+interface Entry { forms: Form[]; cache: Map<number, Candidates> }
 const ENTRIES = new Map<string, Entry>();
-for (const [mn, forms] of FORMS) ENTRIES.set(mn, { forms, cache: new Map() });
+
+/** The Entry of `mn`, made on its first use. */
+function entryOf(mn: string): Entry {
+  let e = ENTRIES.get(mn);
+  if (e === undefined) {
+    const forms = formsOf(mn);
+    if (!forms) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in tools/x86/table.ts`);
+    e = { forms, cache: new Map() };
+    ENTRIES.set(mn, e);
+  }
+  return e;
+}
 
 /** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
-function candidates(a: CodeSink, mn: string, ops: Operand[]): Form[] {
-  const e = ENTRIES.get(mn);
-  if (!e) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in tools/x86/table.ts`);
-  let sig = ops.length * 2 + (a.bits === 64 ? 1 : 0);
-  for (let i = 0; i < ops.length; i++) sig = sig * 10 + opClass(ops[i]);
-  let list = e.cache.get(sig);
-  if (list === undefined) {
-    list = e.forms.filter((f) => f.ops.length === ops.length && (f.mode === 0 || f.mode === a.bits)
-      && f.ops.every((s, i) => (specMask(s) >> opClass(ops[i])) & 1));
-    e.cache.set(sig, list);
+function candidates(a: CodeSink, mn: string, ops: Operand[]): Candidates {
+  const e = entryOf(mn);
+  // shifts and ors keep the key a small integer: arithmetic that may overflow int32 made it a
+  // double, which Map.get took boxed (a HeapNumber per instruction, 4.6 MB per compile of synth-550)
+  let sig = (ops.length << 1) | (a.bits === 64 ? 1 : 0);
+  for (let i = 0; i < ops.length; i++) sig = (sig << 4) | opClass(ops[i]);
+  const c = e.cache.get(sig);
+  return c !== undefined ? c : classify(a, e, sig, ops);
+}
+
+/**
+ * candidates() on a miss. Apart, because closures over `a` and `ops` in
+ * candidates itself gave every call a heap context (48 bytes per instruction).
+ */
+function classify(a: CodeSink, e: Entry, sig: number, ops: Operand[]): Candidates {
+  const forms = e.forms.filter((f) => f.ops.length === ops.length && (f.mode === 0 || f.mode === a.bits)
+    && f.ops.every((s, i) => classFits(s, opClass(ops[i]))));
+  const c = { forms, dyn: forms.map((f) => f.ops.reduce((m, s, i) => (dynamic(s) ? m | 1 << i : m), 0)) };
+  e.cache.set(sig, c);
+  return c;
+}
+
+/** The first candidate whose operands pass matchDyn, or null. */
+function pick(a: CodeSink, c: Candidates, ops: Operand[]): Form | null {
+  const { forms, dyn } = c;
+  for (let i = 0; i < forms.length; i++) {
+    const d = dyn[i], f = forms[i];
+    if (d === 0) return f;
+    let ok = true;
+    for (let j = 0; ok && j < ops.length; j++) if ((d >> j) & 1) ok = matchDyn(a, f, f.ops[j], ops[j]);
+    if (ok) return f;
   }
-  return list;
+  return null;
 }
 
 /** Encode one instruction into `a`. Throws EncodeError when no row of `mn` fits `ops`. */
 export function encode(a: CodeSink, mn: string, ops: Operand[]): void {
   if (mn === 'mov') movImmHook(ops);
-  const list = candidates(a, mn, ops);
-  for (let i = 0; i < list.length; i++) {
-    if (!matches(a, list[i], ops)) continue;
-    a._mark();
-    try { emit(a, list[i], ops); } catch (e) { a._rollback(); throw e; }
-    return;
-  }
-  throw noMatch(a, mn, ops, ENTRIES.get(mn)!.forms);
+  const f = pick(a, candidates(a, mn, ops), ops);
+  if (f === null) throw noMatch(a, mn, ops, entryOf(mn).forms);
+  a._mark();
+  try { emit(a, f, ops); } catch (e) { a._rollback(); throw e; }
 }
 
 /** The Form `encode` would use for `mn ops` at the current position, or null (for tests and tools). */
 export function selectForm(a: CodeSink, mn: string, ops: Operand[]): Form | null {
   const copy = ops.slice();
   if (mn === 'mov') movImmHook(copy);
-  return candidates(a, mn, copy).find((f) => matches(a, f, copy)) ?? null;
+  return pick(a, candidates(a, mn, copy), copy);
 }
 
 /** `mov r64, imm` with 0 <= imm < 2^32 is `mov r32, imm32` (writes zero-extend, SDM Vol. 1 §3.4.1.1). */
 function movImmHook(ops: Operand[]): void {
-  const [d, s] = ops;
-  if (ops.length !== 2 || d.k !== 'r' || d.size !== 64 || s.k !== 'i') return;
+  if (ops.length !== 2) return;
+  const d = ops[0], s = ops[1];
+  if (d.k !== 'r' || d.size !== 64 || s.k !== 'i') return;
   const v = s.v;
-  if (typeof v === 'number' ? v >= 0 && v < 2 ** 32 && Number.isInteger(v) : v >= 0n && v < 2n ** 32n) ops[0] = r32(d.n);
+  if (typeof v === 'number' ? v >= 0 && v < 2 ** 32 && Number.isInteger(v) : v >= 0n && v < P32) ops[0] = r32(d.n);
 }
 
 function noMatch(a: CodeSink, mn: string, ops: Operand[], forms: Form[]): EncodeError {
@@ -241,7 +278,7 @@ function emitFar(a: CodeSink, sel: Operand, target: Operand): void {
 function dispValue(a: CodeSink, disp: number): number {
   const ok = Number.isInteger(disp) && disp >= -(2 ** 31) && disp < (a.bits === 32 ? 2 ** 32 : 2 ** 31);
   if (!ok) throw new EncodeError('X86_BAD_MEMORY', `displacement ${disp} does not fit a signed 32-bit field in ${a.bits}-bit mode`);
-  return disp >>> 0;
+  return disp | 0;          // the field's bits as an int32 (u32 writes them alike): `>>> 0` made a HeapNumber of every negative disp
 }
 
 /** ModRM (+SIB, +disp) for a register or memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */

@@ -1,9 +1,8 @@
-// Parses the SDM-notation rows of table.ts, once at load time, into Forms:
+// Parses the SDM-notation rows of table.ts into Forms (a mnemonic's rows on its first use):
 // flat records that say which operand goes into which field (opcode+r,
 // ModRM.reg, ModRM.rm, immediate, relative target) so encoding an
 // instruction never looks at a string again.
 
-import { EncodeError } from './operands.ts';
 import { ROWS, type Row } from './table.ts';
 
 /** Operand kinds a row can name (SDM Vol. 2 §3.1.1.3 "Instruction Column"). */
@@ -172,14 +171,26 @@ export function compileRow(row: Row): Form {
 /** All forms by mnemonic, in table order (first matching form wins). */
 export function compileTable(rows: readonly Row[] = ROWS): Map<string, Form[]> {
   const byMn = new Map<string, Form[]>();
-  for (const row of rows) {
-    const f = compileRow(row);
-    let list = byMn.get(f.mn);
-    if (!list) byMn.set(f.mn, (list = []));
-    list.push(f);
-  }
-  for (const list of byMn.values()) for (const f of list) markUniqueSizes(f, list);
+  for (const [mn, group] of groupRows(rows)) byMn.set(mn, compileGroup(group));
   return byMn;
+}
+
+/** Rows by mnemonic, in table order. */
+function groupRows(rows: readonly Row[]): Map<string, Row[]> {
+  const byMn = new Map<string, Row[]>();
+  for (const row of rows) {
+    let list = byMn.get(row[0]);
+    if (!list) byMn.set(row[0], (list = []));
+    list.push(row);
+  }
+  return byMn;
+}
+
+/** The forms of one mnemonic's rows (markUniqueSizes looks only at a mnemonic's own forms). */
+function compileGroup(rows: readonly Row[]): Form[] {
+  const list = rows.map(compileRow);
+  for (const f of list) markUniqueSizes(f, list);
+  return list;
 }
 
 const takesMem = (o: OpSpec | undefined): boolean => o !== undefined && (o.t === T.RM || o.t === T.MEM || o.t === T.XMMRM);
@@ -193,10 +204,29 @@ function markUniqueSizes(f: Form, peers: Form[]): void {
   });
 }
 
-export const FORMS: Map<string, Form[]> = compileTable();
+// A mnemonic's rows are parsed on its first use: parsing all 743 rows (regular
+// expressions, run cold) cost every one-shot compile ~25 ms before its first instruction.
+const GROUPS = groupRows(ROWS);
+const COMPILED = new Map<string, Form[]>();
 
-export function formsOf(mn: string): Form[] {
-  const list = FORMS.get(mn);
-  if (!list) throw new EncodeError('X86_UNKNOWN_MNEMONIC', `no instruction "${mn}" in the table (tools/x86/table.ts)`);
+/** Every mnemonic of the table, in table order. */
+export const MNEMONICS: readonly string[] = [...GROUPS.keys()];
+
+/** The forms of `mn` in table order, or undefined when the table has no such mnemonic. */
+export function formsOf(mn: string): Form[] | undefined {
+  let list = COMPILED.get(mn);
+  if (list === undefined) {
+    const rows = GROUPS.get(mn);
+    if (rows === undefined) return undefined;
+    list = compileGroup(rows);
+    COMPILED.set(mn, list);
+  }
   return list;
+}
+
+/** Every mnemonic's forms (parses the whole table: for tests and tools/x86/gen-mnemonics.ts). */
+export function allForms(): Map<string, Form[]> {
+  const out = new Map<string, Form[]>();
+  for (const mn of MNEMONICS) out.set(mn, formsOf(mn)!);
+  return out;
 }
