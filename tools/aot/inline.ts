@@ -161,7 +161,7 @@ function expand(call: Instr, leaf: Leaf, base: number, subst: Int32Array): Instr
   const { body, locals, type } = leaf;
   const nParams = type.params.length;
   const out: Instr[] = [];
-  const at = (op: Op, a?: number, blockType?: BlockType): Instr => ({ ...call, op, a, blockType });
+  const at = (op: Op, a?: number, blockType?: BlockType): Instr => copy(call, op, a, call.i64, blockType);
   const local = (x: number, k: number): number => (x < nParams && subst[x] >= 0 && k < leaf.splitAt[x] ? subst[x] : base + x);
   for (let p = nParams - 1; p >= 0; p--) if (subst[p] < 0) out.push(at(Op.LocalSet, base + p));
   const written = straightLineWrites(body, nParams, locals.length);
@@ -175,13 +175,13 @@ function expand(call: Instr, leaf: Leaf, base: number, subst: Int32Array): Instr
   for (let k = 0; k < body.length; k++) {
     const ins = body[k];
     switch (ins.op) {
-      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push({ ...ins, a: local(ins.a!, k) }); continue;
-      case Op.Return: out.push({ ...ins, op: Op.Br, a: depth }); continue;
+      case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: out.push(copy(ins, ins.op, local(ins.a!, k))); continue;
+      case Op.Return: out.push(copy(ins, Op.Br, depth)); continue;
       case Op.Block: case Op.Loop: case Op.If: depth++; break;
       case Op.End: depth--; break;
       default: break;
     }
-    out.push({ ...ins });
+    out.push(copy(ins, ins.op, ins.a));
   }
   return out;
 }
@@ -189,11 +189,11 @@ function expand(call: Instr, leaf: Leaf, base: number, subst: Int32Array): Instr
 /** The constant 0 of a local's type (locals start at zero). */
 function zero(like: Instr, t: ValType): Instr {
   switch (t) {
-    case ValType.I32: return { ...like, op: Op.I32Const, a: 0 };
-    case ValType.I64: return { ...like, op: Op.I64Const, i64: 0n };
-    case ValType.F32: return { ...like, op: Op.F32Const, a: 0 };
-    case ValType.F64: return { ...like, op: Op.F64Const, i64: 0n };
-    default: return { ...like, op: Op.RefNull, a: t };
+    case ValType.I32: return copy(like, Op.I32Const, 0);
+    case ValType.I64: return copy(like, Op.I64Const, undefined, 0n);
+    case ValType.F32: return copy(like, Op.F32Const, 0);
+    case ValType.F64: return copy(like, Op.F64Const, undefined, 0n);
+    default: return copy(like, Op.RefNull, t);
   }
 }
 
@@ -218,4 +218,15 @@ function straightLineWrites(body: Instr[], nParams: number, n: number): Uint8Arr
 function breaksStraightLine(op: Op): boolean {
   return op === Op.Br || op === Op.BrIf || op === Op.BrTable || op === Op.If || op === Op.Else || op === Op.Loop
     || op === Op.Return || op === Op.Unreachable;
+}
+
+/**
+ * `src` with op, a (and i64, blockType) replaced, built as the decoder builds
+ * an instruction (tools/wasm/instrs.ts: all eight fields, in its order): one
+ * object shape for every instruction, so the compiler's reads of `op` and `a`
+ * stay monomorphic (a spread copy has another shape, and made planning and
+ * emission of every function with an inlined call ~2x slower).
+ */
+function copy(src: Instr, op: Op, a: number | undefined, i64 = src.i64, blockType = src.blockType): Instr {
+  return { op, pos: src.pos, a, b: src.b, i64, blockType, targets: src.targets, types: src.types };
 }
