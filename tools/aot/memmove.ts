@@ -95,23 +95,11 @@ function emitForward(fc: FuncCompiler, done: Label): void {
 
 /** n < 16, front to back: each pair of moves loads both halves before storing either. */
 function emitSmall(fc: FuncCompiler, done: Label): void {
-  const asm = fc.asm, X = XSCRATCH;
+  const asm = fc.asm;
   const lt8 = asm.label(), lt4 = asm.label(), loop1 = asm.label();
-  asm.i('cmp', r32(RCX), imm(8));
-  asm.i('jb', lt8);
-  asm.i('mov', r64(SCRATCH), memIdx(RSI, RCX, 1, -8, 64));
-  asm.i('movq', xmm(X), mem(RSI, 0, 64));
-  asm.i('mov', memIdx(RDI, RCX, 1, -8, 64), r64(SCRATCH));
-  asm.i('movq', mem(RDI, 0, 64), xmm(X));
-  asm.i('jmp', done);
+  emitPair(fc, 64, lt8, done);
   asm.bind(lt8);
-  asm.i('cmp', r32(RCX), imm(4));
-  asm.i('jb', lt4);
-  asm.i('mov', r32(SCRATCH), memIdx(RSI, RCX, 1, -4, 32));
-  asm.i('movd', xmm(X), mem(RSI, 0, 32));
-  asm.i('mov', memIdx(RDI, RCX, 1, -4, 32), r32(SCRATCH));
-  asm.i('movd', mem(RDI, 0, 32), xmm(X));
-  asm.i('jmp', done);
+  emitPair(fc, 32, lt4, done);
   asm.bind(lt4);
   asm.i('test', r32(RCX), r32(RCX));
   asm.i('je', done);
@@ -122,6 +110,18 @@ function emitSmall(fc: FuncCompiler, done: Label): void {
   asm.i('add', r64(RDI), imm(1));
   asm.i('sub', r32(RCX), imm(1));
   asm.i('jne', loop1);
+  asm.i('jmp', done);
+}
+
+/** n >= bits / 8 (else to `below`): the first and the last bits / 8 bytes, both loaded before either is stored. */
+function emitPair(fc: FuncCompiler, bits: 32 | 64, below: Label, done: Label): void {
+  const asm = fc.asm, w = bits / 8, r = bits === 64 ? r64 : r32, movx = bits === 64 ? 'movq' : 'movd';
+  asm.i('cmp', r32(RCX), imm(w));
+  asm.i('jb', below);
+  asm.i('mov', r(SCRATCH), memIdx(RSI, RCX, 1, -w, bits));
+  asm.i(movx, xmm(XSCRATCH), mem(RSI, 0, bits));
+  asm.i('mov', memIdx(RDI, RCX, 1, -w, bits), r(SCRATCH));
+  asm.i(movx, mem(RDI, 0, bits), xmm(XSCRATCH));
   asm.i('jmp', done);
 }
 
