@@ -63,20 +63,14 @@ function emitForward(fc: FuncCompiler, done: Label): void {
     asm.i('movups', xmm(X), mem(RSI, k, 128));
     asm.i('movups', mem(RDI, k, 128), xmm(X));
   }
-  asm.i('add', r64(RSI), imm(64));
-  asm.i('add', r64(RDI), imm(64));
-  asm.i('sub', r64(RCX), imm(64));
-  asm.i('jns', loop64);
+  emitStep(fc, [RSI, RDI], 64, 'jns', loop64);
   asm.bind(after64);
   asm.i('add', r64(RCX), imm(48));                       // rcx = bytes left - 16
   asm.i('js', tail);
   asm.bind(loop16);
   asm.i('movups', xmm(X), mem(RSI, 0, 128));
   asm.i('movups', mem(RDI, 0, 128), xmm(X));
-  asm.i('add', r64(RSI), imm(16));
-  asm.i('add', r64(RDI), imm(16));
-  asm.i('sub', r64(RCX), imm(16));
-  asm.i('jns', loop16);
+  emitStep(fc, [RSI, RDI], 16, 'jns', loop16);
   asm.bind(tail);                                        // the last 16 bytes end at rsi + rcx + 16
   asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, 0, 128));
   asm.i('movups', memIdx(RDI, RCX, 1, 0, 128), xmm(X));
@@ -106,10 +100,7 @@ function emitSmall(fc: FuncCompiler, done: Label): void {
   asm.bind(loop1);
   asm.i('movzx', r32(SCRATCH), mem(RSI, 0, 8));
   asm.i('mov', mem(RDI, 0, 8), r8(SCRATCH));
-  asm.i('add', r64(RSI), imm(1));
-  asm.i('add', r64(RDI), imm(1));
-  asm.i('sub', r32(RCX), imm(1));
-  asm.i('jne', loop1);
+  emitStep(fc, [RSI, RDI], 1, 'jne', loop1);
   asm.i('jmp', done);
 }
 
@@ -177,17 +168,13 @@ export function emitMemset(fc: FuncCompiler): void {
   asm.i('js', after32);
   asm.bind(loop32);
   for (let k = 0; k < 32; k += 8) asm.i('mov', mem(RDI, k, 64), r64(RAX));
-  asm.i('add', r64(RDI), imm(32));
-  asm.i('sub', r64(RCX), imm(32));
-  asm.i('jns', loop32);
+  emitStep(fc, [RDI], 32, 'jns', loop32);
   asm.bind(after32);
   asm.i('add', r64(RCX), imm(24));                       // rcx = bytes left - 8
   asm.i('js', tail);
   asm.bind(loop8);
   asm.i('mov', mem(RDI, 0, 64), r64(RAX));
-  asm.i('add', r64(RDI), imm(8));
-  asm.i('sub', r64(RCX), imm(8));
-  asm.i('jns', loop8);
+  emitStep(fc, [RDI], 8, 'jns', loop8);
   asm.bind(tail);                                        // the last 8 bytes end at rdi + rcx + 8
   asm.i('mov', memIdx(RDI, RCX, 1, 0, 64), r64(RAX));
   asm.bind(done);
@@ -210,15 +197,24 @@ export function emitMemset(fc: FuncCompiler): void {
     asm.i('je', done);
     asm.bind(loop1);
     asm.i('mov', mem(RDI, 0, 8), r8(RAX));
-    asm.i('add', r64(RDI), imm(1));
-    asm.i('sub', r32(RCX), imm(1));
-    asm.i('jne', loop1);
+    emitStep(fc, [RDI], 1, 'jne', loop1);
     asm.i('jmp', done);
     asm.bind(big);
     if (fc.ctx.kernel) emitRepBy8(fc, 'rep stosq', 'rep stosb');
     else asm.i('rep stosb');
     asm.i('jmp', done);
   });
+}
+
+/**
+ * The end of a front-to-back loop: the pointers and the count move by `w`
+ * bytes, then back to `loop` while `again` holds (jns: bytes were left
+ * before the step; jne: bytes are left after it).
+ */
+function emitStep(fc: FuncCompiler, pointers: number[], w: number, again: 'jns' | 'jne', loop: Label): void {
+  for (const p of pointers) fc.asm.i('add', r64(p), imm(w));
+  fc.asm.i('sub', r64(RCX), imm(w));
+  fc.asm.i(again, loop);
 }
 
 /**
