@@ -54,7 +54,7 @@ export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, inst
   const nImp = numImportedFuncs(m);
   let out: Instr[] | null = null;
   let owner: number[] | null = null;
-  const types = [...localTypes];
+  let types: ValType[] = localTypes;          // copied at the first inlined call
   let growth = 0;
   for (let pc = 0; pc < instrs.length; pc++) {
     const ins = instrs[pc];
@@ -63,7 +63,7 @@ export function inlineCalls(m: Module, funcTypes: FuncType[], self: number, inst
       if (out) { out.push(ins); owner!.push(self); }
       continue;
     }
-    if (!out) { out = instrs.slice(0, pc); owner = new Array<number>(pc).fill(self); }
+    if (!out) { out = instrs.slice(0, pc); owner = new Array<number>(pc).fill(self); types = [...localTypes]; }
     const subst = argLocals(out, owner!, self, leaf);
     const code = expand(ins, leaf, types.length, subst);
     growth += code.length;
