@@ -90,6 +90,45 @@ describe('labels and jumps', () => {
 });
 
 describe('data and finish(base)', () => {
+  it('drops a jmp to the label bound right after it, with the labels bound in between', () => {
+    const a = new Assembler();
+    const x = a.label(), y = a.label(), keep = a.label();
+    a.i('je', y);               // forward reference to a label bound after the jmp
+    a.i('jmp', x);
+    a.bind(y);
+    a.bind(x);                  // the jmp would go to the next instruction: it goes, y moves back
+    a.i('nop');
+    a.i('jmp', keep);
+    a.i('nop');                 // code in between keeps this one
+    a.bind(keep);
+    a.i('ret');
+    const code = a.finish(0);
+    expect(lines(code)).toEqual([[0, 'je 0x6'], [6, 'nop'], [7, 'jmp 0xd'], [12, 'nop'], [13, 'ret']]);
+    expect(a.offsetOf(y)).toBe(6);
+    expect(a.offsetOf(x)).toBe(6);
+  });
+
+  it('threads jumps and branches to a jmp through to its target, not calls or data', () => {
+    const a = new Assembler();
+    const hop = a.label(), end = a.label(), self = a.label();
+    a.i('jne', hop);            // 0: -> hop, which jumps to end
+    a.i('jmp', hop);            // 6
+    a.i('call', hop);           // 11: a call keeps its target
+    a.i('jmp', self);           // 16: -> self, a jmp to itself: threading stops
+    a.bind(hop);
+    a.i('jmp', end);            // 21
+    a.bind(self);
+    a.i('jmp', self);           // 26: backward, rel8
+    a.bind(end);
+    a.i('ret');                 // 28
+    a.rel32(hop);               // 29: data keeps its target
+    const code = a.finish(0);
+    expect(lines(code.subarray(0, 29))).toEqual([
+      [0, 'jne 0x1c'], [6, 'jmp 0x1c'], [11, 'call 0x15'], [16, 'jmp 0x1a'], [21, 'jmp 0x1c'], [26, 'jmp 0x1a'], [28, 'ret'],
+    ]);
+    expect(u32At(code, 29) | 0).toBe(21 - 33);
+  });
+
   it('writes absolute and relative label references for a load address', () => {
     const a = new Assembler();
     const base = 0x100000;

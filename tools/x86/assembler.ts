@@ -1,7 +1,7 @@
 // The Assembler: a growable byte buffer, labels, and references to labels
 // (fixups) that finish(base) resolves once every label is bound.
 
-import { encode, FIX_ABS32, FIX_ABS64, FIX_REL32 } from './encode.ts';
+import { encode, FIX_ABS32, FIX_ABS64, FIX_BRANCH, FIX_REL32 } from './encode.ts';
 import { EncodeError, r64, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
@@ -56,6 +56,9 @@ export class Assembler {
   private jmpEnd = -1;
   private jmpLabel = -1;
   private jmpFx = 0;
+  /** Labels bound right after that jump (at jmpEnd), before its own. */
+  private readonly boundAfterJmp = new Int32Array(8);
+  private nBoundAfterJmp = 0;
   /** @internal pending RIP-relative field of the instruction being encoded */
   _ripAt = -1;
   /** @internal */
@@ -78,6 +81,7 @@ export class Assembler {
     encode(this, mnemonic, ops);
     if (mnemonic === 'jmp' && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
       this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
+      this.nBoundAfterJmp = 0;
     }
   }
 
@@ -115,11 +119,17 @@ export class Assembler {
     if (this._labelOff[l.id] >= 0) {
       throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
     }
-    if (this.jmpEnd === this.n && this.jmpLabel === l.id && this.jmpFx === this.nFx) {
-      // The last instruction jumps to the very label bound after it: drop it.
-      this.n = this.jmpStart; this.nFx--;
+    if (this.jmpEnd === this.n && this.jmpFx === this.nFx) {
+      if (this.jmpLabel === l.id) {
+        // The last instruction jumps to the very label bound after it: drop it, and move the
+        // labels bound since (nothing has referred to them by offset yet) back with it.
+        this.n = this.jmpStart; this.nFx--;
+        for (let k = 0; k < this.nBoundAfterJmp; k++) this._labelOff[this.boundAfterJmp[k]] = this.n;
+        this.jmpEnd = -1;
+      } else if (this.nBoundAfterJmp < this.boundAfterJmp.length) {
+        this.boundAfterJmp[this.nBoundAfterJmp++] = l.id;   // the jump's own label may still follow
+      } else this.jmpEnd = -1;
     }
-    this.jmpEnd = -1;                         // a label bound in between keeps the jump
     this._labelOff[l.id] = this.n;
   }
 
@@ -272,7 +282,7 @@ export class Assembler {
       let id = ids[cid];
       if (id < 0) { const l = label(cid); this.own(l); id = ids[cid] = l.id; }
       fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = id; fx[k + 3] = src[j + 3];
-      fx[k + 4] = kind === FIX_REL32 ? base + src[j + 4] : src[j + 4];
+      fx[k + 4] = kind === FIX_REL32 || kind === FIX_BRANCH ? base + src[j + 4] : src[j + 4];
     }
     this.nFx += src.length / FX_STRIDE;
     this.jmpEnd = -1;
@@ -290,10 +300,38 @@ export class Assembler {
     if (unbound.size > 0) {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
     }
+    this.threadJumps();
     const out = this.buf.slice(0, this.n);
     const dv = new DataView(out.buffer);
     for (let i = 0; i < this.nFx; i++) this.patch(dv, i * FX_STRIDE, base);
     return out;
+  }
+
+  /**
+   * Jump threading: a jmp or jcc (rel32) whose target is a `jmp rel32` goes straight to where that
+   * one goes (up to 8 hops, so a jump to itself ends). Block ends that branch on to an outer
+   * block's end leave such chains. Calls (e8) keep their targets.
+   */
+  private threadJumps(): void {
+    const fx = this.fx, b = this.buf, off = this._labelOff;
+    const jmpAt = new Map<number, number>();          // offset of a `jmp rel32` -> its target label
+    for (let k = 0; k < this.nFx * FX_STRIDE; k += FX_STRIDE) {
+      const at = fx[k + 1];
+      if (fx[k] === FIX_BRANCH && b[at - 1] === 0xe9) jmpAt.set(at - 1, fx[k + 2]);
+    }
+    if (jmpAt.size === 0) return;
+    for (let k = 0; k < this.nFx * FX_STRIDE; k += FX_STRIDE) {
+      const at = fx[k + 1];
+      if (fx[k] !== FIX_BRANCH) continue;
+      if (b[at - 1] !== 0xe9 && !(b[at - 2] === 0x0f && (b[at - 1] & 0xf0) === 0x80)) continue;
+      let id = fx[k + 2];
+      for (let hop = 0; hop < 8; hop++) {
+        const next = jmpAt.get(off[id]);
+        if (next === undefined || next === id) break;
+        id = next;
+      }
+      fx[k + 2] = id;
+    }
   }
 
   /** Patches the fixup at fx[k..k+FX_STRIDE). */
@@ -301,7 +339,7 @@ export class Assembler {
     const fx = this.fx;
     const kind = fx[k], at = fx[k + 1], id = fx[k + 2];
     const target = this._labelOff[id] + fx[k + 3];
-    if (kind === FIX_REL32) {
+    if (kind === FIX_REL32 || kind === FIX_BRANCH) {
       const d = target - fx[k + 4];
       if (d < -(2 ** 31) || d >= 2 ** 31) throw new EncodeError('X86_RANGE', `rel32 at offset ${at} out of range`);
       dv.setInt32(at, d, true);

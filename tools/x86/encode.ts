@@ -5,7 +5,8 @@
 import { EncodeError, operandText, r32, type Label, type Mem, type Operand } from './operands.ts';
 import { formsOf, T, type Form, type OpSpec } from './rows.ts';
 
-export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2;
+/** Fixup kinds; FIX_BRANCH is a FIX_REL32 that is the rel32 field of a jmp, jcc or call (jump threading). */
+export const FIX_REL32 = 0, FIX_ABS32 = 1, FIX_ABS64 = 2, FIX_BRANCH = 3;
 
 /** What the encoder writes into: the Assembler (assembler.ts) as the encoder sees it. */
 export interface CodeSink {
@@ -264,7 +265,7 @@ function emitImm(a: CodeSink, s: OpSpec, o: Operand): void {
 
 function emitRel(a: CodeSink, size: number, l: Label): void {
   if (size === 8) { a.u8((a._labelOff[l.id] - (a.pos + 1)) & 0xff); return; }
-  a._fixup(FIX_REL32, a.pos, l, 0, a.pos + 4);
+  a._fixup(FIX_BRANCH, a.pos, l, 0, a.pos + 4);
   a.u32(0);
 }
 
