@@ -21,9 +21,12 @@ export const enum K { Const, Reg, Slot, Local }
 
 /**
  * One operand-stack value. Const: i32/f32 bits in `n` (i32 signed), i64/f64/ref
- * bits in `b`. Reg: register number in `n` (GPR or XMM by type). Local: index in `n`.
+ * bits in `b`. Reg: register number in `n` (GPR or XMM by type). Local: index in `n`,
+ * `b` LAST_READ when the local is written before it is read again (plan.ts overwritten).
  */
 export interface Val { k: K; t: ValType; n: number; b: bigint }
+/** Val.b of a Local value: the local's last read before its next write (popReg may clobber its register). */
+export const LAST_READ = 1n;
 
 export function isFloat(t: ValType): boolean { return t === ValType.F32 || t === ValType.F64; }
 export function is64(t: ValType): boolean { return t !== ValType.I32 && t !== ValType.F32; }
@@ -138,12 +141,13 @@ export class Frame {
 
   // ---- register bookkeeping -------------------------------------------------
   mark(t: ValType, n: number): void { if (isFloat(t)) this.xmmUsed |= 1 << n; else this.gprUsed |= 1 << n; }
+  /** Frees a register value's register; a pinned local's register (a last read's, popReg) stays the local's. */
   free(v: Val): void {
     if (v.k !== K.Reg) return;
-    if (isFloat(v.t)) this.xmmUsed &= ~(1 << v.n); else this.gprUsed &= ~(1 << v.n);
+    if (isFloat(v.t)) this.freeXmm(v.n); else this.freeGpr(v.n);
   }
-  freeGpr(n: number): void { this.gprUsed &= ~(1 << n); }
-  freeXmm(n: number): void { this.xmmUsed &= ~(1 << n); }
+  freeGpr(n: number): void { this.gprUsed &= ~(1 << n) | this.gprPinned; }
+  freeXmm(n: number): void { this.xmmUsed &= ~(1 << n) | this.xmmPinned; }
 
   /** A free GPR (spilling the oldest register value if none), marked used. `avoid`: bitmask. */
   allocGpr(avoid = 0): number {
@@ -198,9 +202,13 @@ export class Frame {
   }
   /** The register of a pinned Local value, or -1. */
   pinnedReg(v: Val): number { return v.k === K.Local ? this.pinReg[v.n] : -1; }
-  /** Whether `v` is a lazy read of a local pinned to register `reg` of the class of type `t` (locals may share one). */
+  /**
+   * Whether `v` reads pin register `reg` of the class of type `t`: a lazy read of a local pinned
+   * there (locals may share one), or a value computed there from a local's last read (popReg).
+   */
   readsPin(v: Val, reg: number, t: ValType): boolean {
-    return v.k === K.Local && this.pinReg[v.n] === reg && isFloat(v.t) === isFloat(t);
+    if (isFloat(v.t) !== isFloat(t)) return false;
+    return v.k === K.Local ? this.pinReg[v.n] === reg : v.k === K.Reg && v.n === reg;
   }
 
   /** Emits a load of `v` (at stack depth d when it is a Slot) into GPR/XMM `r`. Flags preserved. */
@@ -264,7 +272,7 @@ export class Frame {
     const r = this.pinReg[i], t = this.localTypes[i];
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
-      if (v.k === K.Local && (v.n === i || (r >= 0 && this.readsPin(v, r, t)))) this.detach(d);
+      if ((v.k === K.Local && v.n === i) || (r >= 0 && this.readsPin(v, r, t))) this.detach(d);
     }
   }
   private detach(d: number): void {
@@ -273,7 +281,7 @@ export class Frame {
     const r = order.find((x) => (used & (1 << x)) === 0);
     if (r === undefined) { this.spillAt(d); return; }
     this.loadTo(v, d, r);
-    v.k = K.Reg; v.n = r;
+    v.k = K.Reg; v.n = r; v.b = 0n;
     this.mark(v.t, r);
   }
 
@@ -282,6 +290,11 @@ export class Frame {
     const d = this.stack.length - 1;
     const v = this.pop();
     if (v.k === K.Reg && (avoid & (1 << v.n)) === 0) return v;
+    if (v.k === K.Local && v.b === LAST_READ && this.pinReg[v.n] >= 0 && !isFloat(v.t)) {
+      // the local's last read before it is written again: its register is this op's to clobber
+      const r = this.pinReg[v.n];
+      if ((avoid & (1 << r)) === 0 && !this.stack.some((w) => this.readsPin(w, r, v.t))) return regVal(v.t, r);
+    }
     const r = this.alloc(v.t, avoid);
     this.loadTo(v, d, r);
     this.free(v);

@@ -25,6 +25,7 @@ import { R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
 import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
+import type { WebFacts } from './webs.ts';
 import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
 
@@ -158,11 +159,14 @@ export class FuncCompiler {
   /** A visitor compiled the planned instructions up to `last` with its own (plan.absorbed). */
   absorb(last: number): void { this.absorbing = last; }
 
-  /** Compiles `instrs`; `owner`: the function each position comes from (inline.ts), for trap names. */
-  compile(instrs: Instr[], owner: Int32Array | null = null): void {
+  /**
+   * Compiles `instrs`; `owner`: the function each position comes from (inline.ts), for trap names;
+   * `facts`: webs.ts's liveness facts (pass webs).
+   */
+  compile(instrs: Instr[], owner: Int32Array | null = null, facts: WebFacts | null = null): void {
     const asm = this.asm;
     this.owner = owner;
-    this.plan = planFunction(instrs, this.frame.localTypes, this.type.params.length, this.ctx.m.types, this.ctx.passes);
+    this.plan = planFunction(instrs, this.frame.localTypes, this.type.params.length, this.ctx.m.types, this.ctx.passes, facts);
     const ranges = this.plan.ranges;
     if (ranges) {
       const callees = this.ctx.callees;

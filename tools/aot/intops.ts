@@ -6,13 +6,14 @@
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
 import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Mnemonic, type Operand } from '../x86/index.ts';
-import { K, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
+import { K, LAST_READ, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
 import { on, type FuncCompiler, type Handler } from './func.ts';
 import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
 import { useFlags } from './control.ts';
 import type { Cond } from './blocks.ts';
 import { TrapKind } from './traps.ts';
 import { bitSetTest } from './bitset.ts';
+import { emitLea } from './lea.ts';
 import { finishResultPin, resultPin, setTargetPin } from './settarget.ts';
 
 /** An operand for `b` in `op a, b`: register, imm32, or memory; 64-bit constants that do not fit go via r11. */
@@ -51,8 +52,9 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
       const da = f.stack.length - 1;
       const a0 = f.pop();
       const src = srcOperand(fc, b, db, size);
-      if (f.pinnedReg(a0) === pr || !threeOperand(fc, mn, size, pr, a0, da, src)) {
-        if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
+      const inPr = f.pinnedReg(a0) === pr || (a0.k === K.Reg && a0.n === pr);   // x's read, or a value popReg computed in x's register
+      if (inPr || !threeOperand(fc, mn, size, pr, a0, da, src)) {
+        if (!inPr) { f.loadTo(a0, da, pr); f.free(a0); }
         if (mn === 'imul' && src.k === 'i') fc.asm.i('imul', gpr(size, pr), gpr(size, pr), src);
         else fc.alu(mn, size, pr, src);
       }
@@ -361,6 +363,8 @@ function unary(to: ValType, emit: (fc: FuncCompiler, r: number) => void) {
 
 function opConst(fc: FuncCompiler, ins: Instr): void {
   const f = fc.frame;
+  const lea = fc.plan.lea[fc.pc];
+  if (lea !== 0) { emitLea(fc, ins, lea); return; }
   switch (ins.op) {
     case Op.I32Const: f.push(cI32(ins.a!)); break;
     case Op.I64Const: f.push(cI64(ins.i64!)); break;
@@ -378,7 +382,7 @@ function localType(fc: FuncCompiler, ins: Instr): ValType {
 function opLocalGet(fc: FuncCompiler, ins: Instr): void {
   const c = fc.constLocals.get(ins.a!);
   if (c !== undefined) { fc.frame.push(cI32(c)); return; }
-  fc.frame.push({ k: K.Local, t: localType(fc, ins), n: ins.a!, b: 0n });
+  fc.frame.push({ k: K.Local, t: localType(fc, ins), n: ins.a!, b: fc.plan.overwritten[fc.pc] ? LAST_READ : 0n });
 }
 
 function opLocalSet(fc: FuncCompiler, ins: Instr): void {

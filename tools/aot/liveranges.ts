@@ -20,10 +20,13 @@
 // same region, or in regions nested inside it after the write, can only be
 // reached through the write (structured control flow enters a region at its
 // start and leaves it forward or to an enclosing loop's start).
+// With pass `webs`, webs.ts's exact facts (reaching writes) replace these region rules for
+// the entry value and the loops a local is live at the header of.
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
 import { scratchI32, scratchU8 } from './scratch.ts';
+import type { WebFacts } from './webs.ts';
 
 export interface LiveRanges {
   /** First position of each local's range, -1 when the local is never accessed. */
@@ -40,7 +43,7 @@ const UNCOVERED = 0x7fffffff;
 
 interface Region { loop: boolean; pc: number; written: number[] }
 
-export function liveRanges(instrs: Instr[], nLocals: number, nParams: number): LiveRanges {
+export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, facts: WebFacts | null = null): LiveRanges {
   const r: LiveRanges = {
     start: scratchI32(nLocals, -1), end: scratchI32(nLocals, -1),
     entry: scratchU8(nLocals), zeroAt: scratchI32(nLocals, -1),
@@ -71,6 +74,7 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number): L
         if (x >= nLocals) break;
         if (pc < lo[x]) { lo[x] = pc; top[x] = regions.length > 1 ? regions[1].pc : pc; }
         hi[x] = pc;
+        if (facts) break;
         if (ins.op === Op.LocalGet) read(x, cover[x]);
         else if (cover[x] === UNCOVERED) { cover[x] = regions.length - 1; regions[regions.length - 1].written.push(x); }
         break;
@@ -86,9 +90,20 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number): L
       if (regions[d].loop) { if (liveLoop[x] < 0 || regions[d].pc < liveLoop[x]) liveLoop[x] = regions[d].pc; break; }
     }
   }
+  if (facts) r.entry.set(facts.entry.subarray(0, nLocals));
+  for (let x = 0; x < nLocals; x++) {
+    if (hi[x] >= 0 && r.entry[x] && x >= nParams && top[x] > 0) { r.entry[x] = 0; r.zeroAt[x] = top[x]; }
+  }
+  if (facts) {
+    // a loop that ends before a local's zero is set carries nothing the local needs
+    for (let k = 0; k < facts.liveAt.length; k += 2) {
+      const x = facts.liveAt[k], loop = facts.liveAt[k + 1];
+      if (x >= nLocals || (r.zeroAt[x] >= 0 && (loopEnd.get(loop) ?? instrs.length) < r.zeroAt[x])) continue;
+      if (liveLoop[x] < 0 || loop < liveLoop[x]) liveLoop[x] = loop;
+    }
+  }
   for (let x = 0; x < nLocals; x++) {
     if (hi[x] < 0) continue;
-    if (r.entry[x] && x >= nParams && top[x] > 0) { r.entry[x] = 0; r.zeroAt[x] = top[x]; }
     let s = r.entry[x] ? 0 : r.zeroAt[x] >= 0 ? r.zeroAt[x] : lo[x], e = hi[x];
     if (liveLoop[x] >= 0) { s = Math.min(s, liveLoop[x]); e = Math.max(e, loopEnd.get(liveLoop[x]) ?? instrs.length); }
     r.start[x] = s; r.end[x] = e;

@@ -9,6 +9,7 @@
 
 import { decodeBodyReuse, funcName, funcTypeOf, numImportedFuncs, type InstrPool } from '../wasm/index.ts';
 import { inlineCalls } from './inline.ts';
+import { splitWebs } from './webs.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
 import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
@@ -274,7 +275,8 @@ function compileDefined(ctx: ModCtx, k: number): void {
   const f = ctx.passes.inline
     ? inlineCalls(ctx.m, ctx.funcTypes, i, body, locals, (j) => localTypesOf(ctx.m, j, ctx.funcTypes[nImp + j]), ctx.kernel)
     : { instrs: body, localTypes: locals, owner: null };
-  new FuncCompiler(ctx, i, t, f.localTypes).compile(f.instrs, f.owner);
+  const facts = ctx.passes.webs ? splitWebs(f.instrs, f.localTypes) : null;
+  new FuncCompiler(ctx, i, t, f.localTypes).compile(f.instrs, f.owner, facts);
 }
 
 // ---- chunks: large modules compile on several threads (parallel.ts) ----

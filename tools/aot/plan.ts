@@ -24,8 +24,16 @@
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
 //   dup         `local.tee x; local.get x` (binaryen's dup) as one step: a register value
 //               goes to x and stays on top for an op to consume in place, x's read under it
+//   lea         `y + x * C` (`iN.const C; iN.mul; iN.add`, C = 3/5/9 times 1/2/4/8, or
+//               `iN.const K; iN.shl; iN.add`, K = 1..3) as one or two lea; `x * 3/5/9` as one
+//               (lea.ts): a lea has 1 cycle of latency where imul has 3
+//   reuse       a read of a local that straight-line code writes before any other read
+//               (`overwritten`) lets the op that consumes it compute in the local's register
+//               (frame.ts popReg): `x = (x << 4) | d` is `shl x, 4; or x, d`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
 //               are replaced by the callee's body, its locals the caller's
+//   webs        (before planning, after inline; webs.ts) a local holding unrelated values
+//               becomes one local per value (web of writes and the reads they reach)
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //
@@ -37,15 +45,16 @@ import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
 import { planUnroll, type UnrollPlan } from './unroll.ts';
 import { liveRanges, type LiveRanges } from './liveranges.ts';
 import { scratchI32, scratchU8 } from './scratch.ts';
+import type { WebFacts } from './webs.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
-  pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean;
+  pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline',
+  'inline', 'lea', 'webs', 'reuse',
 ];
 
 /**
@@ -115,19 +124,24 @@ export interface FuncPlan {
   pinRdi: boolean;
   /** At a `local.tee x` followed by `local.get x` (absorbed): pass dup. */
   dup: Uint8Array;
+  /** At a `local.get x`: straight-line code writes x before reading it again (pass reuse). */
+  overwritten: Uint8Array;
+  /** At an `iN.const C` whose mul/shl (and add) it fuses (pass lea): leaFactor's code, else 0. */
+  lea: Uint8Array;
   /** rbx may hold a local on the kernel too (pass kernelRbx) when no hw instruction is inlined here. */
   kernelRbx: boolean;
 }
 
 const MAX_HEADER = 24;
 
-export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: number, types: FuncType[], passes: AotPasses): FuncPlan {
+export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: number, types: FuncType[], passes: AotPasses,
+  facts: WebFacts | null = null): FuncPlan {
   const n = instrs.length;
   const p: FuncPlan = {
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n), andTest: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
-    ranges: null, orB: scratchU8(n), dup: scratchU8(n), pinRdi: false, kernelRbx: false,
+    ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
   };
   liveness(p, passes.callSaves);
   const s = structure(instrs);
@@ -148,8 +162,10 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     }
   }
   if (passes.dup) planDups(p);
+  if (passes.lea) planLea(p);
+  if (passes.reuse) planOverwritten(p, localTypes.length);
   addSteps(p, s.brLoop, 0, n);
-  if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams);
+  if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !instrs.some((ins) => rdiFixed(ins.op));
   p.kernelRbx = passes.kernelRbx && p.ranges !== null;
   return p;
@@ -173,9 +189,67 @@ function planDups(p: FuncPlan): void {
   }
 }
 
+/**
+ * Pass reuse: a `local.get x` whose next access of x in the same straight-line code (no block,
+ * loop, if, else, end or branch in between) is a write. One backward pass: `seg` numbers the
+ * straight-line stretches, `next`/`nextSeg` the next access of each local seen so far.
+ */
+function planOverwritten(p: FuncPlan, nLocals: number): void {
+  const { instrs, overwritten } = p;
+  const next = scratchU8(nLocals), nextSeg = scratchI32(nLocals, -1);
+  let seg = 0;
+  for (let pc = instrs.length - 1; pc >= 0; pc--) {
+    const op = instrs[pc].op;
+    if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
+      const x = instrs[pc].a!;
+      if (op === Op.LocalGet && nextSeg[x] === seg && next[x] === 1) overwritten[pc] = 1;
+      next[x] = op === Op.LocalGet ? 0 : 1;
+      nextSeg[x] = seg;
+    } else if (op <= Op.Return) seg++;             // block .. return: control (opcodes 0x00-0x0f)
+  }
+}
+
+/**
+ * Pass lea: `iN.const C; iN.mul; iN.add` and `iN.const K; iN.shl; iN.add` (all one width) get
+ * LEA_ADD + the factor at the constant (it absorbs the two ops after it); a lone `iN.mul` by
+ * 3, 5 or 9 gets the factor. lea.ts lowers them.
+ */
+function planLea(p: FuncPlan): void {
+  const { instrs } = p;
+  for (let pc = 0; pc + 1 < instrs.length; pc++) {
+    const c = instrs[pc], op = instrs[pc + 1].op;
+    const w64 = c.op === Op.I64Const;
+    if ((c.op !== Op.I32Const && !w64) || p.absorbed[pc] || p.absorbed[pc + 1]) continue;
+    const v = w64 ? c.i64! : BigInt(c.a!);
+    let factor = 0;
+    if (op === (w64 ? Op.I64Shl : Op.I32Shl) && v >= 1n && v <= 3n) factor = 1 << Number(v);
+    else if (op === (w64 ? Op.I64Mul : Op.I32Mul) && v > 0n && v <= 72n && leaParts(Number(v))) factor = Number(v);
+    if (factor === 0) continue;
+    const add = instrs[pc + 2];
+    if (add?.op === (w64 ? Op.I64Add : Op.I32Add) && !p.absorbed[pc + 2]) {
+      p.lea[pc] = LEA_ADD + factor;
+      p.absorbed[pc + 1] = 1; p.absorbed[pc + 2] = 1;
+    } else if (factor === 3 || factor === 5 || factor === 9) {
+      p.lea[pc] = factor;
+      p.absorbed[pc + 1] = 1;
+    }
+  }
+}
+
+/** plan.lea: the add is fused too. */
+export const LEA_ADD = 128;
+
+/** C = m * 2^s with m in 1, 3, 5, 9 and s in 0..3 (one lea, or two): [m, s], else null. */
+export function leaParts(c: number): [number, number] | null {
+  for (const m of [1, 3, 5, 9]) {
+    for (let s = 0; s <= 3; s++) if (m << s === c && c > 1) return [m, s];
+  }
+  return null;
+}
+
 /** liveranges.ts's ranges; a zero set before an absorbed or unrolled position is set at entry instead. */
-function planRanges(p: FuncPlan, nLocals: number, nParams: number): LiveRanges {
-  const r = liveRanges(p.instrs, nLocals, nParams);
+function planRanges(p: FuncPlan, nLocals: number, nParams: number, facts: WebFacts | null): LiveRanges {
+  const r = liveRanges(p.instrs, nLocals, nParams, facts);
   for (let x = 0; x < nLocals; x++) {
     const q = r.zeroAt[x];
     if (q < 0 || (!p.absorbed[q] && !p.unrolls.has(q) && !p.orB[q])) continue;
