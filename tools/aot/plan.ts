@@ -220,10 +220,13 @@ function planLea(p: FuncPlan): void {
     const c = instrs[pc], op = instrs[pc + 1].op;
     const w64 = c.op === Op.I64Const;
     if ((c.op !== Op.I32Const && !w64) || p.absorbed[pc] || p.absorbed[pc + 1]) continue;
-    const v = w64 ? c.i64! : BigInt(c.a!);
+    const shl = op === (w64 ? Op.I64Shl : Op.I32Shl);
+    if (!shl && op !== (w64 ? Op.I64Mul : Op.I32Mul)) continue;
+    const big = w64 ? c.i64! : 0n;
+    const v = !w64 ? c.a! : big >= 0n && big <= 72n ? Number(big) : -1;
     let factor = 0;
-    if (op === (w64 ? Op.I64Shl : Op.I32Shl) && v >= 1n && v <= 3n) factor = 1 << Number(v);
-    else if (op === (w64 ? Op.I64Mul : Op.I32Mul) && v > 0n && v <= 72n && leaParts(Number(v))) factor = Number(v);
+    if (shl && v >= 1 && v <= 3) factor = 1 << v;
+    else if (!shl && v > 0 && v <= 72 && leaParts(v)) factor = v;
     if (factor === 0) continue;
     const add = instrs[pc + 2];
     if (add?.op === (w64 ? Op.I64Add : Op.I32Add) && !p.absorbed[pc + 2]) {

@@ -313,21 +313,34 @@ export class Assembler {
    * block's end leave such chains. Calls (e8) keep their targets.
    */
   private threadJumps(): void {
-    const fx = this.fx, b = this.buf, off = this._labelOff;
-    const jmpAt = new Map<number, number>();          // offset of a `jmp rel32` -> its target label
-    for (let k = 0; k < this.nFx * FX_STRIDE; k += FX_STRIDE) {
-      const at = fx[k + 1];
-      if (fx[k] === FIX_BRANCH && b[at - 1] === 0xe9) jmpAt.set(at - 1, fx[k + 2]);
+    const fx = this.fx, b = this.buf, off = this._labelOff, nFx = this.nFx;
+    // the `jmp rel32` instructions: their offsets ascend with the fixups (emission order), so a
+    // binary search finds the one at a label's offset
+    let nJmp = 0;
+    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) if (fx[k] === FIX_BRANCH && b[fx[k + 1] - 1] === 0xe9) nJmp++;
+    if (nJmp === 0) return;
+    const at = new Int32Array(nJmp), to = new Int32Array(nJmp);
+    let j = 0;
+    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) {
+      if (fx[k] === FIX_BRANCH && b[fx[k + 1] - 1] === 0xe9) { at[j] = fx[k + 1] - 1; to[j++] = fx[k + 2]; }
     }
-    if (jmpAt.size === 0) return;
-    for (let k = 0; k < this.nFx * FX_STRIDE; k += FX_STRIDE) {
-      const at = fx[k + 1];
+    const jmpTo = (o: number): number => {
+      let lo = 0, hi = nJmp - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (at[mid] === o) return to[mid];
+        if (at[mid] < o) lo = mid + 1; else hi = mid - 1;
+      }
+      return -1;
+    };
+    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) {
+      const a = fx[k + 1];
       if (fx[k] !== FIX_BRANCH) continue;
-      if (b[at - 1] !== 0xe9 && !(b[at - 2] === 0x0f && (b[at - 1] & 0xf0) === 0x80)) continue;
+      if (b[a - 1] !== 0xe9 && !(b[a - 2] === 0x0f && (b[a - 1] & 0xf0) === 0x80)) continue;
       let id = fx[k + 2];
       for (let hop = 0; hop < 8; hop++) {
-        const next = jmpAt.get(off[id]);
-        if (next === undefined || next === id) break;
+        const next = jmpTo(off[id]);
+        if (next < 0 || next === id) break;
         id = next;
       }
       fx[k + 2] = id;
