@@ -1,4 +1,4 @@
-// Pass lea (plan.ts planLea): multiplications by small constants and the add that
+// Pass lea (plan.ts leaAt): multiplications by small constants and the add that
 // consumes them as lea, the way gcc lowers `n * 10 + d`:
 //
 //   y + x * C   (C = m * 2^s, m in 1/3/5/9, s in 0..3)   lea t, [x + x*(m-1)]

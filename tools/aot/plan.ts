@@ -143,30 +143,18 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
   };
-  liveness(p, passes.callSaves);
-  const s = structure(instrs);
-  const brBack = new Set<number>();          // loops some `br` goes back to (a rotation replays its header there)
-  for (let pc = 0; pc < n; pc++) if (s.brLoop[pc] >= 0) brBack.add(s.brLoop[pc]);
-  for (let pc = 0; pc < n; pc++) {
-    if (instrs[pc].op !== Op.Loop) continue;
+  const s = structure(p, passes.callSaves);
+  for (const pc of s.loops) {
     const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
     if (u) { p.unrolls.set(pc, u); continue; }
-    const r = passes.rotate && brBack.has(pc) && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
+    const r = passes.rotate && s.brBack.has(pc) && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
     if (r) p.rotations.set(pc, r);
   }
   planFlags(p, s, passes);
-  if (passes.setTarget) {
-    for (let pc = 0; pc + 1 < n; pc++) {
-      const next = instrs[pc + 1];
-      if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
-    }
-  }
-  if (passes.dup) planDups(p);
-  if (passes.lea) planLea(p);
-  if (passes.reuse) planOverwritten(p, localTypes.length);
+  const rdi = planPeepholes(p, passes, localTypes.length);
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
-  p.pinRdi = passes.pinRdi && p.ranges !== null && !instrs.some((ins) => rdiFixed(ins.op));
+  p.pinRdi = passes.pinRdi && p.ranges !== null && !rdi;
   p.kernelRbx = passes.kernelRbx && p.ranges !== null;
   return p;
 }
@@ -177,65 +165,81 @@ function rdiFixed(op: Op): boolean {
     || op === Op.TableCopy || op === Op.TableInit;
 }
 
-/** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */
-function planDups(p: FuncPlan): void {
-  const { instrs } = p;
-  for (let pc = 0; pc + 1 < instrs.length; pc++) {
-    const a = instrs[pc], b = instrs[pc + 1];
-    if (a.op !== Op.LocalTee || b.op !== Op.LocalGet || a.a !== b.a || p.absorbed[pc] || p.absorbed[pc + 1]) continue;
-    if (unrolledCounter(p, a.a!, pc)) continue;
-    p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
-    pc++;
+/**
+ * One forward scan for the passes that look at a position and the few after it: setTarget
+ * (setAfter), dup, lea and reuse (overwritten). Returns whether an op needs rdi fixed (rdiFixed).
+ * Each scan over a large module's instructions costs about 1% of its compile, so they share one.
+ */
+function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): boolean {
+  const { instrs } = p, n = instrs.length;
+  const lastGet = passes.reuse ? scratchI32(nLocals, -1) : null, lastSeg = passes.reuse ? scratchI32(nLocals) : null;
+  let seg = 0, rdi = false;
+  for (let pc = 0; pc < n; pc++) {
+    const ins = instrs[pc], op = ins.op;
+    if (rdiFixed(op)) rdi = true;
+    if (passes.setTarget && pc + 1 < n) {
+      const next = instrs[pc + 1];
+      if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
+    }
+    if (lastGet && lastSeg) seg = overwrittenAt(p, pc, lastGet, lastSeg, seg);
+    if (passes.dup && op === Op.LocalTee) dupAt(p, pc);
+    if (passes.lea && (op === Op.I32Const || op === Op.I64Const)) leaAt(p, pc);
   }
+  return rdi;
+}
+
+/** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */
+function dupAt(p: FuncPlan, pc: number): void {
+  const a = p.instrs[pc], b = p.instrs[pc + 1];
+  if (b?.op !== Op.LocalGet || a.a !== b.a || p.absorbed[pc] || p.absorbed[pc + 1]) return;
+  if (unrolledCounter(p, a.a!, pc)) return;
+  p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
 }
 
 /**
  * Pass reuse: a `local.get x` whose next access of x in the same straight-line code (no block,
- * loop, if, else, end or branch in between) is a write. One backward pass: `seg` numbers the
- * straight-line stretches, `next`/`nextSeg` the next access of each local seen so far.
+ * loop, if, else, end or branch in between) is a write. `seg` numbers the straight-line
+ * stretches; lastGet/lastSeg hold each local's last read not yet followed by an access.
+ * Returns the stretch after position pc.
  */
-function planOverwritten(p: FuncPlan, nLocals: number): void {
-  const { instrs, overwritten } = p;
-  const next = scratchU8(nLocals), nextSeg = scratchI32(nLocals, -1);
-  let seg = 0;
-  for (let pc = instrs.length - 1; pc >= 0; pc--) {
-    const op = instrs[pc].op;
-    if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
-      const x = instrs[pc].a!;
-      if (op === Op.LocalGet && nextSeg[x] === seg && next[x] === 1) overwritten[pc] = 1;
-      next[x] = op === Op.LocalGet ? 0 : 1;
-      nextSeg[x] = seg;
-    } else if (op <= Op.Return) seg++;             // block .. return: control (opcodes 0x00-0x0f)
+function overwrittenAt(p: FuncPlan, pc: number, lastGet: Int32Array, lastSeg: Int32Array, seg: number): number {
+  const op = p.instrs[pc].op;
+  if (op === Op.LocalGet) { const x = p.instrs[pc].a!; lastGet[x] = pc; lastSeg[x] = seg; return seg; }
+  if (op === Op.LocalSet || op === Op.LocalTee) {
+    const x = p.instrs[pc].a!;
+    if (lastGet[x] >= 0 && lastSeg[x] === seg) p.overwritten[lastGet[x]] = 1;
+    lastGet[x] = -1;
+    return seg;
   }
+  return op <= Op.Return ? seg + 1 : seg;         // block .. return: control (opcodes 0x00-0x0f)
 }
 
 /**
- * Pass lea: `iN.const C; iN.mul; iN.add` and `iN.const K; iN.shl; iN.add` (all one width) get
- * LEA_ADD + the factor at the constant (it absorbs the two ops after it); a lone `iN.mul` by
- * 3, 5 or 9 gets the factor. lea.ts lowers them.
+ * Pass lea at an `iN.const`: `iN.const C; iN.mul; iN.add` and `iN.const K; iN.shl; iN.add` (all
+ * one width) get LEA_ADD + the factor at the constant (it absorbs the two ops after it); a lone
+ * `iN.mul` by 3, 5 or 9 gets the factor. lea.ts lowers them.
  */
-function planLea(p: FuncPlan): void {
+function leaAt(p: FuncPlan, pc: number): void {
   const { instrs } = p;
-  for (let pc = 0; pc + 1 < instrs.length; pc++) {
-    const c = instrs[pc], op = instrs[pc + 1].op;
-    const w64 = c.op === Op.I64Const;
-    if ((c.op !== Op.I32Const && !w64) || p.absorbed[pc] || p.absorbed[pc + 1]) continue;
-    const shl = op === (w64 ? Op.I64Shl : Op.I32Shl);
-    if (!shl && op !== (w64 ? Op.I64Mul : Op.I32Mul)) continue;
-    const big = w64 ? c.i64! : 0n;
-    const v = !w64 ? c.a! : big >= 0n && big <= 72n ? Number(big) : -1;
-    let factor = 0;
-    if (shl && v >= 1 && v <= 3) factor = 1 << v;
-    else if (!shl && v > 0 && v <= 72 && leaParts(v)) factor = v;
-    if (factor === 0) continue;
-    const add = instrs[pc + 2];
-    if (add?.op === (w64 ? Op.I64Add : Op.I32Add) && !p.absorbed[pc + 2]) {
-      p.lea[pc] = LEA_ADD + factor;
-      p.absorbed[pc + 1] = 1; p.absorbed[pc + 2] = 1;
-    } else if (factor === 3 || factor === 5 || factor === 9) {
-      p.lea[pc] = factor;
-      p.absorbed[pc + 1] = 1;
-    }
+  if (pc + 1 >= instrs.length) return;
+  const c = instrs[pc], op = instrs[pc + 1].op;
+  const w64 = c.op === Op.I64Const;
+  if (p.absorbed[pc] || p.absorbed[pc + 1]) return;
+  const shl = op === (w64 ? Op.I64Shl : Op.I32Shl);
+  if (!shl && op !== (w64 ? Op.I64Mul : Op.I32Mul)) return;
+  const big = w64 ? c.i64! : 0n;
+  const v = !w64 ? c.a! : big >= 0n && big <= 72n ? Number(big) : -1;
+  let factor = 0;
+  if (shl && v >= 1 && v <= 3) factor = 1 << v;
+  else if (!shl && v > 0 && v <= 72 && leaParts(v)) factor = v;
+  if (factor === 0) return;
+  const add = instrs[pc + 2];
+  if (add?.op === (w64 ? Op.I64Add : Op.I32Add) && !p.absorbed[pc + 2]) {
+    p.lea[pc] = LEA_ADD + factor;
+    p.absorbed[pc + 1] = 1; p.absorbed[pc + 2] = 1;
+  } else if (factor === 3 || factor === 5 || factor === 9) {
+    p.lea[pc] = factor;
+    p.absorbed[pc + 1] = 1;
   }
 }
 
@@ -261,62 +265,65 @@ function planRanges(p: FuncPlan, nLocals: number, nParams: number, facts: WebFac
   return r;
 }
 
-/**
- * Reads of locals by position. Branches go forward except to an enclosing
- * loop's start, so every read reachable from position p is after p or inside
- * p's outermost enclosing loop: conservative and one pass.
- */
-function liveness(p: FuncPlan, on: boolean): void {
-  const { instrs, lastRead, readFrom } = p;
-  const open: number[] = [];                 // per open block: its loop start, or -1
-  let outer = -1;                            // start of the outermost open loop
-  for (let pc = 0; pc < instrs.length; pc++) {
-    const ins = instrs[pc];
-    if (ins.op === Op.LocalGet && ins.a! < lastRead.length) lastRead[ins.a!] = pc;
-    readFrom[pc] = !on ? 0 : outer >= 0 ? outer : pc + 1;
-    if (ins.op === Op.Block || ins.op === Op.If) open.push(-1);
-    else if (ins.op === Op.Loop) { open.push(pc); if (outer < 0) outer = pc; }
-    else if (ins.op === Op.End && open.pop() === outer && outer >= 0) outer = -1;
-  }
-}
-
 interface Structure {
   /** At a `br`: the position of the loop it targets, else -1. */
   brLoop: Int32Array;
+  /** Positions of the loops, and of those some `br` goes back to (a rotation replays its header there). */
+  loops: number[];
+  brBack: Set<number>;
   /** At an `else`: 1 when its if's then-arm is branched to. */
   thenTargeted: Uint8Array;
   /** At an `else`: the blockType of its if is `(result i32)`. */
   elseOfI32If: Uint8Array;
 }
 
-function structure(instrs: Instr[]): Structure {
+/**
+ * The block structure (Structure) and, in the same scan, pass callSaves's reads of locals by
+ * position (p.lastRead, p.readFrom). Branches go forward except to an enclosing loop's start,
+ * so every read reachable from position p is after p or inside p's outermost enclosing loop:
+ * conservative and one pass.
+ */
+function structure(p: FuncPlan, callSaves: boolean): Structure {
+  const { instrs, lastRead, readFrom } = p;
   const n = instrs.length;
-  const st: Structure = { brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n) };
-  const open: { pc: number; targeted: boolean }[] = [{ pc: -1, targeted: false }];
+  const st: Structure = { brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set() };
+  // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
+  const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
+  let outer = -1;                            // start of the outermost open loop
   const mark = (d: number): number => {
-    const c = open[open.length - 1 - d];
-    if (!c) return -1;
-    c.targeted = true;
-    return c.pc;
+    const k = openPc.length - 1 - d;
+    if (k < 0) return -1;
+    targeted[k] = true;
+    return openPc[k];
   };
   for (let pc = 0; pc < n; pc++) {
     const ins = instrs[pc];
+    readFrom[pc] = !callSaves ? 0 : outer >= 0 ? outer : pc + 1;
     switch (ins.op) {
-      case Op.Block: case Op.Loop: case Op.If: open.push({ pc, targeted: false }); break;
+      case Op.LocalGet: if (ins.a! < lastRead.length) lastRead[ins.a!] = pc; break;
+      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); break;
+      case Op.Loop:
+        openPc.push(pc); targeted.push(false); loopOf.push(pc);
+        st.loops.push(pc);
+        if (outer < 0) outer = pc;
+        break;
       case Op.Else: {
-        const c = open[open.length - 1];
-        const bt = c && c.pc >= 0 ? instrs[c.pc].blockType : undefined;
-        st.thenTargeted[pc] = c?.targeted ? 1 : 0;
+        const k = openPc.length - 1, at = openPc[k];
+        const bt = at >= 0 ? instrs[at].blockType : undefined;
+        st.thenTargeted[pc] = targeted[k] ? 1 : 0;
         st.elseOfI32If[pc] = bt?.kind === 'value' && bt.type === ValType.I32 ? 1 : 0;
         break;
       }
-      case Op.End: open.pop(); break;
+      case Op.End:
+        openPc.pop(); targeted.pop();
+        if (loopOf.pop() === outer && outer >= 0) outer = -1;
+        break;
       case Op.Br: case Op.BrIf: {
         const t = mark(ins.a!);
-        if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) st.brLoop[pc] = t;
+        if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) { st.brLoop[pc] = t; st.brBack.add(t); }
         break;
       }
-      case Op.BrTable: for (const d of [...ins.targets!, ins.a!]) mark(d); break;
+      case Op.BrTable: for (const d of ins.targets!) mark(d); mark(ins.a!); break;
       default: break;
     }
   }
