@@ -62,7 +62,11 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
     for (const x of g.written) cover[x] = UNCOVERED;
     return g;
   };
-  for (let pc = 0; pc < instrs.length; pc++) {
+  if (facts) {                              // webs.ts saw every access and loop: no scan here
+    lo.set(facts.lo.subarray(0, nLocals)); hi.set(facts.hi.subarray(0, nLocals)); top.set(facts.top.subarray(0, nLocals));
+    for (let k = 0; k < facts.loopEnds.length; k += 2) loopEnd.set(facts.loopEnds[k], facts.loopEnds[k + 1]);
+  }
+  for (let pc = 0; !facts && pc < instrs.length; pc++) {
     const ins = instrs[pc];
     switch (ins.op) {
       case Op.Block: case Op.If: regions.push({ loop: false, pc, written: [] }); break;
@@ -74,7 +78,6 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
         if (x >= nLocals) break;
         if (pc < lo[x]) { lo[x] = pc; top[x] = regions.length > 1 ? regions[1].pc : pc; }
         hi[x] = pc;
-        if (facts) break;
         if (ins.op === Op.LocalGet) read(x, cover[x]);
         else if (cover[x] === UNCOVERED) { cover[x] = regions.length - 1; regions[regions.length - 1].written.push(x); }
         break;

@@ -33,7 +33,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr, ValType } from '../wasm/types.ts';
-import { scratchU8 } from './scratch.ts';
+import { scratchI32, scratchU8 } from './scratch.ts';
 
 /** Most locals a function may have after splitting (module.ts allows 50000 declared). */
 const MAX_LOCALS = 50000;
@@ -48,6 +48,12 @@ export interface WebFacts {
   entry: Uint8Array;
   /** Pairs (local, position of a loop at whose header it is live), flat; valid until the next splitWebs. */
   liveAt: Int32Array;
+  /** Per local: first and last access (-1: none), start of the top-level construct of the first. */
+  lo: Int32Array;
+  hi: Int32Array;
+  top: Int32Array;
+  /** Pairs (position of a loop, position of its end), flat. */
+  loopEnds: Int32Array;
 }
 
 const VALUE = 0, LOOP_PHI = 1, JOIN_PHI = 2;
@@ -81,14 +87,15 @@ const endFrame = new Ints(), endLocal = new Ints(), endVal = new Ints();
 // open constructs, by depth (fCap of each)
 let fKind = new Int32Array(64), fUid = new Int32Array(64), fDead = new Int32Array(64), fLog = new Int32Array(64);
 let fOpen = new Int32Array(64), fIncoming = new Int32Array(64), fNoElse = new Int32Array(64), fEnd = new Int32Array(64);
-let fLoop = new Int32Array(64);
+let fLoop = new Int32Array(64), fPc = new Int32Array(64);
 // loops: position and first header phi (local l's is base + l)
 const loopPc = new Ints(), loopBase = new Ints();
 // per local (resized per function): current value, time of the last write, stamps and values of the joins
 const cur = new Ints(), lastWrite = new Ints(), stampA = new Ints(), stampB = new Ints(), stampC = new Ints();
 const valA = new Ints(), cntA = new Ints(), valB = new Ints();
-/** Per position of an access: the node it reads or writes; the positions of the accesses. */
-const nodeAt = new Ints(), accesses = new Ints();
+/** Per position of an access: the node it reads or writes, and the top-level construct's start; the positions of the accesses. */
+const nodeAt = new Ints(), topAt = new Ints(), accesses = new Ints();
+const loopEnds = new Ints();
 const pending = new Ints(), liveAt = new Ints(), webOf = new Ints();
 
 let stamp = 0;
@@ -140,10 +147,11 @@ function open(k: number, dead: boolean, n: number, pc: number): void {
     const len = depth * 2;
     fKind = grown(fKind, len); fUid = grown(fUid, len); fDead = grown(fDead, len); fLog = grown(fLog, len); fOpen = grown(fOpen, len);
     fIncoming = grown(fIncoming, len); fNoElse = grown(fNoElse, len); fEnd = grown(fEnd, len); fLoop = grown(fLoop, len);
+    fPc = grown(fPc, len);
   }
   fKind[depth] = k; fUid[depth] = ++stamp; fDead[depth] = dead ? 1 : 0; fLog[depth] = logLocal.n;
   fOpen[depth] = ++now; fIncoming[depth] = 0; fNoElse[depth] = k === FRAME_IF ? 1 : 0; fEnd[depth] = endFrame.n;
-  fLoop[depth] = -1;
+  fLoop[depth] = -1; fPc[depth] = pc;
   if (k === FRAME_LOOP) {
     fLoop[depth] = loopPc.n;
     loopPc.push(pc); loopBase.push(nNodes);
@@ -249,8 +257,8 @@ export function splitWebs(instrs: Instr[], localTypes: ValType[], split = true):
   stampA.a.fill(0, 0, n); stampB.a.fill(0, 0, n); stampC.a.fill(0, 0, n);
   const c = cur.a;
   for (let l = 0; l < n; l++) { newNode(VALUE); c[l] = l; lastWrite.a[l] = 0; }
-  const node = nodeAt.ensure(instrs.length);
-  accesses.n = 0;
+  const node = nodeAt.ensure(instrs.length), top = topAt.ensure(instrs.length);
+  accesses.n = 0; loopEnds.n = 0;
   open(FRAME_BLOCK, false, n, 0);                        // the function's body
   let dead = false;
   for (let pc = 0; pc < instrs.length; pc++) {
@@ -271,6 +279,7 @@ export function splitWebs(instrs: Instr[], localTypes: ValType[], split = true):
       }
       case Op.End:
         if (depth === 1) { depth = 0; break; }
+        if (fKind[depth - 1] === FRAME_LOOP) { loopEnds.push(fPc[depth - 1]); loopEnds.push(pc); }
         dead = !close(!dead);
         break;
       case Op.Br: if (!dead) branch(depth - 1 - ins.a!); dead = true; break;
@@ -288,6 +297,7 @@ export function splitWebs(instrs: Instr[], localTypes: ValType[], split = true):
         if (l >= n) break;
         const v = c[l];
         node[pc] = v;
+        top[pc] = depth > 1 ? fPc[1] : pc;
         accesses.push(pc);
         if (!dead && kindA[v] !== VALUE && !activeA[v]) activate(v);
         break;
@@ -298,6 +308,7 @@ export function splitWebs(instrs: Instr[], localTypes: ValType[], split = true):
         if (lastWrite.a[l] < fOpen[depth - 1]) { logLocal.push(l); logVal.push(c[l]); }
         lastWrite.a[l] = ++now;
         c[l] = node[pc] = newNode(VALUE);
+        top[pc] = depth > 1 ? fPc[1] : pc;
         accesses.push(pc);
         break;
       }
@@ -314,7 +325,8 @@ function assign(instrs: Instr[], localTypes: ValType[], n: number, split: boolea
   web.fill(-1, 0, nNodes);
   for (let l = 0; l < n; l++) web[find(l)] = l;
   let count = n;
-  const entry = scratchU8(n + Math.min(accesses.n, MAX_LOCALS));   // new locals: at most one per access
+  const most = n + Math.min(accesses.n, MAX_LOCALS);              // new locals: at most one per access
+  const entry = scratchU8(most), lo = scratchI32(most, -1), hi = scratchI32(most, -1), top = scratchI32(most);
   for (let k = 0; k < accesses.n; k++) {
     const pc = acc[k], ins = instrs[pc], l = ins.a!;
     const root = find(node[pc]);
@@ -324,6 +336,8 @@ function assign(instrs: Instr[], localTypes: ValType[], n: number, split: boolea
       if (x >= n) localTypes.push(localTypes[l]);
     }
     if (x === l && ins.op === Op.LocalGet && l < n && root === find(l)) entry[l] = 1;
+    if (lo[x] < 0) { lo[x] = pc; top[x] = topAt.a[pc]; }
+    hi[x] = pc;
     ins.a = x;
   }
   for (let id = 0; id < loopPc.n; id++) {
@@ -334,5 +348,8 @@ function assign(instrs: Instr[], localTypes: ValType[], n: number, split: boolea
       if (x >= 0) { liveAt.push(x); liveAt.push(loopPc.a[id]); }
     }
   }
-  return { count, entry: entry.subarray(0, count), liveAt: liveAt.a.subarray(0, liveAt.n) };
+  return {
+    count, entry: entry.subarray(0, count), liveAt: liveAt.a.subarray(0, liveAt.n),
+    lo: lo.subarray(0, count), hi: hi.subarray(0, count), top: top.subarray(0, count), loopEnds: loopEnds.a.subarray(0, loopEnds.n),
+  };
 }
