@@ -8,8 +8,9 @@ import { planFunction, Fuse } from '../../tools/aot/plan.ts';
 import { compileWat } from './linux-runner.ts';
 
 describe('AotPasses', () => {
-  it('are all on by default; the env spec and options switch them', () => {
-    expect(Object.entries(resolvePasses()).filter(([, on]) => !on).map(([n]) => n)).toEqual([]);
+  it('are on by default but webs; the env spec and options switch them', () => {
+    expect(Object.entries(resolvePasses()).filter(([, on]) => !on).map(([n]) => n)).toEqual(['webs']);
+    expect(resolvePasses({}, '+webs').webs).toBe(true);
     expect(Object.values(resolvePasses({}, 'all')).every(Boolean)).toBe(true);
     expect(resolvePasses({}, '-regalloc').regalloc).toBe(false);
     expect(Object.values(resolvePasses({}, 'none')).some(Boolean)).toBe(false);

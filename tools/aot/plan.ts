@@ -32,7 +32,7 @@
 //               (frame.ts popReg): `x = (x << 4) | d` is `shl x, 4; or x, d`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
 //               are replaced by the callee's body, its locals the caller's
-//   webs        (before planning, after inline; webs.ts) a local holding unrelated values
+//   webs        (off by default; before planning, after inline; webs.ts) a local holding unrelated values
 //               becomes one local per value (web of writes and the reads they reach)
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
@@ -58,11 +58,12 @@ export const PASS_NAMES: (keyof AotPasses)[] = [
 ];
 
 /**
- * Passes that are off unless asked for (`+name`, `all`, AotOptions.passes).
- * None today. regalloc was here while copy and matmul ran 1.16–1.18x slower
- * with it; the cause was code layout, not allocation (STATUS.md, round 6).
+ * Passes that are off unless asked for (`+name`, `all`, AotOptions.passes). regalloc was
+ * here while copy and matmul ran 1.16–1.18x slower with it; the cause was code layout, not
+ * allocation (STATUS.md, round 6). webs is here: it costs about 9% of a large module's
+ * compile and no bench/aot kernel ran measurably faster with it (STATUS.md, round 9).
  */
-export const DEFAULT_OFF: ReadonlySet<keyof AotPasses> = new Set([]);
+export const DEFAULT_OFF: ReadonlySet<keyof AotPasses> = new Set(['webs']);
 
 /**
  * The passes in effect: all but DEFAULT_OFF on, then `spec` ("none", "all", or a comma list of
