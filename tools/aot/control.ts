@@ -129,9 +129,9 @@ function opLoop(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
   const c = pushCtrl(fc, CtrlKind.Loop, ins, fc.asm.label());
   c.base = enterBlock(fc, c.params);
-  fc.masm.alignCode(16);
-  fc.asm.bind(c.label);
   const r = fc.plan.rotations.get(fc.pc);
+  if (!r) fc.masm.alignCode(16);                  // a rotated loop's back edges go to its body, aligned there
+  fc.asm.bind(c.label);
   if (r) c.rot = { start: r.start, ifPc: r.ifPc, body: null, exit: null, emitted: false };
 }
 
