@@ -44,7 +44,7 @@ import { Op } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr } from '../wasm/types.ts';
 import { planUnroll, type UnrollPlan } from './unroll.ts';
 import { liveRanges, type LiveRanges } from './liveranges.ts';
-import { scratchI32, scratchU8 } from './scratch.ts';
+import { scratchF64, scratchI32, scratchU8 } from './scratch.ts';
 import type { WebFacts } from './webs.ts';
 
 export interface AotPasses {
@@ -174,6 +174,7 @@ function rdiFixed(op: Op): boolean {
 function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): boolean {
   const { instrs } = p, n = instrs.length;
   const lastGet = passes.reuse ? scratchI32(nLocals, -1) : null, lastSeg = passes.reuse ? scratchI32(nLocals) : null;
+  const height = passes.reuse ? scratchF64(n) : null;
   let seg = 0, rdi = false;
   for (let pc = 0; pc < n; pc++) {
     const ins = instrs[pc], op = ins.op;
@@ -182,7 +183,7 @@ function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): boolean
       const next = instrs[pc + 1];
       if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
     }
-    if (lastGet && lastSeg) seg = overwrittenAt(p, pc, lastGet, lastSeg, seg);
+    if (lastGet && lastSeg && height) seg = overwrittenAt(p, pc, lastGet, lastSeg, height, seg);
     if (passes.dup && op === Op.LocalTee) dupAt(p, pc);
     if (passes.lea && (op === Op.I32Const || op === Op.I64Const)) leaAt(p, pc);
   }
@@ -199,20 +200,47 @@ function dupAt(p: FuncPlan, pc: number): void {
 
 /**
  * Pass reuse: a `local.get x` whose next access of x in the same straight-line code (no block,
- * loop, if, else, end or branch in between) is a write. `seg` numbers the straight-line
- * stretches; lastGet/lastSeg hold each local's last read not yet followed by an access.
- * Returns the stretch after position pc.
+ * loop, if, else, end or branch in between) is a write, when by that write the value read
+ * (or what an op computed from it in x's register) is off the stack or is what is written:
+ * `x = (x << 4) | d`, not `(x << 4) | (x = load ...)` where the write would have to move the
+ * shifted value out first. `seg` numbers the straight-line stretches; `height` is the stack
+ * height after each position (relative to the stretch; NaN after an op of unknown effect, a
+ * call); lastGet/lastSeg hold each local's last read not yet followed by an access. Returns
+ * the stretch after position pc.
  */
-function overwrittenAt(p: FuncPlan, pc: number, lastGet: Int32Array, lastSeg: Int32Array, seg: number): number {
-  const op = p.instrs[pc].op;
-  if (op === Op.LocalGet) { const x = p.instrs[pc].a!; lastGet[x] = pc; lastSeg[x] = seg; return seg; }
-  if (op === Op.LocalSet || op === Op.LocalTee) {
-    const x = p.instrs[pc].a!;
-    if (lastGet[x] >= 0 && lastSeg[x] === seg) p.overwritten[lastGet[x]] = 1;
-    lastGet[x] = -1;
-    return seg;
-  }
-  return op <= Op.Return ? seg + 1 : seg;         // block .. return: control (opcodes 0x00-0x0f)
+function overwrittenAt(p: FuncPlan, pc: number, lastGet: Int32Array, lastSeg: Int32Array, height: Float64Array, seg: number): number {
+  const ins = p.instrs[pc], op = ins.op;
+  const before = pc > 0 ? height[pc - 1] : 0;    // a control op leaves 0: the stretch after it starts there
+  if (op <= Op.Return) { height[pc] = 0; return seg + 1; }          // block .. return: control (opcodes 0x00-0x0f)
+  height[pc] = before + stackEffect(op);
+  if (op === Op.LocalGet) { lastGet[ins.a!] = pc; lastSeg[ins.a!] = seg; return seg; }
+  if (op !== Op.LocalSet && op !== Op.LocalTee) return seg;
+  const x = ins.a!, g = lastGet[x];
+  lastGet[x] = -1;
+  if (g < 0 || lastSeg[x] !== seg) return seg;
+  const slot = height[g];                         // the read's value is the slot-th value of the stack
+  let off = before <= slot;                       // the value written sits in the read's slot or below
+  for (let q = g + 1; q < pc && !off; q++) if (height[q] < slot) off = true;   // the read's slot was popped
+  if (off && !Number.isNaN(before)) p.overwritten[g] = 1;
+  return seg;
+}
+
+/** Net stack effect of an op without control flow or calls; NaN when unknown here. */
+function stackEffect(op: Op): number {
+  if (op === Op.LocalGet || op === Op.GlobalGet || (op >= Op.I32Const && op <= Op.F64Const) || op === Op.MemorySize) return 1;
+  if (op === Op.RefNull || op === Op.RefFunc) return 1;
+  if (op === Op.LocalTee || op === Op.MemoryGrow || op === Op.RefIsNull) return 0;
+  if (op === Op.LocalSet || op === Op.GlobalSet || op === Op.Drop) return -1;
+  if (op === Op.Select || op === Op.SelectT) return -2;
+  if (op >= Op.I32Load && op <= Op.I64Load32U) return 0;
+  if (op >= Op.I32Store && op <= Op.I64Store32) return -2;
+  if (op === Op.I32Eqz || op === Op.I64Eqz) return 0;
+  if (op >= Op.I32Eq && op <= Op.F64Ge) return -1;
+  if ((op >= Op.I32Clz && op <= Op.I32Popcnt) || (op >= Op.I64Clz && op <= Op.I64Popcnt)) return 0;
+  if ((op >= Op.F32Abs && op <= Op.F32Sqrt) || (op >= Op.F64Abs && op <= Op.F64Sqrt)) return 0;
+  if (op >= Op.I32Add && op <= Op.F64Copysign) return -1;           // the binary ops between the unary ones above
+  if ((op >= Op.I32WrapI64 && op <= Op.I64Extend32S) || (op >= Op.I32TruncSatF32S && op <= Op.I64TruncSatF64U)) return 0;
+  return Number.NaN;
 }
 
 /**
