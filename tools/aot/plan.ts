@@ -227,21 +227,26 @@ function overwrittenAt(p: FuncPlan, pc: number, lastGet: Int32Array, lastSeg: In
 
 /** Net stack effect of an op without control flow or calls; NaN when unknown here. */
 function stackEffect(op: Op): number {
-  if (op === Op.LocalGet || op === Op.GlobalGet || (op >= Op.I32Const && op <= Op.F64Const) || op === Op.MemorySize) return 1;
-  if (op === Op.RefNull || op === Op.RefFunc) return 1;
-  if (op === Op.LocalTee || op === Op.MemoryGrow || op === Op.RefIsNull) return 0;
-  if (op === Op.LocalSet || op === Op.GlobalSet || op === Op.Drop) return -1;
-  if (op === Op.Select || op === Op.SelectT) return -2;
-  if (op >= Op.I32Load && op <= Op.I64Load32U) return 0;
-  if (op >= Op.I32Store && op <= Op.I64Store32) return -2;
-  if (op === Op.I32Eqz || op === Op.I64Eqz) return 0;
-  if (op >= Op.I32Eq && op <= Op.F64Ge) return -1;
-  if ((op >= Op.I32Clz && op <= Op.I32Popcnt) || (op >= Op.I64Clz && op <= Op.I64Popcnt)) return 0;
-  if ((op >= Op.F32Abs && op <= Op.F32Sqrt) || (op >= Op.F64Abs && op <= Op.F64Sqrt)) return 0;
-  if (op >= Op.I32Add && op <= Op.F64Copysign) return -1;           // the binary ops between the unary ones above
-  if ((op >= Op.I32WrapI64 && op <= Op.I64Extend32S) || (op >= Op.I32TruncSatF32S && op <= Op.I64TruncSatF64U)) return 0;
-  return Number.NaN;
+  return op < 0x100 ? EFFECT[op] : op >= Op.I32TruncSatF32S && op <= Op.I64TruncSatF64U ? 0 : Number.NaN;
 }
+
+/** stackEffect of the one-byte opcodes (a table: it runs for every instruction). */
+const EFFECT = (() => {
+  const e = new Float64Array(0x100).fill(Number.NaN);
+  const set = (from: Op, to: Op, v: number): void => { e.fill(v, from, to + 1); };
+  set(Op.LocalGet, Op.LocalGet, 1); set(Op.GlobalGet, Op.GlobalGet, 1); set(Op.I32Const, Op.F64Const, 1);
+  set(Op.MemorySize, Op.MemorySize, 1); set(Op.RefNull, Op.RefNull, 1); set(Op.RefFunc, Op.RefFunc, 1);
+  set(Op.LocalTee, Op.LocalTee, 0); set(Op.MemoryGrow, Op.MemoryGrow, 0); set(Op.RefIsNull, Op.RefIsNull, 0);
+  set(Op.LocalSet, Op.LocalSet, -1); set(Op.GlobalSet, Op.GlobalSet, -1); set(Op.Drop, Op.Drop, -1);
+  set(Op.Select, Op.SelectT, -2);
+  set(Op.I32Load, Op.I64Load32U, 0); set(Op.I32Store, Op.I64Store32, -2);
+  set(Op.I32Add, Op.F64Copysign, -1);                              // binary, then the unary ones inside
+  set(Op.I32Eq, Op.F64Ge, -1); set(Op.I32Eqz, Op.I32Eqz, 0); set(Op.I64Eqz, Op.I64Eqz, 0);
+  set(Op.I32Clz, Op.I32Popcnt, 0); set(Op.I64Clz, Op.I64Popcnt, 0);
+  set(Op.F32Abs, Op.F32Sqrt, 0); set(Op.F64Abs, Op.F64Sqrt, 0);
+  set(Op.I32WrapI64, Op.I64Extend32S, 0);
+  return e;
+})();
 
 /**
  * Pass lea at an `iN.const`: `iN.const C; iN.mul; iN.add` and `iN.const K; iN.shl; iN.add` (all
