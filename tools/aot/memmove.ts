@@ -180,19 +180,19 @@ export function emitMemset(fc: FuncCompiler): void {
   asm.bind(done);
   fc.outOfLine(() => {
     const lt8 = asm.label(), lt4 = asm.label(), loop1 = asm.label();
+    /** n <= rcx < 2n: two n-byte stores, the second ending at the last byte; else on to `below`. */
+    const fillPair = (n: 8 | 4, below: Label): void => {
+      const size = n === 8 ? 64 : 32, v = n === 8 ? r64(RAX) : r32(RAX);
+      asm.i('cmp', r32(RCX), imm(n));
+      asm.i('jb', below);
+      asm.i('mov', mem(RDI, 0, size), v);
+      asm.i('mov', memIdx(RDI, RCX, 1, -n, size), v);
+      asm.i('jmp', done);
+      asm.bind(below);
+    };
     asm.bind(small);
-    asm.i('cmp', r32(RCX), imm(8));
-    asm.i('jb', lt8);
-    asm.i('mov', mem(RDI, 0, 64), r64(RAX));
-    asm.i('mov', memIdx(RDI, RCX, 1, -8, 64), r64(RAX));
-    asm.i('jmp', done);
-    asm.bind(lt8);
-    asm.i('cmp', r32(RCX), imm(4));
-    asm.i('jb', lt4);
-    asm.i('mov', mem(RDI, 0, 32), r32(RAX));
-    asm.i('mov', memIdx(RDI, RCX, 1, -4, 32), r32(RAX));
-    asm.i('jmp', done);
-    asm.bind(lt4);
+    fillPair(8, lt8);
+    fillPair(4, lt4);
     asm.i('test', r32(RCX), r32(RCX));
     asm.i('je', done);
     asm.bind(loop1);
