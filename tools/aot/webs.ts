@@ -1,10 +1,10 @@
-// Webs (pass `webs`, before planning): a local that holds unrelated values is split into one
-// local per value. Wasm producers reuse locals freely (binaryen and LLVM colour their
-// locals: a loop's accumulator and the character it just loaded may share one), so one
-// local's live range spans the lives of several values and it takes one register for all
-// of them. A web is a set of writes of a local and the reads they reach, closed under
-// "reaches the same read"; webs of one local never meet, so each can be a local of its own,
-// with its own live range (liveranges.ts) and register (pins.ts).
+// Webs (pass `webs`, before planning; off by default, plan.ts DEFAULT_OFF): a local that holds
+// unrelated values is split into one local per value. Wasm producers reuse locals freely
+// (binaryen and LLVM colour their locals: a loop's accumulator and the character it just
+// loaded may share one), so one local's live range spans the lives of several values and it
+// takes one register for all of them. A web is a set of writes of a local and the reads they
+// reach, closed under "reaches the same read"; webs of one local never meet, so each can be a
+// local of its own, with its own live range (liveranges.ts) and register (pins.ts).
 //
 // Reaching writes over structured control flow, in one pass (pruned SSA, as with phis that
 // exist only when used): every write is a node of a union-find, and each local's current node
@@ -42,8 +42,6 @@ const MAX_PHIS = 1 << 20;
 
 /** What splitWebs found, by local index after splitting. */
 export interface WebFacts {
-  /** Number of locals after splitting (new ones appended to localTypes). */
-  count: number;
   /** The local's value at entry (argument or zero) may be read. */
   entry: Uint8Array;
   /** Pairs (local, position of a loop at whose header it is live), flat; valid until the next splitWebs. */
@@ -239,11 +237,11 @@ function close(reachable: boolean): boolean {
 }
 
 /**
- * Splits the locals of `instrs` into webs, in place (with `split`): reads and writes of a split
- * web get the index of a new local, appended to `localTypes`. Returns null (nothing changed)
- * for a function with more locals times loops than MAX_PHIS.
+ * Splits the locals of `instrs` into webs, in place: reads and writes of a split web get the
+ * index of a new local, appended to `localTypes`. Returns null (nothing changed) for a function
+ * with more locals times loops than MAX_PHIS.
  */
-export function splitWebs(instrs: Instr[], localTypes: ValType[], split = true): WebFacts | null {
+export function splitWebs(instrs: Instr[], localTypes: ValType[]): WebFacts | null {
   const n = localTypes.length;
   let loops = 0;
   for (let pc = 0; pc < instrs.length; pc++) if (instrs[pc].op === Op.Loop) loops++;
@@ -315,11 +313,11 @@ export function splitWebs(instrs: Instr[], localTypes: ValType[], split = true):
       default: break;
     }
   }
-  return assign(instrs, localTypes, n, split);
+  return assign(instrs, localTypes, n);
 }
 
 /** Gives every web a local (the entry's web keeps the index) and collects the facts. */
-function assign(instrs: Instr[], localTypes: ValType[], n: number, split: boolean): WebFacts {
+function assign(instrs: Instr[], localTypes: ValType[], n: number): WebFacts {
   const node = nodeAt.a, acc = accesses.a;
   const web = webOf.ensure(nNodes);
   web.fill(-1, 0, nNodes);
@@ -332,7 +330,7 @@ function assign(instrs: Instr[], localTypes: ValType[], n: number, split: boolea
     const root = find(node[pc]);
     let x = web[root];
     if (x < 0) {
-      x = web[root] = split && count < MAX_LOCALS ? count++ : l;
+      x = web[root] = count < MAX_LOCALS ? count++ : l;
       if (x >= n) localTypes.push(localTypes[l]);
     }
     if (x === l && ins.op === Op.LocalGet && l < n && root === find(l)) entry[l] = 1;
@@ -349,7 +347,7 @@ function assign(instrs: Instr[], localTypes: ValType[], n: number, split: boolea
     }
   }
   return {
-    count, entry: entry.subarray(0, count), liveAt: liveAt.a.subarray(0, liveAt.n),
+    entry: entry.subarray(0, count), liveAt: liveAt.a.subarray(0, liveAt.n),
     lo: lo.subarray(0, count), hi: hi.subarray(0, count), top: top.subarray(0, count), loopEnds: loopEnds.a.subarray(0, loopEnds.n),
   };
 }
