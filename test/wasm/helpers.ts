@@ -3,7 +3,7 @@
 // builder for hand-made binaries.
 
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,20 +16,28 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'asuk-wasm-'));
 }
 
+/** Runs `f` in a fresh temp directory, removed afterwards (a test run made ~100 of them). */
+async function inTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
+  const dir = tempDir();
+  try { return await f(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
 /** Assembles WAT text with wat2wasm (names kept). */
 export async function wat(text: string, flags: string[] = []): Promise<Uint8Array> {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'm.wat'), text);
-  await execa('wat2wasm', ['--debug-names', ...flags, join(dir, 'm.wat'), '-o', join(dir, 'm.wasm')]);
-  return new Uint8Array(readFileSync(join(dir, 'm.wasm')));
+  return inTempDir(async (dir) => {
+    writeFileSync(join(dir, 'm.wat'), text);
+    await execa('wat2wasm', ['--debug-names', ...flags, join(dir, 'm.wat'), '-o', join(dir, 'm.wasm')]);
+    return new Uint8Array(readFileSync(join(dir, 'm.wasm')));
+  });
 }
 
 /** Compiles AssemblyScript source with asc. */
 export async function asc(source: string, flags: string[] = []): Promise<Uint8Array> {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'm.ts'), source);
-  await execa(join(root, 'node_modules/.bin/asc'), [join(dir, 'm.ts'), '-o', join(dir, 'm.wasm'), ...flags]);
-  return new Uint8Array(readFileSync(join(dir, 'm.wasm')));
+  return inTempDir(async (dir) => {
+    writeFileSync(join(dir, 'm.ts'), source);
+    await execa(join(root, 'node_modules/.bin/asc'), [join(dir, 'm.ts'), '-o', join(dir, 'm.wasm'), ...flags]);
+    return new Uint8Array(readFileSync(join(dir, 'm.wasm')));
+  });
 }
 
 export interface SpecCommand {
@@ -40,13 +48,20 @@ export interface SpecCommand {
   module_type?: 'binary' | 'text';
 }
 
-/** Converts one spec .wast to JSON in a temp dir; returns its commands and a loader for their files. */
+/** Converts one spec .wast to JSON in a temp dir; returns its commands and a loader for their files (read before the dir goes). */
 export async function specCommands(wastName: string): Promise<{ commands: SpecCommand[]; load: (f: string) => Uint8Array }> {
-  const dir = tempDir();
-  const out = join(dir, wastName.replace(/\.wast$/, '.json'));
-  await execa('wast2json', [join(SPEC_DIR, wastName), '-o', out]);
-  const json = JSON.parse(readFileSync(out, 'utf8')) as { commands: SpecCommand[] };
-  return { commands: json.commands, load: (f) => new Uint8Array(readFileSync(join(dir, f))) };
+  return inTempDir(async (dir) => {
+    const out = join(dir, wastName.replace(/\.wast$/, '.json'));
+    await execa('wast2json', [join(SPEC_DIR, wastName), '-o', out]);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { commands: SpecCommand[] };
+    const files = new Map(readdirSync(dir).map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
+    const load = (f: string): Uint8Array => {
+      const b = files.get(f);
+      if (!b) throw new Error(`specCommands: ${wastName} has no module file ${f}`);
+      return b;
+    };
+    return { commands: json.commands, load };
+  });
 }
 
 // ---- hand-made binaries ----
