@@ -19,7 +19,10 @@
 // A region is a block, loop, if-arm or else-arm: code after a write in the
 // same region, or in regions nested inside it after the write, can only be
 // reached through the write (structured control flow enters a region at its
-// start and leaves it forward or to an enclosing loop's start).
+// start and leaves it forward or to an enclosing loop's start). A local written
+// on every way to a block's end (its fallthrough and each branch to it), a
+// loop's end, or both arms' ends of an if with an else counts as written in the
+// enclosing region after it.
 // With pass `webs`, webs.ts's exact facts (reaching writes) replace these region rules for
 // the entry value and the loops a local is live at the header of.
 
@@ -41,7 +44,14 @@ export interface LiveRanges {
 
 const UNCOVERED = 0x7fffffff;
 
-interface Region { loop: boolean; pc: number; written: number[] }
+/**
+ * An open block, loop, if-arm or else-arm (`kind`): the locals whose covering write is at its
+ * own level; `brAll`, the locals written since it opened at every branch to its end so far
+ * (null: none yet; branches to a loop go to its start); an else-arm's `thenCovered`, the locals
+ * covered at every way out of the then-arm to the if's end.
+ */
+interface Region { kind: RegionKind; pc: number; written: number[]; brAll: Set<number> | null; thenCovered: Set<number> | null }
+const enum RegionKind { Block, Loop, Then, Else }
 
 export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, facts: WebFacts | null = null): LiveRanges {
   const r: LiveRanges = {
@@ -56,7 +66,8 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
   /** Per local: the outermost loop (its position) whose header it is live at. */
   const liveLoop = scratchI32(nLocals, -1);
   const loopEnd = new Map<number, number>();
-  const regions: Region[] = [{ loop: false, pc: -1, written: [] }];
+  const regions: Region[] = [{ kind: RegionKind.Block, pc: -1, written: [], brAll: null, thenCovered: null }];
+  const open = (kind: RegionKind, pc: number): void => { regions.push({ kind, pc, written: [], brAll: null, thenCovered: null }); };
   const close = (): Region => {
     const g = regions.pop()!;
     for (const x of g.written) cover[x] = UNCOVERED;
@@ -69,10 +80,26 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
   for (let pc = 0; !facts && pc < instrs.length; pc++) {
     const ins = instrs[pc];
     switch (ins.op) {
-      case Op.Block: case Op.If: regions.push({ loop: false, pc, written: [] }); break;
-      case Op.Loop: regions.push({ loop: true, pc, written: [] }); break;
-      case Op.Else: { const g = close(); regions.push({ loop: false, pc: g.pc, written: [] }); break; }
-      case Op.End: { const g = close(); if (g.loop) loopEnd.set(g.pc, pc); break; }
+      case Op.Block: open(RegionKind.Block, pc); break;
+      case Op.If: open(RegionKind.Then, pc); break;
+      case Op.Loop: open(RegionKind.Loop, pc); break;
+      case Op.Else: {
+        const g = regions[regions.length - 1], thenCovered = coveredAtEnd(g);
+        close();
+        open(RegionKind.Else, g.pc);
+        regions[regions.length - 1].thenCovered = thenCovered;
+        break;
+      }
+      case Op.End: {
+        const g = regions[regions.length - 1];
+        const covered = g.kind === RegionKind.Then ? null : coveredAtEnd(g);   // an if without else: its false path writes nothing
+        close();
+        if (g.kind === RegionKind.Loop) loopEnd.set(g.pc, pc);
+        if (covered && regions.length > 0) promote(covered);
+        break;
+      }
+      case Op.Br: case Op.BrIf: branchTo(ins.a!); break;
+      case Op.BrTable: for (const d of ins.targets!) branchTo(d); branchTo(ins.a!); break;
       case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: {
         const x = ins.a!;
         if (x >= nLocals) break;
@@ -85,12 +112,44 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
       default: break;
     }
   }
+  /** A branch to label `d`: the locals written since its region opened (on this path) reach its end. */
+  function branchTo(d: number): void {
+    const t = regions.length - 1 - d;
+    const g = regions[t];
+    if (!g || g.kind === RegionKind.Loop) return;        // a loop's label is its start
+    const since = new Set<number>();
+    for (let k = t; k < regions.length; k++) for (const x of regions[k].written) since.add(x);
+    if (g.brAll) { for (const x of g.brAll) if (!since.has(x)) g.brAll.delete(x); }
+    else g.brAll = since;
+  }
+  /** The locals written on every way to region g's end: its fallthrough and every branch to it. */
+  function coveredAtEnd(g: Region): Set<number> {
+    const out = new Set<number>();
+    for (const x of g.written) {
+      if ((g.brAll && !g.brAll.has(x)) || (g.thenCovered && !g.thenCovered.has(x))) continue;
+      out.add(x);
+    }
+    return out;
+  }
+  /**
+   * After a construct every way out of which wrote x: x is covered in the enclosing region from
+   * here, as if written at its level (a block's end is reached only by its fallthrough and the
+   * branches to it; a loop's only by its fallthrough).
+   */
+  function promote(xs: Set<number>): void {
+    const parent = regions[regions.length - 1], depth = regions.length - 1;
+    for (const x of xs) {
+      if (cover[x] !== UNCOVERED) continue;
+      cover[x] = depth;
+      parent.written.push(x);
+    }
+  }
   function read(x: number, c: number): void {
     if (c === UNCOVERED) r.entry[x] = 1;
     // the outermost open loop deeper than the covering write's region
     const from = c === UNCOVERED ? 0 : c + 1;
     for (let d = from; d < regions.length; d++) {
-      if (regions[d].loop) { if (liveLoop[x] < 0 || regions[d].pc < liveLoop[x]) liveLoop[x] = regions[d].pc; break; }
+      if (regions[d].kind === RegionKind.Loop) { if (liveLoop[x] < 0 || regions[d].pc < liveLoop[x]) liveLoop[x] = regions[d].pc; break; }
     }
   }
   if (facts) r.entry.set(facts.entry.subarray(0, nLocals));
