@@ -35,9 +35,13 @@ const LEAF_FRAME = 1024;
 /**
  * Alignment of a function's entry (its padding follows the previous function's code and never
  * runs). 16 put matmul's loops 0x40 further from main's, 1.20x slower with the same code at
- * the same offsets mod 64 (STATUS.md round 8 (calls)); 32 took it back, the other kernels unchanged.
+ * the same offsets mod 64 (STATUS.md round 8 (calls)); 32 took it back. In round 9 shorter
+ * functions before it moved its inner loop from offset 0x00 to 0x40 of a 128-byte block:
+ * 71 -> 83 ms with the same code; 64 took it back, the other kernels within their noise. The
+ * effect is of the hot loop's address, not its alignment (both 64-aligned): this is luck held,
+ * not a rule found.
  */
-const ENTRY_ALIGN = 32;
+const ENTRY_ALIGN = 64;
 /** The frame size the entry is emitted with (an imm32 form), overwritten once known (finishEntry). */
 const FRAME_PLACEHOLDER = 0x10000;
 /** `nop dword [rax + disp32]`: the 7 bytes of `sub rsp, imm32` when the frame is empty (Intel SDM NOP forms). */
