@@ -112,15 +112,17 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
       default: break;
     }
   }
-  /** A branch to label `d`: the locals written since its region opened (on this path) reach its end. */
+  /**
+   * A branch to label `d`: the locals written since its region opened (on this path) reach its
+   * end. Those are the ones covered at its depth or deeper (cover[x] >= t).
+   */
   function branchTo(d: number): void {
     const t = regions.length - 1 - d;
     const g = regions[t];
     if (!g || g.kind === RegionKind.Loop) return;        // a loop's label is its start
-    const since = new Set<number>();
-    for (let k = t; k < regions.length; k++) for (const x of regions[k].written) since.add(x);
-    if (g.brAll) { for (const x of g.brAll) if (!since.has(x)) g.brAll.delete(x); }
-    else g.brAll = since;
+    if (g.brAll) { for (const x of g.brAll) if (cover[x] < t || cover[x] === UNCOVERED) g.brAll.delete(x); return; }
+    g.brAll = new Set();
+    for (let k = t; k < regions.length; k++) for (const x of regions[k].written) g.brAll.add(x);
   }
   /** The locals written on every way to region g's end: its fallthrough and every branch to it. */
   function coveredAtEnd(g: Region): Set<number> {

@@ -266,12 +266,11 @@ function compileFunctions(ctx: ModCtx): void {
 const BODY: InstrPool = { pool: [], out: [] };
 
 function compileDefined(ctx: ModCtx, k: number): void {
-  const i = numImportedFuncs(ctx.m) + k;
+  const nImp = numImportedFuncs(ctx.m), i = nImp + k;
   const t = ctx.funcTypes[i];
   scratchReset();
   const body = decodeBodyReuse(ctx.m, k, BODY);   // one object shape per instruction (tools/wasm/instrs.ts)
   const locals = localTypesOf(ctx.m, k, t);
-  const nImp = numImportedFuncs(ctx.m);
   const f = ctx.passes.inline
     ? inlineCalls(ctx.m, ctx.funcTypes, i, body, locals, (j) => localTypesOf(ctx.m, j, ctx.funcTypes[nImp + j]), ctx.kernel)
     : { instrs: body, localTypes: locals, owner: null };

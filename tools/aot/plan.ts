@@ -32,8 +32,8 @@
 //               (frame.ts popReg): `x = (x << 4) | d` is `shl x, 4; or x, d`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
 //               are replaced by the callee's body, its locals the caller's
-//   webs        (off by default; before planning, after inline; webs.ts) a local holding unrelated values
-//               becomes one local per value (web of writes and the reads they reach)
+//   webs        (off by default; before planning, after inline; webs.ts) a local holding
+//               unrelated values becomes one local per value (web of writes and the reads they reach)
 //   steps       the emission order: positions, with unrolled bodies repeated
 //               and loop headers replayed after their back edges
 //

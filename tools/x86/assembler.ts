@@ -316,14 +316,13 @@ export class Assembler {
     const fx = this.fx, b = this.buf, off = this._labelOff, nFx = this.nFx;
     // the `jmp rel32` instructions: their offsets ascend with the fixups (emission order), so a
     // binary search finds the one at a label's offset
+    const isJmp = (k: number): boolean => fx[k] === FIX_BRANCH && b[fx[k + 1] - 1] === 0xe9;
     let nJmp = 0;
-    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) if (fx[k] === FIX_BRANCH && b[fx[k + 1] - 1] === 0xe9) nJmp++;
+    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) if (isJmp(k)) nJmp++;
     if (nJmp === 0) return;
     const at = new Int32Array(nJmp), to = new Int32Array(nJmp);
     let j = 0;
-    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) {
-      if (fx[k] === FIX_BRANCH && b[fx[k + 1] - 1] === 0xe9) { at[j] = fx[k + 1] - 1; to[j++] = fx[k + 2]; }
-    }
+    for (let k = 0; k < nFx * FX_STRIDE; k += FX_STRIDE) if (isJmp(k)) { at[j] = fx[k + 1] - 1; to[j++] = fx[k + 2]; }
     const jmpTo = (o: number): number => {
       let lo = 0, hi = nJmp - 1;
       while (lo <= hi) {
