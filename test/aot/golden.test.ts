@@ -16,7 +16,7 @@ import { compileWat, tmpPath } from './linux-runner.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
 
-/** Instruction text of the compiled code (labels from the assembler, addresses stripped). */
+/** Instruction text of the compiled code (labels from the assembler, addresses stripped, runs of 1-byte nop / int3 padding as one line). */
 async function disassemble(wasm: Uint8Array, passes: Partial<AotPasses> = {}): Promise<string> {
   const asm = new Assembler({ bits: 64 });
   for (const l of ['trap', 'abort', 'poweroff']) { asm.bind(asm.sym(l)); asm.i('ud2'); }
@@ -33,7 +33,12 @@ async function disassemble(wasm: Uint8Array, passes: Partial<AotPasses> = {}): P
     if (!m) continue;
     const name = names.get(parseInt(m[1], 16));
     if (name) out.push(`${name}:`);
-    out.push(`  ${m[2].replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()}`);
+    const text = `  ${m[2].replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()}`;
+    const last = out.length - 1;
+    const run = /^ {2}(nop|int3)(?: x(\d+))?$/.exec(out[last] ?? '');
+    if (!name && (text === '  nop' || text === '  int3') && run && run[1] === text.trim()) {
+      out[last] = `${text} x${Number(run[2] ?? 1) + 1}`;          // a run of padding as one line
+    } else out.push(text);
   }
   return out.join('\n') + '\n';
 }

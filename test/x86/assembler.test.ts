@@ -152,6 +152,44 @@ describe('data and finish(base)', () => {
     expect(err(() => a.align(3)).code).toBe('X86_BAD_ALIGN');
   });
 
+  it('places cold code where flushCold is called, its labels and references rebased', () => {
+    const a = new Assembler();
+    const top = a.label(), cold = a.label(), back = a.label(), inner = a.label(), data = a.label();
+    a.bind(top);
+    a.i('nop');                 // 0
+    a.i('je', cold);            // 1: main -> cold, forward
+    a.beginCold();
+    a.bind(cold);
+    a.i('inc', r32(RAX));       // cold 0
+    a.bind(inner);
+    a.i('jne', inner);          // a cold label reads unbound until the flush: rel32
+    a.i('jmp', top);            // a main label is in the other buffer: rel32, not rel8
+    a.i('mov', r32(RAX), ripMem(data, 0, 32));
+    a.i('jmp', back);           // cold -> main, forward
+    expect(a.inCold).toBe(true);
+    a.endCold();
+    a.i('nop');                 // 7: main resumes after the je
+    a.bind(back);
+    a.i('ret');                 // 8
+    expect(err(() => a.finish(0)).code).toBe('X86_COLD');
+    a.align(16);
+    a.flushCold();              // cold code at 16
+    a.bind(data);
+    a.u32(0x12345678);
+    const code = a.finish(0);
+    expect(lines(code.subarray(0, 9))).toEqual([[0, 'nop'], [1, 'je 0x10'], [7, 'nop'], [8, 'ret']]);
+    expect(lines(code.subarray(0, 40)).slice(-5).map(([o, t]) => [o, t.replace(/\[rip.*\]/, '[rip]')])).toEqual([
+      [16, 'inc eax'], [18, 'jne 0x12'], [24, 'jmp 0x0'], [29, 'mov eax,DWORD PTR [rip]'], [35, 'jmp 0x8'],
+    ]);
+    expect(u32At(code, 31)).toBe(40 - 35);     // the rip-relative field, to data after the flush
+    expect(a.offsetOf(cold)).toBe(16);
+    expect(a.offsetOf(data)).toBe(40);
+    expect(err(() => a.endCold()).code).toBe('X86_COLD');
+    a.beginCold();
+    expect(err(() => a.beginCold()).code).toBe('X86_COLD');
+    expect(err(() => a.flushCold()).code).toBe('X86_COLD');
+  });
+
   it('finish() is repeatable with different bases', () => {
     const a = new Assembler();
     const t = a.label();

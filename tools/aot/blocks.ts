@@ -32,6 +32,8 @@ export interface Ctrl {
   /** Operand stack at the start of the then-arm (if), to restart the else-arm from. */
   entry: Val[] | null;
   hasElse: boolean;
+  /** An if whose then-arm is cold code (plan coldThen): the else-arm returns to the main stream. */
+  cold?: boolean;
   /** Loop rotation state (rotate.ts), loops the plan rotates only. */
   rot?: Rot;
 }

@@ -88,12 +88,20 @@ function branchTo(fc: FuncCompiler, c: Ctrl): void {
   fc.asm.i('jmp', c.label);
 }
 
-/** br_if / fused compare-and-branch: flags hold `cond`; state unchanged on fall-through. */
-export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr): void {
+/**
+ * br_if / fused compare-and-branch: flags hold `cond`; state unchanged on fall-through.
+ * `falseTo` (splitTest): an earlier branch that already decided "false" goes there.
+ */
+export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr, falseTo?: Label): void {
   const c = target(fc, depth, ins);
   c.targeted = true;
   const types = labelTypes(c);
-  if (types.length === 0) { fc.asm.i(`j${cond}`, c.label); return; }
+  if (types.length === 0) {
+    fc.asm.i(`j${cond}`, c.label);
+    if (falseTo) fc.asm.bind(falseTo);
+    return;
+  }
+  if (falseTo) throw new Error('split test before a br_if with values');
   const skip = fc.asm.label();
   fc.asm.i(`j${negate(cond)}`, skip);
   branchTo(fc, c);
@@ -107,6 +115,15 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
   c.elseLabel = elseLabel ?? fc.asm.label();
   c.base = enterBlock(fc, c.params);
+  if (fc.plan.coldThen[ifPc] && !fc.asm.inCold) {
+    const then = fc.asm.label();
+    fc.asm.i(`j${cond}`, then);
+    c.entry = fc.frame.stack.map((v) => ({ ...v }));
+    c.cold = true;
+    fc.switchCold(true);
+    fc.asm.bind(then);
+    return;
+  }
   fc.asm.i(`j${negate(cond)}`, c.elseLabel);
   c.entry = fc.frame.stack.map((v) => ({ ...v }));
   noteRotationIf(fc, c, ifPc);
@@ -146,6 +163,7 @@ function opElse(fc: FuncCompiler, ins: Instr): void {
   if (!c || c.kind !== CtrlKind.If) fc.fail('invalid', ins, 'else without if');
   if (fc.reachable) branchTo(fc, c);
   c.hasElse = true;
+  if (c.cold) fc.switchCold(false);           // the else-arm follows the jump to the then-arm
   fc.asm.bind(c.elseLabel!);
   restoreEntry(fc, c);
   fc.reachable = true;
@@ -156,6 +174,10 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
   const c = fc.ctrl.pop();
   if (!c) fc.fail('invalid', ins, 'end without block');
   if (c.kind === CtrlKind.Loop) return;               // falls through with its current state
+  if (c.cold && !c.hasElse) {                         // the plan took one that ends in unreachable
+    if (fc.reachable) throw new Error('cold then-arm without else reaches its end');
+    fc.switchCold(false);
+  }
   const asm = fc.asm;
   const joins = c.targeted || c.kind === CtrlKind.Func || (c.kind === CtrlKind.If && !c.hasElse);
   if (joins) {
@@ -320,19 +342,43 @@ function orIf(fc: FuncCompiler, cond: Cond, at: number): void {
 }
 
 /**
+ * Whether the compare at `at` may be a split test: two branches, the first of which goes to
+ * the false way alone (bitset.ts). Its consumer must be an if without params or a br_if to a
+ * label without values, and the stack below spilled first (splitTest) so that both branches
+ * leave the state the if's entry or the br_if's fall-through has.
+ */
+export function canSplitTest(fc: FuncCompiler, at: number): boolean {
+  const kind = fc.plan.fuse[at] as Fuse;
+  const ins = fc.at(at + 1);
+  if (kind === Fuse.If) return fc.blockSig(ins.blockType!).params.length === 0;
+  if (kind === Fuse.BrIf) {
+    const c = fc.ctrl[fc.ctrl.length - 1 - ins.a!];
+    return c !== undefined && labelTypes(c).length === 0;
+  }
+  return false;
+}
+
+/** Before a split test's first branch (its `operands` on top): the stack below spilled as the if's entry will have it. */
+export function splitTest(fc: FuncCompiler, operands: number): Label {
+  fc.frame.spillBelow(fc.frame.stack.length - operands, true);
+  return fc.asm.label();
+}
+
+/**
  * A compare at position `at` left its result in the flags as `cond`: fuse it
  * with the following br_if / if / select as the plan decided, or materialise
  * 0/1 into a fresh i32 register.
  */
-export function useFlags(fc: FuncCompiler, cond: Cond, at = fc.pc): void {
+export function useFlags(fc: FuncCompiler, cond: Cond, at = fc.pc, falseTo?: Label): void {
   const kind = fc.plan.fuse[at] as Fuse;
+  if (falseTo && kind !== Fuse.If && kind !== Fuse.BrIf) throw new Error('split test before a consumer other than if / br_if');
   if (kind !== Fuse.None && kind < Fuse.AndIf) fc.absorb(at + 1);
   switch (kind) {
     case Fuse.OrA: orA(fc, cond, at, false); return;
     case Fuse.OrTee: orA(fc, cond, at, true); return;
     case Fuse.OrIf: orIf(fc, cond, at); return;
-    case Fuse.BrIf: branchIf(fc, cond, fc.at(at + 1).a!, fc.at(at + 1)); return;
-    case Fuse.If: beginIf(fc, cond, fc.at(at + 1), at + 1); return;
+    case Fuse.BrIf: branchIf(fc, cond, fc.at(at + 1).a!, fc.at(at + 1), falseTo); return;
+    case Fuse.If: beginIf(fc, cond, fc.at(at + 1), at + 1, falseTo); return;
     case Fuse.Select: selectOnFlags(fc, cond); return;
     case Fuse.AndIf: andIf(fc, cond, at); return;
     default: break;

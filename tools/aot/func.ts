@@ -17,11 +17,11 @@
 import { Op, opInfo } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
 import { imm, mem, r32, r64, ripMem, xmm, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
-import { allocateRanges, choosePins } from './pins.ts';
+import { allocateRanges, choosePins, noReturn } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
 import { Frame, K, cI32, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
-import { R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
+import { CODE_ALIGN, R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
 import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
@@ -34,14 +34,12 @@ export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 const LEAF_FRAME = 1024;
 /**
  * Alignment of a function's entry (its padding follows the previous function's code and never
- * runs). 16 put matmul's loops 0x40 further from main's, 1.20x slower with the same code at
- * the same offsets mod 64 (STATUS.md round 8 (calls)); 32 took it back. In round 9 shorter
- * functions before it moved its inner loop from offset 0x00 to 0x40 of a 128-byte block:
- * 71 -> 83 ms with the same code; 64 took it back, the other kernels within their noise. The
- * effect is of the hot loop's address, not its alignment (both 64-aligned): this is luck held,
- * not a rule found.
+ * runs): masm.ts CODE_ALIGN, so rotate.ts can put a loop at a 128-byte block's start. 16 put
+ * matmul's loops 0x40 further from main's, 1.20x slower with the same code at the same offsets
+ * mod 64 (STATUS.md round 8 (calls)); in rounds 9 and 10 its inner loop at 0x40 of a 128-byte
+ * block ran 83 ms and at 0x00 71, the same code both times.
  */
-const ENTRY_ALIGN = 64;
+const ENTRY_ALIGN = CODE_ALIGN;
 /** The frame size the entry is emitted with (an imm32 form), overwritten once known (finishEntry). */
 const FRAME_PLACEHOLDER = 0x10000;
 /** `nop dword [rax + disp32]`: the 7 bytes of `sub rsp, imm32` when the frame is empty (Intel SDM NOP forms). */
@@ -194,6 +192,8 @@ export class FuncCompiler {
       throw new AotError('internal', `${this.where(ins)}: ${(e as Error).message}`);
     }
     if (this.ctrl.length !== 0) throw new AotError('invalid', `${this.where()}: body ends without end`);
+    if (asm.inCold) throw new AotError('internal', `${this.where()}: body ends in cold code`);
+    asm.flushCold();
     this.codeMap?.mark(asm, -1);
     for (const emit of this.late) emit();
     this.emitTraps(entry.checked);
@@ -281,6 +281,14 @@ export class FuncCompiler {
 
   private isStructural(op: Op): boolean {
     return op === Op.Block || op === Op.Loop || op === Op.If || op === Op.Else || op === Op.End;
+  }
+
+  /** Into (true) or out of the Assembler's cold code; facts about "the last instruction" end here. */
+  switchCold(cold: boolean): void {
+    if (cold) this.asm.beginCold(); else this.asm.endCold();
+    this.zfReg = -1;
+    this.setGlobal = null;
+    this.codeMap?.mark(this.asm, this.plan.instrs[this.pc]?.pos ?? -1, true);
   }
 
   /** The epilogue after the function-level end label (results already in place). */
@@ -405,12 +413,14 @@ export class FuncCompiler {
   }
 
   /**
-   * Whether local x may be read after the call being compiled: a lazy
+   * Whether local x may be read after the call being compiled (never when `unreachable` follows
+   * it: pins.ts noReturn): a lazy
    * `local.get x` still on the operand stack, or a later read (plan.ts
    * liveness) inside x's live range (locals sharing x's register are outside
    * it) that is not after the call's result is set to x.
    */
   readonly liveAfterCall = (x: number): boolean => {
+    if (noReturn(this.plan.instrs, this.pc)) return false;
     if (this.frame.stack.some((v) => v.k === K.Local && v.n === x)) return true;
     if (this.ctx.passes.callSaves && this.setByNext(x)) return false;
     const r = this.plan.ranges;

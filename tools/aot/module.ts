@@ -15,7 +15,7 @@ import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from 
 import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
 import { AotError } from './errors.ts';
 import { FuncCompiler } from './func.ts';
-import { Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
+import { CODE_ALIGN, Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
 import { checkHwImport } from './hw.ts';
 import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
@@ -252,9 +252,9 @@ function compileFunctions(ctx: ModCtx): void {
     return;
   }
   const job = { wasm: m.bytes, opts: chunkOpts(ctx.opts), bounds };
-  // in place, each chunk starts 64-byte aligned as a chunk compiled apart does
+  // in place, each chunk starts CODE_ALIGN-aligned as a chunk compiled apart does
   const inPlace = (c: number): void => {
-    ctx.asm.align(64);
+    ctx.asm.align(CODE_ALIGN);
     for (let k = bounds[c]; k < bounds[c + 1]; k++) compileDefined(ctx, k);
   };
   const ran = runChunks(bounds.length - 1, threadCount(ctx.opts), job,
@@ -282,7 +282,7 @@ function compileDefined(ctx: ModCtx, k: number): void {
 //
 // The defined functions split into chunks of about CHUNK_BYTES of Wasm code,
 // by the module alone (never by the thread count: the code is the same on
-// every machine). Each chunk starts 64-byte aligned, so code compiled into an
+// every machine). Each chunk starts CODE_ALIGN-aligned, so code compiled into an
 // assembler of its own (a worker's, from byte 0) has the same bytes as in
 // place; the chunk's labels shared with the module (named ones, the context's
 // data labels, function descriptors and names, pool constants) are merged
@@ -365,7 +365,7 @@ function mergeChunk(ctx: ModCtx, r: ChunkResult): void {
   for (let j = 0; j < r.descs.length; j += 2) labels[r.descs[j + 1]] = ctx.funcDesc(r.descs[j]);
   for (let j = 0; j < r.fnames.length; j += 2) labels[r.fnames[j + 1]] = ctx.funcNameLabel(r.fnames[j]);
   for (const e of r.pool) labels[e.id] = ctx.masm.constant(e.lo, e.hi).label!;
-  asm.align(64);
+  asm.align(CODE_ALIGN);
   asm._append(r, (id) => labels[id] ??= asm.label());
 }
 

@@ -40,7 +40,7 @@ const XMM_PINS = [8, 9, 10, 11, 12, 13, 14];
 
 /**
  * Weighted use counts of locals, which are written, and the weighted number
- * of calls. A loop unroll.ts will unroll weighs as its trips at the same
+ * of calls (not those `unreachable` follows: noReturn). A loop unroll.ts will unroll weighs as its trips at the same
  * depth, and its counter's reads there are constants (not uses).
  */
 function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
@@ -56,7 +56,7 @@ function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
     while (unrolled.length > 0 && pc > unrolled[unrolled.length - 1].loopEnd) mult /= tripsOf(unrolled.pop()!);
     const w = (depth < 8 ? DEPTH_WEIGHT[depth] : DEPTH_WEIGHT[8]) * mult;
     const u = unrolled.length > 0 ? unrolled[unrolled.length - 1] : undefined;   // no out-of-bounds read (slow in V8)
-    if (ins.op === Op.Call || ins.op === Op.CallIndirect || ins.op === Op.MemoryGrow) calls += w;
+    if ((ins.op === Op.Call || ins.op === Op.CallIndirect || ins.op === Op.MemoryGrow) && !noReturn(instrs, pc)) calls += w;
     callsUpTo[pc] = calls;
     if (u && (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) && ins.a === u.local) continue;
     switch (ins.op) {
@@ -77,6 +77,12 @@ function scan(instrs: Instr[], nLocals: number, unrolls: FuncPlan['unrolls']) {
 }
 
 const tripsOf = (p: UnrollPlan): number => p.to - p.from;
+
+/**
+ * A call that `unreachable` follows (asc's stack check calling abort): execution never goes on
+ * after it, so it saves and reloads nothing (func.ts liveAfterCall) and costs a register nothing.
+ */
+export const noReturn = (instrs: Instr[], pc: number): boolean => instrs[pc + 1]?.op === Op.Unreachable;
 
 /** Pins the locals of frame `f` worth a register (kernel: rbx is the boot stub's). */
 export function choosePins(f: Frame, plan: FuncPlan, kernel: boolean): void {

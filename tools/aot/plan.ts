@@ -30,6 +30,12 @@
 //   reuse       a read of a local that straight-line code writes before any other read
 //               (`overwritten`) lets the op that consumes it compute in the local's register
 //               (frame.ts popReg): `x = (x << 4) | d` is `shl x, 4; or x, d`
+//   coldThen    an if's then-arm placed out of line (Assembler cold code, after the function's
+//               body), the else-arm or what follows the if falling through, where static
+//               prediction (the heuristics compilers use) says the then-arm is rarely taken:
+//               in a loop, `if (x == K) A else B` with no loop in A (an equality with a constant
+//               is predicted false), and any then-arm that ends in `unreachable` (asc's stack
+//               check calling abort). The usual way through takes one branch fewer
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
 //               are replaced by the callee's body, its locals the caller's
 //   webs        (off by default; before planning, after inline; webs.ts) a local holding
@@ -51,10 +57,11 @@ export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
+  coldThen: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline', 'lea', 'webs', 'reuse',
+  'inline', 'lea', 'webs', 'reuse', 'coldThen',
 ];
 
 /**
@@ -131,6 +138,8 @@ export interface FuncPlan {
   lea: Uint8Array;
   /** rbx may hold a local on the kernel too (pass kernelRbx) when no hw instruction is inlined here. */
   kernelRbx: boolean;
+  /** At an `if`: its then-arm goes out of line (pass coldThen). */
+  coldThen: Uint8Array;
 }
 
 const MAX_HEADER = 24;
@@ -143,13 +152,14 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
+    coldThen: scratchU8(n),
   };
-  const s = structure(p, passes.callSaves);
+  const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
     const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
     if (u) { p.unrolls.set(pc, u); continue; }
     const r = passes.rotate && s.brBack.has(pc) && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
-    if (r) p.rotations.set(pc, r);
+    if (r) { p.rotations.set(pc, r); p.coldThen[r.ifPc] = 0; }
   }
   planFlags(p, s, passes);
   const rdi = planPeepholes(p, passes, localTypes.length);
@@ -317,12 +327,16 @@ interface Structure {
  * so every read reachable from position p is after p or inside p's outermost enclosing loop:
  * conservative and one pass.
  */
-function structure(p: FuncPlan, callSaves: boolean): Structure {
+function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structure {
   const { instrs, lastRead, readFrom } = p;
   const n = instrs.length;
   const st: Structure = { brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set() };
   // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
   const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
+  /** Per open construct: a loop opened inside it (since its else, for an if). */
+  const hasLoop: boolean[] = [false];
+  /** Per open construct: an if whose else has been seen. */
+  const inElse: boolean[] = [false];
   let outer = -1;                            // start of the outermost open loop
   const mark = (d: number): number => {
     const k = openPc.length - 1 - d;
@@ -335,9 +349,10 @@ function structure(p: FuncPlan, callSaves: boolean): Structure {
     readFrom[pc] = !callSaves ? 0 : outer >= 0 ? outer : pc + 1;
     switch (ins.op) {
       case Op.LocalGet: if (ins.a! < lastRead.length) lastRead[ins.a!] = pc; break;
-      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); break;
+      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); hasLoop.push(false); inElse.push(false); break;
       case Op.Loop:
-        openPc.push(pc); targeted.push(false); loopOf.push(pc);
+        hasLoop[hasLoop.length - 1] = true;
+        openPc.push(pc); targeted.push(false); loopOf.push(pc); hasLoop.push(false); inElse.push(false);
         st.loops.push(pc);
         if (outer < 0) outer = pc;
         break;
@@ -346,12 +361,21 @@ function structure(p: FuncPlan, callSaves: boolean): Structure {
         const bt = at >= 0 ? instrs[at].blockType : undefined;
         st.thenTargeted[pc] = targeted[k] ? 1 : 0;
         st.elseOfI32If[pc] = bt?.kind === 'value' && bt.type === ValType.I32 ? 1 : 0;
+        if (coldThen && ((outer >= 0 && !hasLoop[k] && at >= 2 && eqConst(instrs, at - 1)) || instrs[pc - 1].op === Op.Unreachable)) {
+          p.coldThen[at] = 1;
+        }
+        if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
+        inElse[k] = true;
         break;
       }
-      case Op.End:
-        openPc.pop(); targeted.pop();
+      case Op.End: {
+        const at = openPc.pop()!;
+        targeted.pop();
+        if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
+        if (hasLoop.pop() && hasLoop.length > 0) hasLoop[hasLoop.length - 1] = true;
         if (loopOf.pop() === outer && outer >= 0) outer = -1;
         break;
+      }
       case Op.Br: case Op.BrIf: {
         const t = mark(ins.a!);
         if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) { st.brLoop[pc] = t; st.brBack.add(t); }
@@ -362,6 +386,14 @@ function structure(p: FuncPlan, callSaves: boolean): Structure {
     }
   }
   return st;
+}
+
+/** At `eq`: an iN.eq of an operand and a constant (`x; const K; eq` or `const K; x; eq`). */
+function eqConst(instrs: Instr[], eq: number): boolean {
+  const op = instrs[eq].op;
+  if (op !== Op.I32Eq && op !== Op.I64Eq) return false;
+  const isConst = (o: Op): boolean => o === Op.I32Const || o === Op.I64Const;
+  return isConst(instrs[eq - 1].op) || (eq >= 2 && isConst(instrs[eq - 2].op) && instrs[eq - 1].op === Op.LocalGet);
 }
 
 function loopWithoutParams(loop: Instr, types: FuncType[]): boolean {

@@ -22,6 +22,7 @@ import type { Label } from '../x86/index.ts';
 import { K } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { CtrlKind, type Cond, type Ctrl, type Rot } from './blocks.ts';
+import { CODE_ALIGN } from './masm.ts';
 
 /** True when the frame is in loop-header state: `base` spilled/constant values, only pins in registers. */
 function headerState(fc: FuncCompiler, base: number): boolean {
@@ -38,7 +39,7 @@ export function noteRotationIf(fc: FuncCompiler, ifc: Ctrl, ifPc: number): void 
   if (ifc.base !== loop.base || !headerState(fc, loop.base)) { loop.rot = undefined; return; }
   rot.body = fc.asm.label();
   rot.exit = ifc.elseLabel;
-  fc.masm.alignCode(64);                         // the loop proper starts here: in one 64-byte fetch window when short
+  fc.masm.alignCode(CODE_ALIGN);                 // the loop proper starts here: at a 128-byte block's start
   fc.asm.bind(rot.body);
 }
 

@@ -19,9 +19,12 @@ export class CodeMap {
   /** `wants(i)`: record function i (index space, imports first). */
   constructor(readonly wants: (funcIndex: number) => boolean) {}
 
-  /** Binds a label here for Wasm offset `pos` (-1: no instruction); a repeat of the last offset adds nothing. */
-  mark(asm: Assembler, pos: number): void {
-    if (this.entries.length > 0 && this.entries[this.entries.length - 1].pos === pos) return;
+  /**
+   * Binds a label here for Wasm offset `pos` (-1: no instruction); a repeat of the last offset
+   * adds nothing unless `again` (the code moved on to another stream: Assembler cold code).
+   */
+  mark(asm: Assembler, pos: number, again = false): void {
+    if (!again && this.entries.length > 0 && this.entries[this.entries.length - 1].pos === pos) return;
     const code = asm.label();
     asm.bind(code);
     this.entries.push({ code, pos });

@@ -59,6 +59,17 @@ export class Assembler {
   /** Labels bound right after that jump (at jmpEnd), before its own. */
   private readonly boundAfterJmp = new Int32Array(8);
   private nBoundAfterJmp = 0;
+  /**
+   * Cold code (beginCold .. endCold): bytes and fixups kept aside, in a second buffer, and
+   * appended where flushCold is called, so a rarely taken path costs the hot path no taken
+   * branch. A label bound there has no offset (reads as unbound) until the flush; `coldIds` and
+   * `coldOffs` hold them meanwhile. While cold, `buf`/`n`/`fx`/`nFx` are the cold buffers.
+   */
+  private other: { buf: Uint8Array<ArrayBuffer>; n: number; fx: Float64Array<ArrayBuffer>; nFx: number } | null = null;
+  /** @internal in cold code: no rel8 to a bound label (its offset is in the other buffer) */
+  _cold = false;
+  private coldIds: number[] = [];
+  private coldOffs: number[] = [];
   /** @internal pending RIP-relative field of the instruction being encoded */
   _ripAt = -1;
   /** @internal */
@@ -70,8 +81,10 @@ export class Assembler {
     this.bits = opts?.bits ?? 64;
   }
 
-  /** Current offset in bytes. */
+  /** Current offset in bytes (in the cold buffer while cold). */
   get pos(): number { return this.n; }
+  /** Emitting cold code (beginCold). */
+  get inCold(): boolean { return this._cold; }
 
   /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))` (no table row has more than 3 operands). Throws EncodeError if no row fits. */
   i(mnemonic: Mnemonic, a?: Operand, b?: Operand, c?: Operand): void {
@@ -79,7 +92,7 @@ export class Assembler {
     // one reused array per operand count (encode keeps none): a rest parameter made one per instruction
     const ops = c !== undefined ? set3(a!, b!, c) : b !== undefined ? set2(a!, b) : a !== undefined ? set1(a) : OPS0;
     encode(this, mnemonic, ops);
-    if (mnemonic === 'jmp' && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
+    if (mnemonic === 'jmp' && !this._cold && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
       this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
       this.nBoundAfterJmp = 0;
     }
@@ -116,9 +129,10 @@ export class Assembler {
   /** Bind `l` at the current position. Caller must bind each label once. */
   bind(l: Label): void {
     this.own(l);
-    if (this._labelOff[l.id] >= 0) {
+    if (this._labelOff[l.id] >= 0 || this.coldIds.includes(l.id)) {
       throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
     }
+    if (this._cold) { this.coldIds.push(l.id); this.coldOffs.push(this.n); return; }
     if (this.jmpEnd === this.n && this.jmpFx === this.nFx) {
       if (this.jmpLabel === l.id) {
         // The last instruction jumps to the very label bound after it: drop it, and move the
@@ -235,6 +249,49 @@ export class Assembler {
     this.nFx = this.markFx;
   }
 
+  // ---- cold code ----
+
+  /** What follows goes to the cold buffer, until endCold(); flushCold() places it. */
+  beginCold(): void {
+    if (this._cold) throw new EncodeError('X86_COLD', 'beginCold inside cold code');
+    this.swapCold();
+  }
+
+  /** Back to the main stream after beginCold(). */
+  endCold(): void {
+    if (!this._cold) throw new EncodeError('X86_COLD', 'endCold outside cold code');
+    this.swapCold();
+  }
+
+  private swapCold(): void {
+    const o = this.other ?? { buf: new Uint8Array(256), n: 0, fx: new Float64Array(FX_STRIDE * 32), nFx: 0 };
+    this.other = { buf: this.buf, n: this.n, fx: this.fx, nFx: this.nFx };
+    this.buf = o.buf; this.n = o.n; this.fx = o.fx; this.nFx = o.nFx;
+    this._cold = !this._cold;
+    this.jmpEnd = -1;
+  }
+
+  /** Appends the cold code so far here (unaligned: it is not run often): its labels bound, its fixups rebased. */
+  flushCold(): void {
+    if (this._cold) throw new EncodeError('X86_COLD', 'flushCold inside cold code');
+    const c = this.other;
+    if (!c || c.n === 0) return;
+    const base = this.n;
+    this.bytes(c.buf.subarray(0, c.n));
+    for (let k = 0; k < this.coldIds.length; k++) this._labelOff[this.coldIds[k]] = base + this.coldOffs[k];
+    this.coldIds.length = 0; this.coldOffs.length = 0;
+    this.reserve(0, c.nFx);
+    const fx = this.fx, src = c.fx;
+    for (let j = 0, k = this.nFx * FX_STRIDE; j < c.nFx * FX_STRIDE; j += FX_STRIDE, k += FX_STRIDE) {
+      const kind = src[j];
+      fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = src[j + 2]; fx[k + 3] = src[j + 3];
+      fx[k + 4] = kind === FIX_REL32 || kind === FIX_BRANCH ? base + src[j + 4] : src[j + 4];
+    }
+    this.nFx += c.nFx;
+    c.n = 0; c.nFx = 0;
+    this.jmpEnd = -1;
+  }
+
   // ---- chunks (code compiled by another Assembler, e.g. in a worker thread) ----
 
   /**
@@ -292,6 +349,7 @@ export class Assembler {
 
   /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
   finish(base: number): Uint8Array {
+    if (this._cold || (this.other && this.other.n > 0)) throw new EncodeError('X86_COLD', 'cold code was never flushed');
     const unbound = new Set<string>();
     for (let i = 0; i < this.nFx; i++) {
       const id = this.fx[i * FX_STRIDE + 2];

@@ -15,6 +15,8 @@ export interface CodeSink {
   /** labels made so far: _labelOff[0, _nLabels) */
   _nLabels: number;
   _labelOff: Int32Array;
+  /** in cold code (Assembler.beginCold): bound labels are in the other buffer, out of rel8 reach */
+  _cold: boolean;
   _ripAt: number;
   _ripLabel: Label | null;
   _ripAddend: number;
@@ -63,7 +65,7 @@ export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bi
 }
 
 function shortOk(a: CodeSink, f: Form, l: Label): boolean {
-  const off = l.id < a._nLabels ? a._labelOff[l.id] : -1;
+  const off = l.id < a._nLabels && !a._cold ? a._labelOff[l.id] : -1;
   if (off < 0) return false;
   const d = off - (a.pos + f.shortLen);
   return d >= -128 && d <= 127;
