@@ -1,13 +1,15 @@
-// Passes webs, reuse and lea (tools/aot/webs.ts, plan.ts planOverwritten, tools/aot/lea.ts),
-// differentially against Node's WebAssembly:
+// Passes webs, reuse, lea, selectIf and coldThen (tools/aot/webs.ts, plan.ts planOverwritten,
+// tools/aot/lea.ts, tools/aot/selectif.ts, plan.ts structure), differentially against Node's
+// WebAssembly:
 //   - lea: `y + x * C` for every factor C the pass takes, `y + (x << K)`, `x * 3/5/9`, both
 //     widths, with x and y each a constant, a register value, a pinned local or a local in
 //     its frame slot, at the edge values (wrap-around included);
 //   - random structured programs (seeded) that reuse a few locals for unrelated values across
 //     ifs, blocks left by br/br_if/br_table, loops, dead code after branches and reads of
-//     locals no path has written yet: the webs, their exact liveness facts and the last-read
-//     register reuse must compute what Node computes, with every pass on and with each of the
-//     three off.
+//     locals no path has written yet, selects (rewritten to branches when the second operand
+//     costs two or more operations) and `x == K` conditions (cold then-arms in loops): the webs,
+//     their exact liveness facts, the last-read register reuse and the branches must compute
+//     what Node computes, with every pass on and with each of these off.
 
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
@@ -69,14 +71,17 @@ function randomFunc(name: string, r: (n: number) => number): string {
   let loops = 0, depth = 0;
   const v = (): string => (r(6) === 0 ? `$p${r(2)}` : `$v${r(NV)}`);
   const expr = (d: number): string => {
-    const k = r(d > 2 ? 2 : 6);
+    const k = r(d > 2 ? 2 : 7);
     if (k === 0) return `(local.get ${v()})`;
     if (k === 1) return `(i32.const ${[0, 1, 7, -1, 48, 0x12345][r(6)]})`;
     const op = ['i32.add', 'i32.xor', 'i32.mul', 'i32.sub', 'i32.shl', 'i32.or'][r(6)];
     if (k === 5) return `(${op} (local.get ${v()}) (i32.const ${[3, 5, 10, 4, 2][r(5)]}))`;   // lea shapes
+    if (k === 6) return `(select ${expr(d + 1)} ${expr(d + 1)} ${cond()})`;                  // selectIf when B costs 2+
     return `(${op} ${expr(d + 1)} ${expr(d + 1)})`;
   };
-  const cond = (): string => `(i32.lt_u (i32.and ${expr(1)} (i32.const 15)) (i32.const ${r(16)}))`;
+  const cond = (): string => r(3) === 0
+    ? `(i32.eq (local.get ${v()}) (i32.const ${r(4)}))`                                      // coldThen in a loop
+    : `(i32.lt_u (i32.and ${expr(1)} (i32.const 15)) (i32.const ${r(16)}))`;
   const stmts = (n: number): string => Array.from({ length: n }, () => stmt()).join('\n');
   const stmt = (): string => {
     const k = depth > 3 ? r(3) : r(9);
@@ -166,7 +171,7 @@ describe('passes webs, reuse and lea vs Node WebAssembly', () => {
   const funcs = Array.from({ length: 60 }, (_, k) => randomFunc(`f${k}`, r));
   const wat = `(module ${funcs.join('\n')})`;
   const args = [[0n, 0n], [1n, 2n], [0xffffffffn, 7n], [0x12345678n, 0x9abcdef0n], [48n, 0x80000000n]];
-  for (const spec of ['all', '-webs', '-reuse', '-lea']) {
+  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen']) {
     it(`runs 60 random programs with reused locals as Node does (${spec})`, async () => {
       const wasm = await compileWat(wat);
       const { mismatches, count } = await withPasses(spec, () =>

@@ -10,6 +10,7 @@
 import { decodeBodyReuse, funcName, funcTypeOf, numImportedFuncs, type InstrPool } from '../wasm/index.ts';
 import { inlineCalls } from './inline.ts';
 import { splitWebs } from './webs.ts';
+import { branchSelects } from './selectif.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
 import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
@@ -274,8 +275,9 @@ function compileDefined(ctx: ModCtx, k: number): void {
   const f = ctx.passes.inline
     ? inlineCalls(ctx.m, ctx.funcTypes, i, body, locals, (j) => localTypesOf(ctx.m, j, ctx.funcTypes[nImp + j]), ctx.kernel)
     : { instrs: body, localTypes: locals, owner: null };
-  const facts = ctx.passes.webs ? splitWebs(f.instrs, f.localTypes) : null;
-  new FuncCompiler(ctx, i, t, f.localTypes).compile(f.instrs, f.owner, facts);
+  const g = ctx.passes.selectIf ? branchSelects(f.instrs, f.localTypes, f.owner) : f;
+  const facts = ctx.passes.webs ? splitWebs(g.instrs, g.localTypes) : null;
+  new FuncCompiler(ctx, i, t, g.localTypes).compile(g.instrs, g.owner, facts);
 }
 
 // ---- chunks: large modules compile on several threads (parallel.ts) ----

@@ -36,6 +36,8 @@
 //               in a loop, `if (x == K) A else B` with no loop in A (an equality with a constant
 //               is predicted false), and any then-arm that ends in `unreachable` (asc's stack
 //               check calling abort). The usual way through takes one branch fewer
+//   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
+//               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
 //               are replaced by the callee's body, its locals the caller's
 //   webs        (off by default; before planning, after inline; webs.ts) a local holding
@@ -57,11 +59,11 @@ export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
-  coldThen: boolean;
+  coldThen: boolean; selectIf: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline', 'lea', 'webs', 'reuse', 'coldThen',
+  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf',
 ];
 
 /**

@@ -1,4 +1,5 @@
 ;; pass: reuse -- cpio's hex digits: `v = (v << 4) | digit(c)` where v's read is its last before the set: the shift clobbers v's register in place (`shl v, 4; ... or v, d`) instead of copying v out and back.
+;; off: selectIf (the select stays a cmov here: the point is the shift in place)
 (module
   (memory 1)
   (func (export "hex8") (param $p i32) (result i32) (local $v i32) (local $k i32) (local $c i32)

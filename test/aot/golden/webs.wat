@@ -1,4 +1,5 @@
 ;; pass: webs -- cpio's hex8 as binaryen emits it: the accumulator and the digit's character share local $v. Split into two webs, the character takes a register of its own and the accumulator is shifted and or'ed in place; as one local, its old value is copied out before the character overwrites it and copied back after.
+;; off: selectIf (the select stays a cmov here: the point is the shift in place)
 (module
   (memory 1)
   (func (export "hex8") (param $p i32) (result i32) (local $v i32) (local $k i32)

@@ -1,0 +1,13 @@
+;; pass: selectIf -- a hex digit, `c <= 57 ? c - 48 : (c | 32) - 87` as asc emits it (a select):
+;; the letter arm's two operations run only for a letter, behind a branch, not in every digit.
+(module (memory 1)
+  (func (export "hex8") (param $p i32) (result i32) (local $v i32) (local $c i32) (local $k i32)
+    (loop $L
+      (local.set $v
+        (i32.or (i32.shl (local.get $v) (i32.const 4))
+          (select
+            (i32.sub (local.tee $c (i32.load8_u (i32.add (local.get $p) (local.get $k)))) (i32.const 48))
+            (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 87))
+            (i32.le_u (local.get $c) (i32.const 57)))))
+      (br_if $L (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 8))))
+    (local.get $v)))
