@@ -79,9 +79,14 @@ function randomFunc(name: string, r: (n: number) => number): string {
     if (k === 6) return `(select ${expr(d + 1)} ${expr(d + 1)} ${cond()})`;                  // selectIf when B costs 2+
     return `(${op} ${expr(d + 1)} ${expr(d + 1)})`;
   };
-  const cond = (): string => r(3) === 0
-    ? `(i32.eq (local.get ${v()}) (i32.const ${r(4)}))`                                      // coldThen in a loop
-    : `(i32.lt_u (i32.and ${expr(1)} (i32.const 15)) (i32.const ${r(16)}))`;
+  const eq = (): string => `(i32.eq (local.get ${v()}) (i32.const ${r(4)}))`;              // coldThen in a loop
+  const lt = (): string => `(i32.lt_u (i32.and ${expr(1)} (i32.const 15)) (i32.const ${r(16)}))`;
+  const cond = (): string => {
+    const k = r(4);
+    if (k === 0) return eq();
+    if (k === 1) return `(if (result i32) ${eq()} (then ${lt()}) (else (i32.const 0)))`;     // asc's x && y
+    return lt();
+  };
   const stmts = (n: number): string => Array.from({ length: n }, () => stmt()).join('\n');
   const stmt = (): string => {
     const k = depth > 3 ? r(3) : r(9);

@@ -35,7 +35,8 @@
 //               prediction (the heuristics compilers use) says the then-arm is rarely taken:
 //               in a loop, `if (x == K) A else B` with no loop in A (an equality with a constant
 //               is predicted false), and any then-arm that ends in `unreachable` (asc's stack
-//               check calling abort). The usual way through takes one branch fewer
+//               check calling abort). The usual way through takes one branch fewer. Only
+//               statement ifs (no params or results): a value if may be fused away (andIf)
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -363,7 +364,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         const bt = at >= 0 ? instrs[at].blockType : undefined;
         st.thenTargeted[pc] = targeted[k] ? 1 : 0;
         st.elseOfI32If[pc] = bt?.kind === 'value' && bt.type === ValType.I32 ? 1 : 0;
-        if (coldThen && ((outer >= 0 && !hasLoop[k] && at >= 2 && eqConst(instrs, at - 1)) || instrs[pc - 1].op === Op.Unreachable)) {
+        if (coldThen && bt?.kind === 'empty' && ((outer >= 0 && !hasLoop[k] && at >= 2 && eqConst(instrs, at - 1)) || instrs[pc - 1].op === Op.Unreachable)) {
           p.coldThen[at] = 1;
         }
         if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
@@ -373,7 +374,8 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
       case Op.End: {
         const at = openPc.pop()!;
         targeted.pop();
-        if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
+        if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
+          && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
         if (hasLoop.pop() && hasLoop.length > 0) hasLoop[hasLoop.length - 1] = true;
         if (loopOf.pop() === outer && outer >= 0) outer = -1;
         break;
