@@ -14,6 +14,8 @@
 //                 bit-test chains, compare fusion, `x && y` ifs, set targets), the
 //                 emission order; AotPasses switches each off
 //   inline.ts     pass inline, before planning: calls to small leaf functions become the callee's body
+//   selectif.ts   pass selectIf, before planning: a select with a costly second operand becomes if/else
+//   webs.ts       pass webs (off by default), before planning: a local holding unrelated values split in webs
 //   liveranges.ts live ranges of locals (plan.ts, pass regalloc): loop-aware, one interval each
 //   scratch.ts    per-function typed arrays of the analyses, views on one buffer (reset per function)
 //   pins.ts       locals kept in registers: linear scan over the live ranges (regalloc),
@@ -27,7 +29,7 @@
 //   blocks.ts     control-frame types shared by func.ts and the control visitors
 //   frame.ts      the value stack cached in registers, spill slots, register allocation
 //   masm.ts       the macro-assembler: value moves, constant pool, code alignment (over tools/x86);
-//                 CALLEE_SAVED (r12-r14, ABI.md)
+//                 CALLEE_SAVED (r12-r14, ABI.md), CODE_ALIGN (function entries and chunks)
 //   traps.ts      TrapKind (shared with the targets); errors.ts AotError
 //   srcmap.ts     CodeMap: code address -> Wasm offset for the functions asked for (AotOptions.codeMap)
 
