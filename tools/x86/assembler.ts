@@ -280,7 +280,12 @@ export class Assembler {
     this.bytes(c.buf.subarray(0, c.n));
     for (let k = 0; k < this.coldIds.length; k++) this._labelOff[this.coldIds[k]] = base + this.coldOffs[k];
     this.coldIds.length = 0; this.coldOffs.length = 0;
-    this.reserve(0, c.nFx);
+    const need = (this.nFx + c.nFx) * FX_STRIDE;
+    if (need > this.fx.length) {                // doubling: a flush per function must not copy the module's fixups each time
+      const b = new Float64Array(Math.max(this.fx.length * 2, need));
+      b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
+      this.fx = b;
+    }
     const fx = this.fx, src = c.fx;
     for (let j = 0, k = this.nFx * FX_STRIDE; j < c.nFx * FX_STRIDE; j += FX_STRIDE, k += FX_STRIDE) {
       const kind = src[j];
