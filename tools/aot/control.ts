@@ -115,18 +115,15 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
   c.elseLabel = elseLabel ?? fc.asm.label();
   c.base = enterBlock(fc, c.params);
-  if (fc.plan.coldThen[ifPc] && !fc.asm.inCold) {
-    const then = fc.asm.label();
-    fc.asm.i(`j${cond}`, then);
-    c.entry = fc.frame.stack.map((v) => ({ ...v }));
+  const then = fc.plan.coldThen[ifPc] && !fc.asm.inCold ? fc.asm.label() : null;   // pass coldThen
+  if (then) fc.asm.i(`j${cond}`, then);
+  else fc.asm.i(`j${negate(cond)}`, c.elseLabel);
+  c.entry = fc.frame.stack.map((v) => ({ ...v }));
+  if (then) {
     c.cold = true;
     fc.switchCold(true);
     fc.asm.bind(then);
-    return;
-  }
-  fc.asm.i(`j${negate(cond)}`, c.elseLabel);
-  c.entry = fc.frame.stack.map((v) => ({ ...v }));
-  noteRotationIf(fc, c, ifPc);
+  } else noteRotationIf(fc, c, ifPc);
 }
 
 function restoreEntry(fc: FuncCompiler, c: Ctrl): void {

@@ -6,6 +6,8 @@ import { EncodeError, r64, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
+/** _labelOff of a label bound in cold code, until flushCold gives it an offset (< 0: reads as unbound). */
+const COLD_BOUND = -2;
 /** u64's scratch: a 64-bit value and its two 32-bit halves (little-endian, as x86). */
 const U64 = new BigUint64Array(1);
 const U64_HALVES = new Uint32Array(U64.buffer);
@@ -62,10 +64,11 @@ export class Assembler {
   /**
    * Cold code (beginCold .. endCold): bytes and fixups kept aside, in a second buffer, and
    * appended where flushCold is called, so a rarely taken path costs the hot path no taken
-   * branch. A label bound there has no offset (reads as unbound) until the flush; `coldIds` and
-   * `coldOffs` hold them meanwhile. While cold, `buf`/`n`/`fx`/`nFx` are the cold buffers.
+   * branch. A label bound there has offset COLD_BOUND (reads as unbound) until the flush;
+   * `coldIds` and `coldOffs` hold them meanwhile. While cold, `buf`/`n`/`fx`/`nFx` are the cold
+   * buffers and `other` the main ones (swapped back by endCold).
    */
-  private other: { buf: Uint8Array<ArrayBuffer>; n: number; fx: Float64Array<ArrayBuffer>; nFx: number } | null = null;
+  private readonly other = { buf: new Uint8Array(256), n: 0, fx: new Float64Array(FX_STRIDE * 32), nFx: 0 };
   /** @internal in cold code: no rel8 to a bound label (its offset is in the other buffer) */
   _cold = false;
   private coldIds: number[] = [];
@@ -129,10 +132,10 @@ export class Assembler {
   /** Bind `l` at the current position. Caller must bind each label once. */
   bind(l: Label): void {
     this.own(l);
-    if (this._labelOff[l.id] >= 0 || this.coldIds.includes(l.id)) {
+    if (this._labelOff[l.id] !== -1) {
       throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
     }
-    if (this._cold) { this.coldIds.push(l.id); this.coldOffs.push(this.n); return; }
+    if (this._cold) { this._labelOff[l.id] = COLD_BOUND; this.coldIds.push(l.id); this.coldOffs.push(this.n); return; }
     if (this.jmpEnd === this.n && this.jmpFx === this.nFx) {
       if (this.jmpLabel === l.id) {
         // The last instruction jumps to the very label bound after it: drop it, and move the
@@ -229,11 +232,7 @@ export class Assembler {
   _fixup(kind: number, at: number, l: Label, addend: number, end: number): void {
     this.own(l);
     let k = this.nFx * FX_STRIDE;
-    if (k + FX_STRIDE > this.fx.length) {
-      const b = new Float64Array(this.fx.length * 2);
-      b.set(this.fx);
-      this.fx = b;
-    }
+    if (k + FX_STRIDE > this.fx.length) this.growFx(k + FX_STRIDE);
     const fx = this.fx;
     fx[k++] = kind; fx[k++] = at; fx[k++] = l.id; fx[k++] = addend; fx[k] = end;
     this.nFx++;
@@ -264,35 +263,43 @@ export class Assembler {
   }
 
   private swapCold(): void {
-    const o = this.other ?? { buf: new Uint8Array(256), n: 0, fx: new Float64Array(FX_STRIDE * 32), nFx: 0 };
-    this.other = { buf: this.buf, n: this.n, fx: this.fx, nFx: this.nFx };
+    const o = this.other, { buf, n, fx, nFx } = this;
     this.buf = o.buf; this.n = o.n; this.fx = o.fx; this.nFx = o.nFx;
+    o.buf = buf; o.n = n; o.fx = fx; o.nFx = nFx;
     this._cold = !this._cold;
     this.jmpEnd = -1;
+  }
+
+  /** Room for `need` numbers of fixups, by doubling (a flush or chunk per function must not copy them all each time). */
+  private growFx(need: number): void {
+    const b = new Float64Array(Math.max(this.fx.length * 2, need));
+    b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
+    this.fx = b;
+  }
+
+  /** Appends `src`'s first `count` fixups, their fields rebased to `base`, label ids through `id`. */
+  private appendFixups(src: Float64Array, count: number, base: number, id: (cid: number) => number): void {
+    const need = (this.nFx + count) * FX_STRIDE;
+    if (need > this.fx.length) this.growFx(need);
+    const fx = this.fx;
+    for (let j = 0, k = this.nFx * FX_STRIDE; j < count * FX_STRIDE; j += FX_STRIDE, k += FX_STRIDE) {
+      const kind = src[j];
+      fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = id(src[j + 2]); fx[k + 3] = src[j + 3];
+      fx[k + 4] = kind === FIX_REL32 || kind === FIX_BRANCH ? base + src[j + 4] : src[j + 4];
+    }
+    this.nFx += count;
   }
 
   /** Appends the cold code so far here (unaligned: it is not run often): its labels bound, its fixups rebased. */
   flushCold(): void {
     if (this._cold) throw new EncodeError('X86_COLD', 'flushCold inside cold code');
     const c = this.other;
-    if (!c || c.n === 0) return;
+    if (c.n === 0) return;
     const base = this.n;
     this.bytes(c.buf.subarray(0, c.n));
     for (let k = 0; k < this.coldIds.length; k++) this._labelOff[this.coldIds[k]] = base + this.coldOffs[k];
     this.coldIds.length = 0; this.coldOffs.length = 0;
-    const need = (this.nFx + c.nFx) * FX_STRIDE;
-    if (need > this.fx.length) {                // doubling: a flush per function must not copy the module's fixups each time
-      const b = new Float64Array(Math.max(this.fx.length * 2, need));
-      b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
-      this.fx = b;
-    }
-    const fx = this.fx, src = c.fx;
-    for (let j = 0, k = this.nFx * FX_STRIDE; j < c.nFx * FX_STRIDE; j += FX_STRIDE, k += FX_STRIDE) {
-      const kind = src[j];
-      fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = src[j + 2]; fx[k + 3] = src[j + 3];
-      fx[k + 4] = kind === FIX_REL32 || kind === FIX_BRANCH ? base + src[j + 4] : src[j + 4];
-    }
-    this.nFx += c.nFx;
+    this.appendFixups(c.fx, c.nFx, base, (id) => id);
     c.n = 0; c.nFx = 0;
     this.jmpEnd = -1;
   }
@@ -328,25 +335,14 @@ export class Assembler {
       if (c.labelOff[id] < 0) continue;
       const l = label(id);
       this.own(l);
-      if (this._labelOff[l.id] >= 0) throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
+      if (this._labelOff[l.id] !== -1) throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
       this._labelOff[l.id] = base + c.labelOff[id];
     }
-    const src = c.fx, ids = new Int32Array(c.labelOff.length).fill(-1);
-    let k = this.nFx * FX_STRIDE;
-    if (k + src.length > this.fx.length) {
-      const b = new Float64Array(Math.max(this.fx.length * 2, k + src.length));
-      b.set(this.fx);
-      this.fx = b;
-    }
-    const fx = this.fx;
-    for (let j = 0; j < src.length; j += FX_STRIDE, k += FX_STRIDE) {
-      const kind = src[j], cid = src[j + 2];
-      let id = ids[cid];
-      if (id < 0) { const l = label(cid); this.own(l); id = ids[cid] = l.id; }
-      fx[k] = kind; fx[k + 1] = base + src[j + 1]; fx[k + 2] = id; fx[k + 3] = src[j + 3];
-      fx[k + 4] = kind === FIX_REL32 || kind === FIX_BRANCH ? base + src[j + 4] : src[j + 4];
-    }
-    this.nFx += src.length / FX_STRIDE;
+    const ids = new Int32Array(c.labelOff.length).fill(-1);
+    this.appendFixups(c.fx, c.fx.length / FX_STRIDE, base, (cid) => {
+      if (ids[cid] < 0) { const l = label(cid); this.own(l); ids[cid] = l.id; }
+      return ids[cid];
+    });
     this.jmpEnd = -1;
   }
 
@@ -354,7 +350,7 @@ export class Assembler {
 
   /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
   finish(base: number): Uint8Array {
-    if (this._cold || (this.other && this.other.n > 0)) throw new EncodeError('X86_COLD', 'cold code was never flushed');
+    if (this._cold || this.other.n > 0) throw new EncodeError('X86_COLD', 'cold code was never flushed');
     const unbound = new Set<string>();
     for (let i = 0; i < this.nFx; i++) {
       const id = this.fx[i * FX_STRIDE + 2];
