@@ -22,6 +22,7 @@ import { imm, r32, r64 } from '../x86/index.ts';
 import { K } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 import { canSplitTest, splitTest, useFlags } from './control.ts';
+import { maxBit } from './plan.ts';
 
 /** At an i32.eq the plan starts a chain at (c's value and `const K` on top): emits the bit test. */
 export function bitSetTest(fc: FuncCompiler): boolean {
@@ -35,9 +36,11 @@ export function bitSetTest(fc: FuncCompiler): boolean {
   f.pop();
   const c = f.popRead();
   const t = f.allocGpr();
+  const th = falseTo && !asm.inCold ? fc.plan.threads.get(fc.pc) : undefined;
+  const thread = th ? { to: asm.label(), plan: th, target: fc.labelAt(th.target) } : undefined;
   if (falseTo) {
     asm.i('cmp', r32(c.r), imm(maxBit(m.mask)));
-    asm.i('ja', falseTo);
+    asm.i('ja', thread ? thread.to : falseTo);
     fc.masm.movImm(64, t, m.mask);
   } else {
     asm.i('cmp', r32(c.r), imm(64));
@@ -49,8 +52,6 @@ export function bitSetTest(fc: FuncCompiler): boolean {
   f.release(c);
   fc.absorb(at);
   useFlags(fc, 'b', at, falseTo);
+  if (thread) fc.ctrl[fc.ctrl.length - 1].thread = thread;     // the if just begun: its end emits the thread
   return true;
 }
-
-/** The highest set bit of a non-zero mask. */
-function maxBit(mask: bigint): number { return mask.toString(2).length - 1; }

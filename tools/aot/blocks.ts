@@ -4,6 +4,7 @@
 import type { ValType } from '../wasm/types.ts';
 import type { Label } from '../x86/index.ts';
 import type { Val } from './frame.ts';
+import type { ThreadPlan } from './thread.ts';
 
 export const enum CtrlKind { Block, Loop, If, Func }
 
@@ -34,6 +35,8 @@ export interface Ctrl {
   hasElse: boolean;
   /** An if whose then-arm is cold code (plan coldThen): the else-arm returns to the main stream. */
   cold?: boolean;
+  /** A bit test's `c > maxK` branch to thread at this if's end (plan thread, bitset.ts). */
+  thread?: { to: Label; plan: ThreadPlan; target: Label };
   /** Loop rotation state (rotate.ts), loops the plan rotates only. */
   rot?: Rot;
 }

@@ -190,6 +190,35 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
     if (fc.reachable) fc.emitReturn();
     fc.reachable = false;
   }
+  if (c.thread) emitThread(fc, c.thread);
+}
+
+/**
+ * Pass thread, at the end of the class test's if (the statement boundary both ways share): the
+ * `c > maxK` branch lands on a copy of the statement S after the if, in cold code, which jumps
+ * on to the first chain test that may hold. When S's steps do not follow here as planned, the
+ * branch lands here instead, as it would unthreaded.
+ */
+function emitThread(fc: FuncCompiler, t: NonNullable<Ctrl['thread']>): void {
+  const f = fc.frame, { sFrom, sTo } = t.plan;
+  const first = fc.step + 1;
+  let planned = fc.reachable;
+  for (let k = 0; planned && k < sTo - sFrom; k++) planned = fc.plan.steps[first + k] === sFrom + k;
+  if (!planned) { fc.asm.bind(t.to); fc.unbindAt(t.plan.target); return; }
+  const saved = f.stack.map((v) => ({ ...v }));
+  fc.switchCold(true);
+  fc.asm.bind(t.to);
+  fc.runSteps(first, first + (sTo - sFrom));
+  for (const x of t.plan.zeroed) {                    // what the skipped tests tee is 0 for c > maxK
+    const r = f.pinReg[x];
+    fc.asm.i('mov', r >= 0 ? r32(r) : f.localMem(x, 32), imm(0));
+  }
+  if (fc.reachable) fc.asm.i('jmp', t.target);
+  fc.switchCold(false);
+  f.stack = saved;
+  f.resetRegs();
+  for (const v of f.stack) if (v.k === K.Reg) f.mark(v.t, v.n);
+  fc.reachable = true;
 }
 
 function opBr(fc: FuncCompiler, ins: Instr): void {

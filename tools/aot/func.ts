@@ -206,6 +206,27 @@ export class FuncCompiler {
     if (this.absorbing >= 0) throw new Error(`fused instructions up to ${this.absorbing} were not in the plan`);
   }
 
+  /** The step being compiled (run). */
+  step = 0;
+  /** Labels to bind before a position is first compiled (labelAt), while any are pending. */
+  private readonly bindAt = new Map<number, Label>();
+
+  /** A label bound where position `pc` is compiled next (a jump into straight-line code: plan thread). */
+  labelAt(pc: number): Label {
+    let l = this.bindAt.get(pc);
+    if (!l) { l = this.asm.label(); this.bindAt.set(pc, l); }
+    return l;
+  }
+  /** Drops labelAt's label for `pc`, never jumped to. */
+  unbindAt(pc: number): void { this.bindAt.delete(pc); }
+
+  /** Compiles steps [from, to) again, elsewhere (plan thread's copy of a statement). */
+  runSteps(from: number, to: number): void {
+    const step = this.step;
+    this.run(from, to);
+    this.step = step;
+  }
+
   /** Compiles steps [from, to) of the plan. */
   private run(from: number, to: number): void {
     const { steps, marks, absorbed, instrs } = this.plan;
@@ -213,6 +234,8 @@ export class FuncCompiler {
       const v = steps[s];
       if (v < 0) { s = this.mark(marks[-1 - v], s); continue; }
       this.pc = v;
+      this.step = s;
+      if (this.bindAt.size > 0 && this.reachable) this.bindPending(v);
       const ins = instrs[v];
       if (!this.reachable && !this.isStructural(ins.op)) continue;
       if (this.reachable && absorbed[v]) { this.consumeAbsorbed(v); continue; }
@@ -227,6 +250,16 @@ export class FuncCompiler {
       h(this, ins);
       if (this.ctrl.length === 0) break;
     }
+  }
+
+  /** Binds labelAt's label for position v: a merge point, so facts about the last instruction end. */
+  private bindPending(v: number): void {
+    const l = this.bindAt.get(v);
+    if (!l) return;
+    this.bindAt.delete(v);
+    this.asm.bind(l);
+    this.zfReg = -1;
+    this.setGlobal = null;
   }
 
   private consumeAbsorbed(v: number): void {

@@ -37,6 +37,9 @@
 //               is predicted false), and any then-arm that ends in `unreachable` (asc's stack
 //               check calling abort). The usual way through takes one branch fewer. Only
 //               statement ifs (no params or results): a value if may be fused away (andIf)
+//   thread      after a character class test (bitset) that leaves the iteration, a short statement
+//               and an if-else-if chain on the same character: the class's `c > maxK` branch goes
+//               to a copy of the statement and on past the chain tests it makes false (thread.ts)
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -55,16 +58,17 @@ import { planUnroll, type UnrollPlan } from './unroll.ts';
 import { liveRanges, type LiveRanges } from './liveranges.ts';
 import { scratchF64, scratchI32, scratchU8 } from './scratch.ts';
 import type { WebFacts } from './webs.ts';
+import { planThread, type ThreadPlan } from './thread.ts';
 
 export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
-  coldThen: boolean; selectIf: boolean;
+  coldThen: boolean; selectIf: boolean; thread: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf',
+  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread',
 ];
 
 /**
@@ -143,6 +147,8 @@ export interface FuncPlan {
   kernelRbx: boolean;
   /** At an `if`: its then-arm goes out of line (pass coldThen). */
   coldThen: Uint8Array;
+  /** At a bitset chain's first i32.eq: where its `c > maxK` branch goes (pass thread). */
+  threads: Map<number, ThreadPlan>;
 }
 
 const MAX_HEADER = 24;
@@ -155,7 +161,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
-    coldThen: scratchU8(n),
+    coldThen: scratchU8(n), threads: new Map(),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
@@ -165,6 +171,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     if (r) { p.rotations.set(pc, r); p.coldThen[r.ifPc] = 0; }
   }
   planFlags(p, s, passes);
+  if (passes.thread) planThreads(p, s);
   const rdi = planPeepholes(p, passes, localTypes.length);
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
@@ -322,6 +329,9 @@ interface Structure {
   thenTargeted: Uint8Array;
   /** At an `else`: the blockType of its if is `(result i32)`. */
   elseOfI32If: Uint8Array;
+  /** At an `if`: the position of its `end`, and of its `else` (-1: none). */
+  endOf: Int32Array;
+  elseOf: Int32Array;
 }
 
 /**
@@ -333,7 +343,10 @@ interface Structure {
 function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structure {
   const { instrs, lastRead, readFrom } = p;
   const n = instrs.length;
-  const st: Structure = { brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set() };
+  const st: Structure = {
+    brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set(),
+    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1),
+  };
   // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
   const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
   /** Per open construct: a loop opened inside it (since its else, for an if). */
@@ -369,11 +382,13 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         }
         if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
         inElse[k] = true;
+        if (at >= 0) st.elseOf[at] = pc;
         break;
       }
       case Op.End: {
         const at = openPc.pop()!;
         targeted.pop();
+        if (at >= 0) st.endOf[at] = pc;
         if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
           && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
         if (hasLoop.pop() && hasLoop.length > 0) hasLoop[hasLoop.length - 1] = true;
@@ -436,6 +451,19 @@ function rotation(instrs: Instr[], loopPc: number): RotPlan | null {
 function flagOp(op: Op): boolean {
   return (op >= Op.I32Eqz && op <= Op.I64GeU) || (op >= Op.F32Lt && op <= Op.F32Ge) || (op >= Op.F64Lt && op <= Op.F64Ge);
 }
+
+/** Pass thread: for each bit test fused with an if, thread.ts's plan when its shape is there. */
+function planThreads(p: FuncPlan, s: Structure): void {
+  for (const [eq, m] of p.bitset) {
+    const at = eq + 4 * m.groups;
+    if (p.fuse[at] !== Fuse.If || p.coldThen[at + 1] || [...p.rotations.values()].some((r) => r.ifPc === at + 1)) continue;
+    const t = planThread(p.instrs, eq, maxBit(m.mask), at + 1, (pc) => s.endOf[pc], (pc) => s.elseOf[pc]);
+    if (t) p.threads.set(eq, t);
+  }
+}
+
+/** The highest set bit of a non-zero mask (a bit test's largest value). */
+export function maxBit(mask: bigint): number { return mask.toString(2).length - 1; }
 
 function planFlags(p: FuncPlan, s: Structure, passes: AotPasses): void {
   const { instrs } = p;

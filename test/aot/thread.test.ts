@@ -1,0 +1,87 @@
+// Pass thread (tools/aot/thread.ts): a character class test that leaves the
+// iteration, a statement, then an if-else-if chain on the same character. The
+// class's `c > maxK` branch goes to a copy of the statement and on to the first
+// chain test that may hold, zeroing what the skipped tests tee. Differentially
+// against Node's WebAssembly, for every character value 0..300 and the i32
+// edges, with the pass on and off; the planner is checked on the shapes it must
+// refuse.
+
+import { describe, it, expect } from 'vitest';
+import { compileWat } from './linux-runner.ts';
+import { differential, I32_EDGES } from './differential.ts';
+import { decodeModule, decodeBody } from '../../tools/wasm/index.ts';
+import { planFunction, resolvePasses } from '../../tools/aot/plan.ts';
+import type { ValType } from '../../tools/wasm/types.ts';
+
+/**
+ * A tokenizer step over one character $c: whitespace (32, 10, 44, 58) returns early; else
+ * $t counts it (S), then '"', '-' or a digit, 't'/'n', 'f', other. $neg is teed by the second
+ * test as binaryen emits `neg = c == 45`; the result folds in $t, $neg and the arm taken.
+ */
+const step = (name: string, s: string, teeNeg: boolean): string => `
+  (func (export "${name}") (param $c i32) (param $t i32) (result i32) (local $neg i32) (local $r i32)
+    (local.set $neg (i32.const 7))
+    (block $out
+      (if (i32.or (i32.or (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 32)))
+            (i32.eq (local.get $c) (i32.const 44))) (i32.eq (local.get $c) (i32.const 58)))
+        (then (local.set $r (i32.const 1)) (br $out)))
+      ${s}
+      (if (i32.eq (local.get $c) (i32.const 34))
+        (then (local.set $r (i32.const 2)))
+        (else
+          (if (i32.or ${teeNeg ? '(local.tee $neg (i32.eq (local.get $c) (i32.const 45)))' : '(i32.eq (local.get $c) (i32.const 45))'}
+                (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
+            (then (local.set $r (i32.const 3)))
+            (else
+              (if (i32.or (i32.eq (local.get $c) (i32.const 116)) (i32.eq (local.get $c) (i32.const 110)))
+                (then (local.set $r (i32.const 4)))
+                (else (local.set $r (select (i32.const 5) (i32.const 6) (i32.eq (local.get $c) (i32.const 102)))))))))))
+    (i32.add (i32.mul (local.get $r) (i32.const 1000)) (i32.add (i32.mul (local.get $t) (i32.const 10)) (local.get $neg))))`;
+
+const WAT = `(module
+  ${step('tee', '(local.set $t (i32.add (local.get $t) (i32.const 1)))', true)}
+  ${step('plain', '(local.set $t (i32.mul (i32.add (local.get $t) (i32.const 3)) (i32.const 5)))', false)}
+  ${step('none', '', true)})`;
+
+describe('pass thread vs Node WebAssembly', () => {
+  const chars = [...Array.from({ length: 301 }, (_, k) => BigInt(k)), ...I32_EDGES];
+  for (const spec of ['all', '-thread']) {
+    it(`dispatches every character as Node does (${spec})`, async () => {
+      const wasm = await compileWat(WAT);
+      const prev = process.env.ASUK_AOT_PASSES;
+      process.env.ASUK_AOT_PASSES = spec;
+      try {
+        const names = ['tee', 'plain', 'none'];
+        const { mismatches, count } = await differential(wasm, names.map((name) => ({ name, args: chars.map((c) => [c, 9n]) })));
+        expect(count).toBe(names.length * chars.length);
+        expect(mismatches).toEqual([]);
+      } finally {
+        if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev;
+      }
+    }, 120_000);
+  }
+
+  it('threads the class test past the tests it decides, and not when nothing can be skipped', async () => {
+    const wasm = await compileWat(`(module ${step('tee', '(local.set $t (i32.add (local.get $t) (i32.const 1)))', true)}
+      (func (export "first") (param $c i32) (result i32)
+        (block $out
+          (if (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 32))) (then (br $out)))
+          (if (i32.eq (local.get $c) (i32.const 120)) (then (return (i32.const 1)))))
+        (i32.const 0)))`);
+    const m = decodeModule(wasm);
+    const passes = resolvePasses(undefined, 'all');
+    const plan = (k: number) => {
+      const type = m.types[m.funcs[k]];
+      const locals: ValType[] = [...type.params];
+      for (const d of m.codes[k].locals) for (let q = 0; q < d.count; q++) locals.push(d.type);
+      return planFunction(decodeBody(m, k), locals, type.params.length, m.types, passes);
+    };
+    const [t] = [...plan(0).threads.values()];
+    expect(t).toBeDefined();
+    expect(t.sTo - t.sFrom).toBe(4);                  // local.get $t, i32.const 1, i32.add, local.set $t
+    expect(t.zeroed).toEqual([2]);                    // $neg, teed by the skipped second test
+    expect(plan(0).instrs[t.target].a).toBe(0);       // the 't'/'n' test starts with local.get $c
+    expect(plan(0).instrs[t.target + 1].a).toBe(116);
+    expect(plan(1).threads.size).toBe(0);             // 120 > 32: the first test may hold, nothing to skip
+  });
+});
