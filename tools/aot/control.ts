@@ -126,9 +126,12 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   } else noteRotationIf(fc, c, ifPc);
 }
 
-function restoreEntry(fc: FuncCompiler, c: Ctrl): void {
+function restoreEntry(fc: FuncCompiler, c: Ctrl): void { restoreStack(fc, c.entry!); }
+
+/** The operand stack `saved` (copied) back in place, its registers marked in use. */
+function restoreStack(fc: FuncCompiler, saved: Val[]): void {
   const f = fc.frame;
-  f.stack = c.entry!.map((v) => ({ ...v }));
+  f.stack = saved.map((v) => ({ ...v }));
   f.resetRegs();
   for (const v of f.stack) if (v.k === K.Reg) f.mark(v.t, v.n);
 }
@@ -215,9 +218,7 @@ function emitThread(fc: FuncCompiler, t: NonNullable<Ctrl['thread']>): void {
   }
   if (fc.reachable) fc.asm.i('jmp', t.target);
   fc.switchCold(false);
-  f.stack = saved;
-  f.resetRegs();
-  for (const v of f.stack) if (v.k === K.Reg) f.mark(v.t, v.n);
+  restoreStack(fc, saved);
   fc.reachable = true;
 }
 

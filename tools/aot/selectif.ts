@@ -78,7 +78,8 @@ function selectShape(instrs: Instr[], s: number): { b0: number; c0: number; type
   return type === undefined ? null : { b0, c0, type };
 }
 
-const isLeaf = (op: Op): boolean => op === Op.LocalGet || op === Op.GlobalGet || (op >= Op.I32Const && op <= Op.F64Const);
+/** A read of a local or global, or a constant. */
+export const isLeaf = (op: Op): boolean => op === Op.LocalGet || op === Op.GlobalGet || (op >= Op.I32Const && op <= Op.F64Const);
 
 /** Start of the pure expression whose value the instruction at `end` leaves on top, or -1. */
 function pureStart(instrs: Instr[], end: number): number {
@@ -97,7 +98,7 @@ function pureStart(instrs: Instr[], end: number): number {
 }
 
 /** Numeric ops that trap: integer division and remainder, float-to-integer truncation (not _sat). */
-function mayTrap(op: Op): boolean {
+export function mayTrap(op: Op): boolean {
   return (op >= Op.I32DivS && op <= Op.I32RemU) || (op >= Op.I64DivS && op <= Op.I64RemU)
     || (op >= Op.I32TruncF32S && op <= Op.I32TruncF64U) || (op >= Op.I64TruncF32S && op <= Op.I64TruncF64U);
 }

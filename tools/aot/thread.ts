@@ -21,6 +21,7 @@
 import { Op } from '../wasm/opcodes.ts';
 import { NUMERIC_SIGS } from '../wasm/validate-sigs.ts';
 import type { Instr } from '../wasm/types.ts';
+import { isLeaf, mayTrap } from './selectif.ts';
 
 /**
  * At a bitset chain's first i32.eq: S's positions [sFrom, sTo), the chain test the `ja` goes to,
@@ -70,13 +71,11 @@ const leaves = (op: Op): boolean => op === Op.Br || op === Op.BrTable || op === 
 /** Stack effect of an op S may contain (locals other than c, constants, numeric ops that do not trap), else null. */
 function straightLine(ins: Instr, c: number): number | null {
   const op = ins.op;
-  if (op === Op.LocalGet || op === Op.GlobalGet || (op >= Op.I32Const && op <= Op.F64Const)) return 1;
+  if (isLeaf(op)) return 1;
   if (op === Op.LocalSet) return ins.a === c ? null : -1;
   if (op === Op.LocalTee) return ins.a === c ? null : 0;
   const sig = NUMERIC_SIGS.get(op);
-  if (!sig || (op >= Op.I32DivS && op <= Op.I32RemU) || (op >= Op.I64DivS && op <= Op.I64RemU)) return null;
-  if ((op >= Op.I32TruncF32S && op <= Op.I32TruncF64U) || (op >= Op.I64TruncF32S && op <= Op.I64TruncF64U)) return null;
-  return 1 - sig.params.length;
+  return !sig || mayTrap(op) ? null : 1 - sig.params.length;
 }
 
 /**
