@@ -4,14 +4,16 @@
 // chain test that may hold, zeroing what the skipped tests tee. Differentially
 // against Node's WebAssembly, for every character value 0..300 and the i32
 // edges, with the pass on and off; the planner is checked on the shapes it must
-// refuse.
+// refuse. Pass threadTail copies the rest of the chain too; its copy here ends
+// where the chain's end goes (the block's end), run on, off, and without the tail.
 
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
 import { differential, I32_EDGES } from './differential.ts';
 import { decodeModule, decodeBody } from '../../tools/wasm/index.ts';
 import { planFunction, resolvePasses } from '../../tools/aot/plan.ts';
-import type { ValType } from '../../tools/wasm/types.ts';
+import { ValType } from '../../tools/wasm/types.ts';
+import { Op } from '../../tools/wasm/opcodes.ts';
 
 /**
  * A tokenizer step over one character $c: whitespace (32, 10, 44, 58) returns early; else
@@ -45,7 +47,7 @@ const WAT = `(module
 
 describe('pass thread vs Node WebAssembly', () => {
   const chars = [...Array.from({ length: 301 }, (_, k) => BigInt(k)), ...I32_EDGES];
-  for (const spec of ['all', '-thread']) {
+  for (const spec of ['all', '-thread', '-threadTail']) {
     it(`dispatches every character as Node does (${spec})`, async () => {
       const wasm = await compileWat(WAT);
       const prev = process.env.ASUK_AOT_PASSES;
@@ -82,6 +84,14 @@ describe('pass thread vs Node WebAssembly', () => {
     expect(t.zeroed).toEqual([2]);                    // $neg, teed by the skipped second test
     expect(plan(0).instrs[t.target].a).toBe(0);       // the 't'/'n' test starts with local.get $c
     expect(plan(0).instrs[t.target + 1].a).toBe(116);
+    expect(t.skipped).toHaveLength(2);                // the '"' and the '-'/digit ifs, outer first
+    expect(t.skipped[0]).toBeLessThan(t.skipped[1]);
+    expect(plan(0).instrs[t.chainEnd].op).toBe(Op.End);
+    expect(plan(0).instrs[t.chainEnd + 1].op).toBe(Op.End);     // then the block's end: the copy jumps there
+    expect(t.tail).toBe(true);
+    const noTail = planFunction(decodeBody(m, 0), [ValType.I32, ValType.I32, ValType.I32, ValType.I32], 2, m.types,
+      resolvePasses(undefined, 'all,-threadTail'));
+    expect([...noTail.threads.values()][0].tail).toBe(false);
     expect(plan(1).threads.size).toBe(0);             // 120 > 32: the first test may hold, nothing to skip
   });
 });

@@ -18,6 +18,7 @@ import { finishResultPin, setTargetPin } from './settarget.ts';
 import { noteRotationIf, rotationJump } from './rotate.ts';
 import { CtrlKind, negate, type Cond, type Ctrl } from './blocks.ts';
 import { Fuse } from './plan.ts';
+import type { ThreadPlan } from './thread.ts';
 
 function labelTypes(c: Ctrl): ValType[] { return c.kind === CtrlKind.Loop ? c.params : c.results; }
 
@@ -216,10 +217,31 @@ function emitThread(fc: FuncCompiler, t: NonNullable<Ctrl['thread']>): void {
     const r = f.pinReg[x];
     fc.asm.i('mov', r >= 0 ? r32(r) : f.localMem(x, 32), imm(0));
   }
-  if (fc.reachable) fc.asm.i('jmp', t.target);
+  if (fc.reachable && !(t.plan.tail && emitTail(fc, t.plan, first + (sTo - sFrom)))) fc.asm.i('jmp', t.target);
   fc.switchCold(false);
   restoreStack(fc, saved);
   fc.reachable = true;
+}
+
+/**
+ * Pass threadTail, after the cold copy of S: the chain from the thread's target to its end compiled
+ * again here, inside the else-arms of the skipped tests' ifs (frames without code: the copy only
+ * closes them), and the back edge after it. The copy then goes where the chain's end goes.
+ * False (nothing emitted) when the plan's steps or the frame do not allow it.
+ */
+function emitTail(fc: FuncCompiler, plan: ThreadPlan, s: number): boolean {
+  const f = fc.frame, range = fc.tailSteps(s, plan.target, plan.chainEnd);
+  if (!range || f.stack.length !== 0 || fc.pendingLabels !== 1) return false;
+  fc.unbindAt(plan.target);
+  const depth = fc.ctrl.length;
+  for (let k = 0; k < plan.skipped.length; k++) {
+    fc.ctrl.push({ kind: CtrlKind.If, params: [], results: [], base: 0, label: fc.asm.label(), elseLabel: null,
+      targeted: false, entry: [], hasElse: true });
+  }
+  fc.runSteps(range[0], range[1]);
+  if (fc.ctrl.length !== depth || fc.deadDepth !== 0) throw new Error('threaded chain copy left its blocks open');
+  if (fc.reachable) fc.asm.i('jmp', fc.labelAt(plan.chainEnd + 1));
+  return true;
 }
 
 function opBr(fc: FuncCompiler, ins: Instr): void {

@@ -220,11 +220,35 @@ export class FuncCompiler {
   /** Drops labelAt's label for `pc`, never jumped to. */
   unbindAt(pc: number): void { this.bindAt.delete(pc); }
 
+  /** Labels labelAt still has to bind. */
+  get pendingLabels(): number { return this.bindAt.size; }
+
+  /**
+   * The steps of a thread's chain tail (pass threadTail), searched from step `s`: positions
+   * `target` through `end`, then a `br` right after `end` with the header replay that follows
+   * it. Null when the plan does not lay them out so.
+   */
+  tailSteps(s: number, target: number, end: number): [number, number] | null {
+    const { steps, marks, instrs } = this.plan;
+    let from = s;
+    while (from < steps.length && steps[from] !== target) from++;
+    let to = from;
+    while (to < steps.length && steps[to] !== end) to++;
+    if (to++ >= steps.length) return null;
+    if (instrs[end + 1]?.op === Op.Br && steps[to] === end + 1) {
+      to++;
+      const m = steps[to] < 0 ? marks[-1 - steps[to]] : undefined;
+      if (m?.kind === MarkKind.Replay) to = m.end;
+    }
+    return [from, to];
+  }
+
   /** Compiles steps [from, to) again, elsewhere (plan thread's copy of a statement). */
   runSteps(from: number, to: number): void {
-    const step = this.step;
+    const { step, pc } = this;
     this.run(from, to);
     this.step = step;
+    this.pc = pc;
   }
 
   /** Compiles steps [from, to) of the plan. */

@@ -40,6 +40,8 @@
 //   thread      after a character class test (bitset) that leaves the iteration, a short statement
 //               and an if-else-if chain on the same character: the class's `c > maxK` branch goes
 //               to a copy of the statement and on past the chain tests it makes false (thread.ts)
+//   threadTail  with thread: the copy goes on with the rest of the chain and the loop's back edge
+//               after it, so that path never jumps back into the chain (thread.ts)
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -64,11 +66,11 @@ export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
-  coldThen: boolean; selectIf: boolean; thread: boolean;
+  coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread',
+  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail',
 ];
 
 /**
@@ -171,7 +173,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     if (r) { p.rotations.set(pc, r); p.coldThen[r.ifPc] = 0; }
   }
   planFlags(p, s, passes);
-  if (passes.thread) planThreads(p, s);
+  if (passes.thread) planThreads(p, s, passes.threadTail);
   const rdi = planPeepholes(p, passes, localTypes.length);
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
@@ -453,12 +455,15 @@ function flagOp(op: Op): boolean {
 }
 
 /** Pass thread: for each bit test fused with an if, thread.ts's plan when its shape is there. */
-function planThreads(p: FuncPlan, s: Structure): void {
+function planThreads(p: FuncPlan, s: Structure, tail: boolean): void {
   for (const [eq, m] of p.bitset) {
     const at = eq + 4 * m.groups;
     if (p.fuse[at] !== Fuse.If || p.coldThen[at + 1] || [...p.rotations.values()].some((r) => r.ifPc === at + 1)) continue;
     const t = planThread(p.instrs, eq, maxBit(m.mask), at + 1, (pc) => s.endOf[pc], (pc) => s.elseOf[pc]);
     if (t) p.threads.set(eq, t);
+  }
+  for (const t of p.threads.values()) {               // a tail copy holds no other thread
+    t.tail &&= tail && ![...p.threads.keys()].some((eq) => eq >= t.target && eq <= t.chainEnd);
   }
 }
 

@@ -1,4 +1,5 @@
 ;; pass: thread -- parse's dispatch: whitespace leaves the iteration, `tokens++`, then '"', '-' or a digit, 't'/'n'. The whitespace test's `ja` (c > 58) goes to a copy of `tokens++` that zeroes $neg (teed by the skipped test) and jumps straight to the 't'/'n' test.
+;; off: threadTail
 (module
   (func (export "scan") (param $p i32) (param $n i32) (result i32) (local $k i32) (local $c i32) (local $t i32) (local $neg i32)
     (block $done
