@@ -7,7 +7,8 @@
 //   - random structured programs (seeded) that reuse a few locals for unrelated values across
 //     ifs, blocks left by br/br_if/br_table, loops, dead code after branches and reads of
 //     locals no path has written yet, selects (rewritten to branches when the second operand
-//     costs two or more operations) and `x == K` conditions (cold then-arms in loops): the webs,
+//     costs two or more operations), `x == K` conditions (cold then-arms in loops) and value ifs
+//     and blocks set to a local (setTarget merges them in its register): the webs,
 //     their exact liveness facts, the last-read register reuse and the branches must compute
 //     what Node computes, with every pass on and with each of these off.
 
@@ -89,7 +90,7 @@ function randomFunc(name: string, r: (n: number) => number): string {
   };
   const stmts = (n: number): string => Array.from({ length: n }, () => stmt()).join('\n');
   const stmt = (): string => {
-    const k = depth > 3 ? r(3) : r(9);
+    const k = depth > 3 ? r(3) : r(11);
     if (k <= 1) return `(local.set ${v()} ${expr(0)})`;
     if (k === 2) return `(drop (local.tee ${v()} ${expr(0)}))`;
     depth++;
@@ -98,7 +99,11 @@ function randomFunc(name: string, r: (n: number) => number): string {
     else if (k === 5) s = `(block ${stmts(r(2))} (br_if 0 ${cond()}) ${stmts(1 + r(2))})`;
     else if (k === 6) s = `(block (block ${stmts(r(2))} (br_table 0 1 1 (i32.and ${expr(1)} (i32.const 3)))) ${stmts(1 + r(2))})`;
     else if (k === 7) s = `(block ${stmts(1 + r(2))} (br 0) ${stmts(1)})`;                // dead code after br
-    else {
+    else if (k === 9) {                                 // a value if set to a local (merged in its register)
+      s = `(local.set ${v()} (if (result i32) ${cond()} (then ${stmts(r(2))} ${expr(0)}) (else ${expr(0)})))`;
+    } else if (k === 10) {                              // a value block left by br_if with a value, teed
+      s = `(drop (local.tee ${v()} (block (result i32) ${stmts(r(2))} (drop (br_if 0 ${expr(0)} ${cond()})) ${stmts(r(2))} ${expr(0)})))`;
+    }    else {
       const c = `$c${loops++}`;
       s = `(local.set ${c} (i32.const 0)) (loop $l${c} ${stmts(1 + r(3))}
         (local.set ${c} (i32.add (local.get ${c}) (i32.const 1))) (br_if $l${c} (i32.lt_u (local.get ${c}) (i32.const ${1 + r(4)}))))`;
@@ -176,7 +181,7 @@ describe('passes webs, reuse and lea vs Node WebAssembly', () => {
   const funcs = Array.from({ length: 60 }, (_, k) => randomFunc(`f${k}`, r));
   const wat = `(module ${funcs.join('\n')})`;
   const args = [[0n, 0n], [1n, 2n], [0xffffffffn, 7n], [0x12345678n, 0x9abcdef0n], [48n, 0x80000000n]];
-  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen']) {
+  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget']) {
     it(`runs 60 random programs with reused locals as Node does (${spec})`, async () => {
       const wasm = await compileWat(wat);
       const { mismatches, count } = await withPasses(spec, () =>

@@ -33,6 +33,9 @@ export interface Ctrl {
   /** Operand stack at the start of the then-arm (if), to restart the else-arm from. */
   entry: Val[] | null;
   hasElse: boolean;
+  /** One result merged in this pinned local's register, not rax/xmm0 (control.ts mergePin), else -1; the local. */
+  mergeReg: number;
+  mergeLocal?: number;
   /** An if whose then-arm is cold code (plan coldThen): the else-arm returns to the main stream. */
   cold?: boolean;
   /** A bit test's `c > maxK` branch to thread at this if's end (plan thread, bitset.ts). */

@@ -22,13 +22,16 @@ import type { ThreadPlan } from './thread.ts';
 
 function labelTypes(c: Ctrl): ValType[] { return c.kind === CtrlKind.Loop ? c.params : c.results; }
 
-/** Emits moves of the top values into the merge location of `types` at `base`; state unchanged. */
-export function emitMerge(fc: FuncCompiler, types: ValType[], base: number): void {
+/**
+ * Emits moves of the top values into the merge location of `types` at `base` (one value: `reg`
+ * when >= 0, a pinned local's register, see mergePin); state unchanged.
+ */
+export function emitMerge(fc: FuncCompiler, types: ValType[], base: number, reg = -1): void {
   const f = fc.frame;
   const n = types.length;
   if (n === 0) return;
   const top = f.stack.length;
-  if (n === 1) { f.loadTo(f.stack[top - 1], top - 1, isFloat(types[0]) ? 0 : RAX); return; }
+  if (n === 1) { f.loadTo(f.stack[top - 1], top - 1, reg >= 0 ? reg : isFloat(types[0]) ? 0 : RAX); return; }
   for (let k = 0; k < n; k++) {
     const d = top - n + k;
     const v = f.stack[d];
@@ -56,11 +59,23 @@ function enterBlock(fc: FuncCompiler, params: ValType[]): number {
   return base;
 }
 
+/**
+ * Pass setTarget at a block or if with one result that `local.set/tee x` takes after its end
+ * (plan mergeLocal): x's register, for every way in to merge the result there, or -1. After
+ * enterBlock nothing below reads it; inside, the move is the last thing before the end label.
+ */
+function mergePin(fc: FuncCompiler, pc: number, c: Ctrl): number {
+  const x = fc.plan.mergeLocal[pc], f = fc.frame;
+  if (x < 0 || c.results.length !== 1 || f.localTypes[x] !== c.results[0]) return -1;
+  const r = f.pinReg[x];
+  return r >= 0 && !f.stack.some((v) => f.readsPin(v, r, c.results[0])) ? r : -1;
+}
+
 function pushCtrl(fc: FuncCompiler, kind: CtrlKind, ins: Instr, label: Label): Ctrl {
   const sig = fc.blockSig(ins.blockType!);
   const c: Ctrl = {
     kind, params: sig.params, results: sig.results, base: 0, label,
-    elseLabel: null, targeted: false, entry: null, hasElse: false,
+    elseLabel: null, targeted: false, entry: null, hasElse: false, mergeReg: -1,
   };
   fc.ctrl.push(c);
   return c;
@@ -84,7 +99,7 @@ function target(fc: FuncCompiler, depth: number, ins: Instr): Ctrl {
 
 /** Emits an unconditional branch to `c` (moves + jmp). */
 function branchTo(fc: FuncCompiler, c: Ctrl): void {
-  emitMerge(fc, labelTypes(c), c.base);
+  emitMerge(fc, labelTypes(c), c.base, c.mergeReg);
   c.targeted = true;
   fc.asm.i('jmp', c.label);
 }
@@ -116,6 +131,8 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
   c.elseLabel = elseLabel ?? fc.asm.label();
   c.base = enterBlock(fc, c.params);
+  c.mergeReg = mergePin(fc, ifPc, c);
+  c.mergeLocal = fc.plan.mergeLocal[ifPc];
   const then = fc.plan.coldThen[ifPc] && !fc.asm.inCold ? fc.asm.label() : null;   // pass coldThen
   if (then) fc.asm.i(`j${cond}`, then);
   else fc.asm.i(`j${negate(cond)}`, c.elseLabel);
@@ -141,6 +158,8 @@ function opBlock(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
   const c = pushCtrl(fc, CtrlKind.Block, ins, fc.asm.label());
   c.base = enterBlock(fc, c.params);
+  c.mergeReg = mergePin(fc, fc.pc, c);
+  c.mergeLocal = fc.plan.mergeLocal[fc.pc];
 }
 
 function opLoop(fc: FuncCompiler, ins: Instr): void {
@@ -182,10 +201,14 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
   const asm = fc.asm;
   const joins = c.targeted || c.kind === CtrlKind.Func || (c.kind === CtrlKind.If && !c.hasElse);
   if (joins) {
-    if (fc.reachable) emitMerge(fc, c.results, c.base);
+    if (fc.reachable) emitMerge(fc, c.results, c.base, c.mergeReg);
     if (c.kind === CtrlKind.If && !c.hasElse) asm.bind(c.elseLabel!);
     asm.bind(c.label);
-    setMergeState(fc, c.results, c.base);
+    if (c.mergeReg >= 0) {                            // the value of the local set next (settarget.ts)
+      fc.frame.stack.length = c.base;
+      fc.frame.resetRegs();
+      finishResultPin(fc, c.results[0]);
+    } else setMergeState(fc, c.results, c.base);
     fc.reachable = true;
   } else {
     asm.bind(c.label);
@@ -236,7 +259,7 @@ function emitTail(fc: FuncCompiler, plan: ThreadPlan, s: number): boolean {
   const depth = fc.ctrl.length;
   for (let k = 0; k < plan.skipped.length; k++) {
     fc.ctrl.push({ kind: CtrlKind.If, params: [], results: [], base: 0, label: fc.asm.label(), elseLabel: null,
-      targeted: false, entry: [], hasElse: true });
+      targeted: false, entry: [], hasElse: true, mergeReg: -1 });
   }
   fc.runSteps(range[0], range[1]);
   if (fc.ctrl.length !== depth || fc.deadDepth !== 0) throw new Error('threaded chain copy left its blocks open');

@@ -182,7 +182,7 @@ export class FuncCompiler {
     asm.bind(body);
     this.ctrl.push({
       kind: CtrlKind.Func, params: [], results: this.type.results, base: 0,
-      label: asm.label(), elseLabel: null, targeted: false, entry: null, hasElse: false,
+      label: asm.label(), elseLabel: null, targeted: false, entry: null, hasElse: false, mergeReg: -1,
     });
     try {
       this.body(instrs);

@@ -11,7 +11,8 @@
 //   andIf       asc's `if (result i32) A else 0 end if` (`x && y`) as one if
 //   orIf        `<cmp A> [local.tee x] <pure B> <cmp B> i32.or if` (`x || y`): a true A
 //               jumps into the then-arm, B's compare branches to the else
-//   setTarget   `<op>; local.set x` computes straight into x's register
+//   setTarget   `<op>; local.set x` computes straight into x's register; a block or if whose one
+//               result `local.set x` takes (`mergeLocal`) merges it there instead of in rax
 //   callSaves   liveness of locals across calls: a pinned local that no path
 //               from a call reads again is neither saved before nor reloaded after it
 //   pinRdi      rdi joins the caller-saved pin registers (linear scan only) in a
@@ -151,6 +152,10 @@ export interface FuncPlan {
   coldThen: Uint8Array;
   /** At a bitset chain's first i32.eq: where its `c > maxK` branch goes (pass thread). */
   threads: Map<number, ThreadPlan>;
+  /** At a block or if with one result that `local.set/tee x` takes after its end (no br_table to it): x, else -1 (setTarget). */
+  mergeLocal: Int32Array;
+  /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
+  mergeAfter: Int32Array;
 }
 
 const MAX_HEADER = 24;
@@ -163,7 +168,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
-    coldThen: scratchU8(n), threads: new Map(),
+    coldThen: scratchU8(n), threads: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
@@ -175,6 +180,12 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   planFlags(p, s, passes);
   if (passes.thread) planThreads(p, s, passes.threadTail);
   const rdi = planPeepholes(p, passes, localTypes.length);
+  for (let k = 0; k < s.valueEnds.length; k += 2) {
+    const at = s.valueEnds[k], end = s.valueEnds[k + 1], x = p.setAfter[end], e = s.elseOf[at];
+    p.mergeLocal[at] = x;
+    p.mergeAfter[end - 1] = x;
+    if (e >= 0) p.mergeAfter[e - 1] = x;
+  }
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !rdi;
@@ -334,6 +345,8 @@ interface Structure {
   /** At an `if`: the position of its `end`, and of its `else` (-1: none). */
   endOf: Int32Array;
   elseOf: Int32Array;
+  /** Pairs (start, end) of the blocks and ifs with one result that no br_table targets. */
+  valueEnds: number[];
 }
 
 /**
@@ -347,7 +360,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
   const n = instrs.length;
   const st: Structure = {
     brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set(),
-    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1),
+    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), valueEnds: [],
   };
   // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
   const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
@@ -355,6 +368,8 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
   const hasLoop: boolean[] = [false];
   /** Per open construct: an if whose else has been seen. */
   const inElse: boolean[] = [false];
+  /** Per open construct: a br_table targets it. */
+  const byTable: boolean[] = [false];
   let outer = -1;                            // start of the outermost open loop
   const mark = (d: number): number => {
     const k = openPc.length - 1 - d;
@@ -367,10 +382,10 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
     readFrom[pc] = !callSaves ? 0 : outer >= 0 ? outer : pc + 1;
     switch (ins.op) {
       case Op.LocalGet: if (ins.a! < lastRead.length) lastRead[ins.a!] = pc; break;
-      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); hasLoop.push(false); inElse.push(false); break;
+      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); hasLoop.push(false); inElse.push(false); byTable.push(false); break;
       case Op.Loop:
         hasLoop[hasLoop.length - 1] = true;
-        openPc.push(pc); targeted.push(false); loopOf.push(pc); hasLoop.push(false); inElse.push(false);
+        openPc.push(pc); targeted.push(false); loopOf.push(pc); hasLoop.push(false); inElse.push(false); byTable.push(false);
         st.loops.push(pc);
         if (outer < 0) outer = pc;
         break;
@@ -391,6 +406,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         const at = openPc.pop()!;
         targeted.pop();
         if (at >= 0) st.endOf[at] = pc;
+        if (!byTable.pop() && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
         if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
           && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
         if (hasLoop.pop() && hasLoop.length > 0) hasLoop[hasLoop.length - 1] = true;
@@ -402,7 +418,9 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) { st.brLoop[pc] = t; st.brBack.add(t); }
         break;
       }
-      case Op.BrTable: for (const d of ins.targets!) mark(d); mark(ins.a!); break;
+      case Op.BrTable:
+        for (const d of [...ins.targets!, ins.a!]) if (mark(d) >= 0) byTable[openPc.length - 1 - d] = true;
+        break;
       default: break;
     }
   }

@@ -1,6 +1,9 @@
 // The setTarget pass at emission (plan.ts `setAfter`): an op followed by
 // `local.set/tee x` with x pinned computes straight into x's register and
 // leaves "the value of x" on the stack, which that set then takes as written.
+// So does the last op of a block or if-arm whose result merges in x's register
+// (plan.ts `mergeAfter`, control.ts mergePin): `x = c ? x + 4 : x + 1` is
+// `lea x, [x + 4]` / `lea x, [x + 1]` with nothing to move at the end.
 // Used by intops, floatops, memory (loads, global.get) and control (compare results).
 
 import { Op } from '../wasm/opcodes.ts';
@@ -9,13 +12,24 @@ import { K, type Val } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
 
 /**
+ * The local the value computed at this position is set to next: by a local.set/tee (setAfter), or
+ * by the merge of the innermost block or if, its else or end next, in that local's register.
+ */
+function targetLocal(fc: FuncCompiler): number {
+  const x = fc.plan.setAfter[fc.pc];
+  if (x >= 0) return x;
+  const m = fc.plan.mergeAfter[fc.pc], c = fc.ctrl[fc.ctrl.length - 1];
+  return m >= 0 && c?.mergeReg >= 0 && c.mergeLocal === m ? m : -1;
+}
+
+/**
  * After computing into the register resultPin/setTargetPin returned: leaves
  * "the value of x" on the stack, which the following local.set/tee x (the
  * plan's setAfter) takes as already written. A set's value is pushed without
  * counting towards the frame's depth: it is popped by the very next op.
  */
 export function finishResultPin(fc: FuncCompiler, t: ValType): void {
-  const x = fc.plan.setAfter[fc.pc];
+  const x = targetLocal(fc);
   const v: Val = { k: K.Local, t, n: x, b: 0n };
   if (fc.at(fc.pc + 1).op === Op.LocalTee) fc.frame.push(v); else fc.frame.stack.push(v);
 }
@@ -28,7 +42,7 @@ export function finishResultPin(fc: FuncCompiler, t: ValType): void {
  */
 export function resultPin(fc: FuncCompiler, b: Val): number {
   const f = fc.frame;
-  const x = fc.plan.setAfter[fc.pc];
+  const x = targetLocal(fc);
   if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
@@ -45,7 +59,7 @@ export function resultPin(fc: FuncCompiler, b: Val): number {
  */
 export function setTargetPin(fc: FuncCompiler): number {
   const f = fc.frame;
-  const x = fc.plan.setAfter[fc.pc];
+  const x = targetLocal(fc);
   if (x < 0) return -1;
   const pr = f.pinReg[x];
   if (pr < 0) return -1;
