@@ -36,11 +36,12 @@ export function bitSetTest(fc: FuncCompiler): boolean {
   f.pop();
   const c = f.popRead();
   const t = f.allocGpr();
-  const th = falseTo && !asm.inCold ? fc.plan.threads.get(fc.pc) : undefined;
+  const placed = falseTo && !asm.inCold ? fc.placedThreads.get(fc.pc) : undefined;   // control.ts placeThread
+  const th = falseTo && !placed && !asm.inCold ? fc.plan.threads.get(fc.pc) : undefined;
   const thread = th ? { to: asm.label(), plan: th, target: fc.labelAt(th.target) } : undefined;
   if (falseTo) {
     asm.i('cmp', r32(c.r), imm(maxBit(m.mask)));
-    asm.i('ja', thread ? thread.to : falseTo);
+    asm.i('ja', placed ?? (thread ? thread.to : falseTo));
     fc.masm.movImm(64, t, m.mask);
   } else {
     asm.i('cmp', r32(c.r), imm(64));

@@ -18,6 +18,8 @@ export interface Rot {
   /** The if's else label: where a false header condition goes. */
   exit: Label | null;
   emitted: boolean;
+  /** Replaying the header into code the body follows (a placed thread copy): `j!cond exit`, falling into the body. */
+  fallInto?: boolean;
 }
 
 export interface Ctrl {

@@ -12,11 +12,11 @@ import { ValType, type Instr } from '../wasm/types.ts';
 import { imm, r8, r32, r64, memIdx, ripMem, type Label } from '../x86/index.ts';
 import { K, isFloat, regVal, sizeOf, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
-import { RAX, SCRATCH, gpr } from './masm.ts';
+import { CODE_ALIGN, RAX, SCRATCH, gpr } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { finishResultPin, setTargetPin } from './settarget.ts';
 import { noteRotationIf, rotationJump } from './rotate.ts';
-import { CtrlKind, negate, type Cond, type Ctrl } from './blocks.ts';
+import { CtrlKind, negate, type Cond, type Ctrl, type Rot } from './blocks.ts';
 import { Fuse } from './plan.ts';
 import type { ThreadPlan } from './thread.ts';
 
@@ -141,7 +141,7 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
     c.cold = true;
     fc.switchCold(true);
     fc.asm.bind(then);
-  } else noteRotationIf(fc, c, ifPc);
+  } else noteRotationIf(fc, c, ifPc, (rot) => placeThread(fc, rot));
 }
 
 function restoreEntry(fc: FuncCompiler, c: Ctrl): void { restoreStack(fc, c.entry!); }
@@ -235,15 +235,21 @@ function emitThread(fc: FuncCompiler, t: NonNullable<Ctrl['thread']>): void {
   const saved = f.stack.map((v) => ({ ...v }));
   fc.switchCold(true);
   fc.asm.bind(t.to);
-  fc.runSteps(first, first + (sTo - sFrom));
-  for (const x of t.plan.zeroed) {                    // what the skipped tests tee is 0 for c > maxK
-    const r = f.pinReg[x];
-    fc.asm.i('mov', r >= 0 ? r32(r) : f.localMem(x, 32), imm(0));
-  }
+  emitS(fc, t.plan, first);
   if (fc.reachable && !(t.plan.tail && emitTail(fc, t.plan, first + (sTo - sFrom)))) fc.asm.i('jmp', t.target);
   fc.switchCold(false);
   restoreStack(fc, saved);
   fc.reachable = true;
+}
+
+/** The thread's copy of S from step `first`, then what the skipped tests tee set to 0 (their value for c > maxK). */
+function emitS(fc: FuncCompiler, plan: ThreadPlan, first: number): void {
+  const f = fc.frame;
+  fc.runSteps(first, first + (plan.sTo - plan.sFrom));
+  for (const x of plan.zeroed) {
+    const r = f.pinReg[x];
+    fc.asm.i('mov', r >= 0 ? r32(r) : f.localMem(x, 32), imm(0));
+  }
 }
 
 /**
@@ -253,17 +259,56 @@ function emitThread(fc: FuncCompiler, t: NonNullable<Ctrl['thread']>): void {
  * False (nothing emitted) when the plan's steps or the frame do not allow it.
  */
 function emitTail(fc: FuncCompiler, plan: ThreadPlan, s: number): boolean {
-  const f = fc.frame, range = fc.tailSteps(s, plan.target, plan.chainEnd);
-  if (!range || f.stack.length !== 0 || fc.pendingLabels !== 1) return false;
+  const range = fc.tailSteps(s, plan.target, plan.chainEnd);
+  if (!range || fc.frame.stack.length !== 0 || fc.pendingLabels !== 1) return false;
   fc.unbindAt(plan.target);
+  runTail(fc, plan, range.from, range.to);
+  if (fc.reachable) fc.asm.i('jmp', fc.labelAt(plan.chainEnd + 1));
+  return true;
+}
+
+/** Steps [from, to) of a chain tail, inside frames standing for the skipped tests' ifs (their else-arms). */
+function runTail(fc: FuncCompiler, plan: ThreadPlan, from: number, to: number): void {
   const depth = fc.ctrl.length;
   for (let k = 0; k < plan.skipped.length; k++) {
     fc.ctrl.push({ kind: CtrlKind.If, params: [], results: [], base: 0, label: fc.asm.label(), elseLabel: null,
       targeted: false, entry: [], hasElse: true, mergeReg: -1 });
   }
-  fc.runSteps(range[0], range[1]);
+  fc.runSteps(from, to);
   if (fc.ctrl.length !== depth || fc.deadDepth !== 0) throw new Error('threaded chain copy left its blocks open');
-  if (fc.reachable) fc.asm.i('jmp', fc.labelAt(plan.chainEnd + 1));
+}
+
+/**
+ * Pass threadTail, while a rotated loop's first header is compiled, before its body (plan.placed):
+ * the loop's thread copy (S, the chain's tail and the back edge as `j!cond exit`) goes right before
+ * the body, so the `c > maxK` path falls into the next iteration without a taken branch, as gcc
+ * lays it out. The body is where a statement of the loop starts with the same frame state
+ * (locals in their places, nothing on the stack), so the copy compiles the same here as at the
+ * class test's end. The copy is compiled in cold code, then placed after int3 padding so that it
+ * ends on the body's 128-byte boundary; the first header jumps over it. False: not placed.
+ */
+function placeThread(fc: FuncCompiler, rot: Rot): boolean {
+  const eq = fc.plan.placed.get(rot.ifPc), t = eq === undefined ? undefined : fc.plan.threads.get(eq);
+  const f = fc.frame, asm = fc.asm;
+  if (!t || eq === undefined || asm.inCold || f.stack.length !== 0 || fc.pendingLabels !== 0) return false;
+  const first = fc.stepOf(t.sFrom, fc.step);
+  const range = first < 0 ? null : fc.tailSteps(first + (t.sTo - t.sFrom), t.target, t.chainEnd);
+  if (!range?.replay) return false;
+  for (let k = 1; k < t.sTo - t.sFrom; k++) if (fc.plan.steps[first + k] !== t.sFrom + k) return false;
+  const saved = f.stack.map((v) => ({ ...v }));
+  asm.i('jmp', rot.body!);
+  fc.switchCold(true);
+  const mark = asm.coldMark(), to = asm.label();
+  asm.bind(to);
+  emitS(fc, t, first);
+  rot.fallInto = true;
+  try { runTail(fc, t, range.from, range.to); } finally { rot.fallInto = false; }
+  fc.switchCold(false);
+  fc.masm.padBefore(CODE_ALIGN, asm.coldSizeFrom(mark));
+  asm.flushColdFrom(mark);
+  restoreStack(fc, saved);
+  fc.reachable = true;
+  fc.placedThreads.set(eq, to);
   return true;
 }
 

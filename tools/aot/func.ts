@@ -222,33 +222,46 @@ export class FuncCompiler {
 
   /** Labels labelAt still has to bind. */
   get pendingLabels(): number { return this.bindAt.size; }
+  /** Placed thread copies (control.ts placeThread): a bit test's eq -> the copy's start. */
+  readonly placedThreads = new Map<number, Label>();
 
   /**
    * The steps of a thread's chain tail (pass threadTail), searched from step `s`: positions
    * `target` through `end`, then a `br` right after `end` with the header replay that follows
-   * it. Null when the plan does not lay them out so.
+   * it (`replay`). Null when the plan does not lay them out so.
    */
-  tailSteps(s: number, target: number, end: number): [number, number] | null {
+  tailSteps(s: number, target: number, end: number): { from: number; to: number; replay: boolean } | null {
     const { steps, marks, instrs } = this.plan;
     let from = s;
     while (from < steps.length && steps[from] !== target) from++;
     let to = from;
     while (to < steps.length && steps[to] !== end) to++;
     if (to++ >= steps.length) return null;
+    let replay = false;
     if (instrs[end + 1]?.op === Op.Br && steps[to] === end + 1) {
       to++;
       const m = steps[to] < 0 ? marks[-1 - steps[to]] : undefined;
-      if (m?.kind === MarkKind.Replay) to = m.end;
+      if (m?.kind === MarkKind.Replay) { to = m.end; replay = true; }
     }
-    return [from, to];
+    return { from, to, replay };
+  }
+
+  /** The first step at or after `s` that compiles position `pc`, or -1. */
+  stepOf(pc: number, s: number): number {
+    const steps = this.plan.steps;
+    for (let k = s; k < steps.length; k++) if (steps[k] === pc) return k;
+    return -1;
   }
 
   /** Compiles steps [from, to) again, elsewhere (plan thread's copy of a statement). */
   runSteps(from: number, to: number): void {
-    const { step, pc } = this;
+    const { step, pc, absorbing } = this;
+    this.absorbing = -1;                          // a fusion in progress (the op that called us) is the main stream's
     this.run(from, to);
+    if (this.absorbing >= 0) throw new Error(`fused instructions up to ${this.absorbing} were not in the copied steps`);
     this.step = step;
     this.pc = pc;
+    this.absorbing = absorbing;
   }
 
   /** Compiles steps [from, to) of the plan. */

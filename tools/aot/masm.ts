@@ -140,6 +140,11 @@ export class Masm {
     }
   }
 
+  /** int3s (never run: jumped over) until `after` more bytes end on a multiple of `n`. */
+  padBefore(n: number, after: number): void {
+    for (let pad = (n - ((this.asm.pos + after) % n)) % n; pad > 0; pad--) this.asm.u8(0xcc);
+  }
+
   /** [base + disp] */
   m(base: number, disp: number, size?: 8 | 16 | 32 | 64 | 128): Mem { return mem(base, disp, size); }
 }

@@ -152,6 +152,12 @@ export interface FuncPlan {
   coldThen: Uint8Array;
   /** At a bitset chain's first i32.eq: where its `c > maxK` branch goes (pass thread). */
   threads: Map<number, ThreadPlan>;
+  /**
+   * A rotated loop's header if -> the thread (its eq) whose copy, tail and back edge included, is placed right
+   * before the loop's body, so that it falls through into the next iteration (pass threadTail):
+   * its class test is a statement of the loop's body and its chain ends in the back edge.
+   */
+  placed: Map<number, number>;
   /** At a block or if with one result that `local.set/tee x` takes after its end (no br_table to it): x, else -1 (setTarget). */
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
@@ -168,7 +174,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
-    coldThen: scratchU8(n), threads: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
+    coldThen: scratchU8(n), threads: new Map(), placed: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
@@ -480,9 +486,24 @@ function planThreads(p: FuncPlan, s: Structure, tail: boolean): void {
     const t = planThread(p.instrs, eq, maxBit(m.mask), at + 1, (pc) => s.endOf[pc], (pc) => s.elseOf[pc]);
     if (t) p.threads.set(eq, t);
   }
-  for (const t of p.threads.values()) {               // a tail copy holds no other thread
-    t.tail &&= tail && ![...p.threads.keys()].some((eq) => eq >= t.target && eq <= t.chainEnd);
+  for (const [eq, t] of p.threads) {                  // a tail copy holds no other thread
+    t.tail &&= tail && ![...p.threads.keys()].some((q) => q >= t.target && q <= t.chainEnd);
+    const loop = t.tail && p.instrs[t.chainEnd + 1].op === Op.Br ? s.brLoop[t.chainEnd + 1] : -1;
+    const r = loop >= 0 ? p.rotations.get(loop) : undefined;
+    if (r && !p.placed.has(r.ifPc) && topLevel(p.instrs, r.ifPc, eq + 4 * p.bitset.get(eq)!.groups + 1)) p.placed.set(r.ifPc, eq);
   }
+}
+
+/** The if at `ifPc` is a statement of the then-arm of the if at `outer` (no construct between). */
+function topLevel(instrs: Instr[], outer: number, ifPc: number): boolean {
+  let depth = 0;
+  for (let k = outer + 1; k < ifPc; k++) {
+    const op = instrs[k].op;
+    if (op === Op.Block || op === Op.Loop || op === Op.If) depth++;
+    else if (op === Op.End && --depth < 0) return false;
+    else if (op === Op.Else && depth === 0) return false;
+  }
+  return depth === 0;
 }
 
 /** The highest set bit of a non-zero mask (a bit test's largest value). */

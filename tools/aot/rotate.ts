@@ -21,7 +21,7 @@
 import type { Label } from '../x86/index.ts';
 import { K } from './frame.ts';
 import type { FuncCompiler } from './func.ts';
-import { CtrlKind, type Cond, type Ctrl, type Rot } from './blocks.ts';
+import { CtrlKind, negate, type Cond, type Ctrl, type Rot } from './blocks.ts';
 import { CODE_ALIGN } from './masm.ts';
 
 /** True when the frame is in loop-header state: `base` spilled/constant values, only pins in registers. */
@@ -31,23 +31,27 @@ function headerState(fc: FuncCompiler, base: number): boolean {
   return f.stack.every((v) => v.k === K.Slot || v.k === K.Const);
 }
 
-/** In beginIf, after the jump to the else label: binds the rotated loop's body label if this is its if. */
-export function noteRotationIf(fc: FuncCompiler, ifc: Ctrl, ifPc: number): void {
+/**
+ * In beginIf, after the jump to the else label: binds the rotated loop's body label if this is its
+ * if, 128-byte aligned. `place` may emit code that ends where the body starts (aligned itself).
+ */
+export function noteRotationIf(fc: FuncCompiler, ifc: Ctrl, ifPc: number, place?: (rot: Rot) => boolean): void {
   const loop = fc.ctrl[fc.ctrl.length - 2];
   const rot = loop?.rot;
   if (!rot || loop.kind !== CtrlKind.Loop || rot.ifPc !== ifPc || rot.body) return;
   if (ifc.base !== loop.base || !headerState(fc, loop.base)) { loop.rot = undefined; return; }
   rot.body = fc.asm.label();
   rot.exit = ifc.elseLabel;
-  fc.masm.alignCode(CODE_ALIGN);                 // the loop proper starts here: at a 128-byte block's start
+  if (!place?.(rot)) fc.masm.alignCode(CODE_ALIGN);   // the loop proper starts here: at a 128-byte block's start
   fc.asm.bind(rot.body);
 }
 
 /** beginIf while re-emitting a header: branch into the body or out of the loop. */
 export function rotationJump(fc: FuncCompiler, rot: Rot, cond: Cond, base: number, alsoExit?: Label): void {
   if (!headerState(fc, base)) throw new Error('rotated loop header left a different frame state');
+  rot.emitted = true;
+  if (rot.fallInto && !alsoExit) { fc.asm.i(`j${negate(cond)}`, rot.exit!); return; }   // the body follows
   fc.asm.i(`j${cond}`, rot.body!);
   if (alsoExit) fc.asm.bind(alsoExit);        // the false path of a fused `x && y` header
   fc.asm.i('jmp', rot.exit!);
-  rot.emitted = true;
 }

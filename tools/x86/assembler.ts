@@ -6,6 +6,10 @@ import { EncodeError, r64, type Label, type Operand } from './operands.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
+/** A point in the cold buffer (Assembler.coldMark). */
+export interface ColdMark { readonly n: number; readonly nFx: number; readonly labels: number }
+const COLD_START: ColdMark = { n: 0, nFx: 0, labels: 0 };
+
 /** _labelOff of a label bound in cold code, until flushCold gives it an offset (< 0: reads as unbound). */
 const COLD_BOUND = -2;
 /** u64's scratch: a 64-bit value and its two 32-bit halves (little-endian, as x86). */
@@ -291,16 +295,32 @@ export class Assembler {
   }
 
   /** Appends the cold code so far here (unaligned: it is not run often): its labels bound, its fixups rebased. */
-  flushCold(): void {
+  flushCold(): void { this.flushColdFrom(COLD_START); }
+
+  /** Where the cold code is now (in cold code): flushColdFrom places what follows it. */
+  coldMark(): ColdMark {
+    if (!this._cold) throw new EncodeError('X86_COLD', 'coldMark outside cold code');
+    return { n: this.n, nFx: this.nFx, labels: this.coldIds.length };
+  }
+
+  /** Bytes of cold code after mark `m` (in the main stream). */
+  coldSizeFrom(m: ColdMark): number { return (this._cold ? this.n : this.other.n) - m.n; }
+
+  /**
+   * Appends the cold code after mark `m` here, its labels bound and fixups rebased, and drops it
+   * from the cold buffer (code placed where it falls through into what follows: a copy before a
+   * loop's body).
+   */
+  flushColdFrom(m: ColdMark): void {
     if (this._cold) throw new EncodeError('X86_COLD', 'flushCold inside cold code');
     const c = this.other;
-    if (c.n === 0) return;
-    const base = this.n;
-    this.bytes(c.buf.subarray(0, c.n));
-    for (let k = 0; k < this.coldIds.length; k++) this._labelOff[this.coldIds[k]] = base + this.coldOffs[k];
-    this.coldIds.length = 0; this.coldOffs.length = 0;
-    this.appendFixups(c.fx, c.nFx, base, (id) => id);
-    c.n = 0; c.nFx = 0;
+    if (c.n === m.n) return;
+    const base = this.n - m.n;
+    this.bytes(c.buf.subarray(m.n, c.n));
+    for (let k = m.labels; k < this.coldIds.length; k++) this._labelOff[this.coldIds[k]] = base + this.coldOffs[k];
+    this.coldIds.length = m.labels; this.coldOffs.length = m.labels;
+    this.appendFixups(c.fx.subarray(m.nFx * FX_STRIDE), c.nFx - m.nFx, base, (id) => id);
+    c.n = m.n; c.nFx = m.nFx;
     this.jmpEnd = -1;
   }
 

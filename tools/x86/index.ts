@@ -30,6 +30,6 @@ export {
   EncodeError, r64, r32, r16, r8, gpr, xmm, cr, sreg, imm, mem, memIdx, ripMem, gprName, operandText,
 } from './operands.ts';
 export type { Gpr, Xmm, Cr, Seg, Mem, Imm, Label, Operand, MemSize } from './operands.ts';
-export { Assembler, type AsmChunk } from './assembler.ts';
+export { Assembler, type AsmChunk, type ColdMark } from './assembler.ts';
 export type { Mnemonic } from './mnemonics.ts';
 export { CONDITIONS } from './table.ts';

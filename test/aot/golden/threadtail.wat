@@ -1,4 +1,4 @@
-;; pass: threadTail -- thread.wat's dispatch in a rotated `while (k < n)` loop, as asc emits parse's. The `ja` (c > 58) goes to a copy of `tokens++` and on through a copy of the rest of the chain (the 't'/'n' test and both arms) and of the replayed loop header: that path never jumps back into the chain.
+;; pass: threadTail -- thread.wat's dispatch in a rotated `while (k < n)` loop, as asc emits parse's. The `ja` (c > 58) goes to a copy of `tokens++`, of the rest of the chain (the 't'/'n' test and both arms) and of the loop header as `cmp; jge exit`, placed right before the loop's body (int3 padding first, which the first header jumps over) so that it falls into the next iteration: a bracket takes one taken branch, the `ja`.
 (module
   (func (export "scan") (param $p i32) (param $n i32) (result i32) (local $k i32) (local $c i32) (local $t i32) (local $neg i32)
     (loop $L
