@@ -8,7 +8,8 @@
 //     ifs, blocks left by br/br_if/br_table, loops, dead code after branches and reads of
 //     locals no path has written yet, selects (rewritten to branches when the second operand
 //     costs two or more operations), `x == K` conditions (cold then-arms in loops) and value ifs
-//     and blocks set to a local (setTarget merges them in its register): the webs,
+//     and blocks set to a local (setTarget merges them in its register), and while loops (rotated;
+//     then-arms that flow to the back edge end in a copy of it, pass latchCopy): the webs,
 //     their exact liveness facts, the last-read register reuse and the branches must compute
 //     what Node computes, with every pass on and with each of these off.
 
@@ -90,7 +91,7 @@ function randomFunc(name: string, r: (n: number) => number): string {
   };
   const stmts = (n: number): string => Array.from({ length: n }, () => stmt()).join('\n');
   const stmt = (): string => {
-    const k = depth > 3 ? r(3) : r(11);
+    const k = depth > 3 ? r(3) : r(12);
     if (k <= 1) return `(local.set ${v()} ${expr(0)})`;
     if (k === 2) return `(drop (local.tee ${v()} ${expr(0)}))`;
     depth++;
@@ -103,7 +104,11 @@ function randomFunc(name: string, r: (n: number) => number): string {
       s = `(local.set ${v()} (if (result i32) ${cond()} (then ${stmts(r(2))} ${expr(0)}) (else ${expr(0)})))`;
     } else if (k === 10) {                              // a value block left by br_if with a value, teed
       s = `(drop (local.tee ${v()} (block (result i32) ${stmts(r(2))} (drop (br_if 0 ${expr(0)} ${cond()})) ${stmts(r(2))} ${expr(0)})))`;
-    }    else {
+    } else if (k === 11) {                              // while (c < N): a rotated loop; arms flowing to its back edge copy it
+      const c = `$c${loops++}`;
+      s = `(local.set ${c} (i32.const 0)) (loop $l${c} (if (i32.lt_u (local.get ${c}) (i32.const ${1 + r(4)}))
+        (then (local.set ${c} (i32.add (local.get ${c}) (i32.const 1))) ${stmts(1 + r(3))} (br $l${c}))))`;
+    } else {
       const c = `$c${loops++}`;
       s = `(local.set ${c} (i32.const 0)) (loop $l${c} ${stmts(1 + r(3))}
         (local.set ${c} (i32.add (local.get ${c}) (i32.const 1))) (br_if $l${c} (i32.lt_u (local.get ${c}) (i32.const ${1 + r(4)}))))`;
@@ -181,7 +186,7 @@ describe('passes webs, reuse and lea vs Node WebAssembly', () => {
   const funcs = Array.from({ length: 60 }, (_, k) => randomFunc(`f${k}`, r));
   const wat = `(module ${funcs.join('\n')})`;
   const args = [[0n, 0n], [1n, 2n], [0xffffffffn, 7n], [0x12345678n, 0x9abcdef0n], [48n, 0x80000000n]];
-  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget']) {
+  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget', '-latchCopy']) {
     it(`runs 60 random programs with reused locals as Node does (${spec})`, async () => {
       const wasm = await compileWat(wat);
       const { mismatches, count } = await withPasses(spec, () =>

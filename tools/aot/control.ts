@@ -17,7 +17,7 @@ import { TrapKind } from './traps.ts';
 import { finishResultPin, setTargetPin } from './settarget.ts';
 import { noteRotationIf, rotationJump } from './rotate.ts';
 import { CtrlKind, negate, type Cond, type Ctrl, type Rot } from './blocks.ts';
-import { Fuse } from './plan.ts';
+import { Fuse, MarkKind } from './plan.ts';
 import type { ThreadPlan } from './thread.ts';
 
 function labelTypes(c: Ctrl): ValType[] { return c.kind === CtrlKind.Loop ? c.params : c.results; }
@@ -181,7 +181,7 @@ function opElse(fc: FuncCompiler, ins: Instr): void {
   if (fc.deadDepth > 0) return;
   const c = fc.ctrl[fc.ctrl.length - 1];
   if (!c || c.kind !== CtrlKind.If) fc.fail('invalid', ins, 'else without if');
-  if (fc.reachable) branchTo(fc, c);
+  if (fc.reachable && !emitLatch(fc)) branchTo(fc, c);
   c.hasElse = true;
   if (c.cold) fc.switchCold(false);           // the else-arm follows the jump to the then-arm
   fc.asm.bind(c.elseLabel!);
@@ -309,6 +309,22 @@ function placeThread(fc: FuncCompiler, rot: Rot): boolean {
   restoreStack(fc, saved);
   fc.reachable = true;
   fc.placedThreads.set(eq, to);
+  return true;
+}
+
+/**
+ * Pass latchCopy, at the end of a then-arm (plan.latches): the `br` back to the rotated loop that
+ * control reaches next, compiled here with the header replay after it, with the frames it is
+ * outside of set aside. False (nothing emitted): the plan's steps do not lay it out so.
+ */
+function emitLatch(fc: FuncCompiler): boolean {
+  const l = fc.plan.latches.get(fc.pc);
+  const s = l ? fc.stepOf(l.br, fc.step) : -1;
+  const m = s >= 0 && fc.plan.steps[s + 1] < 0 ? fc.plan.marks[-1 - fc.plan.steps[s + 1]] : undefined;
+  if (!l || m?.kind !== MarkKind.Replay || fc.pendingLabels !== 0) return false;
+  const outside = fc.ctrl.splice(fc.ctrl.length - l.ends, l.ends);
+  try { fc.runSteps(s, m.end); } finally { fc.ctrl.push(...outside); }
+  if (fc.reachable) throw new Error('copied back edge fell through');
   return true;
 }
 

@@ -43,6 +43,9 @@
 //               to a copy of the statement and on past the chain tests it makes false (thread.ts)
 //   threadTail  with thread: the copy goes on with the rest of the chain and the loop's back edge
 //               after it, so that path never jumps back into the chain (thread.ts)
+//   latchCopy   a then-arm whose way on (past ends and else-arms) is the `br` back to a rotated loop
+//               ends in a copy of the loop's header (`jcc body; jmp exit`), not in a jump to the
+//               if's end that the back edge's copy follows: one taken branch fewer (`latches`)
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -67,11 +70,11 @@ export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
-  coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean;
+  coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean; latchCopy: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail',
+  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail', 'latchCopy',
 ];
 
 /**
@@ -158,6 +161,11 @@ export interface FuncPlan {
    * its class test is a statement of the loop's body and its chain ends in the back edge.
    */
   placed: Map<number, number>;
+  /**
+   * At an `else` (its then-arm's end): the `br` back to a rotated loop that control reaches next,
+   * past `ends` ends (this if's included) and the else-arms of ifs it ends (pass latchCopy).
+   */
+  latches: Map<number, { br: number; ends: number }>;
   /** At a block or if with one result that `local.set/tee x` takes after its end (no br_table to it): x, else -1 (setTarget). */
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
@@ -174,7 +182,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
-    coldThen: scratchU8(n), threads: new Map(), placed: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
+    coldThen: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
@@ -185,6 +193,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   }
   planFlags(p, s, passes);
   if (passes.thread) planThreads(p, s, passes.threadTail);
+  if (passes.latchCopy) planLatches(p, s);
   const rdi = planPeepholes(p, passes, localTypes.length);
   for (let k = 0; k < s.valueEnds.length; k += 2) {
     const at = s.valueEnds[k], end = s.valueEnds[k + 1], x = p.setAfter[end], e = s.elseOf[at];
@@ -351,6 +360,8 @@ interface Structure {
   /** At an `if`: the position of its `end`, and of its `else` (-1: none). */
   endOf: Int32Array;
   elseOf: Int32Array;
+  /** At an `end`: the position of the construct it ends (-1: the function); at an `else`: of its if. */
+  startOf: Int32Array;
   /** Pairs (start, end) of the blocks and ifs with one result that no br_table targets. */
   valueEnds: number[];
 }
@@ -366,7 +377,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
   const n = instrs.length;
   const st: Structure = {
     brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set(),
-    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), valueEnds: [],
+    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), startOf: scratchI32(n, -1), valueEnds: [],
   };
   // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
   const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
@@ -406,12 +417,14 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
         inElse[k] = true;
         if (at >= 0) st.elseOf[at] = pc;
+        st.startOf[pc] = at;
         break;
       }
       case Op.End: {
         const at = openPc.pop()!;
         targeted.pop();
         if (at >= 0) st.endOf[at] = pc;
+        st.startOf[pc] = at;
         if (!byTable.pop() && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
         if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
           && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
@@ -471,6 +484,36 @@ function rotation(instrs: Instr[], loopPc: number): RotPlan | null {
     if (!headerOp(ins.op)) return null;
   }
   return null;
+}
+
+/** Longest rotated header (positions before its if) that pass latchCopy copies. */
+const LATCH_HEADER_MAX = 6;
+
+/**
+ * Pass latchCopy: for each statement if with an else whose then-arm's way on is a `br` back to a
+ * rotated loop with a short header: past this if's end, more ends of constructs without results,
+ * and else-arms (an if's else reached from its then-arm goes on to that if's end).
+ */
+function planLatches(p: FuncPlan, s: Structure): void {
+  const { instrs } = p;
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const e = s.elseOf[pc];
+    if (e < 0 || instrs[pc].blockType?.kind !== 'empty') continue;
+    let k = s.endOf[pc] + 1, ends = 1;
+    for (;;) {
+      const op = instrs[k]?.op;
+      if (op === Op.End) {
+        const at = s.startOf[k];
+        if (at < 0 || instrs[at].blockType?.kind !== 'empty') break;
+        ends++; k++;
+      } else if (op === Op.Else) {
+        k = s.endOf[s.startOf[k]];           // that if's end, which ends one more construct
+      } else break;
+    }
+    const loop = instrs[k]?.op === Op.Br ? s.brLoop[k] : -1;
+    const r = loop >= 0 ? p.rotations.get(loop) : undefined;
+    if (r && r.ifPc - r.start <= LATCH_HEADER_MAX) p.latches.set(e, { br: k, ends });
+  }
 }
 
 /** Ops whose visitor leaves a condition in the flags and calls useFlags (intops.ts, floatops.ts). */
