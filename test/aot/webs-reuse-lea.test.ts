@@ -7,7 +7,7 @@
 //   - random structured programs (seeded) that reuse a few locals for unrelated values across
 //     ifs, blocks left by br/br_if/br_table, loops, dead code after branches and reads of
 //     locals no path has written yet, selects (rewritten to branches when the second operand
-//     costs two or more operations), `x == K` conditions (cold then-arms in loops) and value ifs
+//     costs two or more operations, that operand's arm out of line in loops), `x == K` conditions (cold then-arms in loops) and value ifs
 //     and blocks set to a local (setTarget merges them in its register), and while loops (rotated;
 //     then-arms that flow to the back edge end in a copy of it, pass latchCopy): the webs,
 //     their exact liveness facts, the last-read register reuse and the branches must compute

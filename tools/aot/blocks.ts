@@ -40,6 +40,8 @@ export interface Ctrl {
   mergeLocal?: number;
   /** An if whose then-arm is cold code (plan coldThen): the else-arm returns to the main stream. */
   cold?: boolean;
+  /** A value if whose else-arm is cold code (plan coldElse): the then-arm falls into the end. */
+  coldElse?: boolean;
   /** A bit test's `c > maxK` branch to thread at this if's end (plan thread, bitset.ts). */
   thread?: { to: Label; plan: ThreadPlan; target: Label };
   /** Loop rotation state (rotate.ts), loops the plan rotates only. */

@@ -134,6 +134,7 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   c.mergeReg = mergePin(fc, ifPc, c);
   c.mergeLocal = fc.plan.mergeLocal[ifPc];
   const then = fc.plan.coldThen[ifPc] && !fc.asm.inCold ? fc.asm.label() : null;   // pass coldThen
+  c.coldElse = fc.plan.coldElse[ifPc] === 1 && !fc.asm.inCold;
   if (then) fc.asm.i(`j${cond}`, then);
   else fc.asm.i(`j${negate(cond)}`, c.elseLabel);
   c.entry = fc.frame.stack.map((v) => ({ ...v }));
@@ -181,7 +182,10 @@ function opElse(fc: FuncCompiler, ins: Instr): void {
   if (fc.deadDepth > 0) return;
   const c = fc.ctrl[fc.ctrl.length - 1];
   if (!c || c.kind !== CtrlKind.If) fc.fail('invalid', ins, 'else without if');
-  if (fc.reachable && !emitLatch(fc)) branchTo(fc, c);
+  if (c.coldElse) {                            // the then-arm falls into the end; the else-arm is cold
+    if (fc.reachable) { emitMerge(fc, c.results, c.base, c.mergeReg); c.targeted = true; }
+    fc.switchCold(true);
+  } else if (fc.reachable && !emitLatch(fc)) branchTo(fc, c);
   c.hasElse = true;
   if (c.cold) fc.switchCold(false);           // the else-arm follows the jump to the then-arm
   fc.asm.bind(c.elseLabel!);
@@ -196,6 +200,10 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
   if (c.kind === CtrlKind.Loop) return;               // falls through with its current state
   if (c.cold && !c.hasElse) {                         // the plan took one that ends in unreachable
     if (fc.reachable) throw new Error('cold then-arm without else reaches its end');
+    fc.switchCold(false);
+  }
+  if (c.coldElse && c.hasElse) {                      // back from the cold else-arm to the end
+    if (fc.reachable) { branchTo(fc, c); fc.reachable = false; }
     fc.switchCold(false);
   }
   const asm = fc.asm;

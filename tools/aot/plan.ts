@@ -37,7 +37,10 @@
 //               in a loop, `if (x == K) A else B` with no loop in A (an equality with a constant
 //               is predicted false), and any then-arm that ends in `unreachable` (asc's stack
 //               check calling abort). The usual way through takes one branch fewer. Only
-//               statement ifs (no params or results): a value if may be fused away (andIf)
+//               statement ifs (no params or results): a value if may be fused away (andIf).
+//               In a loop, a value if whose then-arm is one `local.get` and whose else-arm is
+//               longer (selectIf's `c ? a : costly b`, as cpio's hex digit) gets its else-arm
+//               out of line instead (`coldElse`), when no if or br_if could fuse with its end
 //   thread      after a character class test (bitset) that leaves the iteration, a short statement
 //               and an if-else-if chain on the same character: the class's `c > maxK` branch goes
 //               to a copy of the statement and on past the chain tests it makes false (thread.ts)
@@ -153,6 +156,8 @@ export interface FuncPlan {
   kernelRbx: boolean;
   /** At an `if`: its then-arm goes out of line (pass coldThen). */
   coldThen: Uint8Array;
+  /** At a value `if`: its else-arm goes out of line (pass coldThen). */
+  coldElse: Uint8Array;
   /** At a bitset chain's first i32.eq: where its `c > maxK` branch goes (pass thread). */
   threads: Map<number, ThreadPlan>;
   /**
@@ -182,7 +187,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
-    coldThen: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
+    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
@@ -414,6 +419,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         if (coldThen && bt?.kind === 'empty' && ((outer >= 0 && !hasLoop[k] && at >= 2 && eqConst(instrs, at - 1)) || instrs[pc - 1].op === Op.Unreachable)) {
           p.coldThen[at] = 1;
         }
+        if (coldThen && outer >= 0 && bt?.kind === 'value' && pc === at + 2 && instrs[at + 1].op === Op.LocalGet) p.coldElse[at] = 1;
         if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
         inElse[k] = true;
         if (at >= 0) st.elseOf[at] = pc;
@@ -425,6 +431,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         targeted.pop();
         if (at >= 0) st.endOf[at] = pc;
         st.startOf[pc] = at;
+        if (at >= 0 && p.coldElse[at] && (pc - st.elseOf[at] < 3 || instrs[pc + 1]?.op === Op.If || instrs[pc + 1]?.op === Op.BrIf)) p.coldElse[at] = 0;
         if (!byTable.pop() && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
         if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
           && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
