@@ -17,7 +17,9 @@
 //                  without a caller-saved one; a local is worth a caller-saved
 //                  register when its weighted uses outweigh the saves/reloads
 //                  of the calls inside its own range; rdi is the last caller-saved
-//                  register, in functions where no op needs it fixed (plan.ts pinRdi);
+//                  register, in functions where no op needs it fixed (plan.ts pinRdi); in a
+//                  leaf where no op needs rcx, rdx or rdi, those three come right after the
+//                  other caller-saved ones, before any callee-saved (plan.ts leafRegs);
 //                  on the kernel rbx is one too where no hw instruction (cpuid) is
 //                  inlined (plan.ts kernelRbx)
 
@@ -27,7 +29,7 @@ import type { UnrollPlan } from './unroll.ts';
 import type { FuncPlan } from './plan.ts';
 import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
-import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX, RDI } from './masm.ts';
+import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX, RCX, RDI, RDX } from './masm.ts';
 import { scratchF64, scratchU8 } from './scratch.ts';
 
 /** Weight of a use at loop depth d: 4^d, capped at depth 8. */
@@ -130,7 +132,8 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
     gpr: { keep: [...GPR_KEEP], vol: !kernel || (plan.kernelRbx && !hw) ? [...GPR_VOL, RBX] : [...GPR_VOL], extra: [] },
     xmm: { keep: [], vol: [...XMM_PINS], extra: [] },
   };
-  if (plan.pinRdi && !hw) pools.gpr.extra.push(RDI);   // last: the value stack keeps it unless needed
+  if (plan.leafRegs && !hw) pools.gpr.vol.push(RCX, RDX, RDI);   // a leaf: caller-saved costs nothing, callee-saved a save
+  else if (plan.pinRdi && !hw) pools.gpr.extra.push(RDI);   // last: the value stack keeps it unless needed
   const active = { gpr: [] as Active[], xmm: [] as Active[] };
   for (const i of order) {
     const cls = isFloat(f.localTypes[i]) ? 'xmm' : 'gpr';

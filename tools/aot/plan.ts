@@ -17,7 +17,10 @@
 //               from a call reads again is neither saved before nor reloaded after it
 //   pinRdi      rdi joins the caller-saved pin registers (linear scan only) in a
 //               function with no op that needs it fixed (bulk memory and table ops,
-//               memory.grow; on the kernel the inline hw instructions)
+//               memory.grow; on the kernel the inline hw instructions); in a leaf that
+//               has no op needing rcx or rdx either (variable shifts, div/rem), rcx, rdx
+//               and rdi come before the callee-saved registers (`leafRegs`): a small
+//               leaf called often (libc's memcpy) saves and restores none
 //   kernelRbx   on the kernel, rbx is a pin register (linear scan only) in a function
 //               without inline hw instructions (cpuid writes it); Linux always has it
 //   regalloc    live ranges of locals (liveranges.ts) for pins.ts's linear scan:
@@ -144,6 +147,8 @@ export interface FuncPlan {
   ranges: LiveRanges | null;
   /** Positions of an orIf's B operand: skipped when A is true (no zeroing of a local is placed there). */
   orB: Uint8Array;
+  /** A leaf with no op that needs rdi, rcx or rdx fixed: they are pin registers before the callee-saved ones (pass pinRdi). */
+  leafRegs: boolean;
   /** rdi may hold a local (pass pinRdi; no op here needs it fixed; hw instructions are checked by pins.ts). */
   pinRdi: boolean;
   /** At a `local.tee x` followed by `local.get x` (absorbed): pass dup. */
@@ -186,7 +191,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n), andTest: scratchU8(n),
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
-    ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, kernelRbx: false,
+    ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, leafRegs: false, kernelRbx: false,
     coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
@@ -199,7 +204,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   planFlags(p, s, passes);
   if (passes.thread) planThreads(p, s, passes.threadTail);
   if (passes.latchCopy) planLatches(p, s);
-  const rdi = planPeepholes(p, passes, localTypes.length);
+  const { rdi, leaf } = planPeepholes(p, passes, localTypes.length);
   for (let k = 0; k < s.valueEnds.length; k += 2) {
     const at = s.valueEnds[k], end = s.valueEnds[k + 1], x = p.setAfter[end], e = s.elseOf[at];
     p.mergeLocal[at] = x;
@@ -209,6 +214,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   addSteps(p, s.brLoop, 0, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !rdi;
+  p.leafRegs = p.pinRdi && leaf;
   p.kernelRbx = passes.kernelRbx && p.ranges !== null;
   return p;
 }
@@ -221,17 +227,19 @@ function rdiFixed(op: Op): boolean {
 
 /**
  * One forward scan for the passes that look at a position and the few after it: setTarget
- * (setAfter), dup, lea and reuse (overwritten). Returns whether an op needs rdi fixed (rdiFixed).
+ * (setAfter), dup, lea and reuse (overwritten). Returns whether an op needs rdi fixed (rdiFixed),
+ * and whether the function is a leaf whose ops need neither rcx nor rdx (rcxRdxFixed).
  * Each scan over a large module's instructions costs about 1% of its compile, so they share one.
  */
-function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): boolean {
+function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): { rdi: boolean; leaf: boolean } {
   const { instrs } = p, n = instrs.length;
   const lastGet = passes.reuse ? scratchI32(nLocals, -1) : null, lastSeg = passes.reuse ? scratchI32(nLocals) : null;
   const height = passes.reuse ? scratchF64(n) : null;
-  let seg = 0, rdi = false;
+  let seg = 0, rdi = false, leaf = true;
   for (let pc = 0; pc < n; pc++) {
     const ins = instrs[pc], op = ins.op;
     if (rdiFixed(op)) rdi = true;
+    if (leaf && rcxRdxFixed(instrs, pc)) leaf = false;
     if (passes.setTarget && pc + 1 < n) {
       const next = instrs[pc + 1];
       if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
@@ -240,7 +248,17 @@ function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): boolean
     if (passes.dup && op === Op.LocalTee) dupAt(p, pc);
     if (passes.lea && (op === Op.I32Const || op === Op.I64Const)) leaAt(p, pc);
   }
-  return rdi;
+  return { rdi, leaf };
+}
+
+/** Calls (their thunks and saves), and ops whose lowering puts an operand in rcx or rdx: div/rem, shifts by a non-constant. */
+function rcxRdxFixed(instrs: Instr[], pc: number): boolean {
+  const op = instrs[pc].op;
+  if (op === Op.Call || op === Op.CallIndirect) return true;
+  if ((op >= Op.I32DivS && op <= Op.I32RemU) || (op >= Op.I64DivS && op <= Op.I64RemU)) return true;
+  const shift = (op >= Op.I32Shl && op <= Op.I32Rotr) || (op >= Op.I64Shl && op <= Op.I64Rotr);
+  const prev = instrs[pc - 1]?.op;
+  return shift && prev !== Op.I32Const && prev !== Op.I64Const;
 }
 
 /** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */

@@ -1,4 +1,4 @@
-;; pass: pinRdi -- eight integer locals live across one loop and no op that needs rdi fixed: rdi holds the eighth (the kernel has seven other pin registers with kernelRbx); without the pass one stays in its frame slot.
+;; pass: pinRdi -- eight integer locals live across one loop of a leaf with no op that needs rdi, rcx or rdx fixed: those three hold locals before any callee-saved register (plan leafRegs), so one r12 is saved, not r12-r14; without the pass the bound $n stays in its frame slot.
 (module
   (memory 1)
   (func (export "f") (param $n i32) (result i32)
