@@ -203,7 +203,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   }
   planFlags(p, s, passes);
   if (passes.thread) planThreads(p, s, passes.threadTail);
-  if (passes.latchCopy) planLatches(p, s);
+  if (passes.latchCopy && p.rotations.size > 0) planLatches(p, s);
   const { rdi, leaf } = planPeepholes(p, passes, localTypes.length);
   for (let k = 0; k < s.valueEnds.length; k += 2) {
     const at = s.valueEnds[k], end = s.valueEnds[k + 1], x = p.setAfter[end], e = s.elseOf[at];
@@ -239,7 +239,7 @@ function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): { rdi: 
   for (let pc = 0; pc < n; pc++) {
     const ins = instrs[pc], op = ins.op;
     if (rdiFixed(op)) rdi = true;
-    if (leaf && rcxRdxFixed(instrs, pc)) leaf = false;
+    if (leaf && op < 0x100 && RCX_RDX[op] !== 0 && rcxRdxFixed(instrs, pc)) leaf = false;
     if (passes.setTarget && pc + 1 < n) {
       const next = instrs[pc + 1];
       if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
@@ -250,6 +250,15 @@ function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): { rdi: 
   }
   return { rdi, leaf };
 }
+
+/** One-byte opcodes rcxRdxFixed looks at (calls, div/rem, shifts): a table, since it runs per instruction. */
+const RCX_RDX = (() => {
+  const t = new Uint8Array(0x100);
+  for (const op of [Op.Call, Op.CallIndirect]) t[op] = 1;
+  t.fill(1, Op.I32DivS, Op.I32RemU + 1); t.fill(1, Op.I64DivS, Op.I64RemU + 1);
+  t.fill(1, Op.I32Shl, Op.I32Rotr + 1); t.fill(1, Op.I64Shl, Op.I64Rotr + 1);
+  return t;
+})();
 
 /** Calls (their thunks and saves), and ops whose lowering puts an operand in rcx or rdx: div/rem, shifts by a non-constant. */
 function rcxRdxFixed(instrs: Instr[], pc: number): boolean {
@@ -385,6 +394,8 @@ interface Structure {
   elseOf: Int32Array;
   /** At an `end`: the position of the construct it ends (-1: the function); at an `else`: of its if. */
   startOf: Int32Array;
+  /** Positions of the ifs that have an else. */
+  ifsWithElse: number[];
   /** Pairs (start, end) of the blocks and ifs with one result that no br_table targets. */
   valueEnds: number[];
 }
@@ -400,7 +411,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
   const n = instrs.length;
   const st: Structure = {
     brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set(),
-    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), startOf: scratchI32(n, -1), valueEnds: [],
+    endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), startOf: scratchI32(n, -1), ifsWithElse: [], valueEnds: [],
   };
   // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
   const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
@@ -440,7 +451,7 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         if (coldThen && outer >= 0 && bt?.kind === 'value' && pc === at + 2 && instrs[at + 1].op === Op.LocalGet) p.coldElse[at] = 1;
         if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
         inElse[k] = true;
-        if (at >= 0) st.elseOf[at] = pc;
+        if (at >= 0) { st.elseOf[at] = pc; st.ifsWithElse.push(at); }
         st.startOf[pc] = at;
         break;
       }
@@ -521,9 +532,9 @@ const LATCH_HEADER_MAX = 6;
  */
 function planLatches(p: FuncPlan, s: Structure): void {
   const { instrs } = p;
-  for (let pc = 0; pc < instrs.length; pc++) {
+  for (const pc of s.ifsWithElse) {
     const e = s.elseOf[pc];
-    if (e < 0 || instrs[pc].blockType?.kind !== 'empty') continue;
+    if (instrs[pc].blockType?.kind !== 'empty') continue;
     let k = s.endOf[pc] + 1, ends = 1;
     for (;;) {
       const op = instrs[k]?.op;
