@@ -17,7 +17,7 @@ import { TrapKind } from './traps.ts';
 import { finishResultPin, setTargetPin } from './settarget.ts';
 import { noteRotationIf, rotationJump } from './rotate.ts';
 import { CtrlKind, negate, type Cond, type Ctrl, type Rot } from './blocks.ts';
-import { Fuse, MarkKind } from './plan.ts';
+import { Fuse } from './plan.ts';
 import type { ThreadPlan } from './thread.ts';
 
 function labelTypes(c: Ctrl): ValType[] { return c.kind === CtrlKind.Loop ? c.params : c.results; }
@@ -328,10 +328,10 @@ function placeThread(fc: FuncCompiler, rot: Rot): boolean {
 function emitLatch(fc: FuncCompiler): boolean {
   const l = fc.plan.latches.get(fc.pc);
   const s = l ? fc.stepOf(l.br, fc.step) : -1;
-  const m = s >= 0 && fc.plan.steps[s + 1] < 0 ? fc.plan.marks[-1 - fc.plan.steps[s + 1]] : undefined;
-  if (!l || m?.kind !== MarkKind.Replay || fc.pendingLabels !== 0) return false;
+  const to = s >= 0 ? fc.replayEnd(s + 1) : -1;
+  if (!l || to < 0 || fc.pendingLabels !== 0) return false;
   const outside = fc.ctrl.splice(fc.ctrl.length - l.ends, l.ends);
-  try { fc.runSteps(s, m.end); } finally { fc.ctrl.push(...outside); }
+  try { fc.runSteps(s, to); } finally { fc.ctrl.push(...outside); }
   if (fc.reachable) throw new Error('copied back edge fell through');
   return true;
 }

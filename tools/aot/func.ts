@@ -231,19 +231,19 @@ export class FuncCompiler {
    * it (`replay`). Null when the plan does not lay them out so.
    */
   tailSteps(s: number, target: number, end: number): { from: number; to: number; replay: boolean } | null {
-    const { steps, marks, instrs } = this.plan;
-    let from = s;
-    while (from < steps.length && steps[from] !== target) from++;
-    let to = from;
-    while (to < steps.length && steps[to] !== end) to++;
-    if (to++ >= steps.length) return null;
-    let replay = false;
-    if (instrs[end + 1]?.op === Op.Br && steps[to] === end + 1) {
-      to++;
-      const m = steps[to] < 0 ? marks[-1 - steps[to]] : undefined;
-      if (m?.kind === MarkKind.Replay) { to = m.end; replay = true; }
-    }
-    return { from, to, replay };
+    const from = this.stepOf(target, s), last = from < 0 ? -1 : this.stepOf(end, from);
+    if (last < 0) return null;
+    const br = this.plan.instrs[end + 1]?.op === Op.Br && this.plan.steps[last + 1] === end + 1 ? last + 1 : -1;
+    if (br < 0) return { from, to: last + 1, replay: false };
+    const replayTo = this.replayEnd(br + 1);
+    return { from, to: replayTo >= 0 ? replayTo : br + 1, replay: replayTo >= 0 };
+  }
+
+  /** When step `s` is a header replay's mark: the step after the replay, else -1. */
+  replayEnd(s: number): number {
+    const v = this.plan.steps[s];
+    const m = v !== undefined && v < 0 ? this.plan.marks[-1 - v] : undefined;
+    return m?.kind === MarkKind.Replay ? m.end : -1;
   }
 
   /** The first step at or after `s` that compiles position `pc`, or -1. */
