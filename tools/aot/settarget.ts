@@ -3,7 +3,7 @@
 // leaves "the value of x" on the stack, which that set then takes as written.
 // So does the last op of a block or if-arm whose result merges in x's register
 // (plan.ts `mergeAfter`, control.ts mergePin): `x = c ? x + 4 : x + 1` is
-// `lea x, [x + 4]` / `lea x, [x + 1]` with nothing to move at the end.
+// `add x, 4` / `add x, 1` with nothing to move at the end.
 // Used by intops, floatops, memory (loads, global.get) and control (compare results).
 
 import { Op } from '../wasm/opcodes.ts';
