@@ -61,14 +61,16 @@ function enterBlock(fc: FuncCompiler, params: ValType[]): number {
 
 /**
  * Pass setTarget at a block or if with one result that `local.set/tee x` takes after its end
- * (plan mergeLocal): x's register, for every way in to merge the result there, or -1. After
- * enterBlock nothing below reads it; inside, the move is the last thing before the end label.
+ * (plan mergeLocal): sets c.mergeLocal to x and c.mergeReg to x's register, where every way in
+ * merges the result, or -1. After enterBlock nothing below reads it; inside, the move is the last
+ * thing before the end label.
  */
-function mergePin(fc: FuncCompiler, pc: number, c: Ctrl): number {
+function mergePin(fc: FuncCompiler, pc: number, c: Ctrl): void {
   const x = fc.plan.mergeLocal[pc], f = fc.frame;
-  if (x < 0 || c.results.length !== 1 || f.localTypes[x] !== c.results[0]) return -1;
+  c.mergeLocal = x;
+  if (x < 0 || c.results.length !== 1 || f.localTypes[x] !== c.results[0]) return;
   const r = f.pinReg[x];
-  return r >= 0 && !f.stack.some((v) => f.readsPin(v, r, c.results[0])) ? r : -1;
+  if (r >= 0 && !f.stack.some((v) => f.readsPin(v, r, c.results[0]))) c.mergeReg = r;
 }
 
 function pushCtrl(fc: FuncCompiler, kind: CtrlKind, ins: Instr, label: Label): Ctrl {
@@ -131,8 +133,7 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
   c.elseLabel = elseLabel ?? fc.asm.label();
   c.base = enterBlock(fc, c.params);
-  c.mergeReg = mergePin(fc, ifPc, c);
-  c.mergeLocal = fc.plan.mergeLocal[ifPc];
+  mergePin(fc, ifPc, c);
   const then = fc.plan.coldThen[ifPc] && !fc.asm.inCold ? fc.asm.label() : null;   // pass coldThen
   c.coldElse = fc.plan.coldElse[ifPc] === 1 && !fc.asm.inCold;
   if (then) fc.asm.i(`j${cond}`, then);
@@ -159,8 +160,7 @@ function opBlock(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
   const c = pushCtrl(fc, CtrlKind.Block, ins, fc.asm.label());
   c.base = enterBlock(fc, c.params);
-  c.mergeReg = mergePin(fc, fc.pc, c);
-  c.mergeLocal = fc.plan.mergeLocal[fc.pc];
+  mergePin(fc, fc.pc, c);
 }
 
 function opLoop(fc: FuncCompiler, ins: Instr): void {

@@ -295,6 +295,11 @@ export class FuncCompiler {
     if (!l) return;
     this.bindAt.delete(v);
     this.asm.bind(l);
+    this.forgetLast();
+  }
+
+  /** Code may come here from elsewhere: what is known about the last instruction (flags, a global just set) ends. */
+  private forgetLast(): void {
     this.zfReg = -1;
     this.setGlobal = null;
   }
@@ -356,8 +361,7 @@ export class FuncCompiler {
   /** Into (true) or out of the Assembler's cold code; facts about "the last instruction" end here. */
   switchCold(cold: boolean): void {
     if (cold) this.asm.beginCold(); else this.asm.endCold();
-    this.zfReg = -1;
-    this.setGlobal = null;
+    this.forgetLast();
     this.codeMap?.mark(this.asm, this.plan.instrs[this.pc]?.pos ?? -1, true);
   }
 
