@@ -46,7 +46,7 @@ function binop(mn: Mnemonic, size: Size, commutative: boolean) {
     let db = f.stack.length - 1;
     let b = f.pop();
     let a: Val;
-    const pr = resultPin(fc, b);
+    const pr = resultPin(fc, b, commutative);
     if (pr >= 0) {
       // computed straight into the set target's register: `x op= y` is one instruction
       const da = f.stack.length - 1;
@@ -402,6 +402,7 @@ function opLocalSet(fc: FuncCompiler, ins: Instr): void {
   if (pr >= 0) {
     f.loadTo(v, d, pr);
     if (dup && v.k === K.Reg) { f.push(x); f.push(v); return; }   // the copy on top, for an op to clobber
+    if (tee && v.k === K.Reg && v.n !== pr && fc.plan.dup[fc.pc] === 2) { f.push(v); return; }   // the op after next clobbers it: no copy out of x's
     f.free(v);
     if (tee) f.push(x);
     if (dup) f.push({ ...x });

@@ -27,7 +27,9 @@
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
 //   dup         `local.tee x; local.get x` (binaryen's dup) as one step: a register value
-//               goes to x and stays on top for an op to consume in place, x's read under it
+//               goes to x and stays on top for an op to consume in place, x's read under it;
+//               and `local.tee x; iN.const k | local.get y; shl|and|xor|sub…`: the tee'd value
+//               stays in its register for that op to clobber, not copied back out of x's
 //   lea         `y + x * C` (`iN.const C; iN.mul; iN.add`, C = 3/5/9 times 1/2/4/8, or
 //               `iN.const K; iN.shl; iN.add`, K = 1..3) as one or two lea; `x * 3/5/9` as one
 //               (lea.ts): a lea has 1 cycle of latency where imul has 3
@@ -151,7 +153,7 @@ export interface FuncPlan {
   leafRegs: boolean;
   /** rdi may hold a local (pass pinRdi; no op here needs it fixed; hw instructions are checked by pins.ts). */
   pinRdi: boolean;
-  /** At a `local.tee x` followed by `local.get x` (absorbed): pass dup. */
+  /** Pass dup: 1 at a `local.tee x` followed by `local.get x` (absorbed); 2 at one whose value the op after next clobbers (TEE_CLOBBER). */
   dup: Uint8Array;
   /** At a `local.get x`: straight-line code writes x before reading it again (pass reuse). */
   overwritten: Uint8Array;
@@ -180,6 +182,8 @@ export interface FuncPlan {
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
   mergeAfter: Int32Array;
+  /** At an op whose setAfter x comes through an add, sub or mul step (chainSetTarget): it computes in x's register only when its left operand is x's. */
+  chainOwn: Uint8Array;
 }
 
 const MAX_HEADER = 24;
@@ -192,7 +196,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, leafRegs: false, kernelRbx: false,
-    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1),
+    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1), chainOwn: scratchU8(n),
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   for (const pc of s.loops) {
@@ -242,7 +246,7 @@ function planPeepholes(p: FuncPlan, passes: AotPasses, nLocals: number): { rdi: 
     if (leaf && op < 0x100 && RCX_RDX[op] !== 0 && rcxRdxFixed(instrs, pc)) leaf = false;
     if (passes.setTarget && pc + 1 < n) {
       const next = instrs[pc + 1];
-      if (next.op === Op.LocalSet || next.op === Op.LocalTee) p.setAfter[pc] = next.a!;
+      if (next.op === Op.LocalSet || next.op === Op.LocalTee) { p.setAfter[pc] = next.a!; chainSetTarget(p, pc, next.a!); }
     }
     if (lastGet && lastSeg && height) seg = overwrittenAt(p, pc, lastGet, lastSeg, height, seg);
     if (passes.dup && op === Op.LocalTee) dupAt(p, pc);
@@ -270,12 +274,71 @@ function rcxRdxFixed(instrs: Instr[], pc: number): boolean {
   return shift && prev !== Op.I32Const && prev !== Op.I64Const;
 }
 
-/** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */
+/**
+ * Steps `chainSetTarget` goes back through: 1 for ops with a constant that compute only in place,
+ * in their left operand's register (`x << k` in x's register is `shl x, k`); 2 for add, sub and
+ * mul, whose lea and `imul r, r/m, imm` compute into any register from anywhere already.
+ */
+const STEP = (() => {
+  const t = new Uint8Array(0x100);
+  t.fill(1, Op.I32And, Op.I32Rotr + 1); t.fill(1, Op.I64And, Op.I64Rotr + 1);
+  t.fill(2, Op.I32Add, Op.I32Mul + 1); t.fill(2, Op.I64Add, Op.I64Mul + 1);
+  return t;
+})();
+
+/** Ops that produce one value from what is below them or from nothing: loads, local/global reads, constants, numeric ops. */
+const produces = (op: Op): boolean => op === Op.LocalGet || op === Op.LocalTee || op === Op.GlobalGet
+  || (op >= Op.I32Load && op <= Op.I64Load32U) || (op >= Op.I32Const && op <= Op.I64Extend32S);
+
+/**
+ * setTarget through constant steps: in `<op>; iN.const k; shl|and|xor…; local.set x` (`slot =
+ * id * K >> 16`), <op> computes into x's register too and the steps after it run there in
+ * place, where the first would have moved its operand into x's register. Past an add, sub or
+ * mul step only for an op whose left operand is x's register (chainOwn: FNV's `h = (h ^ c) *
+ * P` is `xor h, c; imul h, h, P`): from any other register, the step's lea or imul would have
+ * moved it for free.
+ */
+function chainSetTarget(p: FuncPlan, pc: number, x: number): void {
+  const { instrs } = p;
+  let own = 0;
+  for (let q = pc; q >= 2; q -= 2) {
+    const op = instrs[q].op, k = instrs[q - 1].op;
+    if (op >= 0x100 || STEP[op] === 0 || (k !== Op.I32Const && k !== Op.I64Const)) return;
+    if (p.absorbed[q] || p.absorbed[q - 1] || p.absorbed[q - 2] || !produces(instrs[q - 2].op)) return;
+    const wide = k === Op.I64Const && (instrs[q - 1].i64! < -0x80000000n || instrs[q - 1].i64! > 0x7fffffffn);
+    if (STEP[op] === 2 && !wide) own = 1;              // a constant past imm32 is `op r, [pool]`: in place too
+    p.setAfter[q - 2] = x;
+    p.chainOwn[q - 2] = own;
+  }
+}
+
+/**
+ * Two-operand x86 ops with no three-operand form (imul and add have one: imul r, r/m, imm and
+ * lea), whose left operand a copy of a local's register would have to be made for.
+ */
+const TEE_CLOBBER = (() => {
+  const t = new Uint8Array(0x100);
+  for (const base of [Op.I32Sub, Op.I64Sub]) t[base] = 1;
+  t.fill(1, Op.I32And, Op.I32Rotr + 1); t.fill(1, Op.I64And, Op.I64Rotr + 1);
+  return t;
+})();
+
+/**
+ * `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants): 1;
+ * `local.tee x; iN.const k | local.get y; op` with op in TEE_CLOBBER (xorshift's
+ * `x = x ^ x >> 17; x ^ x << 5`): 2.
+ */
 function dupAt(p: FuncPlan, pc: number): void {
   const a = p.instrs[pc], b = p.instrs[pc + 1];
-  if (b?.op !== Op.LocalGet || a.a !== b.a || p.absorbed[pc] || p.absorbed[pc + 1]) return;
-  if (unrolledCounter(p, a.a!, pc)) return;
-  p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
+  if (b === undefined || p.absorbed[pc] || p.absorbed[pc + 1]) return;
+  if (b.op === Op.LocalGet && a.a === b.a) {
+    if (unrolledCounter(p, a.a!, pc)) return;
+    p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
+    return;
+  }
+  const c = p.instrs[pc + 2];
+  const operand = b.op === Op.I32Const || b.op === Op.I64Const || b.op === Op.LocalGet;
+  if (operand && c !== undefined && c.op < 0x100 && TEE_CLOBBER[c.op] !== 0 && !p.absorbed[pc + 2]) p.dup[pc] = 2;
 }
 
 /**

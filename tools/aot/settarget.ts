@@ -25,13 +25,15 @@ function targetLocal(fc: FuncCompiler): number {
 /**
  * After computing into the register resultPin/setTargetPin returned: leaves
  * "the value of x" on the stack, which the following local.set/tee x (the
- * plan's setAfter) takes as already written. A set's value is pushed without
- * counting towards the frame's depth: it is popped by the very next op.
+ * plan's setAfter) takes as already written, or the op after a constant
+ * computes on in place (plan.ts chainSetTarget). A set's value is pushed
+ * without counting towards the frame's depth: it is popped by the very next op.
  */
 export function finishResultPin(fc: FuncCompiler, t: ValType): void {
   const x = targetLocal(fc);
   const v: Val = { k: K.Local, t, n: x, b: 0n };
-  if (fc.at(fc.pc + 1).op === Op.LocalTee) fc.frame.push(v); else fc.frame.stack.push(v);
+  const next = fc.at(fc.pc + 1).op;
+  if (next === Op.LocalTee || next === Op.I32Const || next === Op.I64Const) fc.frame.push(v); else fc.frame.stack.push(v);
 }
 
 /**
@@ -39,8 +41,9 @@ export function finishResultPin(fc: FuncCompiler, t: ValType): void {
  * x's register. Returns that register, or -1 when the next op is not such a
  * set, or the stack below still reads x's register (x, or a local sharing it),
  * or b does (it would be clobbered before use unless a reads it too).
+ * `commutative`: the op may swap a and b.
  */
-export function resultPin(fc: FuncCompiler, b: Val): number {
+export function resultPin(fc: FuncCompiler, b: Val, commutative = false): number {
   const f = fc.frame;
   const x = targetLocal(fc);
   if (x < 0) return -1;
@@ -48,6 +51,9 @@ export function resultPin(fc: FuncCompiler, b: Val): number {
   if (pr < 0) return -1;
   const a = f.peek(), t = f.localTypes[x];
   if (f.readsPin(b, pr, t) && !f.readsPin(a, pr, t)) return -1;
+  // past an add/sub/mul step (plan chainOwn): only when that saves copying x's register out, and
+  // not `x ^ t` with t in a register of its own, which computes in t as cheaply
+  if (fc.plan.chainOwn[fc.pc] && (!f.readsPin(a, pr, t) || (commutative && b.k === K.Reg))) return -1;
   for (let d = 0; d < f.stack.length - 1; d++) if (f.readsPin(f.stack[d], pr, t)) return -1;
   return pr;
 }
@@ -62,7 +68,7 @@ export function setTargetPin(fc: FuncCompiler): number {
   const x = targetLocal(fc);
   if (x < 0) return -1;
   const pr = f.pinReg[x];
-  if (pr < 0) return -1;
+  if (pr < 0 || fc.plan.chainOwn[fc.pc]) return -1;
   for (const v of f.stack) if (f.readsPin(v, pr, f.localTypes[x])) return -1;
   return pr;
 }
