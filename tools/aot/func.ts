@@ -28,6 +28,7 @@ import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
 import type { WebFacts } from './webs.ts';
 import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
+import { wrapBlock, type Wrap } from './wrap.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
@@ -51,6 +52,20 @@ const handlers: (Handler | undefined)[] = new Array(0x120);
 function handlerIndex(op: number): number { return op >= 0xfc00 ? 0x100 + (op & 0xff) : op; }
 /** Registers the visitor of `ops` (each op family file, at load time). */
 export function on(ops: Op[], h: Handler): void { for (const op of ops) handlers[handlerIndex(op)] = h; }
+
+/** Pass wrap's block (wrap.ts) for the live ranges of the locals in callee-saved registers, or null. */
+function wrapFor(f: Frame, plan: FuncPlan, ranges: LiveRanges): Wrap | null {
+  if (f.saved.length === 0) return null;
+  let lo = Infinity, hi = -1;
+  for (const p of f.pinned) {
+    if (!f.keeps(p)) continue;
+    const x = p.local;
+    if (ranges.entry[x] || ranges.start[x] < 0) return null;     // its value is set at entry
+    lo = Math.min(lo, ranges.start[x], ranges.zeroAt[x] >= 0 ? ranges.zeroAt[x] : Infinity);
+    hi = Math.max(hi, ranges.end[x]);
+  }
+  return hi < 0 ? null : wrapBlock(plan.instrs, lo, hi, plan.absorbed);
+}
 
 /** Positions before which pinned locals' registers are zeroed (ranges.zeroAt), with those locals. */
 function zeroing(f: Frame, ranges: LiveRanges): Map<number, number[]> | null {
@@ -98,6 +113,8 @@ export class FuncCompiler {
   private traps = new Map<number, Label>();
   /** Pass inline: the function whose code each position is (inline.ts), null when nothing was inlined. */
   private owner: Int32Array | null = null;
+  /** Pass wrap: the block whose start saves the callee-saved registers and whose end restores them, or null (entry and return). */
+  private wrap: Wrap | null = null;
   /** Pinned locals whose register is zeroed before a position (plan.ranges' zeroAt), by position. */
   private zeroing: Map<number, number[]> | null = null;
   /** With a code map: one trap stub per site, at the Wasm offset of its instruction. */
@@ -175,6 +192,7 @@ export class FuncCompiler {
       const hw = this.ctx.kernel && instrs.some((ins) => ins.op === Op.Call && callees[ins.a!]?.kind === 'hw');
       allocateRanges(this.frame, this.plan, ranges, this.ctx.kernel, hw);
       this.zeroing = zeroing(this.frame, ranges);
+      this.wrap = this.ctx.passes.wrap ? wrapFor(this.frame, this.plan, ranges) : null;
     }
     else if (this.ctx.passes.pins) choosePins(this.frame, this.plan, this.ctx.kernel);
     const entry = this.emitEntry(this.predictCalls(instrs));
@@ -277,6 +295,7 @@ export class FuncCompiler {
       if (!this.reachable && !this.isStructural(ins.op)) continue;
       if (this.reachable && absorbed[v]) { this.consumeAbsorbed(v); continue; }
       if (this.absorbing >= 0) throw new Error(`the plan fused position ${this.absorbing} but ${v} is emitted`);
+      if (v === this.wrap?.start && this.reachable) this.saveSaved();
       const zs = this.reachable ? this.zeroing?.get(v) : undefined;
       if (zs) this.zeroPins(zs);
       this.codeMap?.mark(this.asm, ins.pos);
@@ -285,6 +304,7 @@ export class FuncCompiler {
       if (ins.op !== Op.LocalTee && ins.op !== Op.BrIf && ins.op !== Op.If && ins.op !== Op.I32Eqz) this.zfReg = -1;
       if (ins.op !== Op.GlobalGet) this.setGlobal = null;
       h(this, ins);
+      if (v === this.wrap?.end && this.reachable) this.restoreSaved();
       if (this.ctrl.length === 0) break;
     }
   }
@@ -375,7 +395,7 @@ export class FuncCompiler {
         f.storeTo(v, k, mem(RBP, 16 + 8 * k));
       }
     }
-    f.saved.forEach((r, k) => this.asm.i('mov', r64(r), f.savedMem(k)));
+    if (!this.wrap) this.restoreSaved();
     this.asm.i('mov', r64(RSP), r64(RBP));
     this.asm.i('pop', r64(RBP));
     this.asm.i('ret');
@@ -449,9 +469,14 @@ export class FuncCompiler {
     this.asm.i('jb', trap);
   }
 
+  /** Stores the callee-saved registers this function pins in their save slots (entry, or pass wrap's block start). */
+  private saveSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', this.frame.savedMem(k), r64(r))); }
+  /** Loads them back (return, or after pass wrap's block). */
+  private restoreSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', r64(r), this.frame.savedMem(k))); }
+
   /** Saves of callee-saved registers, r15, zeroed locals, pinned parameters. */
   private entryRest(): void {
-    this.frame.saved.forEach((r, k) => this.asm.i('mov', this.frame.savedMem(k), r64(r)));
+    if (!this.wrap) this.saveSaved();
     this.loadMemBase();
     this.zeroLocals();
     this.loadPins();

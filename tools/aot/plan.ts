@@ -54,6 +54,9 @@
 //   latchCopy   a then-arm whose way on (past ends and else-arms) is the `br` back to a rotated loop
 //               ends in a copy of the loop's header (`jcc body; jmp exit`), not in a jump to the
 //               if's end that the back edge's copy follows: one taken branch fewer (`latches`)
+//   wrap        (after pins, wrap.ts) the callee-saved registers saved at the start of the one
+//               block holding their locals' live ranges and restored after its end, not at
+//               entry and return: a call that skips the block pays neither
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -78,11 +81,11 @@ export interface AotPasses {
   rotate: boolean; unroll: boolean; bitset: boolean; fuse: boolean;
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
-  coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean; latchCopy: boolean;
+  coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean; latchCopy: boolean; wrap: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
-  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail', 'latchCopy',
+  'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail', 'latchCopy', 'wrap',
 ];
 
 /**
