@@ -103,6 +103,7 @@ function target(fc: FuncCompiler, depth: number, ins: Instr): Ctrl {
 function branchTo(fc: FuncCompiler, c: Ctrl): void {
   emitMerge(fc, labelTypes(c), c.base, c.mergeReg);
   c.targeted = true;
+  fc.beforeJump(c);
   fc.asm.i('jmp', c.label);
 }
 
@@ -115,7 +116,7 @@ export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr
   c.targeted = true;
   const types = labelTypes(c);
   if (types.length === 0) {
-    fc.asm.i(`j${cond}`, c.label);
+    fc.asm.i(`j${cond}`, fc.exitLabel(c));
     if (falseTo) fc.asm.bind(falseTo);
     return;
   }
@@ -365,14 +366,16 @@ function opBrTable(fc: FuncCompiler, ins: Instr): void {
   }
   const dests: Label[] = all.map((c) => {
     c.targeted = true;
-    if (types.length <= 1) return c.label;
+    if (types.length <= 1) return fc.exitLabel(c);
     const tramp = asm.label();
     const saved = f.stack.map((v) => ({ ...v }));
+    const exit = fc.exitLabel(c);               // out of pass wrap's stretch: c's label after a restore
     fc.outOfLine(() => {
       const now = f.stack;
       f.stack = saved;
       asm.bind(tramp);
-      branchTo(fc, c);
+      emitMerge(fc, labelTypes(c), c.base, c.mergeReg);
+      asm.i('jmp', exit);
       f.stack = now;
     });
     return tramp;

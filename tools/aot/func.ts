@@ -28,7 +28,7 @@ import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
 import type { WebFacts } from './webs.ts';
 import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
-import { wrapBlock, type Wrap } from './wrap.ts';
+import { wrapStretch, type Wrap } from './wrap.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
@@ -64,7 +64,7 @@ function wrapFor(f: Frame, plan: FuncPlan, ranges: LiveRanges): Wrap | null {
     lo = Math.min(lo, ranges.start[x], ranges.zeroAt[x] >= 0 ? ranges.zeroAt[x] : Infinity);
     hi = Math.max(hi, ranges.end[x]);
   }
-  return hi < 0 ? null : wrapBlock(plan.instrs, lo, hi, plan.absorbed);
+  return hi < 0 ? null : wrapStretch(plan.instrs, lo, hi, plan.absorbed);
 }
 
 /** Positions before which pinned locals' registers are zeroed (ranges.zeroAt), with those locals. */
@@ -113,8 +113,10 @@ export class FuncCompiler {
   private traps = new Map<number, Label>();
   /** Pass inline: the function whose code each position is (inline.ts), null when nothing was inlined. */
   private owner: Int32Array | null = null;
-  /** Pass wrap: the block whose start saves the callee-saved registers and whose end restores them, or null (entry and return). */
+  /** Pass wrap: the stretch whose start saves the callee-saved registers and whose end restores them, or null (entry and return). */
   private wrap: Wrap | null = null;
+  /** In wrap's stretch: the control frames open at its start, whose labels are outside it; null outside the stretch. */
+  private wrapOut: Set<Ctrl> | null = null;
   /** Pinned locals whose register is zeroed before a position (plan.ranges' zeroAt), by position. */
   private zeroing: Map<number, number[]> | null = null;
   /** With a code map: one trap stub per site, at the Wasm offset of its instruction. */
@@ -290,12 +292,13 @@ export class FuncCompiler {
       if (v < 0) { s = this.mark(marks[-1 - v], s); continue; }
       this.pc = v;
       this.step = s;
+      if (v === this.wrap?.restore && this.wrapOut) this.leaveWrap();
       if (this.bindAt.size > 0 && this.reachable) this.bindPending(v);
       const ins = instrs[v];
       if (!this.reachable && !this.isStructural(ins.op)) continue;
       if (this.reachable && absorbed[v]) { this.consumeAbsorbed(v); continue; }
       if (this.absorbing >= 0) throw new Error(`the plan fused position ${this.absorbing} but ${v} is emitted`);
-      if (v === this.wrap?.start && this.reachable) this.saveSaved();
+      if (v === this.wrap?.save && this.reachable) { this.saveSaved(); this.wrapOut = new Set(this.ctrl); }
       const zs = this.reachable ? this.zeroing?.get(v) : undefined;
       if (zs) this.zeroPins(zs);
       this.codeMap?.mark(this.asm, ins.pos);
@@ -304,7 +307,6 @@ export class FuncCompiler {
       if (ins.op !== Op.LocalTee && ins.op !== Op.BrIf && ins.op !== Op.If && ins.op !== Op.I32Eqz) this.zfReg = -1;
       if (ins.op !== Op.GlobalGet) this.setGlobal = null;
       h(this, ins);
-      if (v === this.wrap?.end && this.reachable) this.restoreSaved();
       if (this.ctrl.length === 0) break;
     }
   }
@@ -471,8 +473,33 @@ export class FuncCompiler {
 
   /** Stores the callee-saved registers this function pins in their save slots (entry, or pass wrap's block start). */
   private saveSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', this.frame.savedMem(k), r64(r))); }
-  /** Loads them back (return, or after pass wrap's block). */
+  /** Loads them back (return, or pass wrap's stretch left). */
   private restoreSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', r64(r), this.frame.savedMem(k))); }
+
+  /** The end of wrap's stretch, falling through: values still reading its locals' registers move out, then the restore. */
+  private leaveWrap(): void {
+    this.wrapOut = null;
+    if (!this.reachable) return;
+    for (const p of this.frame.pinned) if (this.frame.keeps(p)) this.frame.materializeLocal(p.local);
+    this.restoreSaved();
+  }
+
+  /** Whether a jump to `c`'s label leaves wrap's stretch. */
+  private leavesWrap(c: Ctrl): boolean { return this.wrapOut?.has(c) === true; }
+
+  /** Before a `br` or `return` jumps to `c`'s label (its values in place): out of wrap's stretch, the restore. */
+  beforeJump(c: Ctrl): void { if (this.leavesWrap(c)) this.restoreSaved(); }
+
+  /**
+   * Where a conditional branch (br_if, br_table) to `c` goes: its label, or out of wrap's stretch, a
+   * landing pad out of line that restores and jumps there.
+   */
+  exitLabel(c: Ctrl): Label {
+    if (!this.leavesWrap(c)) return c.label;
+    const pad = this.asm.label();
+    this.outOfLine(() => { this.asm.bind(pad); this.restoreSaved(); this.asm.i('jmp', c.label); });
+    return pad;
+  }
 
   /** Saves of callee-saved registers, r15, zeroed locals, pinned parameters. */
   private entryRest(): void {

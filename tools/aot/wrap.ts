@@ -1,66 +1,81 @@
 // Pass `wrap`: shrink-wrapping of the callee-saved registers (r12-r14, ABI.md).
 // A function saves the ones its locals are pinned to at entry and restores them
 // at return. When the live ranges of all those locals (liveranges.ts, after
-// pins.ts chose the registers) lie inside one block, the saves go to that
-// block's start and the restores after its end instead, so a call that never
-// enters the block pays neither: libc's memcpy keeps two locals of its
-// unaligned copy loops in r12 and r13, and its aligned 4-byte copy (kv's qsort
-// swaps) now skips both saves and both restores.
+// pins.ts chose the registers) lie in one stretch of statements of one
+// construct, the saves go to the stretch's start and the restores to its end,
+// so a call that never enters the stretch pays neither: libc's memcpy keeps
+// two locals of its unaligned copy loops in r12 and r13, and its aligned or
+// short copies (kv's qsort swaps, lz's matches) skip both saves and restores.
 //
-// The block must be a plain block (no params or results, not fused) in no loop,
-// so it is entered at most once per call, and be left only through its end: no
-// branch inside it targets a label outside it, and no return. A block that
-// starts at or before the first position of the ranges and ends at or after the
-// last; the innermost such.
+// The stretch [save, restore): in no loop, so it runs at most once per call;
+// entered only at its start (whole statements of one construct from the one
+// holding the first write to the construct's end or else, not across an else);
+// left at its end, where the restore falls through, or by a branch out of it:
+// a `br` or `return` restores before it jumps, a br_if or br_table jumps to a
+// landing pad out of line that restores (emission: func.ts exitLabel,
+// control.ts). Of the constructs holding the ranges, the innermost that gives
+// such a stretch.
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
 
-/** The block whose start saves and whose end restores (positions of its `block` and `end`). */
-export interface Wrap { start: number; end: number }
+/** Save before position `save`; restore before position `restore` when it falls through to it, and on every branch out of [save, restore). */
+export interface Wrap { save: number; restore: number }
 
 /**
- * The innermost block of `instrs` around positions [lo, hi] that pass wrap may save and restore
- * around (above), or null. `absorbed`: the plan's fused positions.
+ * The stretch of `instrs` around positions [lo, hi] that pass wrap saves and restores around
+ * (above), or null. `absorbed`: the plan's fused positions (emitted by the op that fused them).
  */
-export function wrapBlock(instrs: Instr[], lo: number, hi: number, absorbed: Uint8Array): Wrap | null {
-  // per construct (block, loop, if), by the order it opens in: start, end, unsuitable
-  const start: number[] = [], end: number[] = [], bad: boolean[] = [], loop: boolean[] = [];
-  const open: number[] = [];              // constructs open here, outermost first
-  let loops = 0;
-  let atLo: number[] | null = null;       // the constructs open at lo
-  for (let pc = 0; pc < instrs.length; pc++) {
+export function wrapStretch(instrs: Instr[], lo: number, hi: number, absorbed: Uint8Array): Wrap | null {
+  const n = instrs.length;
+  // per construct (block, loop, if), in the order they open: start, else, end positions, kind
+  const start: number[] = [], elseAt: number[] = [], end: number[] = [], loop: boolean[] = [], value: boolean[] = [];
+  const startOfEnd = new Map<number, number>();
+  const open: number[] = [];
+  for (let pc = 0; pc < n; pc++) {
     const ins = instrs[pc];
     switch (ins.op) {
       case Op.Block: case Op.Loop: case Op.If:
-        start.push(pc); end.push(-1); loop.push(ins.op === Op.Loop);
-        bad.push(ins.op !== Op.Block || loops > 0 || ins.blockType?.kind !== 'empty' || absorbed[pc] === 1);
-        if (ins.op === Op.Loop) loops++;
+        start.push(pc); elseAt.push(-1); end.push(n); loop.push(ins.op === Op.Loop); value.push(ins.blockType?.kind !== 'empty');
         open.push(start.length - 1);
         break;
-      case Op.End: {
-        const id = open.pop();
-        if (id === undefined) break;         // the function's end
-        end[id] = pc;
-        if (loop[id]) loops--;
-        if (absorbed[pc] === 1) bad[id] = true;
-        break;
-      }
-      case Op.Br: case Op.BrIf: leave(open, ins.a!, bad); break;
-      case Op.BrTable: for (const d of ins.targets!) leave(open, d, bad); leave(open, ins.a!, bad); break;
-      case Op.Return: leave(open, open.length, bad); break;
+      case Op.Else: elseAt[open[open.length - 1]] = pc; break;
+      case Op.End: { const id = open.pop(); if (id !== undefined) { end[id] = pc; startOfEnd.set(pc, id); } break; }
     }
-    if (pc === lo) atLo = open.slice();      // a block opening at lo included
   }
-  if (!atLo) return null;
-  for (let k = atLo.length - 1; k >= 0; k--) {
-    const id = atLo[k];
-    if (!bad[id] && end[id] >= hi) return { start: start[id], end: end[id] };
+  // The first write may come before the first access: setTarget computes a value straight into its
+  // local's register, from the start of the straight-line code holding the set, and a block or if
+  // whose result is set to it merges there in every arm.
+  for (;;) {
+    while (lo > 0 && instrs[lo - 1].op > Op.Return) lo--;
+    const c = startOfEnd.get(lo - 1);
+    if (c === undefined || !value[c]) break;
+    lo = start[c];
+  }
+  // the constructs around lo and around hi (opened before them), outermost first
+  const around = (p: number): number[] => {
+    const out: number[] = [];
+    for (let c = 0; c < start.length; c++) if (start[c] < p && end[c] >= p) out.push(c);
+    return out;
+  };
+  const atLo = around(lo), atHi = around(hi);
+  // the constructs around both: a common prefix
+  let common = 0;
+  while (common < atLo.length && common < atHi.length && atLo[common] === atHi[common]) common++;
+  // not inside a loop (saved each iteration): the stretch holds the outermost loop around lo and hi whole
+  let top = 0;
+  while (top < common && !loop[atLo[top]]) top++;
+  for (let k = top - 1; k >= -1; k--) {
+    const c = k >= 0 ? atLo[k] : -1;
+    const childLo = atLo[k + 1];
+    let save = childLo !== undefined ? start[childLo] : lo;
+    // a fused op (a compare and its if) is emitted at its first position
+    while (save > 0 && absorbed[save] && instrs[save - 1].op > Op.Return && (c < 0 || save - 1 > start[c])) save--;
+    const inThen = c >= 0 && elseAt[c] >= 0 && save < elseAt[c];
+    if (absorbed[save] || (inThen && hi > elseAt[c])) continue;        // not across an if's arms
+    // the end of c's code (its else or end): nothing on the stack reads a local lazily any more
+    const restore = c < 0 ? n - 1 : inThen ? elseAt[c] : end[c];
+    if (!absorbed[restore]) return { save, restore };
   }
   return null;
-}
-
-/** A branch to label `depth` leaves the constructs inside the one it targets. */
-function leave(open: number[], depth: number, bad: boolean[]): void {
-  for (let k = Math.max(0, open.length - depth); k < open.length; k++) bad[open[k]] = true;
 }
