@@ -402,7 +402,6 @@ function opLocalSet(fc: FuncCompiler, ins: Instr): void {
   if (pr >= 0) {
     f.loadTo(v, d, pr);
     if (dup && v.k === K.Reg) { f.push(x); f.push(v); return; }   // the copy on top, for an op to clobber
-    if (tee && v.k === K.Reg && v.n !== pr && fc.plan.dup[fc.pc] === 2) { f.push(v); return; }   // the op after next clobbers it: no copy out of x's
     f.free(v);
     if (tee) f.push(x);
     if (dup) f.push({ ...x });

@@ -27,9 +27,7 @@
 //               locals with disjoint ranges share a register (off: whole-function
 //               pins, `ASUK_AOT_PASSES=-regalloc`)
 //   dup         `local.tee x; local.get x` (binaryen's dup) as one step: a register value
-//               goes to x and stays on top for an op to consume in place, x's read under it;
-//               and `local.tee x; iN.const k | local.get y; shl|and|xor|sub…`: the tee'd value
-//               stays in its register for that op to clobber, not copied back out of x's
+//               goes to x and stays on top for an op to consume in place, x's read under it
 //   lea         `y + x * C` (`iN.const C; iN.mul; iN.add`, C = 3/5/9 times 1/2/4/8, or
 //               `iN.const K; iN.shl; iN.add`, K = 1..3) as one or two lea; `x * 3/5/9` as one
 //               (lea.ts): a lea has 1 cycle of latency where imul has 3
@@ -156,7 +154,7 @@ export interface FuncPlan {
   leafRegs: boolean;
   /** rdi may hold a local (pass pinRdi; no op here needs it fixed; hw instructions are checked by pins.ts). */
   pinRdi: boolean;
-  /** Pass dup: 1 at a `local.tee x` followed by `local.get x` (absorbed); 2 at one whose value the op after next clobbers (TEE_CLOBBER). */
+  /** At a `local.tee x` followed by `local.get x` (absorbed): pass dup. */
   dup: Uint8Array;
   /** At a `local.get x`: straight-line code writes x before reading it again (pass reuse). */
   overwritten: Uint8Array;
@@ -185,7 +183,10 @@ export interface FuncPlan {
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
   mergeAfter: Int32Array;
-  /** At an op whose setAfter x comes through an add, sub or mul step (chainSetTarget): it computes in x's register only when its left operand is x's. */
+  /**
+   * At an op whose setAfter x comes through steps (chainSetTarget): bit 1, an add, sub or mul
+   * step: it computes in x's register only when its left operand is x's; bit 2, a step reads a local.
+   */
   chainOwn: Uint8Array;
 }
 
@@ -294,54 +295,40 @@ const produces = (op: Op): boolean => op === Op.LocalGet || op === Op.LocalTee |
   || (op >= Op.I32Load && op <= Op.I64Load32U) || (op >= Op.I32Const && op <= Op.I64Extend32S);
 
 /**
- * setTarget through constant steps: in `<op>; iN.const k; shl|and|xor…; local.set x` (`slot =
- * id * K >> 16`), <op> computes into x's register too and the steps after it run there in
- * place, where the first would have moved its operand into x's register. Past an add, sub or
- * mul step only for an op whose left operand is x's register (chainOwn: FNV's `h = (h ^ c) *
- * P` is `xor h, c; imul h, h, P`): from any other register, the step's lea or imul would have
- * moved it for free.
+ * setTarget through steps with a constant or a local: in `<op>; iN.const k | local.get y;
+ * shl|and|xor…; local.set x` (`slot = id * K >> 16`, xorshift's `t = q << 13 ^ q`), <op>
+ * computes into x's register too and the steps after it run there in place, where the first
+ * would have moved its operand into x's register. Past an add, sub or mul step with a constant,
+ * or an add with a local, only for an op whose left operand is x's register (chainOwn bit 1:
+ * FNV's `h = (h ^ c) * P` is `xor h, c; imul h, h, P`): from any other register, the step's lea
+ * or imul would have moved it for free. chainOwn bit 2: a step reads a local, which emission
+ * checks is neither x nor in x's register (settarget.ts), both written first.
  */
 function chainSetTarget(p: FuncPlan, pc: number, x: number): void {
   const { instrs } = p;
   let own = 0;
   for (let q = pc; q >= 2; q -= 2) {
-    const op = instrs[q].op, k = instrs[q - 1].op;
-    if (op >= 0x100 || STEP[op] === 0 || (k !== Op.I32Const && k !== Op.I64Const)) return;
+    const op = instrs[q].op, k = instrs[q - 1];
+    if (op >= 0x100 || STEP[op] === 0) return;
     if (p.absorbed[q] || p.absorbed[q - 1] || p.absorbed[q - 2] || !produces(instrs[q - 2].op)) return;
-    const wide = k === Op.I64Const && (instrs[q - 1].i64! < -0x80000000n || instrs[q - 1].i64! > 0x7fffffffn);
-    if (STEP[op] === 2 && !wide) own = 1;              // a constant past imm32 is `op r, [pool]`: in place too
+    if (k.op === Op.LocalGet) {
+      if (k.a === x || op === Op.I32Add || op === Op.I64Add) return;      // lea x, [a + y] moves for free
+      own |= 2;
+    } else if (k.op === Op.I32Const || k.op === Op.I64Const) {
+      const wide = k.op === Op.I64Const && (k.i64! < -0x80000000n || k.i64! > 0x7fffffffn);
+      if (STEP[op] === 2 && !wide) own |= 1;           // a constant past imm32 is `op r, [pool]`: in place too
+    } else return;
     p.setAfter[q - 2] = x;
     p.chainOwn[q - 2] = own;
   }
 }
 
-/**
- * Two-operand x86 ops with no three-operand form (imul and add have one: imul r, r/m, imm and
- * lea), whose left operand a copy of a local's register would have to be made for.
- */
-const TEE_CLOBBER = (() => {
-  const t = new Uint8Array(0x100);
-  for (const base of [Op.I32Sub, Op.I64Sub]) t[base] = 1;
-  t.fill(1, Op.I32And, Op.I32Rotr + 1); t.fill(1, Op.I64And, Op.I64Rotr + 1);
-  return t;
-})();
-
-/**
- * `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants): 1;
- * `local.tee x; iN.const k | local.get y; op` with op in TEE_CLOBBER (xorshift's
- * `x = x ^ x >> 17; x ^ x << 5`): 2.
- */
+/** `local.tee x; local.get x` pairs (not an unrolled loop's counter, whose reads are constants). */
 function dupAt(p: FuncPlan, pc: number): void {
   const a = p.instrs[pc], b = p.instrs[pc + 1];
-  if (b === undefined || p.absorbed[pc] || p.absorbed[pc + 1]) return;
-  if (b.op === Op.LocalGet && a.a === b.a) {
-    if (unrolledCounter(p, a.a!, pc)) return;
-    p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
-    return;
-  }
-  const c = p.instrs[pc + 2];
-  const operand = b.op === Op.I32Const || b.op === Op.I64Const || b.op === Op.LocalGet;
-  if (operand && c !== undefined && c.op < 0x100 && TEE_CLOBBER[c.op] !== 0 && !p.absorbed[pc + 2]) p.dup[pc] = 2;
+  if (b?.op !== Op.LocalGet || a.a !== b.a || p.absorbed[pc] || p.absorbed[pc + 1]) return;
+  if (unrolledCounter(p, a.a!, pc)) return;
+  p.dup[pc] = 1; p.absorbed[pc + 1] = 1;
 }
 
 /**

@@ -51,9 +51,11 @@ export function resultPin(fc: FuncCompiler, b: Val, commutative = false): number
   if (pr < 0) return -1;
   const a = f.peek(), t = f.localTypes[x];
   if (f.readsPin(b, pr, t) && !f.readsPin(a, pr, t)) return -1;
+  const own = fc.plan.chainOwn[fc.pc];
   // past an add/sub/mul step (plan chainOwn): only when that saves copying x's register out, and
   // not `x ^ t` with t in a register of its own, which computes in t as cheaply
-  if (fc.plan.chainOwn[fc.pc] && (!f.readsPin(a, pr, t) || (commutative && b.k === K.Reg))) return -1;
+  if ((own & 1) !== 0 && (!f.readsPin(a, pr, t) || (commutative && b.k === K.Reg))) return -1;
+  if ((own & 2) !== 0 && stepReadsPin(fc, x, pr)) return -1;
   for (let d = 0; d < f.stack.length - 1; d++) if (f.readsPin(f.stack[d], pr, t)) return -1;
   return pr;
 }
@@ -68,7 +70,19 @@ export function setTargetPin(fc: FuncCompiler): number {
   const x = targetLocal(fc);
   if (x < 0) return -1;
   const pr = f.pinReg[x];
-  if (pr < 0 || fc.plan.chainOwn[fc.pc]) return -1;
+  const own = fc.plan.chainOwn[fc.pc];
+  if (pr < 0 || (own & 1) !== 0 || ((own & 2) !== 0 && stepReadsPin(fc, x, pr))) return -1;
   for (const v of f.stack) if (f.readsPin(v, pr, f.localTypes[x])) return -1;
   return pr;
+}
+
+/** A chain's steps (plan chainSetTarget) read a local in x's register, which the op here would write first. */
+function stepReadsPin(fc: FuncCompiler, x: number, pr: number): boolean {
+  const { instrs } = fc.plan;
+  for (let q = fc.pc + 1; q < instrs.length; q += 2) {
+    const ins = instrs[q];
+    if (ins.op === Op.LocalSet || ins.op === Op.LocalTee) return false;
+    if (ins.op === Op.LocalGet && (ins.a === x || fc.frame.pinReg[ins.a!] === pr)) return true;
+  }
+  return false;
 }
