@@ -40,8 +40,10 @@ function set3(a: Operand, b: Operand, c: Operand): Operand[] { OPS3[0] = a; OPS3
 export class Assembler {
   /** Mode of the instructions that follow; may be switched mid-stream. */
   bits: 32 | 64;
-  private buf = new Uint8Array(4096);
-  private n = 0;
+  /** @internal the code (the cold code while cold); encode.ts writes instructions into it directly */
+  _buf = new Uint8Array(4096);
+  /** @internal bytes in use of _buf */
+  _n = 0;
 
   // Internal state shared with encode.ts (not part of the public surface).
   /** @internal label id -> bound offset, -1 when unbound; [0, _nLabels) in use (grown by doubling: cheaper than push) */
@@ -77,30 +79,24 @@ export class Assembler {
   _cold = false;
   private coldIds: number[] = [];
   private coldOffs: number[] = [];
-  /** @internal pending RIP-relative field of the instruction being encoded */
-  _ripAt = -1;
-  /** @internal */
-  _ripLabel: Label | null = null;
-  /** @internal */
-  _ripAddend = 0;
 
   constructor(opts?: { bits?: 32 | 64 }) {
     this.bits = opts?.bits ?? 64;
   }
 
   /** Current offset in bytes (in the cold buffer while cold). */
-  get pos(): number { return this.n; }
+  get pos(): number { return this._n; }
   /** Emitting cold code (beginCold). */
   get inCold(): boolean { return this._cold; }
 
   /** Encode one instruction, e.g. `i('add', r64(RAX), imm(1))` (no table row has more than 3 operands). Throws EncodeError if no row fits. */
   i(mnemonic: Mnemonic, a?: Operand, b?: Operand, c?: Operand): void {
-    const start = this.n;
+    const start = this._n;
     // one reused array per operand count (encode keeps none): a rest parameter made one per instruction
     const ops = c !== undefined ? set3(a!, b!, c) : b !== undefined ? set2(a!, b) : a !== undefined ? set1(a) : OPS0;
     encode(this, mnemonic, ops);
     if (mnemonic === 'jmp' && !this._cold && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
-      this.jmpStart = start; this.jmpEnd = this.n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
+      this.jmpStart = start; this.jmpEnd = this._n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
       this.nBoundAfterJmp = 0;
     }
   }
@@ -139,19 +135,19 @@ export class Assembler {
     if (this._labelOff[l.id] !== -1) {
       throw new EncodeError('X86_LABEL_REBOUND', `label ${labelName(l)} is already bound at offset ${this._labelOff[l.id]}`);
     }
-    if (this._cold) { this._labelOff[l.id] = COLD_BOUND; this.coldIds.push(l.id); this.coldOffs.push(this.n); return; }
-    if (this.jmpEnd === this.n && this.jmpFx === this.nFx) {
+    if (this._cold) { this._labelOff[l.id] = COLD_BOUND; this.coldIds.push(l.id); this.coldOffs.push(this._n); return; }
+    if (this.jmpEnd === this._n && this.jmpFx === this.nFx) {
       if (this.jmpLabel === l.id) {
         // The last instruction jumps to the very label bound after it: drop it, and move the
         // labels bound since (nothing has referred to them by offset yet) back with it.
-        this.n = this.jmpStart; this.nFx--;
-        for (let k = 0; k < this.nBoundAfterJmp; k++) this._labelOff[this.boundAfterJmp[k]] = this.n;
+        this._n = this.jmpStart; this.nFx--;
+        for (let k = 0; k < this.nBoundAfterJmp; k++) this._labelOff[this.boundAfterJmp[k]] = this._n;
         this.jmpEnd = -1;
       } else if (this.nBoundAfterJmp < this.boundAfterJmp.length) {
         this.boundAfterJmp[this.nBoundAfterJmp++] = l.id;   // the jump's own label may still follow
       } else this.jmpEnd = -1;
     }
-    this._labelOff[l.id] = this.n;
+    this._labelOff[l.id] = this._n;
   }
 
   isBound(l: Label): boolean { this.own(l); return this._labelOff[l.id] >= 0; }
@@ -172,7 +168,7 @@ export class Assembler {
    * doubling (each doubling copies, and fresh pages cost a fault each).
    */
   reserve(bytes: number, fixups: number): void {
-    if (this.n + bytes > this.buf.length) this.grow(this.n + bytes);
+    if (this._n + bytes > this._buf.length) this.grow(this._n + bytes);
     const need = (this.nFx + fixups) * FX_STRIDE;
     if (need > this.fx.length) {
       const b = new Float64Array(need);
@@ -181,26 +177,31 @@ export class Assembler {
     }
   }
 
+  /** @internal Room for `bytes` more bytes in _buf: encode.ts checks once per instruction, then stores directly. */
+  _room(bytes: number): void {
+    if (this._n + bytes > this._buf.length) this.grow(this._n + bytes);
+  }
+
   // ---- data ----
 
   private grow(need: number): void {
-    let cap = this.buf.length * 2;
+    let cap = this._buf.length * 2;
     while (cap < need) cap *= 2;
     const b = new Uint8Array(cap);
-    b.set(this.buf.subarray(0, this.n));
-    this.buf = b;
+    b.set(this._buf.subarray(0, this._n));
+    this._buf = b;
   }
 
   u8(v: number): void {
-    if (this.n >= this.buf.length) this.grow(this.n + 1);
-    this.buf[this.n++] = v;
+    if (this._n >= this._buf.length) this.grow(this._n + 1);
+    this._buf[this._n++] = v;
   }
   u16(v: number): void { this.u8(v & 0xff); this.u8((v >>> 8) & 0xff); }
   u32(v: number): void {
-    if (this.n + 4 > this.buf.length) this.grow(this.n + 4);
-    const b = this.buf, n = this.n;
+    if (this._n + 4 > this._buf.length) this.grow(this._n + 4);
+    const b = this._buf, n = this._n;
     b[n] = v; b[n + 1] = v >>> 8; b[n + 2] = v >>> 16; b[n + 3] = v >>> 24;
-    this.n = n + 4;
+    this._n = n + 4;
   }
   u64(v: bigint | number): void {
     U64[0] = typeof v === 'bigint' ? v : BigInt(v);          // wraps modulo 2^64 (BigInt.asUintN(64, v)), no BigInt made
@@ -208,29 +209,29 @@ export class Assembler {
     this.u32(U64_HALVES[1]);
   }
   bytes(b: ArrayLike<number>): void {
-    if (this.n + b.length > this.buf.length) this.grow(this.n + b.length);
-    if (b instanceof Uint8Array) { this.buf.set(b, this.n); this.n += b.length; return; }
-    for (let i = 0; i < b.length; i++) this.buf[this.n++] = b[i];
+    if (this._n + b.length > this._buf.length) this.grow(this._n + b.length);
+    if (b instanceof Uint8Array) { this._buf.set(b, this._n); this._n += b.length; return; }
+    for (let i = 0; i < b.length; i++) this._buf[this._n++] = b[i];
   }
   /**
    * Overwrites bytes already emitted at offset `at` (a field no fixup covers: an immediate
    * known only later, as a function's frame size in its prologue).
    */
   overwrite(at: number, b: ArrayLike<number>): void {
-    if (at < 0 || at + b.length > this.n) throw new EncodeError('X86_RANGE', `overwrite of ${b.length} bytes at ${at} outside the code (${this.n} bytes)`);
-    for (let i = 0; i < b.length; i++) this.buf[at + i] = b[i];
+    if (at < 0 || at + b.length > this._n) throw new EncodeError('X86_RANGE', `overwrite of ${b.length} bytes at ${at} outside the code (${this._n} bytes)`);
+    for (let i = 0; i < b.length; i++) this._buf[at + i] = b[i];
   }
   /** Pad to a multiple of `n` (a power of two) with `fill` (default: nop, 0x90). */
   align(n: number, fill = 0x90): void {
     if (n <= 0 || (n & (n - 1)) !== 0) throw new EncodeError('X86_BAD_ALIGN', `alignment ${n} is not a power of two`);
-    while (this.n % n !== 0) this.u8(fill);
+    while (this._n % n !== 0) this.u8(fill);
   }
   /** 4-byte absolute address of `l` (+ addend) as data. */
-  addr32(l: Label, addend = 0): void { this._fixup(FIX_ABS32, this.n, l, addend, 0); this.u32(0); }
+  addr32(l: Label, addend = 0): void { this._fixup(FIX_ABS32, this._n, l, addend, 0); this.u32(0); }
   /** 8-byte absolute address of `l` (+ addend) as data. */
-  addr64(l: Label, addend = 0): void { this._fixup(FIX_ABS64, this.n, l, addend, 0); this.u32(0); this.u32(0); }
+  addr64(l: Label, addend = 0): void { this._fixup(FIX_ABS64, this._n, l, addend, 0); this.u32(0); this.u32(0); }
   /** 4-byte PC-relative reference to `l`, relative to the end of the field. */
-  rel32(l: Label): void { this._fixup(FIX_REL32, this.n, l, 0, this.n + 4); this.u32(0); }
+  rel32(l: Label): void { this._fixup(FIX_REL32, this._n, l, 0, this._n + 4); this.u32(0); }
 
   /** @internal record a reference to resolve in finish() */
   _fixup(kind: number, at: number, l: Label, addend: number, end: number): void {
@@ -245,10 +246,10 @@ export class Assembler {
   private markPos = 0;
   private markFx = 0;
   /** @internal remember position and fixup count, to undo a failed instruction */
-  _mark(): void { this.markPos = this.n; this.markFx = this.nFx; }
+  _mark(): void { this.markPos = this._n; this.markFx = this.nFx; }
   /** @internal undo everything since _mark() */
   _rollback(): void {
-    this.n = this.markPos;
+    this._n = this.markPos;
     this.nFx = this.markFx;
   }
 
@@ -267,8 +268,8 @@ export class Assembler {
   }
 
   private swapCold(): void {
-    const o = this.other, { buf, n, fx, nFx } = this;
-    this.buf = o.buf; this.n = o.n; this.fx = o.fx; this.nFx = o.nFx;
+    const o = this.other, { _buf: buf, _n: n, fx, nFx } = this;
+    this._buf = o.buf; this._n = o.n; this.fx = o.fx; this.nFx = o.nFx;
     o.buf = buf; o.n = n; o.fx = fx; o.nFx = nFx;
     this._cold = !this._cold;
     this.jmpEnd = -1;
@@ -300,11 +301,11 @@ export class Assembler {
   /** Where the cold code is now (in cold code): flushColdFrom places what follows it. */
   coldMark(): ColdMark {
     if (!this._cold) throw new EncodeError('X86_COLD', 'coldMark outside cold code');
-    return { n: this.n, nFx: this.nFx, labels: this.coldIds.length };
+    return { n: this._n, nFx: this.nFx, labels: this.coldIds.length };
   }
 
   /** Bytes of cold code after mark `m` (in the main stream). */
-  coldSizeFrom(m: ColdMark): number { return (this._cold ? this.n : this.other.n) - m.n; }
+  coldSizeFrom(m: ColdMark): number { return (this._cold ? this._n : this.other.n) - m.n; }
 
   /**
    * Appends the cold code after mark `m` here, its labels bound and fixups rebased, and drops it
@@ -315,7 +316,7 @@ export class Assembler {
     if (this._cold) throw new EncodeError('X86_COLD', 'flushCold inside cold code');
     const c = this.other;
     if (c.n === m.n) return;
-    const base = this.n - m.n;
+    const base = this._n - m.n;
     this.bytes(c.buf.subarray(m.n, c.n));
     for (let k = m.labels; k < this.coldIds.length; k++) this._labelOff[this.coldIds[k]] = base + this.coldOffs[k];
     this.coldIds.length = m.labels; this.coldOffs.length = m.labels;
@@ -338,7 +339,7 @@ export class Assembler {
     const names: string[] = [], nameIds: number[] = [];
     for (const [name, l] of this.named) if (used[l.id]) { names.push(name); nameIds.push(l.id); }
     return {
-      bytes: this.buf.slice(0, this.n), fx: this.fx.slice(0, this.nFx * FX_STRIDE),
+      bytes: this._buf.slice(0, this._n), fx: this.fx.slice(0, this.nFx * FX_STRIDE),
       labelOff: this._labelOff.slice(0, this._nLabels), names, nameIds,
     };
   }
@@ -349,7 +350,7 @@ export class Assembler {
    * `id`), its fixups rebased. Caller aligns first as the chunk assumed.
    */
   _append(c: AsmChunk, label: (id: number) => Label): void {
-    const base = this.n;
+    const base = this._n;
     this.bytes(c.bytes);
     for (let id = 0; id < c.labelOff.length; id++) {
       if (c.labelOff[id] < 0) continue;
@@ -380,7 +381,7 @@ export class Assembler {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
     }
     this.threadJumps();
-    const out = this.buf.slice(0, this.n);
+    const out = this._buf.slice(0, this._n);
     const dv = new DataView(out.buffer);
     for (let i = 0; i < this.nFx; i++) this.patch(dv, i * FX_STRIDE, base);
     return out;
@@ -392,7 +393,7 @@ export class Assembler {
    * block's end leave such chains. Calls (e8) keep their targets.
    */
   private threadJumps(): void {
-    const fx = this.fx, b = this.buf, off = this._labelOff, nFx = this.nFx;
+    const fx = this.fx, b = this._buf, off = this._labelOff, nFx = this.nFx;
     // the `jmp rel32` instructions: their offsets ascend with the fixups (emission order), so a
     // binary search finds the one at a label's offset
     const isJmp = (k: number): boolean => fx[k] === FIX_BRANCH && b[fx[k + 1] - 1] === 0xe9;

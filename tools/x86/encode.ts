@@ -17,13 +17,10 @@ export interface CodeSink {
   _labelOff: Int32Array;
   /** in cold code (Assembler.beginCold): bound labels are in the other buffer, out of rel8 reach */
   _cold: boolean;
-  _ripAt: number;
-  _ripLabel: Label | null;
-  _ripAddend: number;
-  u8(v: number): void;
-  u16(v: number): void;
-  u32(v: number): void;
-  u64(v: bigint | number): void;
+  /** the code buffer and the bytes in use: emit() stores an instruction there after one _room() */
+  _buf: Uint8Array;
+  _n: number;
+  _room(bytes: number): void;
   _fixup(kind: number, at: number, l: Label, addend: number, end: number): void;
   _mark(): void;
   _rollback(): void;
@@ -238,44 +235,73 @@ function rexOf(f: Form, ops: Operand[]): number {
   return rex;
 }
 
+/** No instruction is longer (SDM Vol. 2 §2.1); the table's longest is 12 bytes. */
+const MAX_INSN = 15;
+/** u64 immediates: a bigint's two 32-bit halves (little-endian, as x86). */
+const U64 = new BigUint64Array(1);
+const U64_HALVES = new Uint32Array(U64.buffer);
+
+/** The pending RIP-relative field of the instruction being encoded (emitLabelMem), -1 if none. */
+let ripAt = -1, ripLabel: Label | null = null, ripAddend = 0;
+
+// The emitters below store into the sink's buffer at `p` and return the position after what
+// they wrote: emit() makes room for MAX_INSN bytes once (u8() checked the capacity per byte).
+
 function emit(a: CodeSink, f: Form, ops: Operand[]): void {
-  for (let i = 0; i < f.prefixes.length; i++) a.u8(f.prefixes[i]);
+  a._room(MAX_INSN);
+  const b = a._buf;
+  let p = a._n;
+  for (let i = 0; i < f.prefixes.length; i++) b[p++] = f.prefixes[i];
   const rex = rexOf(f, ops);
   if (rex !== 0) {
     if (a.bits === 32) throw new EncodeError('X86_NEEDS_REX', `"${f.mn} ${ops.map(operandText).join(', ')}" needs a REX prefix, which 32-bit mode does not have`);
-    a.u8(0x40 | (rex & 15));
+    b[p++] = 0x40 | (rex & 15);
   }
-  const op = f.opcode;
-  for (let i = 0; i < op.length - 1; i++) a.u8(op[i]);
-  a.u8(op[op.length - 1] + (f.opRegIdx >= 0 ? regNum(ops[f.opRegIdx]) & 7 : 0));
-  a._ripAt = -1;
+  const op = f.opcode, last = op.length - 1;
+  for (let i = 0; i < last; i++) b[p++] = op[i];
+  b[p++] = op[last] + (f.opRegIdx >= 0 ? regNum(ops[f.opRegIdx]) & 7 : 0);
+  ripAt = -1;
   if (f.rmIdx >= 0) {
     const reg3 = f.digit >= 0 ? f.digit : regNum(ops[f.regIdx]) & 7;
-    emitRm(a, reg3, ops[f.rmIdx]);
+    p = emitRm(a, b, p, reg3, ops[f.rmIdx]);
   }
-  if (f.farSel >= 0) emitFar(a, ops[f.farSel], ops[f.farSel + 1]);
-  for (let i = 0; i < f.immIdx.length; i++) emitImm(a, f.ops[f.immIdx[i]], ops[f.immIdx[i]]);
-  if (f.relIdx >= 0) emitRel(a, f.ops[f.relIdx].size, ops[f.relIdx] as Label);
-  if (a._ripAt >= 0) a._fixup(FIX_REL32, a._ripAt, a._ripLabel!, a._ripAddend, a.pos);
+  if (f.farSel >= 0) p = emitFar(a, b, p, ops[f.farSel], ops[f.farSel + 1]);
+  for (let i = 0; i < f.immIdx.length; i++) p = emitImm(b, p, f.ops[f.immIdx[i]], ops[f.immIdx[i]], a.bits);
+  if (f.relIdx >= 0) p = emitRel(a, b, p, f.ops[f.relIdx].size, ops[f.relIdx] as Label);
+  if (ripAt >= 0) a._fixup(FIX_REL32, ripAt, ripLabel!, ripAddend, p);
+  a._n = p;
 }
 
-function emitImm(a: CodeSink, s: OpSpec, o: Operand): void {
-  const v = fitImm((o as { v: number | bigint }).v, s, a.bits)!;
-  if (typeof v === 'bigint') { a.u64(v); return; }
-  if (s.size === 8) a.u8(v); else if (s.size === 16) a.u16(v); else a.u32(v);
+/** 4 bytes of `v` (a number's low 32 bits) at `p`. */
+function put32(b: Uint8Array, p: number, v: number): number {
+  b[p] = v; b[p + 1] = v >>> 8; b[p + 2] = v >>> 16; b[p + 3] = v >>> 24;
+  return p + 4;
 }
 
-function emitRel(a: CodeSink, size: number, l: Label): void {
-  if (size === 8) { a.u8((a._labelOff[l.id] - (a.pos + 1)) & 0xff); return; }
-  a._fixup(FIX_BRANCH, a.pos, l, 0, a.pos + 4);
-  a.u32(0);
+function emitImm(b: Uint8Array, p: number, s: OpSpec, o: Operand, bits: number): number {
+  const v = fitImm((o as { v: number | bigint }).v, s, bits)!;
+  if (typeof v === 'bigint') {
+    U64[0] = v;
+    return put32(b, put32(b, p, U64_HALVES[0]), U64_HALVES[1]);
+  }
+  if (s.size === 8) { b[p] = v; return p + 1; }
+  if (s.size === 16) { b[p] = v; b[p + 1] = v >>> 8; return p + 2; }
+  return put32(b, p, v);
+}
+
+function emitRel(a: CodeSink, b: Uint8Array, p: number, size: number, l: Label): number {
+  if (size === 8) { b[p] = a._labelOff[l.id] - (p + 1); return p + 1; }
+  a._fixup(FIX_BRANCH, p, l, 0, p + 4);
+  return put32(b, p, 0);
 }
 
 /** `jmp far sel:offset` (EA cp, ptr16:32): 4-byte offset, then the 2-byte selector. */
-function emitFar(a: CodeSink, sel: Operand, target: Operand): void {
-  if (target.k === 'l') { a._fixup(FIX_ABS32, a.pos, target, 0, 0); a.u32(0); }
-  else a.u32(Number(fitImm((target as { v: number | bigint }).v, { size: 32 } as OpSpec, 32)));
-  a.u16(Number(fitImm((sel as { v: number | bigint }).v, { size: 16 } as OpSpec, 32)));
+function emitFar(a: CodeSink, b: Uint8Array, p: number, sel: Operand, target: Operand): number {
+  if (target.k === 'l') { a._fixup(FIX_ABS32, p, target, 0, 0); p = put32(b, p, 0); }
+  else p = put32(b, p, Number(fitImm((target as { v: number | bigint }).v, { size: 32 } as OpSpec, 32)));
+  const s = Number(fitImm((sel as { v: number | bigint }).v, { size: 16 } as OpSpec, 32));
+  b[p] = s; b[p + 1] = s >>> 8;
+  return p + 2;
 }
 
 function dispValue(a: CodeSink, disp: number): number {
@@ -285,50 +311,50 @@ function dispValue(a: CodeSink, disp: number): number {
 }
 
 /** ModRM (+SIB, +disp) for a register or memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */
-function emitRm(a: CodeSink, reg3: number, o: Operand): void {
+function emitRm(a: CodeSink, b: Uint8Array, p: number, reg3: number, o: Operand): number {
   const r = reg3 << 3;
-  if (o.k !== 'm') { a.u8(0xc0 | r | (regNum(o) & 7)); return; }
+  if (o.k !== 'm') { b[p] = 0xc0 | r | (regNum(o) & 7); return p + 1; }
   const { base, index } = o;
   if (a.bits === 32 && ((base !== null && base >= 8) || (index !== null && index >= 8))) {
     throw new EncodeError('X86_NEEDS_REX', `r8..r15 cannot address memory in 32-bit mode: ${operandText(o)}`);
   }
-  if (o.label) { emitLabelMem(a, r, o); return; }
+  if (o.label) return emitLabelMem(a, b, p, r, o);
   const ss = (o.scale === 8 ? 3 : o.scale === 4 ? 2 : o.scale === 2 ? 1 : 0) << 6;
   const disp = dispValue(a, o.disp);
   if (base === null) {
     // No base: SIB with base=101 and mod=00 means [index*scale + disp32]; 32-bit mode has plain [disp32].
-    if (index === null && a.bits === 32) a.u8(0x05 | r);
-    else { a.u8(0x04 | r); a.u8(ss | ((index === null ? 4 : index) & 7) << 3 | 5); }
-    a.u32(disp);
-    return;
+    if (index === null && a.bits === 32) b[p++] = 0x05 | r;
+    else { b[p++] = 0x04 | r; b[p++] = ss | ((index === null ? 4 : index) & 7) << 3 | 5; }
+    return put32(b, p, disp);
   }
-  const b = base & 7;
+  const bb = base & 7;
   const d = o.disp;
-  const mod = d === 0 && b !== 5 ? 0 : d >= -128 && d <= 127 ? 1 : 2; // rbp/r13 base has no mod=00 form
-  if (index !== null) { a.u8((mod << 6) | r | 4); a.u8(ss | (index & 7) << 3 | b); }
-  else if (b === 4) { a.u8((mod << 6) | r | 4); a.u8(0x24); } // rsp/r12 base needs a SIB
-  else a.u8((mod << 6) | r | b);
-  if (mod === 1) a.u8(d & 0xff); else if (mod === 2) a.u32(disp);
+  const mod = d === 0 && bb !== 5 ? 0 : d >= -128 && d <= 127 ? 1 : 2; // rbp/r13 base has no mod=00 form
+  if (index !== null) { b[p++] = (mod << 6) | r | 4; b[p++] = ss | (index & 7) << 3 | bb; }
+  else if (bb === 4) { b[p++] = (mod << 6) | r | 4; b[p++] = 0x24; } // rsp/r12 base needs a SIB
+  else b[p++] = (mod << 6) | r | bb;
+  if (mod === 1) b[p++] = d;
+  else if (mod === 2) p = put32(b, p, disp);
+  return p;
 }
 
 /** A label operand: [rip + rel32] in 64-bit mode, absolute disp32 (label address + disp) in 32-bit mode. */
-function emitLabelMem(a: CodeSink, r: number, o: Mem): void {
+function emitLabelMem(a: CodeSink, b: Uint8Array, p: number, r: number, o: Mem): number {
   const l = o.label!;
   if (a.bits === 64) {
     if (o.base !== null || o.index !== null) {
       throw new EncodeError('X86_BAD_MEMORY', `a RIP-relative operand cannot have a base or index: ${operandText(o)}`);
     }
-    a.u8(0x05 | r);
-    a._ripAt = a.pos; a._ripLabel = l; a._ripAddend = o.disp;
-    a.u32(0);
-    return;
+    b[p++] = 0x05 | r;
+    ripAt = p; ripLabel = l; ripAddend = o.disp;
+    return put32(b, p, 0);
   }
   const ss = (o.scale === 8 ? 3 : o.scale === 4 ? 2 : o.scale === 2 ? 1 : 0) << 6;
-  if (o.base === null && o.index === null) a.u8(0x05 | r);
-  else if (o.base === null) { a.u8(0x04 | r); a.u8(ss | (o.index! & 7) << 3 | 5); }
-  else if (o.index !== null) { a.u8(0x84 | r); a.u8(ss | (o.index & 7) << 3 | (o.base & 7)); }
-  else if ((o.base & 7) === 4) { a.u8(0x84 | r); a.u8(0x24); }
-  else a.u8(0x80 | r | (o.base & 7));
-  a._fixup(FIX_ABS32, a.pos, l, o.disp, 0);
-  a.u32(0);
+  if (o.base === null && o.index === null) b[p++] = 0x05 | r;
+  else if (o.base === null) { b[p++] = 0x04 | r; b[p++] = ss | (o.index! & 7) << 3 | 5; }
+  else if (o.index !== null) { b[p++] = 0x84 | r; b[p++] = ss | (o.index & 7) << 3 | (o.base & 7); }
+  else if ((o.base & 7) === 4) { b[p++] = 0x84 | r; b[p++] = 0x24; }
+  else b[p++] = 0x80 | r | (o.base & 7);
+  a._fixup(FIX_ABS32, p, l, o.disp, 0);
+  return put32(b, p, 0);
 }
