@@ -146,15 +146,30 @@ function entryOf(mn: string): Entry {
   return e;
 }
 
+/**
+ * The last Candidates found for a slot's (mnemonic, class signature), in front of ENTRIES and the
+ * Entry's cache: two Map lookups per instruction (~25 ns) became a few loads and compares. The slot
+ * is a hash of the signature and three characters of the mnemonic; a collision only costs the Maps.
+ */
+const RECENT_BITS = 10;
+const recentMn: string[] = new Array<string>(1 << RECENT_BITS).fill('');
+const recentSig = new Int32Array(1 << RECENT_BITS).fill(-1);
+const recentC: (Candidates | null)[] = new Array<Candidates | null>(1 << RECENT_BITS).fill(null);
+
 /** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
 function candidates(a: CodeSink, mn: string, ops: Operand[]): Candidates {
-  const e = entryOf(mn);
   // shifts and ors keep the key a small integer: arithmetic that may overflow int32 made it a
   // double, which Map.get took boxed (a HeapNumber per instruction, 4.6 MB per compile of synth-550)
   let sig = (ops.length << 1) | (a.bits === 64 ? 1 : 0);
   for (let i = 0; i < ops.length; i++) sig = (sig << 4) | opClass(ops[i]);
-  const c = e.cache.get(sig);
-  return c !== undefined ? c : classify(a, e, sig, ops);
+  const n = mn.length;
+  const mix = sig ^ n << 15 ^ mn.charCodeAt(0) << 18 ^ mn.charCodeAt(n >> 1) << 25 ^ mn.charCodeAt(n - 1) << 11;
+  const h = Math.imul(mix, 0x9e3779b1) >>> (32 - RECENT_BITS);
+  if (recentSig[h] === sig && recentMn[h] === mn) return recentC[h]!;
+  const e = entryOf(mn);
+  const c = e.cache.get(sig) ?? classify(a, e, sig, ops);
+  recentMn[h] = mn; recentSig[h] = sig; recentC[h] = c;
+  return c;
 }
 
 /**
