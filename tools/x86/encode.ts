@@ -46,6 +46,13 @@ function toNumber(v: number | bigint, sx64: boolean): number | null {
  */
 export function fitImm(v: number | bigint, s: OpSpec, bits: number): number | bigint | null {
   const w = s.size;
+  // An int32 into a field of 8, 16 or 32 bits not sign-extended to 16: most immediates, and what
+  // the general path below gives for them in a few compares (it ran twice per immediate).
+  if (typeof v === 'number' && (v | 0) === v && w !== 64 && (!s.sx || (s.sxTo || bits) >= 32)) {
+    if (w === 32) return v;
+    const lo = w === 8 ? -0x80 : -0x8000, hi = s.sx ? -lo - 1 : w === 8 ? 0xff : 0xffff;
+    return v >= lo && v <= hi ? v & (w === 8 ? 0xff : 0xffff) : null;
+  }
   if (w === 64) {
     const b = typeof v === 'bigint' ? v : Number.isInteger(v) ? BigInt(v) : null;
     return b === null || b < -P63 || b >= P64 ? null : BigInt.asUintN(64, b);
