@@ -94,9 +94,10 @@ export class Assembler {
     const start = this._n;
     // one reused array per operand count (encode keeps none): a rest parameter made one per instruction
     const ops = c !== undefined ? set3(a!, b!, c) : b !== undefined ? set2(a!, b) : a !== undefined ? set1(a) : OPS0;
-    encode(this, mnemonic, ops);
-    if (mnemonic === 'jmp' && !this._cold && a !== undefined && b === undefined && a.k === 'l' && this._labelOff[a.id] < 0) {
-      this.jmpStart = start; this.jmpEnd = this._n; this.jmpLabel = a.id; this.jmpFx = this.nFx;
+    const f = encode(this, mnemonic, ops);
+    // `jmp rel32` (a `jmp label` not bound yet): asks the Form, not `a.k` (a megamorphic load) and the mnemonic
+    if (f.relIdx === 0 && f.mn === 'jmp' && !this._cold && this._labelOff[(a as Label).id] < 0) {
+      this.jmpStart = start; this.jmpEnd = this._n; this.jmpLabel = (a as Label).id; this.jmpFx = this.nFx;
       this.nBoundAfterJmp = 0;
     }
   }

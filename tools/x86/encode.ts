@@ -2,7 +2,7 @@
 // prefixes, REX, opcode, ModRM/SIB/displacement, immediates, targets
 // (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX Prefixes").
 
-import { EncodeError, operandText, r32, type Label, type Mem, type Operand } from './operands.ts';
+import { EncodeError, operandText, r32, type Gpr, type Imm, type Label, type Mem, type Operand } from './operands.ts';
 import { formsOf, T, type Form, type OpSpec } from './rows.ts';
 
 /** Fixup kinds; FIX_BRANCH is a FIX_REL32 that is the rel32 field of a jmp, jcc or call (jump threading). */
@@ -163,12 +163,24 @@ const recentMn: string[] = new Array<string>(1 << RECENT_BITS).fill('');
 const recentSig = new Int32Array(1 << RECENT_BITS).fill(-1);
 const recentC: (Candidates | null)[] = new Array<Candidates | null>(1 << RECENT_BITS).fill(null);
 
-/** Forms of `mn` whose mode and operand classes fit `ops` (cached per class signature), in table order. */
-function candidates(a: CodeSink, mn: string, ops: Operand[]): Candidates {
+/**
+ * Class of each operand of the instruction being encoded (signature() fills it): `o.k` is read
+ * once per operand, as an operand has one of 7+ shapes and each read of it was a megamorphic load.
+ */
+const CLS = new Int32Array(3);
+const isMem = (c: number): boolean => c === C_MEM || c >= C_MEM8;
+
+/** The class signature of `ops` in the current mode; fills CLS. */
+function signature(a: CodeSink, ops: Operand[]): number {
   // shifts and ors keep the key a small integer: arithmetic that may overflow int32 made it a
   // double, which Map.get took boxed (a HeapNumber per instruction, 4.6 MB per compile of synth-550)
   let sig = (ops.length << 1) | (a.bits === 64 ? 1 : 0);
-  for (let i = 0; i < ops.length; i++) sig = (sig << 4) | opClass(ops[i]);
+  for (let i = 0; i < ops.length; i++) { const c = opClass(ops[i]); CLS[i] = c; sig = (sig << 4) | c; }
+  return sig;
+}
+
+/** Forms of `mn` whose mode and operand classes fit `ops` (signature `sig`; cached per signature), in table order. */
+function candidates(a: CodeSink, mn: string, sig: number, ops: Operand[]): Candidates {
   const n = mn.length;
   const mix = sig ^ n << 15 ^ mn.charCodeAt(0) << 18 ^ mn.charCodeAt(n >> 1) << 25 ^ mn.charCodeAt(n - 1) << 11;
   const h = Math.imul(mix, 0x9e3779b1) >>> (32 - RECENT_BITS);
@@ -204,29 +216,37 @@ function pick(a: CodeSink, c: Candidates, ops: Operand[]): Form | null {
   return null;
 }
 
-/** Encode one instruction into `a`. Throws EncodeError when no row of `mn` fits `ops`. */
-export function encode(a: CodeSink, mn: string, ops: Operand[]): void {
-  if (mn === 'mov') movImmHook(ops);
-  const f = pick(a, candidates(a, mn, ops), ops);
+/** Encode one instruction into `a` and return its Form. Throws EncodeError when no row of `mn` fits `ops`. */
+export function encode(a: CodeSink, mn: string, ops: Operand[]): Form {
+  const f = select(a, mn, ops);
   if (f === null) throw noMatch(a, mn, ops, entryOf(mn).forms);
   a._mark();
   try { emit(a, f, ops); } catch (e) { a._rollback(); throw e; }
+  return f;
+}
+
+/** The Form for `mn ops` at the current position, or null; CLS holds the operands' classes after it. */
+function select(a: CodeSink, mn: string, ops: Operand[]): Form | null {
+  let sig = signature(a, ops);
+  if (movImmHook(mn, ops)) sig = signature(a, ops);
+  return pick(a, candidates(a, mn, sig, ops), ops);
 }
 
 /** The Form `encode` would use for `mn ops` at the current position, or null (for tests and tools). */
 export function selectForm(a: CodeSink, mn: string, ops: Operand[]): Form | null {
-  const copy = ops.slice();
-  if (mn === 'mov') movImmHook(copy);
-  return pick(a, candidates(a, mn, copy), copy);
+  return select(a, mn, ops.slice());
 }
 
-/** `mov r64, imm` with 0 <= imm < 2^32 is `mov r32, imm32` (writes zero-extend, SDM Vol. 1 §3.4.1.1). */
-function movImmHook(ops: Operand[]): void {
-  if (ops.length !== 2) return;
-  const d = ops[0], s = ops[1];
-  if (d.k !== 'r' || d.size !== 64 || s.k !== 'i') return;
-  const v = s.v;
-  if (typeof v === 'number' ? v >= 0 && v < 2 ** 32 && Number.isInteger(v) : v >= 0n && v < P32) ops[0] = r32(d.n);
+/**
+ * `mov r64, imm` with 0 <= imm < 2^32 is `mov r32, imm32` (writes zero-extend, SDM Vol. 1 §3.4.1.1):
+ * rewrites ops[0] and returns true. Needs CLS; the string compare comes last, as a `j${cc}` mnemonic is not interned.
+ */
+function movImmHook(mn: string, ops: Operand[]): boolean {
+  if (ops.length !== 2 || CLS[0] !== 3 || CLS[1] !== C_IMM || mn !== 'mov') return false;
+  const v = (ops[1] as Imm).v;
+  if (!(typeof v === 'number' ? v >= 0 && v < 2 ** 32 && Number.isInteger(v) : v >= 0n && v < P32)) return false;
+  ops[0] = r32((ops[0] as Gpr).n);
+  return true;
 }
 
 function noMatch(a: CodeSink, mn: string, ops: Operand[], forms: Form[]): EncodeError {
@@ -236,7 +256,8 @@ function noMatch(a: CodeSink, mn: string, ops: Operand[], forms: Form[]): Encode
   return new EncodeError('X86_NO_FORM', `no encoding of "${text}" in ${a.bits}-bit mode${unsized}; forms: ${mode.join(' | ') || 'none in this mode'}`);
 }
 
-const regNum = (o: Operand): number => (o.k === 'r' || o.k === 'x' || o.k === 'c' || o.k === 's' ? o.n : 0);
+/** Number of a register operand: the classes of a Form's reg, opcode-reg and non-memory rm operands are registers' (r, xmm, cr, sreg). */
+const regNum = (o: Operand): number => (o as Gpr).n;
 
 /** REX bits (SDM §2.2.1.2): W from the row, R from ModRM.reg, X from SIB.index, B from rm/base/opcode reg. */
 function rexOf(f: Form, ops: Operand[]): number {
@@ -244,15 +265,16 @@ function rexOf(f: Form, ops: Operand[]): number {
   if (f.regIdx >= 0 && regNum(ops[f.regIdx]) >= 8) rex |= 4;
   if (f.rmIdx >= 0) {
     const o = ops[f.rmIdx];
-    if (o.k === 'm') {
-      if (o.base !== null && o.base >= 8) rex |= 1;
-      if (o.index !== null && o.index >= 8) rex |= 2;
+    if (isMem(CLS[f.rmIdx])) {
+      const { base, index } = o as Mem;
+      if (base !== null && base >= 8) rex |= 1;
+      if (index !== null && index >= 8) rex |= 2;
     } else if (regNum(o) >= 8) rex |= 1;
   }
   if (f.opRegIdx >= 0 && regNum(ops[f.opRegIdx]) >= 8) rex |= 1;
   if (f.hasByteReg) {
     // SPL/BPL/SIL/DIL exist only with a REX prefix (SDM §3.4.1.1, Table 3-2).
-    for (const o of ops) if (o.k === 'r' && o.size === 8 && o.n >= 4 && o.n < 8) rex |= 0x100;
+    for (let i = 0; i < ops.length; i++) if (CLS[i] === 0 && regNum(ops[i]) >= 4 && regNum(ops[i]) < 8) rex |= 0x100;
   }
   return rex;
 }
@@ -285,7 +307,7 @@ function emit(a: CodeSink, f: Form, ops: Operand[]): void {
   ripAt = -1;
   if (f.rmIdx >= 0) {
     const reg3 = f.digit >= 0 ? f.digit : regNum(ops[f.regIdx]) & 7;
-    p = emitRm(a, b, p, reg3, ops[f.rmIdx]);
+    p = isMem(CLS[f.rmIdx]) ? emitMem(a, b, p, reg3, ops[f.rmIdx] as Mem) : emitReg(b, p, reg3, ops[f.rmIdx]);
   }
   if (f.farSel >= 0) p = emitFar(a, b, p, ops[f.farSel], ops[f.farSel + 1]);
   for (let i = 0; i < f.immIdx.length; i++) p = emitImm(b, p, f.ops[f.immIdx[i]], ops[f.immIdx[i]], a.bits);
@@ -332,10 +354,15 @@ function dispValue(a: CodeSink, disp: number): number {
   return disp | 0;          // the field's bits as an int32 (u32 writes them alike): `>>> 0` made a HeapNumber of every negative disp
 }
 
-/** ModRM (+SIB, +disp) for a register or memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */
-function emitRm(a: CodeSink, b: Uint8Array, p: number, reg3: number, o: Operand): number {
+/** ModRM for a register operand (mod = 11). */
+function emitReg(b: Uint8Array, p: number, reg3: number, o: Operand): number {
+  b[p] = 0xc0 | reg3 << 3 | (regNum(o) & 7);
+  return p + 1;
+}
+
+/** ModRM (+SIB, +disp) for a memory operand (SDM Vol. 2 §2.1.5, Tables 2-2 and 2-3). */
+function emitMem(a: CodeSink, b: Uint8Array, p: number, reg3: number, o: Mem): number {
   const r = reg3 << 3;
-  if (o.k !== 'm') { b[p] = 0xc0 | r | (regNum(o) & 7); return p + 1; }
   const { base, index } = o;
   if (a.bits === 32 && ((base !== null && base >= 8) || (index !== null && index >= 8))) {
     throw new EncodeError('X86_NEEDS_REX', `r8..r15 cannot address memory in 32-bit mode: ${operandText(o)}`);
