@@ -419,6 +419,7 @@ export class Assembler {
       if (b[a - 1] !== 0xe9 && !(b[a - 2] === 0x0f && (b[a - 1] & 0xf0) === 0x80)) continue;
       let id = fx[k + 2];
       for (let hop = 0; hop < 8; hop++) {
+        if (b[off[id]] !== 0xe9) break;           // not the opcode of a jmp rel32 there: no binary search (most targets)
         const next = jmpTo(off[id]);
         if (next < 0 || next === id) break;
         id = next;
