@@ -35,8 +35,12 @@ export function readInstr(r: Reader): Instr {
 /** Scratch instruction of the validating pass over bodies (readExpr without `out`): no object per instruction. */
 const SCRATCH: Instr = { op: Op.Unreachable, pos: 0, a: undefined, b: undefined, i64: undefined, blockType: undefined, targets: undefined, types: undefined };
 
-/** readInstr into `ins` (whose immediates other than this opcode's are left as they were). */
-function readInstrInto(r: Reader, ins: Instr): void {
+/**
+ * readInstr into `ins` (whose immediates other than this opcode's are left as they were).
+ * `keep` false (the validating pass, SCRATCH): i64/f64 constants and br_table targets are
+ * checked but not made (a bigint or an array each, garbage at once).
+ */
+function readInstrInto(r: Reader, ins: Instr, keep = true): void {
   const pos = r.pos;
   const b = r.u8();
   let op: number = b;
@@ -55,19 +59,19 @@ function readInstrInto(r: Reader, ins: Instr): void {
   }
   ins.op = op as Op;
   ins.pos = pos;
-  if (imm !== Imm.None) readImm(r, ins, imm);
+  if (imm !== Imm.None) readImm(r, ins, imm, keep);
 }
 
-function readImm(r: Reader, ins: Instr, imm: Imm): void {
+function readImm(r: Reader, ins: Instr, imm: Imm, keep: boolean): void {
   switch (imm) {
     case Imm.Index: ins.a = r.u32(); return;
     case Imm.I32: ins.a = r.s32(); return;
     case Imm.MemArg: ins.a = r.u32(); ins.b = r.u32(); return;
     case Imm.BlockType: ins.blockType = readBlockType(r); return;
-    case Imm.I64: ins.i64 = r.s64(); return;
+    case Imm.I64: if (keep) ins.i64 = r.s64(); else r.skipS64(); return;
     case Imm.F32: ins.a = r.u32le(); return;
-    case Imm.F64: ins.i64 = r.u64le(); return;
-    case Imm.BrTable: readBrTable(r, ins); return;
+    case Imm.F64: if (keep) ins.i64 = r.u64le(); else r.skipU64le(); return;
+    case Imm.BrTable: readBrTable(r, ins, keep); return;
     case Imm.CallIndirect: ins.a = r.u32(); ins.b = r.u32(); return;
     case Imm.SelectT: {
       const n = r.u32();
@@ -86,12 +90,16 @@ function readImm(r: Reader, ins: Instr, imm: Imm): void {
   }
 }
 
-function readBrTable(r: Reader, ins: Instr): void {
+function readBrTable(r: Reader, ins: Instr, keep: boolean): void {
   const n = r.u32();
   if (n > r.end - r.pos) r.fail('length out of bounds');
-  const targets = new Array<number>(n);
-  for (let i = 0; i < n; i++) targets[i] = r.u32();
-  ins.targets = targets;
+  if (keep) {
+    const targets = new Array<number>(n);
+    for (let i = 0; i < n; i++) targets[i] = r.u32();
+    ins.targets = targets;
+  } else {
+    for (let i = 0; i < n; i++) r.u32();
+  }
   ins.a = r.u32();
 }
 
@@ -121,7 +129,7 @@ export function readExpr(r: Reader, out: Instr[] | null, flags?: { dataIndex: bo
   for (;;) {
     if (r.pos >= r.end) r.fail('END opcode expected: expression ends without `end`');
     let ins: Instr;
-    if (out) { ins = readInstr(r); out.push(ins); } else { ins = SCRATCH; readInstrInto(r, ins); }
+    if (out) { ins = readInstr(r); out.push(ins); } else { ins = SCRATCH; readInstrInto(r, ins, false); }
     n++;
     const op = ins.op;
     if (op === Op.Block || op === Op.Loop || op === Op.If) depth++;

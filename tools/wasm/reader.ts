@@ -112,6 +112,14 @@ export class Reader {
     return this.s64Big();
   }
 
+  /** s64() without its bigint (the pass that only validates a body): the same checks and errors. */
+  skipS64(): void {
+    const start = this.pos;
+    for (let i = 0; i < 7; i++) if (this.u8() < 0x80) return;
+    this.pos = start;
+    this.s64Big();
+  }
+
   /** s64 of more than 7 bytes: the 64 bits gathered in two int32 halves, one BigInt made at the end. */
   private s64Big(): bigint {
     let lo = 0, hi = 0, shift = 0;
@@ -155,6 +163,12 @@ export class Reader {
     I64_HALVES[0] = this.u32le();
     I64_HALVES[1] = this.u32le();
     return U64[0];
+  }
+
+  /** u64le() without its bigint: the same check. */
+  skipU64le(): void {
+    if (this.end - this.pos < 8) this.fail(this.endReason);
+    this.pos += 8;
   }
 
   /** A name (§5.2.4): u32 length, then valid UTF-8. */
