@@ -18,6 +18,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import type { Instr } from '../wasm/types.ts';
+import { scratchI32 } from './scratch.ts';
 
 /** Save before position `save`; restore before position `restore` when it falls through to it, and on every branch out of [save, restore). */
 export interface Wrap { save: number; restore: number }
@@ -28,53 +29,48 @@ export interface Wrap { save: number; restore: number }
  */
 export function wrapStretch(instrs: Instr[], lo: number, hi: number, absorbed: Uint8Array): Wrap | null {
   const n = instrs.length;
-  // per construct (block, loop, if), in the order they open: start, else, end positions, kind
-  const start: number[] = [], elseAt: number[] = [], end: number[] = [], loop: boolean[] = [], value: boolean[] = [];
-  const startOfEnd = new Map<number, number>();
+  let p = lo;
+  while (p > 0 && instrs[p - 1].op > Op.Return) p--;
+  if (p === 0) return null;               // the first write in the first straight-line code: the entry saves as early
+  // By position: at a block, loop or if, its end and else (-1: none); at an end, its construct's start.
+  // The constructs open at lo and at hi (their starts, outermost first). Scratch arrays, one scan.
+  const endOf = scratchI32(n, n), elseOf = scratchI32(n, -1), startOf = scratchI32(n, -1);
   const open: number[] = [];
+  let atLo: number[] = [], atHi: number[] = [];
   for (let pc = 0; pc < n; pc++) {
-    const ins = instrs[pc];
-    switch (ins.op) {
-      case Op.Block: case Op.Loop: case Op.If:
-        start.push(pc); elseAt.push(-1); end.push(n); loop.push(ins.op === Op.Loop); value.push(ins.blockType?.kind !== 'empty');
-        open.push(start.length - 1);
-        break;
-      case Op.Else: elseAt[open[open.length - 1]] = pc; break;
-      case Op.End: { const id = open.pop(); if (id !== undefined) { end[id] = pc; startOfEnd.set(pc, id); } break; }
-    }
+    if (pc === lo) atLo = open.slice();
+    if (pc === hi) atHi = open.slice();
+    const op = instrs[pc].op;
+    if (op === Op.Block || op === Op.Loop || op === Op.If) open.push(pc);
+    else if (op === Op.Else) elseOf[open[open.length - 1]] = pc;
+    else if (op === Op.End && open.length > 0) { const c = open.pop()!; endOf[c] = pc; startOf[pc] = c; }
   }
   // The first write may come before the first access: setTarget computes a value straight into its
   // local's register, from the start of the straight-line code holding the set, and a block or if
-  // whose result is set to it merges there in every arm.
+  // whose result is set to it merges there in every arm. (Back over straight-line code and whole
+  // constructs: the constructs open stay atLo's.)
   for (;;) {
     while (lo > 0 && instrs[lo - 1].op > Op.Return) lo--;
-    const c = startOfEnd.get(lo - 1);
-    if (c === undefined || !value[c]) break;
-    lo = start[c];
+    const c = lo > 0 ? startOf[lo - 1] : -1;
+    if (c < 0 || instrs[c].blockType?.kind === 'empty') break;
+    lo = c;
   }
-  // the constructs around lo and around hi (opened before them), outermost first
-  const around = (p: number): number[] => {
-    const out: number[] = [];
-    for (let c = 0; c < start.length; c++) if (start[c] < p && end[c] >= p) out.push(c);
-    return out;
-  };
-  const atLo = around(lo), atHi = around(hi);
   // the constructs around both: a common prefix
   let common = 0;
   while (common < atLo.length && common < atHi.length && atLo[common] === atHi[common]) common++;
   // not inside a loop (saved each iteration): the stretch holds the outermost loop around lo and hi whole
   let top = 0;
-  while (top < common && !loop[atLo[top]]) top++;
+  while (top < common && instrs[atLo[top]].op !== Op.Loop) top++;
   for (let k = top - 1; k >= -1; k--) {
     const c = k >= 0 ? atLo[k] : -1;
     const childLo = atLo[k + 1];
-    let save = childLo !== undefined ? start[childLo] : lo;
+    let save = childLo !== undefined ? childLo : lo;
     // a fused op (a compare and its if) is emitted at its first position
-    while (save > 0 && absorbed[save] && instrs[save - 1].op > Op.Return && (c < 0 || save - 1 > start[c])) save--;
-    const inThen = c >= 0 && elseAt[c] >= 0 && save < elseAt[c];
-    if (absorbed[save] || (inThen && hi > elseAt[c])) continue;        // not across an if's arms
+    while (save > 0 && absorbed[save] && instrs[save - 1].op > Op.Return && (c < 0 || save - 1 > c)) save--;
+    const inThen = c >= 0 && elseOf[c] >= 0 && save < elseOf[c];
+    if (absorbed[save] || (inThen && hi > elseOf[c])) continue;        // not across an if's arms
     // the end of c's code (its else or end): nothing on the stack reads a local lazily any more
-    const restore = c < 0 ? n - 1 : inThen ? elseAt[c] : end[c];
+    const restore = c < 0 ? n - 1 : inThen ? elseOf[c] : endOf[c];
     if (!absorbed[restore]) return { save, restore };
   }
   return null;
