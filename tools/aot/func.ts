@@ -53,7 +53,7 @@ function handlerIndex(op: number): number { return op >= 0xfc00 ? 0x100 + (op & 
 /** Registers the visitor of `ops` (each op family file, at load time). */
 export function on(ops: Op[], h: Handler): void { for (const op of ops) handlers[handlerIndex(op)] = h; }
 
-/** Pass wrap's block (wrap.ts) for the live ranges of the locals in callee-saved registers, or null. */
+/** Pass wrap's stretch (wrap.ts) for the live ranges of the locals in callee-saved registers, or null. */
 function wrapFor(f: Frame, plan: FuncPlan, ranges: LiveRanges): Wrap | null {
   if (f.saved.length === 0) return null;
   let lo = Infinity, hi = -1;
@@ -471,7 +471,7 @@ export class FuncCompiler {
     this.asm.i('jb', trap);
   }
 
-  /** Stores the callee-saved registers this function pins in their save slots (entry, or pass wrap's block start). */
+  /** Stores the callee-saved registers this function pins in their save slots (entry, or pass wrap's stretch start). */
   private saveSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', this.frame.savedMem(k), r64(r))); }
   /** Loads them back (return, or pass wrap's stretch left). */
   private restoreSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', r64(r), this.frame.savedMem(k))); }

@@ -25,15 +25,16 @@ function targetLocal(fc: FuncCompiler): number {
 /**
  * After computing into the register resultPin/setTargetPin returned: leaves
  * "the value of x" on the stack, which the following local.set/tee x (the
- * plan's setAfter) takes as already written, or the op after a constant
- * computes on in place (plan.ts chainSetTarget). A set's value is pushed
- * without counting towards the frame's depth: it is popped by the very next op.
+ * plan's setAfter) takes as already written, or a chain's next step computes
+ * on in place (plan.ts chainSetTarget). The value a set or a merge (else, end)
+ * takes next is pushed without counting towards the frame's depth: the very
+ * next op pops it; under a tee or a step's operand it counts.
  */
 export function finishResultPin(fc: FuncCompiler, t: ValType): void {
   const x = targetLocal(fc);
   const v: Val = { k: K.Local, t, n: x, b: 0n };
   const next = fc.at(fc.pc + 1).op;
-  if (next === Op.LocalTee || next === Op.I32Const || next === Op.I64Const) fc.frame.push(v); else fc.frame.stack.push(v);
+  if (next === Op.LocalSet || next === Op.Else || next === Op.End) fc.frame.stack.push(v); else fc.frame.push(v);
 }
 
 /**
