@@ -64,7 +64,7 @@ function wrapFor(f: Frame, plan: FuncPlan, ranges: LiveRanges): Wrap | null {
     lo = Math.min(lo, ranges.start[x], ranges.zeroAt[x] >= 0 ? ranges.zeroAt[x] : Infinity);
     hi = Math.max(hi, ranges.end[x]);
   }
-  return hi < 0 ? null : wrapStretch(plan.instrs, lo, hi, plan.absorbed);
+  return hi < 0 ? null : wrapStretch(plan, lo, hi);
 }
 
 /** Positions before which pinned locals' registers are zeroed (ranges.zeroAt), with those locals. */

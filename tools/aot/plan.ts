@@ -183,6 +183,10 @@ export interface FuncPlan {
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
   mergeAfter: Int32Array;
+  /** The block structure (structure()): at a block, loop or if, the position of its end, and of an if's else (-1: none); at an end or else, the construct's start. */
+  endOf: Int32Array;
+  elseOf: Int32Array;
+  startOf: Int32Array;
   /**
    * At an op whose setAfter x comes through steps (chainSetTarget): bit 1, an add, sub or mul
    * step: it computes in x's register only when its left operand is x's; bit 2, a step reads a local.
@@ -191,6 +195,9 @@ export interface FuncPlan {
 }
 
 const MAX_HEADER = 24;
+
+/** Placeholder of the structure arrays until structure() fills them. */
+const EMPTY = new Int32Array(0);
 
 export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: number, types: FuncType[], passes: AotPasses,
   facts: WebFacts | null = null): FuncPlan {
@@ -201,8 +208,10 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, leafRegs: false, kernelRbx: false,
     coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1), chainOwn: scratchU8(n),
+    endOf: EMPTY, elseOf: EMPTY, startOf: EMPTY,
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
+  p.endOf = s.endOf; p.elseOf = s.elseOf; p.startOf = s.startOf;
   for (const pc of s.loops) {
     const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
     if (u) { p.unrolls.set(pc, u); continue; }

@@ -17,44 +17,31 @@
 // such a stretch.
 
 import { Op } from '../wasm/opcodes.ts';
-import type { Instr } from '../wasm/types.ts';
-import { scratchI32 } from './scratch.ts';
+import type { FuncPlan } from './plan.ts';
 
 /** Save before position `save`; restore before position `restore` when it falls through to it, and on every branch out of [save, restore). */
 export interface Wrap { save: number; restore: number }
 
 /**
- * The stretch of `instrs` around positions [lo, hi] that pass wrap saves and restores around
- * (above), or null. `absorbed`: the plan's fused positions (emitted by the op that fused them).
+ * The stretch around positions [lo, hi] that pass wrap saves and restores around (above), or
+ * null. `plan`: its instructions, fused positions (emitted by the op that fused them) and block
+ * structure.
  */
-export function wrapStretch(instrs: Instr[], lo: number, hi: number, absorbed: Uint8Array): Wrap | null {
+export function wrapStretch(plan: FuncPlan, lo: number, hi: number): Wrap | null {
+  const { instrs, absorbed, endOf, elseOf, startOf } = plan;
   const n = instrs.length;
-  let p = lo;
-  while (p > 0 && instrs[p - 1].op > Op.Return) p--;
-  if (p === 0) return null;               // the first write in the first straight-line code: the entry saves as early
-  // By position: at a block, loop or if, its end and else (-1: none); at an end, its construct's start.
-  // The constructs open at lo and at hi (their starts, outermost first). Scratch arrays, one scan.
-  const endOf = scratchI32(n, n), elseOf = scratchI32(n, -1), startOf = scratchI32(n, -1);
-  const open: number[] = [];
-  let atLo: number[] = [], atHi: number[] = [];
-  for (let pc = 0; pc < n; pc++) {
-    if (pc === lo) atLo = open.slice();
-    if (pc === hi) atHi = open.slice();
-    const op = instrs[pc].op;
-    if (op === Op.Block || op === Op.Loop || op === Op.If) open.push(pc);
-    else if (op === Op.Else) elseOf[open[open.length - 1]] = pc;
-    else if (op === Op.End && open.length > 0) { const c = open.pop()!; endOf[c] = pc; startOf[pc] = c; }
-  }
   // The first write may come before the first access: setTarget computes a value straight into its
   // local's register, from the start of the straight-line code holding the set, and a block or if
-  // whose result is set to it merges there in every arm. (Back over straight-line code and whole
-  // constructs: the constructs open stay atLo's.)
+  // whose result is set to it merges there in every arm. Walking back over straight-line code and
+  // whole constructs leaves the constructs open the same.
+  const atLo = openAt(plan, lo), atHi = openAt(plan, hi);
   for (;;) {
     while (lo > 0 && instrs[lo - 1].op > Op.Return) lo--;
     const c = lo > 0 ? startOf[lo - 1] : -1;
-    if (c < 0 || instrs[c].blockType?.kind === 'empty') break;
+    if (c < 0 || instrs[lo - 1].op !== Op.End || instrs[c].blockType?.kind === 'empty') break;
     lo = c;
   }
+  if (lo === 0) return null;              // the first write in the first straight-line code: the entry saves as early
   // the constructs around both: a common prefix
   let common = 0;
   while (common < atLo.length && common < atHi.length && atLo[common] === atHi[common]) common++;
@@ -74,4 +61,17 @@ export function wrapStretch(instrs: Instr[], lo: number, hi: number, absorbed: U
     if (!absorbed[restore]) return { save, restore };
   }
   return null;
+}
+
+/** The blocks, loops and ifs open at position p (started before it, not ended), outermost first: back from p, over whole constructs. */
+function openAt(plan: FuncPlan, p: number): number[] {
+  const { instrs, startOf } = plan;
+  const out: number[] = [];
+  for (let q = p - 1; q >= 0; q--) {
+    const op = instrs[q].op;
+    if (op === Op.End) q = startOf[q];                       // a construct before p: on before its start
+    else if (op === Op.Else) { q = startOf[q]; out.push(q); } // p in an else-arm: its if is open
+    else if (op === Op.Block || op === Op.Loop || op === Op.If) out.push(q);
+  }
+  return out.reverse();
 }
