@@ -99,12 +99,12 @@ function target(fc: FuncCompiler, depth: number, ins: Instr): Ctrl {
   return c;
 }
 
-/** Emits an unconditional branch to `c` (moves + jmp). */
-function branchTo(fc: FuncCompiler, c: Ctrl): void {
+/** Emits an unconditional branch to `c` (moves + jmp), or to `to` (a landing pad that then jumps to c). */
+function branchTo(fc: FuncCompiler, c: Ctrl, to?: Label): void {
   emitMerge(fc, labelTypes(c), c.base, c.mergeReg);
   c.targeted = true;
-  fc.beforeJump(c);
-  fc.asm.i('jmp', c.label);
+  if (to === undefined) { fc.beforeJump(c); to = c.label; }     // `to`: a landing pad of pass wrap's, decided earlier
+  fc.asm.i('jmp', to);
 }
 
 /**
@@ -374,8 +374,7 @@ function opBrTable(fc: FuncCompiler, ins: Instr): void {
       const now = f.stack;
       f.stack = saved;
       asm.bind(tramp);
-      emitMerge(fc, labelTypes(c), c.base, c.mergeReg);
-      asm.i('jmp', exit);
+      branchTo(fc, c, exit);
       f.stack = now;
     });
     return tramp;

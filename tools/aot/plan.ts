@@ -53,8 +53,9 @@
 //               ends in a copy of the loop's header (`jcc body; jmp exit`), not in a jump to the
 //               if's end that the back edge's copy follows: one taken branch fewer (`latches`)
 //   wrap        (after pins, wrap.ts) the callee-saved registers saved at the start of the one
-//               block holding their locals' live ranges and restored after its end, not at
-//               entry and return: a call that skips the block pays neither
+//               stretch of statements holding their locals' live ranges and restored at its end
+//               and on each branch out of it, not at entry and return: a call that skips the
+//               stretch pays neither
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
