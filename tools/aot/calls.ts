@@ -40,7 +40,7 @@ export function takeResults(fc: FuncCompiler, t: FuncType, zeroExtend: boolean):
     const d = f.stack.length;
     fc.masm.load(64, SCRATCH, mem(RSP, 8 * k));
     fc.masm.store(64, f.slotMem(d, 64), SCRATCH);
-    f.push({ k: K.Slot, t: t.results[k], n: 0, b: 0n });
+    f.push({ k: K.Slot, t: t.results[k], n: 0, b: 0n, p: -1 });
   }
 }
 

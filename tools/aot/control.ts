@@ -46,7 +46,7 @@ export function setMergeState(fc: FuncCompiler, types: ValType[], base: number):
   f.stack.length = base;
   f.resetRegs();
   if (types.length === 1) { f.pushReg(types[0], isFloat(types[0]) ? 0 : RAX); return; }
-  for (const t of types) f.push({ k: K.Slot, t, n: 0, b: 0n });
+  for (const t of types) f.push({ k: K.Slot, t, n: 0, b: 0n, p: -1 });
 }
 
 /** Spills everything below the top `params` values and puts them in their merge location. */

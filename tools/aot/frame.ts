@@ -23,8 +23,10 @@ export const enum K { Const, Reg, Slot, Local }
  * One operand-stack value. Const: i32/f32 bits in `n` (i32 signed), i64/f64/ref
  * bits in `b`. Reg: register number in `n` (GPR or XMM by type). Local: index in `n`,
  * `b` LAST_READ when the local is written before it is read again (plan.ts overwritten).
+ * `p`: for a Local that a `local.get` pushed, that get's position (the value may stay a read
+ * of the local below a block, Frame.keepLazy); -1 otherwise.
  */
-export interface Val { k: K; t: ValType; n: number; b: bigint }
+export interface Val { k: K; t: ValType; n: number; b: bigint; p: number }
 /** Val.b of a Local value: the local's last read before its next write (popReg may clobber its register). */
 export const LAST_READ = 1n;
 
@@ -32,10 +34,10 @@ export function isFloat(t: ValType): boolean { return t === ValType.F32 || t ===
 export function is64(t: ValType): boolean { return t !== ValType.I32 && t !== ValType.F32; }
 export function sizeOf(t: ValType): Size { return is64(t) ? 64 : 32; }
 
-export function cI32(v: number): Val { return { k: K.Const, t: ValType.I32, n: v | 0, b: 0n }; }
-export function cI64(v: bigint): Val { return { k: K.Const, t: ValType.I64, n: 0, b: BigInt.asIntN(64, v) }; }
+export function cI32(v: number): Val { return { k: K.Const, t: ValType.I32, n: v | 0, b: 0n, p: -1 }; }
+export function cI64(v: bigint): Val { return { k: K.Const, t: ValType.I64, n: 0, b: BigInt.asIntN(64, v), p: -1 }; }
 export function fitsI32Val(v: Val): boolean { return v.b >= -0x80000000n && v.b <= 0x7fffffffn; }
-export function regVal(t: ValType, n: number): Val { return { k: K.Reg, t, n, b: 0n }; }
+export function regVal(t: ValType, n: number): Val { return { k: K.Reg, t, n, b: 0n, p: -1 }; }
 /** The raw bits of a constant as a bigint (i32/f32 zero-extended). */
 export function constBits(v: Val): bigint {
   return is64(v.t) ? v.b : BigInt(v.n >>> 0);
@@ -255,11 +257,17 @@ export class Frame {
     v.k = K.Slot;
   }
 
-  /** Spills every Reg (and, if `locals`, every Local) entry below depth `to`. */
+  /**
+   * Pass lazyLocals: whether a Local entry that a local.get pushed may stay a read of the local
+   * through a block's entry (func.ts keepLazy); null when the pass is off.
+   */
+  keepLazy: ((v: Val) => boolean) | null = null;
+
+  /** Spills every Reg (and, if `locals`, every Local that keepLazy does not keep) entry below depth `to`. */
   spillBelow(to: number, locals: boolean): void {
     for (let d = 0; d < to; d++) {
-      const k = this.stack[d].k;
-      if (k === K.Reg || (locals && k === K.Local)) this.spillAt(d);
+      const v = this.stack[d];
+      if (v.k === K.Reg || (locals && v.k === K.Local && !(v.p >= 0 && this.keepLazy !== null && this.keepLazy(v)))) this.spillAt(d);
     }
   }
 

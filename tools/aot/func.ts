@@ -29,6 +29,7 @@ import type { WebFacts } from './webs.ts';
 import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
 import { wrapStretch, type Wrap } from './wrap.ts';
+import { useOfGet, type UseTypes } from './lazy.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
@@ -80,6 +81,9 @@ function zeroing(f: Frame, ranges: LiveRanges): Map<number, number[]> | null {
   return m;
 }
 
+/** Pass lazyLocals: instructions keepLazy scans after a local.get for its use. */
+const LAZY_SCAN = 512;
+
 export class FuncCompiler {
   readonly frame: Frame;
   readonly masm: Masm;
@@ -128,6 +132,7 @@ export class FuncCompiler {
     this.masm = ctx.masm;
     this.codeMap = ctx.opts.codeMap?.wants(index) ? ctx.opts.codeMap : null;
     this.frame = new Frame(ctx.masm, localTypes, type.params.length);
+    if (ctx.passes.lazyLocals) this.frame.keepLazy = (v) => this.keepLazy(v);
   }
 
   get asm() { return this.ctx.asm; }
@@ -393,7 +398,7 @@ export class FuncCompiler {
     const n = this.type.results.length;
     if (n > 1) {
       for (let k = 0; k < n; k++) {
-        const v: Val = { k: K.Slot, t: this.type.results[k], n: 0, b: 0n };
+        const v: Val = { k: K.Slot, t: this.type.results[k], n: 0, b: 0n, p: -1 };
         f.storeTo(v, k, mem(RBP, 16 + 8 * k));
       }
     }
@@ -552,6 +557,40 @@ export class FuncCompiler {
     const r = this.plan.ranges;
     if (r && (this.pc < r.start[x] || this.pc > r.end[x])) return false;
     return this.plan.lastRead[x] >= this.plan.readFrom[this.pc];
+  };
+
+  /** Pass lazyLocals: keepLazy's answer by the position of the local.get, once asked. */
+  private lazyKept: Map<number, boolean> | null = null;
+
+  /**
+   * Pass lazyLocals: whether the value a `local.get i` at position v.p pushed may stay a read of
+   * local i wherever a block, loop or if starts with it on the stack (Frame.spillBelow), rather
+   * than be copied to its spill slot there. The answer depends on v.p alone, so every place that
+   * asks about one value (the construct entries, split tests and orIf spills between the get and
+   * the value's use, on every path) agrees, and the states that meet at a label agree: when it
+   * is yes nothing moves the value; when it is no, the first place that asks is on the one path
+   * from the get (straight-line code at the get's level) and spills it for all paths after.
+   * Yes when, up to the value's use (lazy.ts useOfGet):
+   *   - nothing writes local i (a write would move the value out first, on its path only);
+   *   - a pinned i's live range reaches the use, so no other local gets i's register there and
+   *     pass wrap's stretch holds it (linear scan shares a register between disjoint ranges only).
+   */
+  private keepLazy(v: Val): boolean {
+    let kept = this.lazyKept?.get(v.p);
+    if (kept === undefined) {
+      const use = useOfGet(this.plan.instrs, v.p, this.useTypes, LAZY_SCAN), ranges = this.plan.ranges;
+      kept = use >= 0 && (ranges === null || this.frame.pinReg[v.n] < 0 || ranges.end[v.n] >= use);
+      (this.lazyKept ??= new Map()).set(v.p, kept);
+    }
+    return kept;
+  }
+  private readonly useTypes: UseTypes = {
+    call: (k) => this.ctx.funcTypes[k],
+    indirect: (k) => this.ctx.m.types[k],
+    block: (ins) => {
+      const bt = ins.blockType!;
+      return bt.kind === 'func' && !this.ctx.m.types[bt.index] ? null : this.blockSig(bt);
+    },
   };
 
   /** The instruction after the call being compiled overwrites local x with its result. */

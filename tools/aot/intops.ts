@@ -368,8 +368,8 @@ function opConst(fc: FuncCompiler, ins: Instr): void {
   switch (ins.op) {
     case Op.I32Const: f.push(cI32(ins.a!)); break;
     case Op.I64Const: f.push(cI64(ins.i64!)); break;
-    case Op.F32Const: f.push({ k: K.Const, t: ValType.F32, n: ins.a! >>> 0, b: 0n }); break;
-    default: f.push({ k: K.Const, t: ValType.F64, n: 0, b: BigInt.asUintN(64, ins.i64!) }); break;
+    case Op.F32Const: f.push({ k: K.Const, t: ValType.F32, n: ins.a! >>> 0, b: 0n, p: -1 }); break;
+    default: f.push({ k: K.Const, t: ValType.F64, n: 0, b: BigInt.asUintN(64, ins.i64!), p: -1 }); break;
   }
 }
 
@@ -382,7 +382,7 @@ function localType(fc: FuncCompiler, ins: Instr): ValType {
 function opLocalGet(fc: FuncCompiler, ins: Instr): void {
   const c = fc.constLocals.get(ins.a!);
   if (c !== undefined) { fc.frame.push(cI32(c)); return; }
-  fc.frame.push({ k: K.Local, t: localType(fc, ins), n: ins.a!, b: fc.plan.overwritten[fc.pc] ? LAST_READ : 0n });
+  fc.frame.push({ k: K.Local, t: localType(fc, ins), n: ins.a!, b: fc.plan.overwritten[fc.pc] ? LAST_READ : 0n, p: fc.pc });
 }
 
 function opLocalSet(fc: FuncCompiler, ins: Instr): void {
@@ -392,7 +392,7 @@ function opLocalSet(fc: FuncCompiler, ins: Instr): void {
   const tee = ins.op === Op.LocalTee;
   const d = f.stack.length - 1;
   const v = f.peek();
-  const x: Val = { k: K.Local, t, n: i, b: 0n };
+  const x: Val = { k: K.Local, t, n: i, b: 0n, p: -1 };
   const dup = tee && fc.plan.dup[fc.pc] === 1;
   if (dup) fc.absorb(fc.pc + 1);
   if (v.k === K.Local && v.n === i) { if (!tee) f.pop(); else if (dup) f.push({ ...x }); return; }
@@ -418,7 +418,7 @@ function opGlobalGet(fc: FuncCompiler, ins: Instr): void {
   const g = fc.ctx.globals[ins.a!];
   if (!g) fc.fail('invalid', ins, `unknown global ${ins.a}`);
   if (g.constBits !== null) {
-    const c: Val = { k: K.Const, t: g.type, n: 0, b: 0n };
+    const c: Val = { k: K.Const, t: g.type, n: 0, b: 0n, p: -1 };
     if (g.type === ValType.I32 || g.type === ValType.F32) c.n = g.type === ValType.I32 ? Number(BigInt.asIntN(32, g.constBits)) : Number(BigInt.asUintN(32, g.constBits));
     else c.b = g.type === ValType.I64 ? BigInt.asIntN(64, g.constBits) : BigInt.asUintN(64, g.constBits);
     f.push(c);

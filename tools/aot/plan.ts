@@ -56,6 +56,11 @@
 //               stretch of statements holding their locals' live ranges and restored at its end
 //               and on each branch out of it, not at entry and return: a call that skips the
 //               stretch pays neither
+//   lazyLocals  (at emission, func.ts keepLazy) a `local.get` whose value is still on the operand
+//               stack when a block, loop or if starts stays a read of the local, not a copy in
+//               its spill slot made at the construct's entry, when nothing writes the local before
+//               the construct around the get ends and (pinned over a live range) the local's range
+//               reaches that end: the inlined comparator in kv's qsort reads its caller's locals
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -81,10 +86,12 @@ export interface AotPasses {
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
   coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean; latchCopy: boolean; wrap: boolean;
+  lazyLocals: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
   'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail', 'latchCopy', 'wrap',
+  'lazyLocals',
 ];
 
 /**

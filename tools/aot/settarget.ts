@@ -32,7 +32,7 @@ function targetLocal(fc: FuncCompiler): number {
  */
 export function finishResultPin(fc: FuncCompiler, t: ValType): void {
   const x = targetLocal(fc);
-  const v: Val = { k: K.Local, t, n: x, b: 0n };
+  const v: Val = { k: K.Local, t, n: x, b: 0n, p: -1 };
   const next = fc.at(fc.pc + 1).op;
   if (next === Op.LocalSet || next === Op.Else || next === Op.End) fc.frame.stack.push(v); else fc.frame.push(v);
 }

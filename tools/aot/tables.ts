@@ -157,13 +157,13 @@ function opElemDrop(fc: FuncCompiler, ins: Instr): void {
 
 function opRefNull(fc: FuncCompiler, ins: Instr): void {
   const t = ins.a === ValType.ExternRef ? ValType.ExternRef : ValType.FuncRef;
-  fc.frame.push({ k: K.Const, t, n: 0, b: 0n });
+  fc.frame.push({ k: K.Const, t, n: 0, b: 0n, p: -1 });
 }
 
 function opRefIsNull(fc: FuncCompiler): void {
   const f = fc.frame;
   const v = f.peek();
-  if (v.k === K.Const) { f.pop(); f.push({ k: K.Const, t: ValType.I32, n: v.b === 0n ? 1 : 0, b: 0n }); return; }
+  if (v.k === K.Const) { f.pop(); f.push({ k: K.Const, t: ValType.I32, n: v.b === 0n ? 1 : 0, b: 0n, p: -1 }); return; }
   const r = f.popReg();
   fc.asm.i('test', r64(r.n), r64(r.n));
   fc.asm.i('sete', { k: 'r', n: r.n, size: 8 });
