@@ -1,4 +1,4 @@
-// Passes webs, reuse, lea, selectIf and coldThen (tools/aot/webs.ts, plan.ts planOverwritten,
+// Passes webs, reuse, lea, selectIf, coldThen and lazyLocals (tools/aot/webs.ts, plan.ts planOverwritten,
 // tools/aot/lea.ts, tools/aot/selectif.ts, plan.ts structure), differentially against Node's
 // WebAssembly:
 //   - lea: `y + x * C` for every factor C the pass takes, `y + (x << K)`, `x * 3/5/9`, both
@@ -9,7 +9,9 @@
 //     locals no path has written yet, selects (rewritten to branches when the second operand
 //     costs two or more operations, that operand's arm out of line in loops), `x == K` conditions (cold then-arms in loops) and value ifs
 //     and blocks set to a local (setTarget merges them in its register), and while loops (rotated;
-//     then-arms that flow to the back edge end in a copy of it, pass latchCopy): the webs,
+//     then-arms that flow to the back edge end in a copy of it, pass latchCopy), and value
+//     blocks and ifs whose statements write locals under a read of a local (pass lazyLocals
+//     keeps such reads lazy when nothing inside writes the local): the webs,
 //     their exact liveness facts, the last-read register reuse and the branches must compute
 //     what Node computes, with every pass on and with each of these off.
 
@@ -73,7 +75,15 @@ function randomFunc(name: string, r: (n: number) => number): string {
   let loops = 0, depth = 0;
   const v = (): string => (r(6) === 0 ? `$p${r(2)}` : `$v${r(NV)}`);
   const expr = (d: number): string => {
-    const k = r(d > 2 ? 2 : 7);
+    const k = r(d > 2 ? 2 : 9);
+    if (k >= 7 && depth < 4) {                          // a value block or if under a lazy read (lazyLocals), writing locals
+      depth++;
+      const s = k === 7 ? `(i32.add (local.get ${v()}) (block (result i32) ${stmts(1 + r(2))} ${expr(d + 1)}))`
+        : `(i32.sub (local.get ${v()}) (if (result i32) ${cond()} (then ${stmts(1 + r(2))} ${expr(d + 1)}) (else ${expr(d + 1)})))`;
+      depth--;
+      return s;
+    }
+    if (k >= 7) return `(local.get ${v()})`;
     if (k === 0) return `(local.get ${v()})`;
     if (k === 1) return `(i32.const ${[0, 1, 7, -1, 48, 0x12345][r(6)]})`;
     const op = ['i32.add', 'i32.xor', 'i32.mul', 'i32.sub', 'i32.shl', 'i32.or'][r(6)];
@@ -186,7 +196,7 @@ describe('passes webs, reuse and lea vs Node WebAssembly', () => {
   const funcs = Array.from({ length: 60 }, (_, k) => randomFunc(`f${k}`, r));
   const wat = `(module ${funcs.join('\n')})`;
   const args = [[0n, 0n], [1n, 2n], [0xffffffffn, 7n], [0x12345678n, 0x9abcdef0n], [48n, 0x80000000n]];
-  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget', '-latchCopy']) {
+  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget', '-latchCopy', '-lazyLocals']) {
     it(`runs 60 random programs with reused locals as Node does (${spec})`, async () => {
       const wasm = await compileWat(wat);
       const { mismatches, count } = await withPasses(spec, () =>

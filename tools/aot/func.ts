@@ -559,30 +559,35 @@ export class FuncCompiler {
     return this.plan.lastRead[x] >= this.plan.readFrom[this.pc];
   };
 
-  /** Pass lazyLocals: keepLazy's answer by the position of the local.get, once asked. */
-  private lazyKept: Map<number, boolean> | null = null;
+  /** Pass lazyLocals: by the position of a local.get asked about, its value's use when keepLazy may keep it, else -1. */
+  private lazyUse: Map<number, number> | null = null;
 
   /**
    * Pass lazyLocals: whether the value a `local.get i` at position v.p pushed may stay a read of
-   * local i wherever a block, loop or if starts with it on the stack (Frame.spillBelow), rather
-   * than be copied to its spill slot there. The answer depends on v.p alone, so every place that
-   * asks about one value (the construct entries, split tests and orIf spills between the get and
-   * the value's use, on every path) agrees, and the states that meet at a label agree: when it
-   * is yes nothing moves the value; when it is no, the first place that asks is on the one path
-   * from the get (straight-line code at the get's level) and spills it for all paths after.
-   * Yes when, up to the value's use (lazy.ts useOfGet):
-   *   - nothing writes local i (a write would move the value out first, on its path only);
+   * local i where a block, loop or if starts with it on the stack (Frame.spillBelow), rather than
+   * be copied to its spill slot there. The answer depends on v.p and the position asking, so
+   * every place that asks about one value (the construct entries, split tests and orIf spills
+   * between the get and the value's use, on every path) agrees, and the states that meet at a
+   * label agree: when it is yes nothing moves the value; when it is no, the first place that asks
+   * is on the one path from the get (straight-line code at the get's level) and spills it for all
+   * paths after. Yes when, up to the value's use (lazy.ts useOfGet), which is after the position
+   * asking:
+   *   - nothing inside a construct writes local i (the write would move the value out first, on
+   *     its path only);
    *   - a pinned i's live range reaches the use, so no other local gets i's register there and
    *     pass wrap's stretch holds it (linear scan shares a register between disjoint ranges only).
+   * An op may push the Val it popped back (a tee of a local in a frame slot): past the use, the
+   * position asking is not before it, and the answer is no.
    */
   private keepLazy(v: Val): boolean {
-    let kept = this.lazyKept?.get(v.p);
-    if (kept === undefined) {
-      const use = useOfGet(this.plan.instrs, v.p, this.useTypes, LAZY_SCAN), ranges = this.plan.ranges;
-      kept = use >= 0 && (ranges === null || this.frame.pinReg[v.n] < 0 || ranges.end[v.n] >= use);
-      (this.lazyKept ??= new Map()).set(v.p, kept);
+    let use = this.lazyUse?.get(v.p);
+    if (use === undefined) {
+      use = useOfGet(this.plan.instrs, v.p, this.useTypes, LAZY_SCAN);
+      const ranges = this.plan.ranges;
+      if (use >= 0 && ranges !== null && this.frame.pinReg[v.n] >= 0 && ranges.end[v.n] < use) use = -1;
+      (this.lazyUse ??= new Map()).set(v.p, use);
     }
-    return kept;
+    return this.pc < use;
   }
   private readonly useTypes: UseTypes = {
     call: (k) => this.ctx.funcTypes[k],
