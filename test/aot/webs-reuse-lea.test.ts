@@ -76,10 +76,11 @@ function randomFunc(name: string, r: (n: number) => number): string {
   const v = (): string => (r(6) === 0 ? `$p${r(2)}` : `$v${r(NV)}`);
   const expr = (d: number): string => {
     const k = r(d > 2 ? 2 : 9);
-    if (k >= 7 && depth < 4) {                          // a value block or if under a lazy read (lazyLocals), writing locals
+    if (k >= 7 && depth < 4) {                          // a value block or if under a read or a computed value, writing locals
       depth++;
-      const s = k === 7 ? `(i32.add (local.get ${v()}) (block (result i32) ${stmts(1 + r(2))} ${expr(d + 1)}))`
-        : `(i32.sub (local.get ${v()}) (if (result i32) ${cond()} (then ${stmts(1 + r(2))} ${expr(d + 1)}) (else ${expr(d + 1)})))`;
+      const under = r(2) === 0 ? `(local.get ${v()})` : `(i32.shl (local.get ${v()}) (i32.const 4))`;   // keepRegs: a register value
+      const s = k === 7 ? `(i32.add ${under} (block (result i32) ${stmts(1 + r(2))} ${expr(d + 1)}))`
+        : `(i32.sub ${under} (if (result i32) ${cond()} (then ${stmts(1 + r(2))} ${expr(d + 1)}) (else ${expr(d + 1)})))`;
       depth--;
       return s;
     }
@@ -196,7 +197,7 @@ describe('passes webs, reuse and lea vs Node WebAssembly', () => {
   const funcs = Array.from({ length: 60 }, (_, k) => randomFunc(`f${k}`, r));
   const wat = `(module ${funcs.join('\n')})`;
   const args = [[0n, 0n], [1n, 2n], [0xffffffffn, 7n], [0x12345678n, 0x9abcdef0n], [48n, 0x80000000n]];
-  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget', '-latchCopy', '-lazyLocals']) {
+  for (const spec of ['all', '-webs', '-reuse', '-lea', '-selectIf', '-coldThen', '-setTarget', '-latchCopy', '-lazyLocals', '-keepRegs']) {
     it(`runs 60 random programs with reused locals as Node does (${spec})`, async () => {
       const wasm = await compileWat(wat);
       const { mismatches, count } = await withPasses(spec, () =>

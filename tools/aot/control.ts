@@ -44,16 +44,17 @@ export function emitMerge(fc: FuncCompiler, types: ValType[], base: number, reg 
 export function setMergeState(fc: FuncCompiler, types: ValType[], base: number): void {
   const f = fc.frame;
   f.stack.length = base;
-  f.resetRegs();
+  f.resetRegsToStack();                             // a Reg entry below base: kept through the construct (keepRegs)
   if (types.length === 1) { f.pushReg(types[0], isFloat(types[0]) ? 0 : RAX); return; }
   for (const t of types) f.push({ k: K.Slot, t, n: 0, b: 0n, p: -1 });
 }
 
 /** Spills everything below the top `params` values and puts them in their merge location. */
-function enterBlock(fc: FuncCompiler, params: ValType[]): number {
+function enterBlock(fc: FuncCompiler, params: ValType[], at: number): number {
   const f = fc.frame;
   const base = f.stack.length - params.length;
-  f.spillBelow(base, true);
+  fc.entering = params.length === 0 ? at : -1;
+  try { f.spillBelow(base, true); } finally { fc.entering = -1; }
   emitMerge(fc, params, base);
   setMergeState(fc, params, base);
   return base;
@@ -133,7 +134,7 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   if (rot && ifPc === rot.rot.ifPc) { rotationJump(fc, rot.rot, cond, rot.base, elseLabel); return; }
   const c = pushCtrl(fc, CtrlKind.If, ins, fc.asm.label());
   c.elseLabel = elseLabel ?? fc.asm.label();
-  c.base = enterBlock(fc, c.params);
+  c.base = enterBlock(fc, c.params, ifPc);
   mergePin(fc, ifPc, c);
   const then = fc.plan.coldThen[ifPc] && !fc.asm.inCold ? fc.asm.label() : null;   // pass coldThen
   c.coldElse = fc.plan.coldElse[ifPc] === 1 && !fc.asm.inCold;
@@ -160,14 +161,14 @@ function restoreStack(fc: FuncCompiler, saved: Val[]): void {
 function opBlock(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
   const c = pushCtrl(fc, CtrlKind.Block, ins, fc.asm.label());
-  c.base = enterBlock(fc, c.params);
+  c.base = enterBlock(fc, c.params, fc.pc);
   mergePin(fc, fc.pc, c);
 }
 
 function opLoop(fc: FuncCompiler, ins: Instr): void {
   if (!fc.reachable) { fc.deadDepth++; return; }
   const c = pushCtrl(fc, CtrlKind.Loop, ins, fc.asm.label());
-  c.base = enterBlock(fc, c.params);
+  c.base = enterBlock(fc, c.params, fc.pc);
   const r = fc.plan.rotations.get(fc.pc);
   if (!r) fc.masm.alignCode(16);                  // a rotated loop's back edges go to its body, aligned there
   fc.asm.bind(c.label);
@@ -215,7 +216,7 @@ function opEnd(fc: FuncCompiler, ins: Instr): void {
     asm.bind(c.label);
     if (c.mergeReg >= 0) {                            // the value of the local set next (settarget.ts)
       fc.frame.stack.length = c.base;
-      fc.frame.resetRegs();
+      fc.frame.resetRegsToStack();
       finishResultPin(fc, c.results[0]);
     } else setMergeState(fc, c.results, c.base);
     fc.reachable = true;

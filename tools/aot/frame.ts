@@ -173,7 +173,7 @@ export class Frame {
   private spillOldest(float: boolean): void {
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
-      if (v.k === K.Reg && isFloat(v.t) === float) { this.spillAt(d); return; }
+      if (v.k === K.Reg && isFloat(v.t) === float && !(this.keptReg !== null && this.keptReg(v))) { this.spillAt(d); return; }
     }
     throw new AotError('internal', `out of ${float ? 'xmm' : 'general'} registers with nothing to spill`);
   }
@@ -184,6 +184,7 @@ export class Frame {
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
       if (v.k === K.Reg && !isFloat(v.t) && v.n === r) {
+        if (this.keptReg !== null && this.keptReg(v)) throw new AotError('internal', `register ${r} is kept through a construct (pass keepRegs)`);
         const n = this.allocGpr(avoid | (1 << r));
         this.masm.movRR(64, n, r);
         v.n = n;
@@ -262,13 +263,30 @@ export class Frame {
    * through a block's entry (func.ts keepLazy); null when the pass is off.
    */
   keepLazy: ((v: Val) => boolean) | null = null;
+  /**
+   * Pass keepRegs: whether a Reg entry keeps its register through the construct whose entry (or
+   * a split test before it) spills below it (func.ts keepReg); null when the pass is off.
+   */
+  keepReg: ((v: Val) => boolean) | null = null;
+  /** Pass keepRegs: whether a Reg entry is one a construct around the position kept (nothing may move it). */
+  keptReg: ((v: Val) => boolean) | null = null;
 
-  /** Spills every Reg (and, if `locals`, every Local that keepLazy does not keep) entry below depth `to`. */
+  /**
+   * Spills every Reg entry below depth `to`, and, if `locals` (a construct's entry or a test before
+   * one), every Local entry: those keepReg or keepLazy keep stay.
+   */
   spillBelow(to: number, locals: boolean): void {
     for (let d = 0; d < to; d++) {
       const v = this.stack[d];
-      if (v.k === K.Reg || (locals && v.k === K.Local && !(v.p >= 0 && this.keepLazy !== null && this.keepLazy(v)))) this.spillAt(d);
+      if (v.k === K.Reg) { if (!(locals && this.keepReg !== null && this.keepReg(v))) this.spillAt(d); }
+      else if (locals && v.k === K.Local && !(v.p >= 0 && this.keepLazy !== null && this.keepLazy(v))) this.spillAt(d);
     }
+  }
+
+  /** Marks every register free except the pinned ones and those of the stack's Reg entries. */
+  resetRegsToStack(): void {
+    this.resetRegs();
+    for (const v of this.stack) if (v.k === K.Reg) this.mark(v.t, v.n);
   }
 
   /**

@@ -19,9 +19,9 @@ import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/type
 import { imm, mem, r32, r64, ripMem, xmm, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
 import { allocateRanges, choosePins, noReturn } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
-import { Frame, K, cI32, type Val } from './frame.ts';
+import { Frame, K, cI32, isFloat, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
-import { CODE_ALIGN, R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
+import { CODE_ALIGN, R8, R9, R10, R15, RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
 import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
@@ -29,7 +29,7 @@ import type { WebFacts } from './webs.ts';
 import type { LiveRanges } from './liveranges.ts';
 import type { CodeMap } from './srcmap.ts';
 import { wrapStretch, type Wrap } from './wrap.ts';
-import { useOfGet, type UseTypes } from './lazy.ts';
+import { regSafe, useOfGet, type UseTypes } from './lazy.ts';
 
 export type Handler = (fc: FuncCompiler, ins: Instr) => void;
 /** Largest frame (bytes) of a leaf function that skips the stack check (FuncCompiler.checkStack). */
@@ -83,6 +83,13 @@ function zeroing(f: Frame, ranges: LiveRanges): Map<number, number[]> | null {
 
 /** Pass lazyLocals: instructions keepLazy scans after a local.get for its use. */
 const LAZY_SCAN = 512;
+/**
+ * Pass keepRegs: the stack's registers (frame.ts GPR_ORDER), and how many of them, not pinned or
+ * kept, must stay for the construct's ops: the most one op holds at once (select: its condition
+ * and both operands), so that spillOldest always has a value it may spill.
+ */
+const GPR_TEMPS = [RSI, RDI, R8, R9, R10, RBX, RAX, RCX, RDX];
+const KEEP_FREE = 3;
 
 export class FuncCompiler {
   readonly frame: Frame;
@@ -133,6 +140,7 @@ export class FuncCompiler {
     this.codeMap = ctx.opts.codeMap?.wants(index) ? ctx.opts.codeMap : null;
     this.frame = new Frame(ctx.masm, localTypes, type.params.length);
     if (ctx.passes.lazyLocals) this.frame.keepLazy = (v) => this.keepLazy(v);
+    if (ctx.passes.keepRegs) { this.frame.keepReg = (v) => this.keepReg(v); this.frame.keptReg = this.keptReg; }
   }
 
   get asm() { return this.ctx.asm; }
@@ -360,7 +368,7 @@ export class FuncCompiler {
     const f = this.frame, rot = c.rot!;
     const saved = { stack: f.stack, g: f.gprUsed, x: f.xmmUsed };
     f.stack = f.stack.slice(0, c.base).map((v) => ({ ...v }));
-    f.resetRegs();
+    f.resetRegsToStack();
     this.rotating = { rot, base: c.base };
     this.reachable = true;
     rot.emitted = false;
@@ -589,6 +597,41 @@ export class FuncCompiler {
     }
     return this.pc < use;
   }
+  /** The position of the construct (without params) whose entry is spilling below it, else -1 (control.ts enterBlock). */
+  entering = -1;
+  /** Pass keepRegs: by a construct's position, whether regSafe says its code moves no register value. */
+  private regSafeAt: Map<number, boolean> | null = null;
+
+  /**
+   * Pass keepRegs: whether a value in a register (not rax, which merges take, nor an xmm register)
+   * under a construct's entry keeps its register through the construct instead of being stored
+   * to its slot there and loaded back at its use. Decided at the first construct that starts
+   * with it below (on the one path from where it was computed) and marked on the value (Val.p =
+   * -(end + 2)): inside, every construct and test keeps it (keptReg), spillOldest passes it
+   * over, and each merge marks its register in use again (Frame.resetRegsToStack). Yes when the
+   * construct's code has only ops that take registers from the free ones (lazy.ts regSafe: no
+   * call, no op with a fixed register) and at least KEEP_FREE other registers stay for it.
+   */
+  private keepReg(v: Val): boolean {
+    if (this.keptReg(v)) return true;
+    const at = this.entering, f = this.frame;
+    if (at < 0 || isFloat(v.t) || v.n === RAX) return false;
+    let safe = this.regSafeAt?.get(at);
+    if (safe === undefined) {
+      safe = regSafe(this.plan.instrs, at, this.plan.endOf[at]);
+      (this.regSafeAt ??= new Map()).set(at, safe);
+    }
+    if (!safe) return false;
+    let free = 0;
+    for (const r of GPR_TEMPS) if ((f.gprPinned & (1 << r)) === 0) free++;
+    for (const w of f.stack) if (w === v || this.keptReg(w)) free--;
+    if (free < KEEP_FREE) return false;
+    v.p = -(this.plan.endOf[at] + 2);
+    return true;
+  }
+  /** Pass keepRegs: a Reg entry that the construct around the position keeps (keepReg). */
+  readonly keptReg = (v: Val): boolean => v.k === K.Reg && v.p <= -2 && this.pc < -v.p - 2;
+
   private readonly useTypes: UseTypes = {
     call: (k) => this.ctx.funcTypes[k],
     indirect: (k) => this.ctx.m.types[k],

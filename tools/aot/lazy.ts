@@ -79,6 +79,33 @@ export function useOfGet(instrs: Instr[], get: number, types: UseTypes, limit: n
   return -1;
 }
 
+/**
+ * Pass keepRegs: whether the code strictly between positions `from` (a construct) and `to` (its
+ * end) compiles with registers taken from the free ones only: control flow without br_table,
+ * locals, globals, memory loads and stores, constants, integer compares and add, sub, mul, and,
+ * or, xor, shifts and rotates by a constant, wraps and extends. Not: calls (they spill and clobber
+ * every register), division (rax, rdx), shifts by a variable (rcx), bulk memory and memory.grow
+ * (rdi, rsi, rcx), float ops and anything else.
+ */
+export function regSafe(instrs: Instr[], from: number, to: number): boolean {
+  for (let q = from + 1; q < to; q++) {
+    const op = instrs[q].op;
+    if (op >= 0x100 || !SAFE[op]) return false;
+    if (SHIFT[op] && instrs[q - 1].op !== (op < Op.I64Clz ? Op.I32Const : Op.I64Const)) return false;
+  }
+  return true;
+}
+const SAFE = new Uint8Array(0x100), SHIFT = new Uint8Array(0x100);
+(() => {
+  const set = (t: Uint8Array, from: Op, to: Op): void => { t.fill(1, from, to + 1); };
+  set(SAFE, Op.Unreachable, Op.BrIf); set(SAFE, Op.Return, Op.Return); set(SAFE, Op.Drop, Op.Select);
+  set(SAFE, Op.LocalGet, Op.GlobalSet); set(SAFE, Op.I32Load, Op.I64Store32); set(SAFE, Op.I32Const, Op.I64Const);
+  set(SAFE, Op.I32Eqz, Op.I64GeU); set(SAFE, Op.I32Add, Op.I32Mul); set(SAFE, Op.I32And, Op.I32Rotr);
+  set(SAFE, Op.I64Add, Op.I64Mul); set(SAFE, Op.I64And, Op.I64Rotr);
+  set(SAFE, Op.I32WrapI64, Op.I32WrapI64); set(SAFE, Op.I64ExtendI32S, Op.I64ExtendI32U); set(SAFE, Op.I32Extend8S, Op.I64Extend32S);
+  set(SHIFT, Op.I32Shl, Op.I32Rotr); set(SHIFT, Op.I64Shl, Op.I64Rotr);
+})();
+
 /** Values a one-byte op without control flow or calls pops, -1 when not listed; PUSHES, the values it pushes. */
 const POPS = new Int8Array(0x100).fill(-1);
 const PUSHES = new Int8Array(0x100).fill(1);

@@ -61,6 +61,9 @@
 //               its spill slot made at the construct's entry, when nothing writes the local before
 //               the construct around the get ends and (pinned over a live range) the local's range
 //               reaches that end: the inlined comparator in kv's qsort reads its caller's locals
+//   keepRegs    (at emission, func.ts keepReg) a value in a register under a block, loop or if keeps
+//               the register through it when the construct's ops only take free registers (no call,
+//               no op with a fixed register): cpio's `v << 4` under the hex digit's if
 //   selectIf    (before planning, after inline; selectif.ts) a select whose second operand
 //               costs two or more operations computes it only when chosen: `if`/`else`
 //   inline      (before planning, inline.ts) direct calls to small leaf functions
@@ -86,12 +89,12 @@ export interface AotPasses {
   andIf: boolean; orIf: boolean; setTarget: boolean; pins: boolean; callSaves: boolean; regalloc: boolean;
   pinRdi: boolean; kernelRbx: boolean; dup: boolean; inline: boolean; lea: boolean; webs: boolean; reuse: boolean;
   coldThen: boolean; selectIf: boolean; thread: boolean; threadTail: boolean; latchCopy: boolean; wrap: boolean;
-  lazyLocals: boolean;
+  lazyLocals: boolean; keepRegs: boolean;
 }
 export const PASS_NAMES: (keyof AotPasses)[] = [
   'rotate', 'unroll', 'bitset', 'fuse', 'andIf', 'orIf', 'setTarget', 'pins', 'callSaves', 'regalloc', 'pinRdi', 'kernelRbx', 'dup',
   'inline', 'lea', 'webs', 'reuse', 'coldThen', 'selectIf', 'thread', 'threadTail', 'latchCopy', 'wrap',
-  'lazyLocals',
+  'lazyLocals', 'keepRegs',
 ];
 
 /**

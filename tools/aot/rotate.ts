@@ -24,11 +24,22 @@ import type { FuncCompiler } from './func.ts';
 import { CtrlKind, negate, type Cond, type Ctrl, type Rot } from './blocks.ts';
 import { CODE_ALIGN } from './masm.ts';
 
-/** True when the frame is in loop-header state: `base` spilled/constant values, only pins in registers. */
+/**
+ * True when the frame is in loop-header state: `base` values spilled or constant, or ones that
+ * stay as they are through the loop (a lazy read passes lazyLocals keeps, a register value
+ * keepRegs keeps), and only pins and those values in registers.
+ */
 function headerState(fc: FuncCompiler, base: number): boolean {
   const f = fc.frame;
-  if (f.stack.length !== base || f.gprUsed !== f.gprPinned || f.xmmUsed !== f.xmmPinned) return false;
-  return f.stack.every((v) => v.k === K.Slot || v.k === K.Const);
+  if (f.stack.length !== base || f.xmmUsed !== f.xmmPinned) return false;
+  let regs = f.gprPinned;
+  for (const v of f.stack) {
+    if (v.k === K.Slot || v.k === K.Const) continue;
+    if (v.k === K.Reg && f.keptReg !== null && f.keptReg(v)) { regs |= 1 << v.n; continue; }
+    if (v.k === K.Local && v.p >= 0 && f.keepLazy !== null && f.keepLazy(v)) continue;
+    return false;
+  }
+  return f.gprUsed === regs;
 }
 
 /**
