@@ -7,10 +7,8 @@
 // a deep expression inside (the registers left for it). The disassembly shows the kept value.
 
 import { describe, it, expect } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { execa } from 'execa';
-import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
-import { compileWat, tmpPath } from './linux-runner.ts';
+import { compileWat } from './linux-runner.ts';
+import { slotStores, withPasses } from './passes-env.ts';
 import { differential } from './differential.ts';
 
 const arm = (then: string): string =>
@@ -50,30 +48,11 @@ const MOD = `(module
           (select (local.get $x) (local.get $y) (i32.gt_s (local.get $x) (i32.const 100)))))
         (else (i32.const 1)))))))))))))`;
 
-/** Stores of a 32-bit register to a frame slot in the body of function `f` (objdump), with passes `passes`. */
-async function slotStores(passes: string, f: number): Promise<number> {
-  const path = tmpPath(`keepregs-${passes}.elf`);
-  const prev = process.env.ASUK_AOT_PASSES;
-  process.env.ASUK_AOT_PASSES = passes;
-  try { writeFileSync(path, buildLinuxExecutable(await compileWat(MOD), { mode: 'driver' })); }
-  finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
-  const dis = (await execa('objdump', ['-d', '-M', 'intel', '--no-show-raw-insn', path])).stdout;
-  let inF = false, n = 0;
-  for (const line of dis.split('\n')) {
-    const sym = /^[0-9a-f]+ <([^>]+)>:/.exec(line);
-    if (sym) { inF = sym[1].startsWith(`body:${f}:`); continue; }
-    if (inF && /\smov\s+DWORD PTR \[rbp-0x[0-9a-f]+\],\w+$/.test(line)) n++;
-  }
-  return n;
-}
-
 describe('pass keepRegs: a register value under a construct keeps its register', () => {
   for (const passes of ['all', '-keepRegs', '-pins', '-regalloc']) {
     it(`computes what Node computes (passes ${passes})`, async () => {
       const wasm = await compileWat(MOD);
-      const prev = process.env.ASUK_AOT_PASSES;
-      process.env.ASUK_AOT_PASSES = passes;
-      try {
+      await withPasses(passes, async () => {
         const xs = [0n, 1n, 2n, 3n, 0x51n, 0x7ffffffen, 0x89abcdefn, 0xfffffffdn];
         const one = xs.map((x) => [x]);
         const { mismatches, count } = await differential(wasm, [
@@ -83,12 +62,12 @@ describe('pass keepRegs: a register value under a construct keeps its register',
         ]);
         expect(count).toBe(5 * 8 + 32);
         expect(mismatches).toEqual([]);
-      } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+      });
     }, 60_000);
   }
 
   it('keeps the hex parse\'s v << 4 out of its frame slot with the pass on (objdump)', async () => {
-    const on = await slotStores('all', 5), off = await slotStores('-keepRegs', 5);
+    const on = await slotStores(MOD, 'all', 5), off = await slotStores(MOD, '-keepRegs', 5);
     expect(on).toBeLessThan(off);
   });
 });

@@ -8,10 +8,8 @@
 // (caller-saved register), arms that leave by different ways.
 
 import { describe, it, expect } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { execa } from 'execa';
-import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
-import { compileWat, tmpPath } from './linux-runner.ts';
+import { compileWat } from './linux-runner.ts';
+import { slotStores, withPasses } from './passes-env.ts';
 import { differential } from './differential.ts';
 
 const MOD = `(module
@@ -74,30 +72,11 @@ const MOD = `(module
       (br_if $l (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 12))))
     (local.get $s)))`;
 
-/** Stores to frame slots (`mov DWORD PTR [rbp-N],reg`) in the body of function `f`, with passes `passes`. */
-async function slotStores(passes: string, f: number): Promise<number> {
-  const path = tmpPath(`lazy-${passes}.elf`);
-  const prev = process.env.ASUK_AOT_PASSES;
-  process.env.ASUK_AOT_PASSES = passes;
-  try { writeFileSync(path, buildLinuxExecutable(await compileWat(MOD), { mode: 'driver' })); }
-  finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
-  const dis = (await execa('objdump', ['-d', '-M', 'intel', '--no-show-raw-insn', path])).stdout;
-  let inF = false, n = 0;
-  for (const line of dis.split('\n')) {
-    const sym = /^[0-9a-f]+ <([^>]+)>:/.exec(line);
-    if (sym) { inF = sym[1].startsWith(`body:${f}:`); continue; }
-    if (inF && /\smov\s+DWORD PTR \[rbp-0x[0-9a-f]+\],\w+$/.test(line)) n++;
-  }
-  return n;
-}
-
 describe('pass lazyLocals: a local.get under a construct stays a read of the local', () => {
   for (const passes of ['all', '-lazyLocals', '-pins', '-regalloc']) {
     it(`computes what Node computes (passes ${passes})`, async () => {
       const wasm = await compileWat(MOD);
-      const prev = process.env.ASUK_AOT_PASSES;
-      process.env.ASUK_AOT_PASSES = passes;
-      try {
+      await withPasses(passes, async () => {
         const xs = [0n, 1n, 2n, 3n, 7n, 40n, 0x7ffffffen, 0xfffffffdn];
         const { mismatches, count } = await differential(wasm, [
           { name: 'keep', args: xs.flatMap((x) => [1n, 5n, 17n].map((n) => [x, n])) },
@@ -108,12 +87,12 @@ describe('pass lazyLocals: a local.get under a construct stays a read of the loc
         ]);
         expect(count).toBe(24 + 8 + 8 + 5 + 8);
         expect(mismatches).toEqual([]);
-      } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+      });
     }, 60_000);
   }
 
   it('stores fewer values to frame slots in $keep with the pass on (objdump)', async () => {
-    const on = await slotStores('all', 1), off = await slotStores('-lazyLocals', 1);
+    const on = await slotStores(MOD, 'all', 1), off = await slotStores(MOD, '-lazyLocals', 1);
     expect(on).toBeLessThan(off);
   });
 });

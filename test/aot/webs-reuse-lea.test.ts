@@ -18,6 +18,7 @@
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
 import { differential, I32_EDGES, I64_EDGES } from './differential.ts';
+import { withPasses } from './passes-env.ts';
 
 const FACTORS = [2, 3, 4, 5, 6, 8, 9, 10, 12, 18, 20, 24, 36, 40, 72];
 
@@ -160,12 +161,6 @@ const REUSE = `(module
       (drop (br_if $b (i32.shl (local.get $x) (i32.const 3)) (i32.and (local.get $y) (i32.const 1))))
       (local.set $x (local.get $y))
       (i32.add (local.get $x) (local.get $y)))))`;
-
-async function withPasses<T>(spec: string, f: () => Promise<T>): Promise<T> {
-  const prev = process.env.ASUK_AOT_PASSES;
-  process.env.ASUK_AOT_PASSES = spec;
-  try { return await f(); } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
-}
 
 describe('passes webs, reuse and lea vs Node WebAssembly', () => {
   it('computes y + x * C, y + (x << K) and x * 3/5/9 exactly at the edge values', async () => {

@@ -1,0 +1,31 @@
+// Test helpers for runs with a set of tools/aot passes (ASUK_AOT_PASSES) and for counting
+// frame-slot stores in a function's disassembly.
+//
+//   withPasses(spec, f)                 f() with ASUK_AOT_PASSES=spec, restored after
+//   slotStores(wat, passes, f)          `mov DWORD PTR [rbp-N],reg` in body:f of wat's Linux build
+
+import { writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
+import { compileWat, tmpPath } from './linux-runner.ts';
+
+export async function withPasses<T>(spec: string, f: () => Promise<T>): Promise<T> {
+  const prev = process.env.ASUK_AOT_PASSES;
+  process.env.ASUK_AOT_PASSES = spec;
+  try { return await f(); } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+}
+
+/** Stores of a 32-bit register to a frame slot in the body of function `f`, built with passes `passes`. */
+export async function slotStores(wat: string, passes: string, f: number): Promise<number> {
+  const path = tmpPath(`slots-${passes}.elf`);
+  const wasm = await compileWat(wat);
+  await withPasses(passes, async () => { writeFileSync(path, buildLinuxExecutable(wasm, { mode: 'driver' })); });
+  const dis = (await execa('objdump', ['-d', '-M', 'intel', '--no-show-raw-insn', path])).stdout;
+  let inF = false, n = 0;
+  for (const line of dis.split('\n')) {
+    const sym = /^[0-9a-f]+ <([^>]+)>:/.exec(line);
+    if (sym) { inF = sym[1].startsWith(`body:${f}:`); continue; }
+    if (inF && /\smov\s+DWORD PTR \[rbp-0x[0-9a-f]+\],\w+$/.test(line)) n++;
+  }
+  return n;
+}
