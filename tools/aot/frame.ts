@@ -173,7 +173,7 @@ export class Frame {
   private spillOldest(float: boolean): void {
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
-      if (v.k === K.Reg && isFloat(v.t) === float && !(this.keptReg !== null && this.keptReg(v))) { this.spillAt(d); return; }
+      if (v.k === K.Reg && isFloat(v.t) === float && !this.keptReg?.(v)) { this.spillAt(d); return; }
     }
     throw new AotError('internal', `out of ${float ? 'xmm' : 'general'} registers with nothing to spill`);
   }
@@ -184,7 +184,7 @@ export class Frame {
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
       if (v.k === K.Reg && !isFloat(v.t) && v.n === r) {
-        if (this.keptReg !== null && this.keptReg(v)) throw new AotError('internal', `register ${r} is kept through a construct (pass keepRegs)`);
+        if (this.keptReg?.(v)) throw new AotError('internal', `register ${r} is kept through a construct (pass keepRegs)`);
         const n = this.allocGpr(avoid | (1 << r));
         this.masm.movRR(64, n, r);
         v.n = n;
@@ -278,8 +278,8 @@ export class Frame {
   spillBelow(to: number, locals: boolean): void {
     for (let d = 0; d < to; d++) {
       const v = this.stack[d];
-      if (v.k === K.Reg) { if (!(locals && this.keepReg !== null && this.keepReg(v))) this.spillAt(d); }
-      else if (locals && v.k === K.Local && !(v.p >= 0 && this.keepLazy !== null && this.keepLazy(v))) this.spillAt(d);
+      if (v.k === K.Reg) { if (!(locals && this.keepReg?.(v))) this.spillAt(d); }
+      else if (locals && v.k === K.Local && !(v.p >= 0 && this.keepLazy?.(v))) this.spillAt(d);
     }
   }
 
