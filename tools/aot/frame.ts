@@ -27,6 +27,16 @@ export const enum K { Const, Reg, Slot, Local }
  * of the local below a block, Frame.keepLazy); -1 otherwise.
  */
 export interface Val { k: K; t: ValType; n: number; b: bigint; p: number }
+
+/** Passes lazyLocals and keepRegs (func.ts): which stack entries stay where they are at a construct's entry. */
+export interface FrameKeeper {
+  /** A Local entry a local.get pushed stays a read of the local (lazyLocals). */
+  keepLazy(v: Val): boolean;
+  /** A Reg entry keeps its register through the construct being entered (keepRegs). */
+  keepReg(v: Val): boolean;
+  /** A Reg entry is one a construct around the position keeps: nothing may move it (keepRegs). */
+  keptReg(v: Val): boolean;
+}
 /** Val.b of a Local value: the local's last read before its next write (popReg may clobber its register). */
 export const LAST_READ = 1n;
 
@@ -88,17 +98,18 @@ export class Frame {
 
   /**
    * Stores pinned locals that may differ from their home slot (before a call
-   * clobbers registers); `live` (default: all) says which are read after it.
+   * clobbers registers); `calls.liveAfterCall` says which are read after it.
+   * (An object with the method, not a closure: see `keeper`.)
    */
-  savePinned(live: (local: number) => boolean = () => true): void {
-    for (const p of this.pinned) if (p.written && !this.keeps(p) && live(p.local)) this.storePinned(p);
+  savePinned(calls: { liveAfterCall(local: number): boolean }): void {
+    for (const p of this.pinned) if (p.written && !this.keeps(p) && calls.liveAfterCall(p.local)) this.storePinned(p);
   }
   /** A pinned local in a callee-saved register: calls preserve it. */
   keeps(p: Pinned): boolean { return !p.float && (CALLEE_SAVED & (1 << p.reg)) !== 0; }
-  /** Reloads the pinned locals `live` selects (default: all) from their home slots (after a call). */
-  reloadPinned(live: (local: number) => boolean = () => true): void {
+  /** Reloads the pinned locals `calls.liveAfterCall` selects from their home slots (after a call). */
+  reloadPinned(calls: { liveAfterCall(local: number): boolean }): void {
     for (const p of this.pinned) {
-      if (this.keeps(p) || !live(p.local)) continue;
+      if (this.keeps(p) || !calls.liveAfterCall(p.local)) continue;
       const t = this.localTypes[p.local];
       if (p.float) this.masm.loadX(t === ValType.F64, p.reg, this.localMem(p.local));
       else this.masm.load(sizeOf(t), p.reg, this.localMem(p.local));
@@ -173,7 +184,7 @@ export class Frame {
   private spillOldest(float: boolean): void {
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
-      if (v.k === K.Reg && isFloat(v.t) === float && !this.keptReg?.(v)) { this.spillAt(d); return; }
+      if (v.k === K.Reg && isFloat(v.t) === float && !this.keeper?.keptReg(v)) { this.spillAt(d); return; }
     }
     throw new AotError('internal', `out of ${float ? 'xmm' : 'general'} registers with nothing to spill`);
   }
@@ -184,7 +195,7 @@ export class Frame {
     for (let d = 0; d < this.stack.length; d++) {
       const v = this.stack[d];
       if (v.k === K.Reg && !isFloat(v.t) && v.n === r) {
-        if (this.keptReg?.(v)) throw new AotError('internal', `register ${r} is kept through a construct (pass keepRegs)`);
+        if (this.keeper?.keptReg(v)) throw new AotError('internal', `register ${r} is kept through a construct (pass keepRegs)`);
         const n = this.allocGpr(avoid | (1 << r));
         this.masm.movRR(64, n, r);
         v.n = n;
@@ -259,17 +270,12 @@ export class Frame {
   }
 
   /**
-   * Pass lazyLocals: whether a Local entry that a local.get pushed may stay a read of the local
-   * through a block's entry (func.ts keepLazy); null when the pass is off.
+   * Passes lazyLocals and keepRegs (func.ts): what keeps stack entries where they are through a
+   * construct's entry; null when both are off. An object whose methods are on its prototype, not
+   * closures: a call site's inline cache holds the function it called, and a closure would keep
+   * its function compiler (and the plan) alive from one function's compile into the next.
    */
-  keepLazy: ((v: Val) => boolean) | null = null;
-  /**
-   * Pass keepRegs: whether a Reg entry keeps its register through the construct whose entry (or
-   * a split test before it) spills below it (func.ts keepReg); null when the pass is off.
-   */
-  keepReg: ((v: Val) => boolean) | null = null;
-  /** Pass keepRegs: whether a Reg entry is one a construct around the position kept (nothing may move it). */
-  keptReg: ((v: Val) => boolean) | null = null;
+  keeper: FrameKeeper | null = null;
 
   /**
    * Spills every Reg entry below depth `to`, and, if `locals` (a construct's entry or a test before
@@ -278,8 +284,8 @@ export class Frame {
   spillBelow(to: number, locals: boolean): void {
     for (let d = 0; d < to; d++) {
       const v = this.stack[d];
-      if (v.k === K.Reg) { if (!(locals && this.keepReg?.(v))) this.spillAt(d); }
-      else if (locals && v.k === K.Local && !(v.p >= 0 && this.keepLazy?.(v))) this.spillAt(d);
+      if (v.k === K.Reg) { if (!(locals && this.keeper?.keepReg(v))) this.spillAt(d); }
+      else if (locals && v.k === K.Local && !(v.p >= 0 && this.keeper?.keepLazy(v))) this.spillAt(d);
     }
   }
 

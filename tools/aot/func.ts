@@ -19,7 +19,7 @@ import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/type
 import { imm, mem, r32, r64, ripMem, xmm, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
 import { allocateRanges, choosePins, noReturn } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
-import { Frame, K, cI32, isFloat, type Val } from './frame.ts';
+import { Frame, K, cI32, isFloat, type FrameKeeper, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
 import { CODE_ALIGN, R8, R9, R10, R15, RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
@@ -91,7 +91,7 @@ const LAZY_SCAN = 512;
 const GPR_TEMPS = [RSI, RDI, R8, R9, R10, RBX, RAX, RCX, RDX];
 const KEEP_FREE = 3;
 
-export class FuncCompiler {
+export class FuncCompiler implements FrameKeeper, UseTypes {
   readonly frame: Frame;
   readonly masm: Masm;
   readonly ctrl: Ctrl[] = [];
@@ -139,8 +139,7 @@ export class FuncCompiler {
     this.masm = ctx.masm;
     this.codeMap = ctx.opts.codeMap?.wants(index) ? ctx.opts.codeMap : null;
     this.frame = new Frame(ctx.masm, localTypes, type.params.length);
-    if (ctx.passes.lazyLocals) this.frame.keepLazy = (v) => this.keepLazy(v);
-    if (ctx.passes.keepRegs) { this.frame.keepReg = (v) => this.keepReg(v); this.frame.keptReg = this.keptReg; }
+    if (ctx.passes.lazyLocals || ctx.passes.keepRegs) this.frame.keeper = this;
   }
 
   get asm() { return this.ctx.asm; }
@@ -558,14 +557,14 @@ export class FuncCompiler {
    * liveness) inside x's live range (locals sharing x's register are outside
    * it) that is not after the call's result is set to x.
    */
-  readonly liveAfterCall = (x: number): boolean => {
+  liveAfterCall(x: number): boolean {
     if (noReturn(this.plan.instrs, this.pc)) return false;
     if (this.frame.stack.some((v) => v.k === K.Local && v.n === x)) return true;
     if (this.ctx.passes.callSaves && this.setByNext(x)) return false;
     const r = this.plan.ranges;
     if (r && (this.pc < r.start[x] || this.pc > r.end[x])) return false;
     return this.plan.lastRead[x] >= this.plan.readFrom[this.pc];
-  };
+  }
 
   /** Pass lazyLocals: by the position of a local.get asked about, its value's use when keepLazy may keep it, else -1. */
   private lazyUse: Map<number, number> | null = null;
@@ -587,10 +586,11 @@ export class FuncCompiler {
    * An op may push the Val it popped back (a tee of a local in a frame slot): past the use, the
    * position asking is not before it, and the answer is no.
    */
-  private keepLazy(v: Val): boolean {
+  keepLazy(v: Val): boolean {
+    if (!this.ctx.passes.lazyLocals) return false;
     let use = this.lazyUse?.get(v.p);
     if (use === undefined) {
-      use = useOfGet(this.plan.instrs, v.p, this.useTypes, LAZY_SCAN);
+      use = useOfGet(this.plan.instrs, v.p, this, LAZY_SCAN);
       const ranges = this.plan.ranges;
       if (use >= 0 && ranges !== null && this.frame.pinReg[v.n] >= 0 && ranges.end[v.n] < use) use = -1;
       (this.lazyUse ??= new Map()).set(v.p, use);
@@ -612,7 +612,8 @@ export class FuncCompiler {
    * construct's code has only ops that take registers from the free ones (lazy.ts regSafe: no
    * call, no op with a fixed register) and at least KEEP_FREE other registers stay for it.
    */
-  private keepReg(v: Val): boolean {
+  keepReg(v: Val): boolean {
+    if (!this.ctx.passes.keepRegs) return false;
     if (this.keptReg(v)) return true;
     const at = this.entering, f = this.frame;
     if (at < 0 || isFloat(v.t) || v.n === RAX) return false;
@@ -630,16 +631,15 @@ export class FuncCompiler {
     return true;
   }
   /** Pass keepRegs: a Reg entry that the construct around the position keeps (keepReg). */
-  readonly keptReg = (v: Val): boolean => v.k === K.Reg && v.p <= -2 && this.pc < -v.p - 2;
+  keptReg(v: Val): boolean { return v.k === K.Reg && v.p <= -2 && this.pc < -v.p - 2; }
 
-  private readonly useTypes: UseTypes = {
-    call: (k) => this.ctx.funcTypes[k],
-    indirect: (k) => this.ctx.m.types[k],
-    block: (ins) => {
-      const bt = ins.blockType!;
-      return bt.kind === 'func' && !this.ctx.m.types[bt.index] ? null : this.blockSig(bt);
-    },
-  };
+  /** lazy.ts useOfGet's types (UseTypes): a called function's, a call_indirect's, a construct's. */
+  calleeType(k: number): FuncType | undefined { return this.ctx.funcTypes[k]; }
+  indirectType(k: number): FuncType | undefined { return this.ctx.m.types[k]; }
+  constructType(ins: Instr): FuncType | null {
+    const bt = ins.blockType!;
+    return bt.kind === 'func' && !this.ctx.m.types[bt.index] ? null : this.blockSig(bt);
+  }
 
   /** The instruction after the call being compiled overwrites local x with its result. */
   private setByNext(x: number): boolean {
@@ -653,12 +653,12 @@ export class FuncCompiler {
   /** Before a call: stores the written pinned locals it may still read. */
   beforeCall(): void {
     this.callsOut = true;
-    this.frame.savePinned(this.liveAfterCall);
+    this.frame.savePinned(this);
   }
 
   /** After a call returns: the pinned locals still read, and (several instances) r15. */
   afterCall(): void {
-    this.frame.reloadPinned(this.liveAfterCall);
+    this.frame.reloadPinned(this);
     this.loadMemBase();
   }
 

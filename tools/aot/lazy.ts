@@ -12,9 +12,9 @@ import type { FuncType, Instr } from '../wasm/types.ts';
 
 /** The types useOfGet needs: a called function's, a call_indirect's, a construct's (null when not valid). */
 export interface UseTypes {
-  call(func: number): FuncType | undefined;
-  indirect(type: number): FuncType | undefined;
-  block(ins: Instr): FuncType | null;
+  calleeType(func: number): FuncType | undefined;
+  indirectType(type: number): FuncType | undefined;
+  constructType(ins: Instr): FuncType | null;
 }
 
 /**
@@ -42,7 +42,7 @@ export function useOfGet(instrs: Instr[], get: number, types: UseTypes, limit: n
     }
     switch (op) {
       case Op.Block: case Op.Loop: case Op.If: {
-        const t = types.block(ins);
+        const t = types.constructType(ins);
         if (!t || t.params.length > 0) return -1;
         if (op === Op.If && --h < 1) return q;             // the value is the if's condition
         results = t.results.length;
@@ -55,7 +55,7 @@ export function useOfGet(instrs: Instr[], get: number, types: UseTypes, limit: n
         if (--h < 1) return q;                             // the condition; else taken as a value or kept
         break;
       case Op.Call: case Op.CallIndirect: {
-        const t = op === Op.Call ? types.call(ins.a!) : types.indirect(ins.a!);
+        const t = op === Op.Call ? types.calleeType(ins.a!) : types.indirectType(ins.a!);
         if (!t) return -1;
         h -= t.params.length + (op === Op.CallIndirect ? 1 : 0);
         if (h < 1) return q;

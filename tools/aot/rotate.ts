@@ -35,8 +35,8 @@ function headerState(fc: FuncCompiler, base: number): boolean {
   let regs = f.gprPinned;
   for (const v of f.stack) {
     if (v.k === K.Slot || v.k === K.Const) continue;
-    if (v.k === K.Reg && f.keptReg?.(v)) { regs |= 1 << v.n; continue; }
-    if (v.k === K.Local && v.p >= 0 && f.keepLazy?.(v)) continue;
+    if (v.k === K.Reg && f.keeper?.keptReg(v)) { regs |= 1 << v.n; continue; }
+    if (v.k === K.Local && v.p >= 0 && f.keeper?.keepLazy(v)) continue;
     return false;
   }
   return f.gprUsed === regs;
