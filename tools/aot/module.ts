@@ -331,11 +331,14 @@ function ctxDataLabels(ctx: ModCtx): Label[] {
   return [...ctx.tables.flatMap((t) => [t.label, t.data]), ...ctx.dataLabels, ...ctx.dataLens, ...ctx.elemLabels, ...ctx.elemLens];
 }
 
-/** Room in `asm` for the code of defined functions [from, to): ~2.4-2.8 bytes of x86 and ~0.14 fixups per byte of Wasm (bench/aot's modules). */
+/**
+ * Room in `asm` for the code of defined functions [from, to): ~2.4-2.8 bytes of x86, ~0.14 fixups
+ * and ~0.09 labels per byte of Wasm (bench/aot's modules and synth).
+ */
 function reserveFor(asm: Assembler, m: Module, from: number, to: number): void {
   let wasm = 0;
   for (let k = from; k < to; k++) wasm += m.codes[k].bodyEnd - m.codes[k].bodyStart;
-  asm.reserve(3 * wasm, Math.ceil(wasm / 6));
+  asm.reserve(3 * wasm, Math.ceil(wasm / 6), Math.ceil(wasm / 10));
 }
 
 /** Compiles defined functions [from, to) of `m` into an assembler of their own (a worker calls this). */

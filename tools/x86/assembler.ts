@@ -126,12 +126,14 @@ export class Assembler {
 
   private newLabelId(): number {
     const id = this._nLabels++;
-    if (id >= this._labelOff.length) {
-      const b = new Int32Array(this._labelOff.length * 2).fill(-1);
-      b.set(this._labelOff);
-      this._labelOff = b;
-    }
+    if (id >= this._labelOff.length) this.resizeLabels(this._labelOff.length * 2);
     return id;
+  }
+
+  private resizeLabels(cap: number): void {
+    const b = new Int32Array(cap).fill(-1);
+    b.set(this._labelOff);
+    this._labelOff = b;
   }
 
   /** Bind `l` at the current position. Caller must bind each label once. */
@@ -168,12 +170,15 @@ export class Assembler {
   }
 
   /**
-   * Makes room for `bytes` more bytes of code and `fixups` more label
-   * references, so a large compile grows its buffers once instead of by
-   * doubling (each doubling copies, and fresh pages cost a fault each).
+   * Makes room for `bytes` more bytes of code, `fixups` more label references
+   * and `labels` more labels, so a large compile grows its buffers once instead
+   * of by doubling (each doubling copies, and fresh pages cost a fault each).
+   * Exactly what is asked: a fresh typed array is zeroed (or filled) whole, so
+   * rounding up to a power of two touched up to twice the pages.
    */
-  reserve(bytes: number, fixups: number): void {
-    if (this._n + bytes > this._buf.length) this.grow(this._n + bytes);
+  reserve(bytes: number, fixups: number, labels = 0): void {
+    if (this._n + bytes > this._buf.length) this.resize(this._n + bytes);
+    if (this._nLabels + labels > this._labelOff.length) this.resizeLabels(this._nLabels + labels);
     const need = (this.nFx + fixups) * FX_STRIDE;
     if (need > this.fx.length) {
       const b = new Int32Array(need);
@@ -192,6 +197,10 @@ export class Assembler {
   private grow(need: number): void {
     let cap = this._buf.length * 2;
     while (cap < need) cap *= 2;
+    this.resize(cap);
+  }
+
+  private resize(cap: number): void {
     const b = new Uint8Array(cap);
     b.set(this._buf.subarray(0, this._n));
     this._buf = b;
