@@ -229,7 +229,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     p.mergeAfter[end - 1] = x;
     if (e >= 0) p.mergeAfter[e - 1] = x;
   }
-  addSteps(p, s.brLoop, 0, n);
+  p.steps = planSteps(p, s.brLoop, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !rdi;
   p.leafRegs = p.pinRdi && leaf;
@@ -476,19 +476,23 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
     brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set(),
     endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), startOf: scratchI32(n, -1), ifsWithElse: [], valueEnds: [],
   };
-  // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
-  const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
-  /** Per open construct: a loop opened inside it (since its else, for an if). */
-  const hasLoop: boolean[] = [false];
-  /** Per open construct: an if whose else has been seen. */
-  const inElse: boolean[] = [false];
-  /** Per open construct: a br_table targets it. */
-  const byTable: boolean[] = [false];
+  // Per open construct k (0: the function, `top` the innermost), in scratch arrays (a construct
+  // opens at most once per position): its position, whether a branch targets it, its loop start
+  // (-1: not a loop), a loop opened inside it (since its else, for an if), an if whose else has
+  // been seen, a br_table targets it. Six arrays pushed per function were 1 KB of garbage each.
+  const openPc = scratchI32(n + 1), loopOf = scratchI32(n + 1);
+  const targeted = scratchU8(n + 1), hasLoop = scratchU8(n + 1), inElse = scratchU8(n + 1), byTable = scratchU8(n + 1);
+  let top = 0;
+  openPc[0] = -1; loopOf[0] = -1;
+  const open = (pc: number, loop: number): void => {
+    top++;
+    openPc[top] = pc; loopOf[top] = loop; targeted[top] = 0; hasLoop[top] = 0; inElse[top] = 0; byTable[top] = 0;
+  };
   let outer = -1;                            // start of the outermost open loop
   const mark = (d: number): number => {
-    const k = openPc.length - 1 - d;
+    const k = top - d;
     if (k < 0) return -1;
-    targeted[k] = true;
+    targeted[k] = 1;
     return openPc[k];
   };
   for (let pc = 0; pc < n; pc++) {
@@ -496,39 +500,38 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
     readFrom[pc] = !callSaves ? 0 : outer >= 0 ? outer : pc + 1;
     switch (ins.op) {
       case Op.LocalGet: if (ins.a! < lastRead.length) lastRead[ins.a!] = pc; break;
-      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); hasLoop.push(false); inElse.push(false); byTable.push(false); break;
+      case Op.Block: case Op.If: open(pc, -1); break;
       case Op.Loop:
-        hasLoop[hasLoop.length - 1] = true;
-        openPc.push(pc); targeted.push(false); loopOf.push(pc); hasLoop.push(false); inElse.push(false); byTable.push(false);
+        hasLoop[top] = 1;
+        open(pc, pc);
         st.loops.push(pc);
         if (outer < 0) outer = pc;
         break;
       case Op.Else: {
-        const k = openPc.length - 1, at = openPc[k];
+        const k = top, at = openPc[k];
         const bt = at >= 0 ? instrs[at].blockType : undefined;
-        st.thenTargeted[pc] = targeted[k] ? 1 : 0;
+        st.thenTargeted[pc] = targeted[k];
         st.elseOfI32If[pc] = bt?.kind === 'value' && bt.type === ValType.I32 ? 1 : 0;
         if (coldThen && bt?.kind === 'empty' && ((outer >= 0 && !hasLoop[k] && at >= 2 && eqConst(instrs, at - 1)) || instrs[pc - 1].op === Op.Unreachable)) {
           p.coldThen[at] = 1;
         }
         if (coldThen && outer >= 0 && bt?.kind === 'value' && pc === at + 2 && instrs[at + 1].op === Op.LocalGet) p.coldElse[at] = 1;
-        if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
-        inElse[k] = true;
+        if (hasLoop[k]) { hasLoop[k] = 0; hasLoop[k - 1] = 1; }
+        inElse[k] = 1;
         if (at >= 0) { st.elseOf[at] = pc; st.ifsWithElse.push(at); }
         st.startOf[pc] = at;
         break;
       }
       case Op.End: {
-        const at = openPc.pop()!;
-        targeted.pop();
+        const k = top--, at = openPc[k];
         if (at >= 0) st.endOf[at] = pc;
         st.startOf[pc] = at;
         if (at >= 0 && p.coldElse[at] && (pc - st.elseOf[at] < 3 || instrs[pc + 1]?.op === Op.If || instrs[pc + 1]?.op === Op.BrIf)) p.coldElse[at] = 0;
-        if (!byTable.pop() && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
-        if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
+        if (!byTable[k] && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
+        if (coldThen && !inElse[k] && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
           && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
-        if (hasLoop.pop() && hasLoop.length > 0) hasLoop[hasLoop.length - 1] = true;
-        if (loopOf.pop() === outer && outer >= 0) outer = -1;
+        if (hasLoop[k] && top >= 0) hasLoop[top] = 1;
+        if (loopOf[k] === outer && outer >= 0) outer = -1;
         break;
       }
       case Op.Br: case Op.BrIf: {
@@ -536,9 +539,14 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) { st.brLoop[pc] = t; st.brBack.add(t); }
         break;
       }
-      case Op.BrTable:
-        for (const d of [...ins.targets!, ins.a!]) if (mark(d) >= 0) byTable[openPc.length - 1 - d] = true;
+      case Op.BrTable: {
+        const ts = ins.targets!;
+        for (let j = 0; j <= ts.length; j++) {
+          const d = j < ts.length ? ts[j] : ins.a!;
+          if (mark(d) >= 0) byTable[top - d] = 1;
+        }
         break;
+      }
       default: break;
     }
   }
@@ -791,9 +799,36 @@ function unrolledCounter(p: FuncPlan, local: number, pc: number): boolean {
   return false;
 }
 
+/**
+ * The steps being built (addSteps), grown by doubling and kept from one function to the next:
+ * pushing to a fresh array per function made ~4 KB of garbage each (its growth), the largest
+ * allocation of a plan. planSteps copies them into an array of their length.
+ */
+let stepBuf = new Int32Array(1024);
+let nSteps = 0;
+
+function pushStep(v: number): void {
+  if (nSteps === stepBuf.length) {
+    const b = new Int32Array(stepBuf.length * 2);
+    b.set(stepBuf);
+    stepBuf = b;
+  }
+  stepBuf[nSteps++] = v;
+}
+
+/** The emission order of positions [0, n) (addSteps). */
+function planSteps(p: FuncPlan, brLoop: Int32Array, n: number): number[] {
+  nSteps = 0;
+  addSteps(p, brLoop, 0, n);
+  // made at its length (V8 makes a larger `new Array(n)` a slow dictionary: appended to then)
+  const steps: number[] = nSteps <= 16384 ? new Array<number>(nSteps) : [];
+  for (let k = 0; k < nSteps; k++) steps[k] = stepBuf[k];
+  return steps;
+}
+
 /** Appends the emission order of [from, to): unrolled loops expanded, rotated headers replayed after each back edge. */
 function addSteps(p: FuncPlan, brLoop: Int32Array, from: number, to: number): void {
-  const mark = (m: Mark): void => { p.marks.push(m); p.steps.push(-p.marks.length); };
+  const mark = (m: Mark): void => { p.marks.push(m); pushStep(-p.marks.length); };
   for (let pc = from; pc < to; pc++) {
     const u = p.unrolls.get(pc);
     if (u) {
@@ -806,13 +841,13 @@ function addSteps(p: FuncPlan, brLoop: Int32Array, from: number, to: number): vo
       pc = u.loopEnd;
       continue;
     }
-    p.steps.push(pc);
+    pushStep(pc);
     const r = brLoop[pc] >= 0 ? p.rotations.get(brLoop[pc]) : undefined;
     if (r) {
       const m: Mark = { kind: MarkKind.Replay, end: 0 };
       mark(m);
       addSteps(p, brLoop, r.start, r.ifPc + 1);
-      m.end = p.steps.length;
+      m.end = nSteps;
     }
   }
 }
