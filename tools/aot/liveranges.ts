@@ -50,7 +50,7 @@ const UNCOVERED = 0x7fffffff;
  * (null: none yet; branches to a loop go to its start); an else-arm's `thenCovered`, the locals
  * covered at every way out of the then-arm to the if's end.
  */
-interface Region { kind: RegionKind; pc: number; written: number[]; brAll: Set<number> | null; thenCovered: Set<number> | null }
+interface Region { kind: RegionKind; pc: number; written: number[]; brAll: Set<number> | null; thenCovered: number[] | null }
 const enum RegionKind { Block, Loop, Then, Else }
 
 export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, facts: WebFacts | null = null): LiveRanges {
@@ -124,12 +124,15 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
     g.brAll = new Set();
     for (let k = t; k < regions.length; k++) for (const x of regions[k].written) g.brAll.add(x);
   }
-  /** The locals written on every way to region g's end: its fallthrough and every branch to it. */
-  function coveredAtEnd(g: Region): Set<number> {
-    const out = new Set<number>();
+  /**
+   * The locals written on every way to region g's end: its fallthrough and every branch to it.
+   * An array (g.written has no duplicates), not a Set: this runs at every end and else.
+   */
+  function coveredAtEnd(g: Region): number[] {
+    const out: number[] = [];
     for (const x of g.written) {
-      if ((g.brAll && !g.brAll.has(x)) || (g.thenCovered && !g.thenCovered.has(x))) continue;
-      out.add(x);
+      if ((g.brAll && !g.brAll.has(x)) || (g.thenCovered && !g.thenCovered.includes(x))) continue;
+      out.push(x);
     }
     return out;
   }
@@ -138,7 +141,7 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
    * here, as if written at its level (a block's end is reached only by its fallthrough and the
    * branches to it; a loop's only by its fallthrough).
    */
-  function promote(xs: Set<number>): void {
+  function promote(xs: number[]): void {
     const parent = regions[regions.length - 1], depth = regions.length - 1;
     for (const x of xs) {
       if (cover[x] !== UNCOVERED) continue;
