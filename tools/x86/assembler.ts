@@ -384,7 +384,12 @@ export class Assembler {
 
   // ---- output ----
 
-  /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
+  /**
+   * Resolve every reference for load address `base` of byte 0 and return the bytes: a view of
+   * the assembler's own buffer, not a copy (a large module's code is megabytes, and each fresh
+   * page of a copy costs a page fault). Each fixup's field is written whole, so a later
+   * finish(base2) patches the same bytes for base2, and the view returned before shows them.
+   */
   finish(base: number): Uint8Array {
     if (this._cold || this.other.n > 0) throw new EncodeError('X86_COLD', 'cold code was never flushed');
     const unbound = new Set<string>();
@@ -396,10 +401,9 @@ export class Assembler {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
     }
     this.threadJumps();
-    const out = this._buf.slice(0, this._n);
-    const dv = new DataView(out.buffer);
+    const dv = new DataView(this._buf.buffer);
     for (let i = 0; i < this.nFx; i++) this.patch(dv, i * FX_STRIDE, base);
-    return out;
+    return this._buf.subarray(0, this._n);
   }
 
   /**
