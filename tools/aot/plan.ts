@@ -134,11 +134,11 @@ export interface FuncPlan {
   fuse: Uint8Array;
   /** At an i32.and whose value only a fused branch/if/select reads: 1, or 2 through an i32.eqz (pass fuse). */
   andTest: Uint8Array;
-  bitset: Map<number, BitSet>;
+  bitset: ReadonlyMap<number, BitSet>;
   /** Local written by the local.set/tee right after each position, or -1. */
   setAfter: Int32Array;
-  rotations: Map<number, RotPlan>;
-  unrolls: Map<number, UnrollPlan>;
+  rotations: ReadonlyMap<number, RotPlan>;
+  unrolls: ReadonlyMap<number, UnrollPlan>;
   /** Last position of a `local.get` of each local, -1 when never read. */
   lastRead: Int32Array;
   /**
@@ -168,18 +168,18 @@ export interface FuncPlan {
   /** At a value `if`: its else-arm goes out of line (pass coldThen). */
   coldElse: Uint8Array;
   /** At a bitset chain's first i32.eq: where its `c > maxK` branch goes (pass thread). */
-  threads: Map<number, ThreadPlan>;
+  threads: ReadonlyMap<number, ThreadPlan>;
   /**
    * A rotated loop's header if -> the thread (its eq) whose copy, tail and back edge included, is placed right
    * before the loop's body, so that it falls through into the next iteration (pass threadTail):
    * its class test is a statement of the loop's body and its chain ends in the back edge.
    */
-  placed: Map<number, number>;
+  placed: ReadonlyMap<number, number>;
   /**
    * At an `else` (its then-arm's end): the `br` back to a rotated loop that control reaches next,
    * past `ends` ends (this if's included) and the else-arms of ifs it ends (pass latchCopy).
    */
-  latches: Map<number, { br: number; ends: number }>;
+  latches: ReadonlyMap<number, { br: number; ends: number }>;
   /** At a block or if with one result that `local.set/tee x` takes after its end (no br_table to it): x, else -1 (setTarget). */
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
@@ -197,6 +197,20 @@ export interface FuncPlan {
 
 const MAX_HEADER = 24;
 
+/**
+ * The plan's maps start as this one, empty and shared, and get a Map of their own with their first
+ * entry (put): most functions have nothing in most of the six, and six fresh Maps per function
+ * were 2% of a large module's garbage. FuncPlan types them ReadonlyMap: only plan.ts adds entries.
+ */
+const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+
+/** `m` with k -> v added: `m` itself, or a new Map when `m` is NONE. */
+function put<V>(m: ReadonlyMap<number, V>, k: number, v: V): ReadonlyMap<number, V> {
+  const out = m === NONE ? new Map<number, V>() : m as Map<number, V>;
+  out.set(k, v);
+  return out;
+}
+
 /** Placeholder of the structure arrays until structure() fills them. */
 const EMPTY = new Int32Array(0);
 
@@ -205,19 +219,19 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   const n = instrs.length;
   const p: FuncPlan = {
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n), andTest: scratchU8(n),
-    bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
+    bitset: NONE, setAfter: scratchI32(n, -1), rotations: NONE, unrolls: NONE,
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, leafRegs: false, kernelRbx: false,
-    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1), chainOwn: scratchU8(n),
+    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: NONE, placed: NONE, latches: NONE, mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1), chainOwn: scratchU8(n),
     endOf: EMPTY, elseOf: EMPTY, startOf: EMPTY,
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   p.endOf = s.endOf; p.elseOf = s.elseOf; p.startOf = s.startOf;
   for (const pc of s.loops) {
     const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
-    if (u) { p.unrolls.set(pc, u); continue; }
+    if (u) { p.unrolls = put(p.unrolls, pc, u); continue; }
     const r = passes.rotate && s.brBack.has(pc) && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
-    if (r) { p.rotations.set(pc, r); p.coldThen[r.ifPc] = 0; }
+    if (r) { p.rotations = put(p.rotations, pc, r); p.coldThen[r.ifPc] = 0; }
   }
   planFlags(p, s, passes);
   if (passes.thread) planThreads(p, s, passes.threadTail);
@@ -619,7 +633,7 @@ function planLatches(p: FuncPlan, s: Structure): void {
     }
     const loop = instrs[k]?.op === Op.Br ? s.brLoop[k] : -1;
     const r = loop >= 0 ? p.rotations.get(loop) : undefined;
-    if (r && r.ifPc - r.start <= LATCH_HEADER_MAX) p.latches.set(e, { br: k, ends });
+    if (r && r.ifPc - r.start <= LATCH_HEADER_MAX) p.latches = put(p.latches, e, { br: k, ends });
   }
 }
 
@@ -634,13 +648,13 @@ function planThreads(p: FuncPlan, s: Structure, tail: boolean): void {
     const at = eq + 4 * m.groups;
     if (p.fuse[at] !== Fuse.If || p.coldThen[at + 1] || [...p.rotations.values()].some((r) => r.ifPc === at + 1)) continue;
     const t = planThread(p.instrs, eq, maxBit(m.mask), at + 1, (pc) => s.endOf[pc], (pc) => s.elseOf[pc]);
-    if (t) p.threads.set(eq, t);
+    if (t) p.threads = put(p.threads, eq, t);
   }
   for (const [eq, t] of p.threads) {                  // a tail copy holds no other thread
     t.tail &&= tail && ![...p.threads.keys()].some((q) => q >= t.target && q <= t.chainEnd);
     const loop = t.tail && p.instrs[t.chainEnd + 1].op === Op.Br ? s.brLoop[t.chainEnd + 1] : -1;
     const r = loop >= 0 ? p.rotations.get(loop) : undefined;
-    if (r && !p.placed.has(r.ifPc) && topLevel(p.instrs, r.ifPc, eq + 4 * p.bitset.get(eq)!.groups + 1)) p.placed.set(r.ifPc, eq);
+    if (r && !p.placed.has(r.ifPc) && topLevel(p.instrs, r.ifPc, eq + 4 * p.bitset.get(eq)!.groups + 1)) p.placed = put(p.placed, r.ifPc, eq);
   }
 }
 
@@ -667,7 +681,7 @@ function planFlags(p: FuncPlan, s: Structure, passes: AotPasses): void {
     if (passes.bitset && op === Op.I32Eq) {
       const m = bitSetAt(p, pc);
       if (m) {
-        p.bitset.set(pc, m);
+        p.bitset = put(p.bitset, pc, m);
         const end = pc + 4 * m.groups;
         p.absorbed.fill(1, pc + 1, end + 1);
         planFuse(p, s, passes, end);
@@ -830,7 +844,7 @@ function planSteps(p: FuncPlan, brLoop: Int32Array, n: number): number[] {
 function addSteps(p: FuncPlan, brLoop: Int32Array, from: number, to: number): void {
   const mark = (m: Mark): void => { p.marks.push(m); pushStep(-p.marks.length); };
   for (let pc = from; pc < to; pc++) {
-    const u = p.unrolls.get(pc);
+    const u = p.instrs[pc].op === Op.Loop ? p.unrolls.get(pc) : undefined;     // not a Map lookup at every position
     if (u) {
       for (let j = u.from; j < u.to; j++) {
         mark({ kind: MarkKind.Trip, local: u.local, value: j });
