@@ -50,7 +50,7 @@ const UNCOVERED = 0x7fffffff;
  * (null: none yet; branches to a loop go to its start); an else-arm's `thenCovered`, the locals
  * covered at every way out of the then-arm to the if's end.
  */
-interface Region { kind: RegionKind; pc: number; written: number[]; brAll: Set<number> | null; thenCovered: Set<number> | null }
+interface Region { kind: RegionKind; pc: number; written: number[]; brAll: number[] | null; thenCovered: number[] | null }
 const enum RegionKind { Block, Loop, Then, Else }
 
 export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, facts: WebFacts | null = null): LiveRanges {
@@ -114,22 +114,32 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
   }
   /**
    * A branch to label `d`: the locals written since its region opened (on this path) reach its
-   * end. Those are the ones covered at its depth or deeper (cover[x] >= t).
+   * end. Those are the ones covered at its depth or deeper (cover[x] >= t). brAll is an array,
+   * not a Set (one per block branched to): a local is in one open region's `written` at most.
    */
   function branchTo(d: number): void {
     const t = regions.length - 1 - d;
     const g = regions[t];
     if (!g || g.kind === RegionKind.Loop) return;        // a loop's label is its start
-    if (g.brAll) { for (const x of g.brAll) if (cover[x] < t || cover[x] === UNCOVERED) g.brAll.delete(x); return; }
-    g.brAll = new Set();
-    for (let k = t; k < regions.length; k++) for (const x of regions[k].written) g.brAll.add(x);
+    const all = g.brAll;
+    if (all) {
+      let kept = 0;
+      for (const x of all) if (!(cover[x] < t || cover[x] === UNCOVERED)) all[kept++] = x;
+      all.length = kept;
+      return;
+    }
+    g.brAll = [];
+    for (let k = t; k < regions.length; k++) for (const x of regions[k].written) g.brAll.push(x);
   }
-  /** The locals written on every way to region g's end: its fallthrough and every branch to it. */
-  function coveredAtEnd(g: Region): Set<number> {
-    const out = new Set<number>();
+  /**
+   * The locals written on every way to region g's end: its fallthrough and every branch to it.
+   * An array (g.written has no duplicates), not a Set: this runs at every end and else.
+   */
+  function coveredAtEnd(g: Region): number[] {
+    const out: number[] = [];
     for (const x of g.written) {
-      if ((g.brAll && !g.brAll.has(x)) || (g.thenCovered && !g.thenCovered.has(x))) continue;
-      out.add(x);
+      if ((g.brAll && !g.brAll.includes(x)) || (g.thenCovered && !g.thenCovered.includes(x))) continue;
+      out.push(x);
     }
     return out;
   }
@@ -138,7 +148,7 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
    * here, as if written at its level (a block's end is reached only by its fallthrough and the
    * branches to it; a loop's only by its fallthrough).
    */
-  function promote(xs: Set<number>): void {
+  function promote(xs: number[]): void {
     const parent = regions[regions.length - 1], depth = regions.length - 1;
     for (const x of xs) {
       if (cover[x] !== UNCOVERED) continue;
@@ -178,11 +188,15 @@ export function liveRanges(instrs: Instr[], nLocals: number, nParams: number, fa
 
 /** A range that overlaps a loop but is not inside it covers the whole loop (until nothing changes). */
 function widenAcrossLoops(r: LiveRanges, loopEnd: Map<number, number>): void {
+  if (loopEnd.size === 0) return;
+  // the loops as two arrays, in the map's order: iterating the map made an entry array per local and loop
+  const starts = [...loopEnd.keys()], ends = [...loopEnd.values()];
   for (let changed = true; changed;) {
     changed = false;
     for (let x = 0; x < r.start.length; x++) {
       if (r.start[x] < 0) continue;
-      for (const [ls, le] of loopEnd) {
+      for (let k = 0; k < starts.length; k++) {
+        const ls = starts[k], le = ends[k];
         const s = r.start[x], e = r.end[x];
         if (e < ls || s > le || (s >= ls && e <= le) || (s <= ls && e >= le)) continue;
         r.start[x] = Math.min(s, ls); r.end[x] = Math.max(e, le);

@@ -331,11 +331,14 @@ function ctxDataLabels(ctx: ModCtx): Label[] {
   return [...ctx.tables.flatMap((t) => [t.label, t.data]), ...ctx.dataLabels, ...ctx.dataLens, ...ctx.elemLabels, ...ctx.elemLens];
 }
 
-/** Room in `asm` for the code of defined functions [from, to): ~2.4-2.8 bytes of x86 and ~0.14 fixups per byte of Wasm (bench/aot's modules). */
+/**
+ * Room in `asm` for the code of defined functions [from, to): ~2.4-2.8 bytes of x86, ~0.14 fixups
+ * and ~0.09 labels per byte of Wasm (bench/aot's modules and synth).
+ */
 function reserveFor(asm: Assembler, m: Module, from: number, to: number): void {
   let wasm = 0;
   for (let k = from; k < to; k++) wasm += m.codes[k].bodyEnd - m.codes[k].bodyStart;
-  asm.reserve(3 * wasm, Math.ceil(wasm / 6));
+  asm.reserve(3 * wasm, Math.ceil(wasm / 6), Math.ceil(wasm / 10));
 }
 
 /** Compiles defined functions [from, to) of `m` into an assembler of their own (a worker calls this). */
@@ -469,19 +472,21 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
   }
 }
 
+const UTF8 = new TextEncoder();
+
 function cstring(asm: Assembler, s: string): void {
-  asm.bytes(new TextEncoder().encode(s));
+  asm.bytes(UTF8.encode(s));
   asm.u8(0);
 }
 
-/** An 8-byte initial value: bits, or the address of a function descriptor. */
-function emitRefOrBits(ctx: ModCtx, e: ConstExpr, what: string): void {
+/** An 8-byte initial value: bits, or the address of a function descriptor. `what` names it in an error. */
+function emitRefOrBits(ctx: ModCtx, e: ConstExpr, what: () => string): void {
   const b = constBitsOf(e);
   if (b !== null) { ctx.asm.u64(b); return; }
   if (e.length === 1 && e[0].op === Op.RefFunc) { ctx.asm.addr64(ctx.funcDesc(e[0].a!)); return; }
   const ref = e.length === 1 && e[0].op === Op.GlobalGet ? importedGlobalRef(e[0].a!) : undefined;
   if (ref) { ctx.asm.addr64(ref); return; }
-  throw new AotError('unsupported', `${what}: constant expression ${e.map((i) => i.op).join(' ')}`);
+  throw new AotError('unsupported', `${what()}: constant expression ${e.map((i) => i.op).join(' ')}`);
 }
 
 function emitData(ctx: ModCtx, instName: Label): void {
@@ -501,11 +506,11 @@ function emitData(ctx: ModCtx, instName: Label): void {
     if (linked.has(ctx.globals[i])) continue;
     asm.bind(ctx.globals[i].label); asm.u64(BigInt.asUintN(64, importedGlobalValue(i)!));
   }
-  m.globals.forEach((g, k) => { asm.bind(ctx.globals[nImpG + k].label); emitRefOrBits(ctx, g.init, `global ${nImpG + k}`); });
+  m.globals.forEach((g, k) => { asm.bind(ctx.globals[nImpG + k].label); emitRefOrBits(ctx, g.init, () => `global ${nImpG + k}`); });
   m.elems.forEach((e, k) => {
     asm.align(8, 0);
     asm.bind(ctx.elemLabels[k]);
-    e.items.forEach((it, j) => emitRefOrBits(ctx, it, `element ${j} of segment ${k}`));
+    e.items.forEach((it, j) => emitRefOrBits(ctx, it, () => `element ${j} of segment ${k}`));
     asm.bind(ctx.elemLens[k]);
     asm.u32(e.mode.kind === 'passive' ? e.items.length : 0);
   });

@@ -30,7 +30,7 @@ import type { FuncPlan } from './plan.ts';
 import type { LiveRanges } from './liveranges.ts';
 import { isFloat, type Frame } from './frame.ts';
 import { CALLEE_SAVED, R8, R9, R10, R12, R13, R14, RBX, RCX, RDI, RDX } from './masm.ts';
-import { scratchF64, scratchU8 } from './scratch.ts';
+import { scratchF64, scratchI8, scratchU8 } from './scratch.ts';
 
 /** Weight of a use at loop depth d: 4^d, capped at depth 8. */
 const DEPTH_WEIGHT = Array.from({ length: 9 }, (_, d) => 4 ** d);
@@ -124,10 +124,10 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
   const volOk = (i: number): boolean => uses[i] > callsIn(i) * (written[i] ? 2 : 1);
   /** Worth a callee-saved register: its uses outweigh the save at entry and the restore at return. */
   const keepOk = (i: number): boolean => !isFloat(f.localTypes[i]) && uses[i] >= KEEP_MIN_USES;
-  const order = [...Array(n).keys()]
-    .filter((i) => start[i] >= 0 && uses[i] >= 2 && (volOk(i) || keepOk(i)))
-    .sort((a, b) => start[a] - start[b] || uses[b] - uses[a]);
-  const reg = new Int8Array(n).fill(-1);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (start[i] >= 0 && uses[i] >= 2 && (volOk(i) || keepOk(i))) order.push(i);
+  order.sort((a, b) => start[a] - start[b] || uses[b] - uses[a]);
+  const reg = scratchI8(n, -1);
   const pools: Record<'gpr' | 'xmm', Pool> = {
     gpr: { keep: [...GPR_KEEP], vol: !kernel || (plan.kernelRbx && !hw) ? [...GPR_VOL, RBX] : [...GPR_VOL], extra: [] },
     xmm: { keep: [], vol: [...XMM_PINS], extra: [] },
@@ -139,7 +139,7 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
     const cls = isFloat(f.localTypes[i]) ? 'xmm' : 'gpr';
     const act = active[cls], pool = pools[cls];
     for (let k = act.length - 1; k >= 0; k--) {
-      if (act[k].end < start[i]) { release(pool, act[k].reg); act.splice(k, 1); }
+      if (act[k].end < start[i]) { release(pool, act[k].reg); removeAt(act, k); }
     }
     const fits = (r: number): boolean => (isKeep(r) ? keepOk(i) : volOk(i));
     let r = takeFree(pool, callsIn(i) > 0, fits);
@@ -151,7 +151,7 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
       const v = act[light];
       if (!v || uses[v.local] >= uses[i]) continue;
       reg[v.local] = -1;                      // the lighter range stays in its frame slot
-      act.splice(light, 1);
+      removeAt(act, light);
       r = v.reg;
     }
     reg[i] = r;
@@ -169,9 +169,20 @@ function release(pool: Pool, r: number): void { (isKeep(r) ? pool.keep : r === R
 
 /** A free register `fits` accepts, callee-saved first when the range has calls; removed from the pool. */
 function takeFree(pool: Pool, calls: boolean, fits: (r: number) => boolean): number | undefined {
-  for (const list of calls ? [pool.keep, pool.vol, pool.extra] : [pool.vol, pool.keep, pool.extra]) {
-    const k = list.findIndex(fits);
-    if (k >= 0) return list.splice(k, 1)[0];
-  }
-  return undefined;
+  return takeFrom(calls ? pool.keep : pool.vol, fits) ?? takeFrom(calls ? pool.vol : pool.keep, fits) ?? takeFrom(pool.extra, fits);
+}
+
+/** The first register of `list` that `fits` accepts, removed from it, or undefined. */
+function takeFrom(list: number[], fits: (r: number) => boolean): number | undefined {
+  const k = list.findIndex(fits);
+  if (k < 0) return undefined;
+  const r = list[k];
+  removeAt(list, k);
+  return r;
+}
+
+/** Removes list[k] (splice without the array of removed elements it makes: this runs per local). */
+function removeAt<T>(list: T[], k: number): void {
+  for (let j = k; j + 1 < list.length; j++) list[j] = list[j + 1];
+  list.length--;
 }

@@ -144,11 +144,11 @@ export interface FuncPlan {
   fuse: Uint8Array;
   /** At an i32.and whose value only a fused branch/if/select reads: 1, or 2 through an i32.eqz (pass fuse). */
   andTest: Uint8Array;
-  bitset: Map<number, BitSet>;
+  bitset: ReadonlyMap<number, BitSet>;
   /** Local written by the local.set/tee right after each position, or -1. */
   setAfter: Int32Array;
-  rotations: Map<number, RotPlan>;
-  unrolls: Map<number, UnrollPlan>;
+  rotations: ReadonlyMap<number, RotPlan>;
+  unrolls: ReadonlyMap<number, UnrollPlan>;
   /** Last position of a `local.get` of each local, -1 when never read. */
   lastRead: Int32Array;
   /**
@@ -178,18 +178,18 @@ export interface FuncPlan {
   /** At a value `if`: its else-arm goes out of line (pass coldThen). */
   coldElse: Uint8Array;
   /** At a bitset chain's first i32.eq: where its `c > maxK` branch goes (pass thread). */
-  threads: Map<number, ThreadPlan>;
+  threads: ReadonlyMap<number, ThreadPlan>;
   /**
    * A rotated loop's header if -> the thread (its eq) whose copy, tail and back edge included, is placed right
    * before the loop's body, so that it falls through into the next iteration (pass threadTail):
    * its class test is a statement of the loop's body and its chain ends in the back edge.
    */
-  placed: Map<number, number>;
+  placed: ReadonlyMap<number, number>;
   /**
    * At an `else` (its then-arm's end): the `br` back to a rotated loop that control reaches next,
    * past `ends` ends (this if's included) and the else-arms of ifs it ends (pass latchCopy).
    */
-  latches: Map<number, { br: number; ends: number }>;
+  latches: ReadonlyMap<number, { br: number; ends: number }>;
   /** At a block or if with one result that `local.set/tee x` takes after its end (no br_table to it): x, else -1 (setTarget). */
   mergeLocal: Int32Array;
   /** At the last position of such a block's or arm's code (its else or end next): x, else -1 (setTarget). */
@@ -207,6 +207,20 @@ export interface FuncPlan {
 
 const MAX_HEADER = 24;
 
+/**
+ * The plan's maps start as this one, empty and shared, and get a Map of their own with their first
+ * entry (put): most functions have nothing in most of the six, and six fresh Maps per function
+ * were 2% of a large module's garbage. FuncPlan types them ReadonlyMap: only plan.ts adds entries.
+ */
+const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+
+/** `m` with k -> v added: `m` itself, or a new Map when `m` is NONE. */
+function put<V>(m: ReadonlyMap<number, V>, k: number, v: V): ReadonlyMap<number, V> {
+  const out = m === NONE ? new Map<number, V>() : m as Map<number, V>;
+  out.set(k, v);
+  return out;
+}
+
 /** Placeholder of the structure arrays until structure() fills them. */
 const EMPTY = new Int32Array(0);
 
@@ -215,19 +229,19 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
   const n = instrs.length;
   const p: FuncPlan = {
     instrs, steps: [], marks: [], absorbed: scratchU8(n + 1), fuse: scratchU8(n), andTest: scratchU8(n),
-    bitset: new Map(), setAfter: scratchI32(n, -1), rotations: new Map(), unrolls: new Map(),
+    bitset: NONE, setAfter: scratchI32(n, -1), rotations: NONE, unrolls: NONE,
     lastRead: scratchI32(localTypes.length, -1), readFrom: scratchI32(n),
     ranges: null, orB: scratchU8(n), dup: scratchU8(n), lea: scratchU8(n), overwritten: scratchU8(n), pinRdi: false, leafRegs: false, kernelRbx: false,
-    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: new Map(), placed: new Map(), latches: new Map(), mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1), chainOwn: scratchU8(n),
+    coldThen: scratchU8(n), coldElse: scratchU8(n), threads: NONE, placed: NONE, latches: NONE, mergeLocal: scratchI32(n, -1), mergeAfter: scratchI32(n, -1), chainOwn: scratchU8(n),
     endOf: EMPTY, elseOf: EMPTY, startOf: EMPTY,
   };
   const s = structure(p, passes.callSaves, passes.coldThen);
   p.endOf = s.endOf; p.elseOf = s.elseOf; p.startOf = s.startOf;
   for (const pc of s.loops) {
     const u = passes.unroll ? planUnroll(instrs, pc, localTypes) : null;
-    if (u) { p.unrolls.set(pc, u); continue; }
+    if (u) { p.unrolls = put(p.unrolls, pc, u); continue; }
     const r = passes.rotate && s.brBack.has(pc) && loopWithoutParams(instrs[pc], types) ? rotation(instrs, pc) : null;
-    if (r) { p.rotations.set(pc, r); p.coldThen[r.ifPc] = 0; }
+    if (r) { p.rotations = put(p.rotations, pc, r); p.coldThen[r.ifPc] = 0; }
   }
   planFlags(p, s, passes);
   if (passes.thread) planThreads(p, s, passes.threadTail);
@@ -239,7 +253,7 @@ export function planFunction(instrs: Instr[], localTypes: ValType[], nParams: nu
     p.mergeAfter[end - 1] = x;
     if (e >= 0) p.mergeAfter[e - 1] = x;
   }
-  addSteps(p, s.brLoop, 0, n);
+  p.steps = planSteps(p, s.brLoop, n);
   if (passes.regalloc && passes.pins) p.ranges = planRanges(p, localTypes.length, nParams, facts);
   p.pinRdi = passes.pinRdi && p.ranges !== null && !rdi;
   p.leafRegs = p.pinRdi && leaf;
@@ -486,19 +500,23 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
     brLoop: scratchI32(n, -1), thenTargeted: scratchU8(n), elseOfI32If: scratchU8(n), loops: [], brBack: new Set(),
     endOf: scratchI32(n, -1), elseOf: scratchI32(n, -1), startOf: scratchI32(n, -1), ifsWithElse: [], valueEnds: [],
   };
-  // per open construct: its position, whether a branch targets it, its loop start (-1: not a loop)
-  const openPc: number[] = [-1], targeted: boolean[] = [false], loopOf: number[] = [-1];
-  /** Per open construct: a loop opened inside it (since its else, for an if). */
-  const hasLoop: boolean[] = [false];
-  /** Per open construct: an if whose else has been seen. */
-  const inElse: boolean[] = [false];
-  /** Per open construct: a br_table targets it. */
-  const byTable: boolean[] = [false];
+  // Per open construct k (0: the function, `top` the innermost), in scratch arrays (a construct
+  // opens at most once per position): its position, whether a branch targets it, its loop start
+  // (-1: not a loop), a loop opened inside it (since its else, for an if), an if whose else has
+  // been seen, a br_table targets it. Six arrays pushed per function were 1 KB of garbage each.
+  const openPc = scratchI32(n + 1), loopOf = scratchI32(n + 1);
+  const targeted = scratchU8(n + 1), hasLoop = scratchU8(n + 1), inElse = scratchU8(n + 1), byTable = scratchU8(n + 1);
+  let top = 0;
+  openPc[0] = -1; loopOf[0] = -1;
+  const open = (pc: number, loop: number): void => {
+    top++;
+    openPc[top] = pc; loopOf[top] = loop; targeted[top] = 0; hasLoop[top] = 0; inElse[top] = 0; byTable[top] = 0;
+  };
   let outer = -1;                            // start of the outermost open loop
   const mark = (d: number): number => {
-    const k = openPc.length - 1 - d;
+    const k = top - d;
     if (k < 0) return -1;
-    targeted[k] = true;
+    targeted[k] = 1;
     return openPc[k];
   };
   for (let pc = 0; pc < n; pc++) {
@@ -506,39 +524,38 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
     readFrom[pc] = !callSaves ? 0 : outer >= 0 ? outer : pc + 1;
     switch (ins.op) {
       case Op.LocalGet: if (ins.a! < lastRead.length) lastRead[ins.a!] = pc; break;
-      case Op.Block: case Op.If: openPc.push(pc); targeted.push(false); loopOf.push(-1); hasLoop.push(false); inElse.push(false); byTable.push(false); break;
+      case Op.Block: case Op.If: open(pc, -1); break;
       case Op.Loop:
-        hasLoop[hasLoop.length - 1] = true;
-        openPc.push(pc); targeted.push(false); loopOf.push(pc); hasLoop.push(false); inElse.push(false); byTable.push(false);
+        hasLoop[top] = 1;
+        open(pc, pc);
         st.loops.push(pc);
         if (outer < 0) outer = pc;
         break;
       case Op.Else: {
-        const k = openPc.length - 1, at = openPc[k];
+        const k = top, at = openPc[k];
         const bt = at >= 0 ? instrs[at].blockType : undefined;
-        st.thenTargeted[pc] = targeted[k] ? 1 : 0;
+        st.thenTargeted[pc] = targeted[k];
         st.elseOfI32If[pc] = bt?.kind === 'value' && bt.type === ValType.I32 ? 1 : 0;
         if (coldThen && bt?.kind === 'empty' && ((outer >= 0 && !hasLoop[k] && at >= 2 && eqConst(instrs, at - 1)) || instrs[pc - 1].op === Op.Unreachable)) {
           p.coldThen[at] = 1;
         }
         if (coldThen && outer >= 0 && bt?.kind === 'value' && pc === at + 2 && instrs[at + 1].op === Op.LocalGet) p.coldElse[at] = 1;
-        if (hasLoop[k]) { hasLoop[k] = false; hasLoop[k - 1] = true; }
-        inElse[k] = true;
+        if (hasLoop[k]) { hasLoop[k] = 0; hasLoop[k - 1] = 1; }
+        inElse[k] = 1;
         if (at >= 0) { st.elseOf[at] = pc; st.ifsWithElse.push(at); }
         st.startOf[pc] = at;
         break;
       }
       case Op.End: {
-        const at = openPc.pop()!;
-        targeted.pop();
+        const k = top--, at = openPc[k];
         if (at >= 0) st.endOf[at] = pc;
         st.startOf[pc] = at;
         if (at >= 0 && p.coldElse[at] && (pc - st.elseOf[at] < 3 || instrs[pc + 1]?.op === Op.If || instrs[pc + 1]?.op === Op.BrIf)) p.coldElse[at] = 0;
-        if (!byTable.pop() && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
-        if (coldThen && !inElse.pop() && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
+        if (!byTable[k] && at >= 0 && instrs[at].op !== Op.Loop && instrs[at].blockType?.kind === 'value') st.valueEnds.push(at, pc);
+        if (coldThen && !inElse[k] && at >= 0 && instrs[at].op === Op.If && instrs[at].blockType?.kind === 'empty'
           && instrs[pc - 1].op === Op.Unreachable) p.coldThen[at] = 1;
-        if (hasLoop.pop() && hasLoop.length > 0) hasLoop[hasLoop.length - 1] = true;
-        if (loopOf.pop() === outer && outer >= 0) outer = -1;
+        if (hasLoop[k] && top >= 0) hasLoop[top] = 1;
+        if (loopOf[k] === outer && outer >= 0) outer = -1;
         break;
       }
       case Op.Br: case Op.BrIf: {
@@ -546,9 +563,14 @@ function structure(p: FuncPlan, callSaves: boolean, coldThen: boolean): Structur
         if (ins.op === Op.Br && t >= 0 && instrs[t].op === Op.Loop) { st.brLoop[pc] = t; st.brBack.add(t); }
         break;
       }
-      case Op.BrTable:
-        for (const d of [...ins.targets!, ins.a!]) if (mark(d) >= 0) byTable[openPc.length - 1 - d] = true;
+      case Op.BrTable: {
+        const ts = ins.targets!;
+        for (let j = 0; j <= ts.length; j++) {
+          const d = j < ts.length ? ts[j] : ins.a!;
+          if (mark(d) >= 0) byTable[top - d] = 1;
+        }
         break;
+      }
       default: break;
     }
   }
@@ -621,7 +643,7 @@ function planLatches(p: FuncPlan, s: Structure): void {
     }
     const loop = instrs[k]?.op === Op.Br ? s.brLoop[k] : -1;
     const r = loop >= 0 ? p.rotations.get(loop) : undefined;
-    if (r && r.ifPc - r.start <= LATCH_HEADER_MAX) p.latches.set(e, { br: k, ends });
+    if (r && r.ifPc - r.start <= LATCH_HEADER_MAX) p.latches = put(p.latches, e, { br: k, ends });
   }
 }
 
@@ -636,13 +658,13 @@ function planThreads(p: FuncPlan, s: Structure, tail: boolean): void {
     const at = eq + 4 * m.groups;
     if (p.fuse[at] !== Fuse.If || p.coldThen[at + 1] || [...p.rotations.values()].some((r) => r.ifPc === at + 1)) continue;
     const t = planThread(p.instrs, eq, maxBit(m.mask), at + 1, (pc) => s.endOf[pc], (pc) => s.elseOf[pc]);
-    if (t) p.threads.set(eq, t);
+    if (t) p.threads = put(p.threads, eq, t);
   }
   for (const [eq, t] of p.threads) {                  // a tail copy holds no other thread
     t.tail &&= tail && ![...p.threads.keys()].some((q) => q >= t.target && q <= t.chainEnd);
     const loop = t.tail && p.instrs[t.chainEnd + 1].op === Op.Br ? s.brLoop[t.chainEnd + 1] : -1;
     const r = loop >= 0 ? p.rotations.get(loop) : undefined;
-    if (r && !p.placed.has(r.ifPc) && topLevel(p.instrs, r.ifPc, eq + 4 * p.bitset.get(eq)!.groups + 1)) p.placed.set(r.ifPc, eq);
+    if (r && !p.placed.has(r.ifPc) && topLevel(p.instrs, r.ifPc, eq + 4 * p.bitset.get(eq)!.groups + 1)) p.placed = put(p.placed, r.ifPc, eq);
   }
 }
 
@@ -669,7 +691,7 @@ function planFlags(p: FuncPlan, s: Structure, passes: AotPasses): void {
     if (passes.bitset && op === Op.I32Eq) {
       const m = bitSetAt(p, pc);
       if (m) {
-        p.bitset.set(pc, m);
+        p.bitset = put(p.bitset, pc, m);
         const end = pc + 4 * m.groups;
         p.absorbed.fill(1, pc + 1, end + 1);
         planFuse(p, s, passes, end);
@@ -801,11 +823,38 @@ function unrolledCounter(p: FuncPlan, local: number, pc: number): boolean {
   return false;
 }
 
+/**
+ * The steps being built (addSteps), grown by doubling and kept from one function to the next:
+ * pushing to a fresh array per function made ~4 KB of garbage each (its growth), the largest
+ * allocation of a plan. planSteps copies them into an array of their length.
+ */
+let stepBuf = new Int32Array(1024);
+let nSteps = 0;
+
+function pushStep(v: number): void {
+  if (nSteps === stepBuf.length) {
+    const b = new Int32Array(stepBuf.length * 2);
+    b.set(stepBuf);
+    stepBuf = b;
+  }
+  stepBuf[nSteps++] = v;
+}
+
+/** The emission order of positions [0, n) (addSteps). */
+function planSteps(p: FuncPlan, brLoop: Int32Array, n: number): number[] {
+  nSteps = 0;
+  addSteps(p, brLoop, 0, n);
+  // made at its length (V8 makes a larger `new Array(n)` a slow dictionary: appended to then)
+  const steps: number[] = nSteps <= 16384 ? new Array<number>(nSteps) : [];
+  for (let k = 0; k < nSteps; k++) steps[k] = stepBuf[k];
+  return steps;
+}
+
 /** Appends the emission order of [from, to): unrolled loops expanded, rotated headers replayed after each back edge. */
 function addSteps(p: FuncPlan, brLoop: Int32Array, from: number, to: number): void {
-  const mark = (m: Mark): void => { p.marks.push(m); p.steps.push(-p.marks.length); };
+  const mark = (m: Mark): void => { p.marks.push(m); pushStep(-p.marks.length); };
   for (let pc = from; pc < to; pc++) {
-    const u = p.unrolls.get(pc);
+    const u = p.instrs[pc].op === Op.Loop ? p.unrolls.get(pc) : undefined;     // not a Map lookup at every position
     if (u) {
       for (let j = u.from; j < u.to; j++) {
         mark({ kind: MarkKind.Trip, local: u.local, value: j });
@@ -816,13 +865,13 @@ function addSteps(p: FuncPlan, brLoop: Int32Array, from: number, to: number): vo
       pc = u.loopEnd;
       continue;
     }
-    p.steps.push(pc);
+    pushStep(pc);
     const r = brLoop[pc] >= 0 ? p.rotations.get(brLoop[pc]) : undefined;
     if (r) {
       const m: Mark = { kind: MarkKind.Replay, end: 0 };
       mark(m);
       addSteps(p, brLoop, r.start, r.ifPc + 1);
-      m.end = p.steps.length;
+      m.end = nSteps;
     }
   }
 }

@@ -6,7 +6,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, memIdx, r32, r64, ripMem, type Label } from '../x86/index.ts';
+import { imm, memIdx, r8, r32, r64, ripMem, type Label } from '../x86/index.ts';
 import { K, regVal } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { RCX, RDI, RSI, SCRATCH } from './masm.ts';
@@ -166,8 +166,8 @@ function opRefIsNull(fc: FuncCompiler): void {
   if (v.k === K.Const) { f.pop(); f.push({ k: K.Const, t: ValType.I32, n: v.b === 0n ? 1 : 0, b: 0n, p: -1 }); return; }
   const r = f.popReg();
   fc.asm.i('test', r64(r.n), r64(r.n));
-  fc.asm.i('sete', { k: 'r', n: r.n, size: 8 });
-  fc.asm.i('movzx', r32(r.n), { k: 'r', n: r.n, size: 8 });
+  fc.asm.i('sete', r8(r.n));
+  fc.asm.i('movzx', r32(r.n), r8(r.n));
   f.push(regVal(ValType.I32, r.n));
 }
 

@@ -19,8 +19,8 @@ const U64_HALVES = new Uint32Array(U64.buffer);
 /** A relocatable piece of code (Assembler._chunk / _append); structured-clone safe. */
 export interface AsmChunk {
   bytes: Uint8Array;
-  /** Fixups, 5 numbers each: kind, field offset, label id, addend, end of the instruction. */
-  fx: Float64Array;
+  /** Fixups, 5 int32s each: kind, field offset, label id, addend, end of the instruction. */
+  fx: Int32Array;
   /** Offset of each label id bound in the chunk, -1 where not bound. */
   labelOff: Int32Array;
   names: string[];
@@ -51,8 +51,12 @@ export class Assembler {
   /** @internal */
   _nLabels = 0;
   private named = new Map<string, Label>();
-  /** Fixups, FX_STRIDE numbers each: kind, field offset, label id, addend, end of the instruction. */
-  private fx = new Float64Array(FX_STRIDE * 256);
+  /**
+   * Fixups, FX_STRIDE int32s each: kind, field offset, label id, addend, end of the instruction.
+   * Int32, not Float64: a large module has ~100k fixups, and each fresh page of this array costs
+   * a page fault (~10 µs on the bench VM); half the bytes, half the faults.
+   */
+  private fx = new Int32Array(FX_STRIDE * 256);
   private nFx = 0;
   /**
    * The last `jmp` to a label not yet bound, while nothing follows it: a
@@ -74,7 +78,7 @@ export class Assembler {
    * `coldIds` and `coldOffs` hold them meanwhile. While cold, `buf`/`n`/`fx`/`nFx` are the cold
    * buffers and `other` the main ones (swapped back by endCold).
    */
-  private readonly other = { buf: new Uint8Array(256), n: 0, fx: new Float64Array(FX_STRIDE * 32), nFx: 0 };
+  private readonly other = { buf: new Uint8Array(256), n: 0, fx: new Int32Array(FX_STRIDE * 32), nFx: 0 };
   /** @internal in cold code: no rel8 to a bound label (its offset is in the other buffer) */
   _cold = false;
   private coldIds: number[] = [];
@@ -122,12 +126,14 @@ export class Assembler {
 
   private newLabelId(): number {
     const id = this._nLabels++;
-    if (id >= this._labelOff.length) {
-      const b = new Int32Array(this._labelOff.length * 2).fill(-1);
-      b.set(this._labelOff);
-      this._labelOff = b;
-    }
+    if (id >= this._labelOff.length) this.resizeLabels(this._labelOff.length * 2);
     return id;
+  }
+
+  private resizeLabels(cap: number): void {
+    const b = new Int32Array(cap).fill(-1);
+    b.set(this._labelOff);
+    this._labelOff = b;
   }
 
   /** Bind `l` at the current position. Caller must bind each label once. */
@@ -164,15 +170,18 @@ export class Assembler {
   }
 
   /**
-   * Makes room for `bytes` more bytes of code and `fixups` more label
-   * references, so a large compile grows its buffers once instead of by
-   * doubling (each doubling copies, and fresh pages cost a fault each).
+   * Makes room for `bytes` more bytes of code, `fixups` more label references
+   * and `labels` more labels, so a large compile grows its buffers once instead
+   * of by doubling (each doubling copies, and fresh pages cost a fault each).
+   * Exactly what is asked: a fresh typed array is zeroed (or filled) whole, so
+   * rounding up to a power of two touched up to twice the pages.
    */
-  reserve(bytes: number, fixups: number): void {
-    if (this._n + bytes > this._buf.length) this.grow(this._n + bytes);
+  reserve(bytes: number, fixups: number, labels = 0): void {
+    if (this._n + bytes > this._buf.length) this.resize(this._n + bytes);
+    if (this._nLabels + labels > this._labelOff.length) this.resizeLabels(this._nLabels + labels);
     const need = (this.nFx + fixups) * FX_STRIDE;
     if (need > this.fx.length) {
-      const b = new Float64Array(need);
+      const b = new Int32Array(need);
       b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
       this.fx = b;
     }
@@ -188,6 +197,10 @@ export class Assembler {
   private grow(need: number): void {
     let cap = this._buf.length * 2;
     while (cap < need) cap *= 2;
+    this.resize(cap);
+  }
+
+  private resize(cap: number): void {
     const b = new Uint8Array(cap);
     b.set(this._buf.subarray(0, this._n));
     this._buf = b;
@@ -237,6 +250,7 @@ export class Assembler {
   /** @internal record a reference to resolve in finish() */
   _fixup(kind: number, at: number, l: Label, addend: number, end: number): void {
     this.own(l);
+    if ((addend | 0) !== addend) throw new EncodeError('X86_RANGE', `addend ${addend} to label ${labelName(l)} does not fit 32 bits`);
     let k = this.nFx * FX_STRIDE;
     if (k + FX_STRIDE > this.fx.length) this.growFx(k + FX_STRIDE);
     const fx = this.fx;
@@ -278,13 +292,13 @@ export class Assembler {
 
   /** Room for `need` numbers of fixups, by doubling (a flush or chunk per function must not copy them all each time). */
   private growFx(need: number): void {
-    const b = new Float64Array(Math.max(this.fx.length * 2, need));
+    const b = new Int32Array(Math.max(this.fx.length * 2, need));
     b.set(this.fx.subarray(0, this.nFx * FX_STRIDE));
     this.fx = b;
   }
 
   /** Appends `src`'s first `count` fixups, their fields rebased to `base`, label ids through `id`. */
-  private appendFixups(src: Float64Array, count: number, base: number, id: (cid: number) => number): void {
+  private appendFixups(src: Int32Array, count: number, base: number, id: (cid: number) => number): void {
     const need = (this.nFx + count) * FX_STRIDE;
     if (need > this.fx.length) this.growFx(need);
     const fx = this.fx;
@@ -370,7 +384,12 @@ export class Assembler {
 
   // ---- output ----
 
-  /** Resolve every reference for load address `base` of byte 0 and return a copy of the bytes. */
+  /**
+   * Resolve every reference for load address `base` of byte 0 and return the bytes: a view of
+   * the assembler's own buffer, not a copy (a large module's code is megabytes, and each fresh
+   * page of a copy costs a page fault). Each fixup's field is written whole, so a later
+   * finish(base2) patches the same bytes for base2, and the view returned before shows them.
+   */
   finish(base: number): Uint8Array {
     if (this._cold || this.other.n > 0) throw new EncodeError('X86_COLD', 'cold code was never flushed');
     const unbound = new Set<string>();
@@ -382,10 +401,9 @@ export class Assembler {
       throw new EncodeError('X86_UNBOUND_LABEL', `referenced but never bound: ${[...unbound].join(', ')}`);
     }
     this.threadJumps();
-    const out = this._buf.slice(0, this._n);
-    const dv = new DataView(out.buffer);
+    const dv = new DataView(this._buf.buffer);
     for (let i = 0; i < this.nFx; i++) this.patch(dv, i * FX_STRIDE, base);
-    return out;
+    return this._buf.subarray(0, this._n);
   }
 
   /**

@@ -80,16 +80,27 @@ function shortOk(a: CodeSink, f: Form, l: Label): boolean {
  * (candidates() filters by class): the fixed register, the value of an
  * immediate, the reach of a rel8.
  */
-function matchDyn(a: CodeSink, f: Form, s: OpSpec, o: Operand): boolean {
+function matchDyn(a: CodeSink, f: Form, j: number, o: Operand): boolean {
+  const s = f.ops[j];
   switch (s.t) {
     case T.FIXED: return (o as { n: number }).n === s.n;
     case T.ONE: { const v = (o as { v: number | bigint }).v; return v === 1 || v === 1n; }
-    case T.IMM: return fitImm((o as { v: number | bigint }).v, s, a.bits) !== null;
+    case T.IMM: {
+      const v = fitImm((o as { v: number | bigint }).v, s, a.bits);
+      FITTED[j] = v;
+      return v !== null;
+    }
     case T.REL: return s.size === 32 || shortOk(a, f, o as Label);
     case T.PTR: return o.k === 'l' || fitImm((o as { v: number | bigint }).v, s, 32) !== null;
     default: return true;
   }
 }
+
+/**
+ * The field value of each immediate operand (by operand index) of the Form pick() returned:
+ * matchDyn fits it (every immediate spec is dynamic), emitImm stores it without fitting again.
+ */
+const FITTED: (number | bigint | null)[] = [null, null, null];
 
 /** Whether spec `s` needs matchDyn (its class alone does not decide). */
 function dynamic(s: OpSpec): boolean {
@@ -210,7 +221,7 @@ function pick(a: CodeSink, c: Candidates, ops: Operand[]): Form | null {
     const d = dyn[i], f = forms[i];
     if (d === 0) return f;
     let ok = true;
-    for (let j = 0; ok && j < ops.length; j++) if ((d >> j) & 1) ok = matchDyn(a, f, f.ops[j], ops[j]);
+    for (let j = 0; ok && j < ops.length; j++) if ((d >> j) & 1) ok = matchDyn(a, f, j, ops[j]);
     if (ok) return f;
   }
   return null;
@@ -310,7 +321,7 @@ function emit(a: CodeSink, f: Form, ops: Operand[]): void {
     p = isMem(CLS[f.rmIdx]) ? emitMem(a, b, p, reg3, ops[f.rmIdx] as Mem) : emitReg(b, p, reg3, ops[f.rmIdx]);
   }
   if (f.farSel >= 0) p = emitFar(a, b, p, ops[f.farSel], ops[f.farSel + 1]);
-  for (let i = 0; i < f.immIdx.length; i++) p = emitImm(b, p, f.ops[f.immIdx[i]], ops[f.immIdx[i]], a.bits);
+  for (let i = 0; i < f.immIdx.length; i++) p = emitImm(b, p, f.ops[f.immIdx[i]].size, FITTED[f.immIdx[i]]!);
   if (f.relIdx >= 0) p = emitRel(a, b, p, f.ops[f.relIdx].size, ops[f.relIdx] as Label);
   if (ripAt >= 0) a._fixup(FIX_REL32, ripAt, ripLabel!, ripAddend, p);
   a._n = p;
@@ -322,14 +333,14 @@ function put32(b: Uint8Array, p: number, v: number): number {
   return p + 4;
 }
 
-function emitImm(b: Uint8Array, p: number, s: OpSpec, o: Operand, bits: number): number {
-  const v = fitImm((o as { v: number | bigint }).v, s, bits)!;
+/** Immediate field `v` (fitImm's value) of `size` bits at `p`. */
+function emitImm(b: Uint8Array, p: number, size: number, v: number | bigint): number {
   if (typeof v === 'bigint') {
     U64[0] = v;
     return put32(b, put32(b, p, U64_HALVES[0]), U64_HALVES[1]);
   }
-  if (s.size === 8) { b[p] = v; return p + 1; }
-  if (s.size === 16) { b[p] = v; b[p + 1] = v >>> 8; return p + 2; }
+  if (size === 8) { b[p] = v; return p + 1; }
+  if (size === 16) { b[p] = v; b[p + 1] = v >>> 8; return p + 2; }
   return put32(b, p, v);
 }
 

@@ -1,6 +1,13 @@
 // Operand values handed to Assembler.i(): registers, memory references,
 // immediates and labels. Plain objects with a one-letter kind tag `k` so the
 // encoder can switch on them without instanceof.
+//
+// Four object shapes in all, so that the encoder's reads of `o.k`, `o.size`
+// and `o.n` stay polymorphic (V8 caches up to four shapes per read; a fifth
+// made every read of them a megamorphic lookup): every register (general,
+// xmm, control, segment) is a frozen {k, n, size}, interned; every memory
+// operand has all seven fields, `label` undefined when it has none; then
+// immediates and labels (assembler.ts makes those).
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
@@ -9,9 +16,10 @@ export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R
 export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
 
 export type Gpr = { k: 'r'; n: number; size: 8 | 16 | 32 | 64 };
-export type Xmm = { k: 'x'; n: number };
-export type Cr = { k: 'c'; n: number };
-export type Seg = { k: 's'; n: number };
+/** `size` is only there to give registers one shape (see above); xmm(), cr() and sreg() set it. */
+export type Xmm = { k: 'x'; n: number; size?: 128 };
+export type Cr = { k: 'c'; n: number; size?: 64 };
+export type Seg = { k: 's'; n: number; size?: 16 };
 export type Mem = {
   k: 'm'; size?: 8 | 16 | 32 | 64 | 128; base: number | null; index: number | null;
   scale: 1 | 2 | 4 | 8; disp: number; label?: Label;
@@ -48,7 +56,9 @@ const G64 = table<Gpr>(16, (n) => ({ k: 'r', n, size: 64 }));
 const G32 = table<Gpr>(16, (n) => ({ k: 'r', n, size: 32 }));
 const G16 = table<Gpr>(16, (n) => ({ k: 'r', n, size: 16 }));
 const G8 = table<Gpr>(16, (n) => ({ k: 'r', n, size: 8 }));
-const XMM = table<Xmm>(16, (n) => ({ k: 'x', n }));
+const XMM = table<Xmm>(16, (n) => ({ k: 'x', n, size: 128 }));
+const CR = table<Cr>(9, (n) => ({ k: 'c', n, size: 64 }));
+const SREG = table<Seg>(6, (n) => ({ k: 's', n, size: 16 }));
 
 export function r64(n: number): Gpr { return G64[n] ?? (checkReg(n, 15, 'r64'), G64[0]); }
 export function r32(n: number): Gpr { return G32[n] ?? (checkReg(n, 15, 'r32'), G32[0]); }
@@ -64,15 +74,15 @@ export function cr(n: number): Cr {
   if (n !== 0 && n !== 2 && n !== 3 && n !== 4 && n !== 8) {
     throw new EncodeError('X86_BAD_REGISTER', `control register cr${n} does not exist (cr0 cr2 cr3 cr4 cr8)`);
   }
-  return { k: 'c', n };
+  return CR[n];
 }
 /** Segment register: ES=0 CS=1 SS=2 DS=3 FS=4 GS=5. */
-export function sreg(n: number): Seg { checkReg(n, 5, 'segment'); return { k: 's', n }; }
+export function sreg(n: number): Seg { checkReg(n, 5, 'segment'); return SREG[n]; }
 export function imm(v: number | bigint): Imm { return { k: 'i', v }; }
 
 /** [base + disp]; base null = absolute address disp. */
 export function mem(base: number | null, disp = 0, size?: MemSize): Mem {
-  return { k: 'm', size, base, index: null, scale: 1, disp };
+  return { k: 'm', size, base, index: null, scale: 1, disp, label: undefined };
 }
 /** [base + index*scale + disp]. */
 export function memIdx(base: number | null, index: number, scale: 1 | 2 | 4 | 8, disp = 0, size?: MemSize): Mem {
@@ -80,8 +90,8 @@ export function memIdx(base: number | null, index: number, scale: 1 | 2 | 4 | 8,
   // rbp/r13 as a base has no form without a displacement: [r13 + rsi] would
   // need a zero disp8, and on Intel cores base+index+disp is a slow 3-component
   // LEA (3-cycle latency, one port). With scale 1 the two swap for free.
-  if (scale === 1 && disp === 0 && base !== null && (base & 7) === 5 && (index & 7) !== 5) return { k: 'm', size, base: index, index: base, scale, disp };
-  return { k: 'm', size, base, index, scale, disp };
+  if (scale === 1 && disp === 0 && base !== null && (base & 7) === 5 && (index & 7) !== 5) return { k: 'm', size, base: index, index: base, scale, disp, label: undefined };
+  return { k: 'm', size, base, index, scale, disp, label: undefined };
 }
 /** 64-bit mode: [rip + rel32] to label+disp. 32-bit mode: absolute [disp32] = address of label + disp. */
 export function ripMem(label: Label, disp = 0, size?: MemSize): Mem {
