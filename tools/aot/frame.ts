@@ -24,7 +24,8 @@ export const enum K { Const, Reg, Slot, Local }
  * bits in `b`. Reg: register number in `n` (GPR or XMM by type). Local: index in `n`,
  * `b` LAST_READ when the local is written before it is read again (plan.ts overwritten).
  * `p`: for a Local that a `local.get` pushed, that get's position (the value may stay a read
- * of the local below a block, Frame.keepLazy); -1 otherwise.
+ * of the local below a block, FrameKeeper.keepLazy); for a Reg that a construct keeps in its
+ * register, -(the construct's end + 2) (FrameKeeper.keepReg); -1 otherwise.
  */
 export interface Val { k: K; t: ValType; n: number; b: bigint; p: number }
 
