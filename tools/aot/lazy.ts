@@ -1,11 +1,12 @@
-// Pass lazyLocals (func.ts keepLazy): where the value a `local.get` pushed is
-// used. A `local.get` compiles to a lazy read of the local (frame.ts K.Local)
-// that the op using it reads from the local's register or slot; a block, loop
-// or if that starts while the value is still on the stack copies it to its
-// spill slot first (Frame.spillBelow), because something inside may write the
-// local on some of its paths. When nothing writes the local between the get
-// and the use, the read may stay lazy: this finds the use and says whether a
-// write comes first.
+// Passes lazyLocals and keepRegs (func.ts keepLazy, keepReg): the analyses that
+// let a value stay where it is through a block, loop or if that starts with it
+// on the operand stack, instead of going to its spill slot at the construct's
+// entry (Frame.spillBelow) because something inside might move it on some paths.
+//   useOfGet  where the value a `local.get` pushed (a lazy read of the local,
+//             frame.ts K.Local) is used, and whether a write of the local inside
+//             a construct comes first
+//   regSafe   whether a construct's code takes registers from the free ones only,
+//             so a value kept in a register is never moved
 
 import { Op } from '../wasm/opcodes.ts';
 import type { FuncType, Instr } from '../wasm/types.ts';
@@ -22,9 +23,8 @@ export interface UseTypes {
  * taken by a branch or by a construct's end as one of its values, or dropped by a branch.
  * -1 when a write of the local inside a construct comes before that (the write would move the
  * value out first on its path only; one at the get's own level does so on every path), or when
- * the scan cannot tell: an op whose stack effect is not
- * in the tables here (bulk memory, tables, SIMD), a construct with params, or more than
- * `limit` instructions.
+ * the scan cannot tell: an op whose stack effect is not in the tables here (bulk memory,
+ * tables, SIMD), a construct with params, or more than `limit` instructions.
  */
 export function useOfGet(instrs: Instr[], get: number, types: UseTypes, limit: number): number {
   const x = instrs[get].a!;
