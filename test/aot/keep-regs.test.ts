@@ -8,7 +8,7 @@
 
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
-import { slotStores, withPasses } from './passes-env.ts';
+import { nonLeaf, slotStores, withPasses } from './passes-env.ts';
 import { differential } from './differential.ts';
 
 const arm = (then: string): string =>
@@ -16,10 +16,7 @@ const arm = (then: string): string =>
 
 const MOD = `(module
   (memory 1)
-  ;; not a leaf (it may call itself): pass inline keeps the calls to it
-  (func $g (param i32) (result i32)
-    (if (i32.gt_u (local.get 0) (i32.const 0x40000000)) (then (return (call $g (i32.shr_u (local.get 0) (i32.const 3))))))
-    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
+  ${nonLeaf('g')}
   (func (export "call") (param $x i32) (result i32) ${arm('(call $g (local.get $x))')})
   (func (export "div") (param $x i32) (result i32) ${arm('(i32.div_u (i32.const 100000) (i32.or (local.get $x) (i32.const 1)))')})
   (func (export "shift") (param $x i32) (result i32) ${arm('(i32.shl (local.get $x) (i32.and (local.get $x) (i32.const 7)))')})

@@ -9,15 +9,12 @@
 
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
-import { slotStores, withPasses } from './passes-env.ts';
+import { nonLeaf, slotStores, withPasses } from './passes-env.ts';
 import { differential } from './differential.ts';
 
 const MOD = `(module
   (memory 1)
-  ;; not a leaf (it may call itself): pass inline keeps the calls to it
-  (func $g (param i32) (result i32)
-    (if (i32.gt_u (local.get 0) (i32.const 0x40000000)) (then (return (call $g (i32.shr_u (local.get 0) (i32.const 3))))))
-    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
+  ${nonLeaf('g')}
   ;; loop-live locals under an if with a call in one arm and a br_if out of a block in the other: kept
   (func $keep (export "keep") (param $x i32) (param $n i32) (result i32) (local $s i32) (local $k i32) (local $p i32)
     (local.set $p (i32.const 64))

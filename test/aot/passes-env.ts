@@ -3,6 +3,7 @@
 //
 //   withPasses(spec, f)                 f() with ASUK_AOT_PASSES=spec, restored after
 //   slotStores(wat, passes, f)          `mov DWORD PTR [rbp-N],reg` in body:f of wat's Linux build
+//   nonLeaf(name)                       a callee (i32) -> i32 that pass inline keeps calls to
 
 import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
@@ -28,4 +29,14 @@ export async function slotStores(wat: string, passes: string, f: number): Promis
     if (inF && /\smov\s+DWORD PTR \[rbp-0x[0-9a-f]+\],\w+$/.test(line)) n++;
   }
   return n;
+}
+
+/**
+ * WAT of a function `$name` (i32) -> i32 that is not a leaf (it may call itself), so pass inline
+ * keeps the calls to it: for tests that need a real call (every caller-saved register clobbered).
+ */
+export function nonLeaf(name: string): string {
+  return `(func $${name} (param i32) (result i32)
+    (if (i32.gt_u (local.get 0) (i32.const 0x40000000)) (then (return (call $${name} (i32.shr_u (local.get 0) (i32.const 3))))))
+    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))`;
 }

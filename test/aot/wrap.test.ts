@@ -13,13 +13,11 @@ import { execa } from 'execa';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
 import { compileWat, tmpPath } from './linux-runner.ts';
 import { differential } from './differential.ts';
+import { nonLeaf } from './passes-env.ts';
 
 const MOD = `(module
   (memory 1)
-  ;; not a leaf (it may call itself): pass inline keeps the calls to it
-  (func $inner (param i32) (result i32)
-    (if (i32.gt_u (local.get 0) (i32.const 0x40000000)) (then (return (call $inner (i32.shr_u (local.get 0) (i32.const 3))))))
-    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
+  ${nonLeaf('inner')}
   ;; t lives across two calls, in the block only: a callee-saved register saved in the block
   (func $w (export "w") (param $x i32) (result i32) (local $t i32) (local $u i32)
     (if (i32.eq (local.get $x) (i32.const 6)) (then (return (i32.const 66))))   ;; never enters the block
