@@ -13,10 +13,10 @@ import { splitWebs } from './webs.ts';
 import { branchSelects } from './selectif.ts';
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type ConstExpr, type FuncType, type Instr, type Module } from '../wasm/types.ts';
-import { Assembler, imm, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
+import { Assembler, imm, mem, memIdx, r32, r64, ripMem, type AsmChunk, type Label } from '../x86/index.ts';
 import { AotError } from './errors.ts';
 import { FuncCompiler } from './func.ts';
-import { CODE_ALIGN, Masm, R15, RBP, RCX, RDI, RSI, RSP } from './masm.ts';
+import { CODE_ALIGN, Masm, R15, R8, R9, RAX, RBP, RCX, RDI, RDX, RSI, RSP } from './masm.ts';
 import { checkHwImport } from './hw.ts';
 import { kernelImportTarget } from './kernel-imports.ts';
 import { TrapKind } from './traps.ts';
@@ -423,8 +423,28 @@ function kernelDataRuns(m: Module): { off: number; bytes: Uint8Array }[] {
   });
 }
 
-/** `instantiate`: element segments, then data segments (spec 2.0 §4.5.4), then the start function. */
-function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
+/** One active data segment (Linux) or run of them (kernel) that `instantiate` copies: memory offset, length, source bytes. */
+interface DataCopy { off: number; len: number; src: Label }
+
+/** The active data segments as copies, in segment order, and the kernel's run bytes behind their labels. */
+function dataCopies(ctx: ModCtx): { copies: DataCopy[]; runs: Uint8Array[] } {
+  if (ctx.kernel) {
+    const runs = kernelDataRuns(ctx.m);
+    return { copies: runs.map((r, i) => ({ off: r.off, len: r.bytes.length, src: ctx.sym(`data_run:${i}`) })), runs: runs.map((r) => r.bytes) };
+  }
+  const copies = ctx.m.datas.flatMap((d, k) => d.mode.kind !== 'active' ? []
+    : [{ off: offsetOf(d.mode.offset, `data segment ${k}`) >>> 0, len: d.bytes.length, src: ctx.dataLabels[k] }]);
+  return { copies, runs: [] };
+}
+
+/**
+ * `instantiate`: element segments, then data segments (spec 2.0 §4.5.4), then
+ * the start function. The data segments are one loop over a table of
+ * (u32 offset, u32 length, u64 source) that emitData places (`table`): each
+ * entry is bounds-checked against the memory's size before its bytes are
+ * copied, so a trap leaves the earlier segments written and no later one.
+ */
+function emitInstantiate(ctx: ModCtx, nameLabel: Label, copies: DataCopy[], table: Label): void {
   const asm = ctx.asm, m = ctx.m;
   const trapL = new Map<TrapKind, Label>();
   const trap = (k: TrapKind): Label => { if (!trapL.has(k)) trapL.set(k, asm.label()); return trapL.get(k)!; };
@@ -446,20 +466,27 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label): void {
     asm.i('lea', r64(RDI), ripMem(t.data, off * 8));
     copyFrom(asm, ctx.elemLabels[k], e.items.length * 8);
   });
-  const copies = ctx.kernel
-    ? kernelDataRuns(m).map((r, i) => ({ off: r.off, len: r.bytes.length, src: ctx.sym(`data_run:${i}`) }))
-    : m.datas.flatMap((d, k) => d.mode.kind !== 'active' ? []
-      : [{ off: offsetOf(d.mode.offset, `data segment ${k}`) >>> 0, len: d.bytes.length, src: ctx.dataLabels[k] }]);
-  for (const c of copies) {
-    asm.i('mov', r32(RCX), ripMem(ctx.memPages, 0, 32));
-    asm.i('shl', r64(RCX), imm(16));
-    asm.i('mov', r64(RDI), imm(c.off + c.len));
-    asm.i('cmp', r64(RDI), r64(RCX));
+  if (copies.length > 0) {
+    // rax = memory bytes (no grow before the start function), rdx = entry, r8 = table end
+    const loop = asm.label(), test = asm.label();
+    asm.i('mov', r32(RAX), ripMem(ctx.memPages, 0, 32));
+    asm.i('shl', r64(RAX), imm(16));
+    asm.i('lea', r64(RDX), ripMem(table));
+    asm.i('lea', r64(R8), ripMem(table, copies.length * 16));
+    asm.i('jmp', test);
+    asm.bind(loop);
+    asm.i('mov', r32(RDI), mem(RDX, 0, 32));
+    asm.i('mov', r32(RCX), mem(RDX, 4, 32));
+    asm.i('lea', r64(R9), memIdx(RDI, RCX, 1));
+    asm.i('cmp', r64(R9), r64(RAX));
     asm.i('ja', trap(TrapKind.MemoryOutOfBounds));
-    if (c.len === 0) continue;
-    asm.i('mov', r64(RDI), imm(c.off));
     if (!ctx.kernel) asm.i('add', r64(RDI), r64(R15));
-    copyFrom(asm, c.src, c.len);
+    asm.i('mov', r64(RSI), mem(RDX, 8, 64));
+    asm.i('rep movsb');
+    asm.i('add', r64(RDX), imm(16));
+    asm.bind(test);
+    asm.i('cmp', r64(RDX), r64(R8));
+    asm.i('jb', loop);
   }
   if (m.start !== null) asm.i('call', ctx.sym(`func:${m.start}`));
   asm.i('pop', r64(RBP));
@@ -489,7 +516,7 @@ function emitRefOrBits(ctx: ModCtx, e: ConstExpr, what: () => string): void {
   throw new AotError('unsupported', `${what()}: constant expression ${e.map((i) => i.op).join(' ')}`);
 }
 
-function emitData(ctx: ModCtx, instName: Label): void {
+function emitData(ctx: ModCtx, instName: Label, data: { copies: DataCopy[]; runs: Uint8Array[] }, table: Label): void {
   const asm = ctx.asm, m = ctx.m;
   const priv = ctx as unknown as {
     _descs: Map<number, Label>; _names: Map<number, Label>; _memTypes: { limits: { min: number; max: number | null } }[]; _memOwned: boolean;
@@ -525,13 +552,16 @@ function emitData(ctx: ModCtx, instName: Label): void {
     asm.u32(ctx.typeIds[funcTypeIdx(m, i)]); asm.u32(0);
     asm.addr64(ctx.sym(`func:${i}`));
   }
-  if (ctx.kernel) kernelDataRuns(m).forEach((r, i) => { asm.bind(ctx.sym(`data_run:${i}`)); asm.bytes(r.bytes); });
+  data.runs.forEach((bytes, i) => { asm.bind(data.copies[i].src); asm.bytes(bytes); });
   m.datas.forEach((d, k) => {
     asm.bind(ctx.dataLabels[k]);
     if (!(ctx.kernel && d.mode.kind === 'active')) asm.bytes(d.bytes); // kernel: active bytes live in the runs
     asm.align(4, 0);
     asm.bind(ctx.dataLens[k]); asm.u32(d.mode.kind === 'passive' ? d.bytes.length : 0);
   });
+  asm.align(8, 0);
+  asm.bind(table);
+  for (const c of data.copies) { asm.u32(c.off); asm.u32(c.len); asm.addr64(c.src); }
   for (const [i, l] of priv._names) { asm.bind(l); cstring(asm, ctx.funcName(i)); }
   asm.bind(instName); cstring(asm, 'instantiate');
   ctx.masm.emitPool();
@@ -580,13 +610,14 @@ export function compileModule(m: Module, asm: Assembler, opts: AotOptions): AotS
   const ctx = mkCtx(m, asm, opts);
   compileFunctions(ctx);
   emitExports(ctx);
-  const instName = asm.label();
-  emitInstantiate(ctx, instName);
+  const instName = asm.label(), table = asm.label();
+  const data = dataCopies(ctx);
+  emitInstantiate(ctx, instName, data.copies, table);
   const codeEnd = asm.pos;
   const endLabel = asm.label();
   asm.bind(endLabel);
   const functions = ctx.kernel ? functionEntries(ctx, instName) : undefined;
-  emitData(ctx, instName);
+  emitData(ctx, instName, data, table);
   const symbolNames = new Map<string, string>();
   const prefix = opts.instance?.prefix ?? '';
   for (let i = 0; i < ctx.funcTypes.length; i++) {
