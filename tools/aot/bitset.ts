@@ -41,7 +41,7 @@ export function bitSetTest(fc: FuncCompiler): boolean {
   const thread = th ? { to: asm.label(), plan: th, target: fc.labelAt(th.target) } : undefined;
   if (falseTo) {
     asm.i('cmp', r32(c.r), imm(maxBit(m.mask)));
-    asm.i('ja', placed ?? (thread ? thread.to : falseTo));
+    asm.jcc('a', placed ?? (thread ? thread.to : falseTo));
     fc.masm.movImm(64, t, m.mask);
   } else {
     asm.i('cmp', r32(c.r), imm(64));

@@ -49,7 +49,9 @@ export interface Ctrl {
 }
 
 /** x86 condition codes and their negations. */
-export type Cond = 'e' | 'ne' | 'l' | 'ge' | 'le' | 'g' | 'b' | 'ae' | 'be' | 'a' | 's' | 'ns' | 'p' | 'np' | 'o' | 'no';
+/** A condition code (tools/x86/direct.ts): what a flags-setting op leaves for jcc, setcc and cmovcc. */
+import type { Cond } from '../x86/index.ts';
+export type { Cond };
 const NEG: Record<Cond, Cond> = {
   e: 'ne', ne: 'e', l: 'ge', ge: 'l', le: 'g', g: 'le', b: 'ae', ae: 'b', be: 'a', a: 'be',
   s: 'ns', ns: 's', p: 'np', np: 'p', o: 'no', no: 'o',

@@ -73,13 +73,13 @@ function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
   const idx = f.popReg();
   passArgs(fc, t);
   asm.i('cmp', r32(idx.n), ripMem(table.label, 0, 32));
-  asm.i('jae', fc.trap(TrapKind.UndefinedElement));
+  asm.jcc('ae', fc.trap(TrapKind.UndefinedElement));
   asm.i('lea', r64(SCRATCH), ripMem(table.data));
   asm.i('mov', r64(SCRATCH), memIdx(SCRATCH, idx.n, 8, 0, 64));
   asm.i('test', r64(SCRATCH), r64(SCRATCH));
-  asm.i('je', fc.trap(TrapKind.UninitializedElement));
+  asm.jcc('e', fc.trap(TrapKind.UninitializedElement));
   asm.i('cmp', mem(SCRATCH, 0, 32), imm(ctx.typeIds[ins.a!]));
-  asm.i('jne', fc.trap(TrapKind.IndirectCallTypeMismatch));
+  asm.jcc('ne', fc.trap(TrapKind.IndirectCallTypeMismatch));
   fc.beforeCall();
   asm.i('call', mem(SCRATCH, 8, 64));
   fc.afterCall();

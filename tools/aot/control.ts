@@ -105,7 +105,7 @@ function branchTo(fc: FuncCompiler, c: Ctrl, to?: Label): void {
   emitMerge(fc, labelTypes(c), c.base, c.mergeReg);
   c.targeted = true;
   if (to === undefined) { fc.beforeJump(c); to = c.label; }     // `to`: a landing pad of pass wrap's, decided earlier
-  fc.asm.i('jmp', to);
+  fc.asm.jmp(to);
 }
 
 /**
@@ -117,13 +117,13 @@ export function branchIf(fc: FuncCompiler, cond: Cond, depth: number, ins: Instr
   c.targeted = true;
   const types = labelTypes(c);
   if (types.length === 0) {
-    fc.asm.i(`j${cond}`, fc.exitLabel(c));
+    fc.asm.jcc(cond, fc.exitLabel(c));
     if (falseTo) fc.asm.bind(falseTo);
     return;
   }
   if (falseTo) throw new Error('split test before a br_if with values');
   const skip = fc.asm.label();
-  fc.asm.i(`j${negate(cond)}`, skip);
+  fc.asm.jcc(negate(cond), skip);
   branchTo(fc, c);
   fc.asm.bind(skip);
 }
@@ -138,8 +138,8 @@ export function beginIf(fc: FuncCompiler, cond: Cond, ins: Instr, ifPc: number, 
   mergePin(fc, ifPc, c);
   const then = fc.plan.coldThen[ifPc] && !fc.asm.inCold ? fc.asm.label() : null;   // pass coldThen
   c.coldElse = fc.plan.coldElse[ifPc] === 1 && !fc.asm.inCold;
-  if (then) fc.asm.i(`j${cond}`, then);
-  else fc.asm.i(`j${negate(cond)}`, c.elseLabel);
+  if (then) fc.asm.jcc(cond, then);
+  else fc.asm.jcc(negate(cond), c.elseLabel);
   c.entry = fc.frame.stack.map((v) => ({ ...v }));
   if (then) {
     c.cold = true;
@@ -246,7 +246,7 @@ function emitThread(fc: FuncCompiler, t: NonNullable<Ctrl['thread']>): void {
   fc.switchCold(true);
   fc.asm.bind(t.to);
   emitS(fc, t.plan, first);
-  if (fc.reachable && !(t.plan.tail && emitTail(fc, t.plan, first + (sTo - sFrom)))) fc.asm.i('jmp', t.target);
+  if (fc.reachable && !(t.plan.tail && emitTail(fc, t.plan, first + (sTo - sFrom)))) fc.asm.jmp(t.target);
   fc.switchCold(false);
   restoreStack(fc, saved);
   fc.reachable = true;
@@ -273,7 +273,7 @@ function emitTail(fc: FuncCompiler, plan: ThreadPlan, s: number): boolean {
   if (!range || fc.frame.stack.length !== 0 || fc.pendingLabels !== 1) return false;
   fc.unbindAt(plan.target);
   runTail(fc, plan, range.from, range.to);
-  if (fc.reachable) fc.asm.i('jmp', fc.labelAt(plan.chainEnd + 1));
+  if (fc.reachable) fc.asm.jmp(fc.labelAt(plan.chainEnd + 1));
   return true;
 }
 
@@ -306,7 +306,7 @@ function placeThread(fc: FuncCompiler, rot: Rot): boolean {
   if (!range?.replay) return false;
   for (let k = 1; k < t.sTo - t.sFrom; k++) if (fc.plan.steps[first + k] !== t.sFrom + k) return false;
   const saved = f.stack.map((v) => ({ ...v }));
-  asm.i('jmp', rot.body!);
+  asm.jmp(rot.body!);
   fc.switchCold(true);
   const mark = asm.coldMark(), to = asm.label();
   asm.bind(to);
@@ -382,7 +382,7 @@ function opBrTable(fc: FuncCompiler, ins: Instr): void {
   });
   const n = ins.targets!.length;
   asm.i('cmp', r32(ir), imm(n));
-  asm.i('jae', dests[n]);
+  asm.jcc('ae', dests[n]);
   const table = asm.label();
   const base = ir === SCRATCH ? f.allocGpr(1 << RAX) : SCRATCH;
   asm.i('lea', r64(base), ripMem(table));
@@ -398,7 +398,7 @@ function opBrTable(fc: FuncCompiler, ins: Instr): void {
 }
 
 function opUnreachable(fc: FuncCompiler): void {
-  fc.asm.i('jmp', fc.trap(TrapKind.Unreachable));
+  fc.asm.jmp(fc.trap(TrapKind.Unreachable));
   fc.reachable = false;
 }
 
@@ -417,7 +417,7 @@ export function selectOnFlags(fc: FuncCompiler, cond: Cond): void {
   const a = f.popReg();
   if (isFloat(a.t)) {
     const skip = asm.label();
-    asm.i(`j${cond}`, skip);
+    asm.jcc(cond, skip);
     f.loadTo(b, db, a.n);
     asm.bind(skip);
   } else {
@@ -472,7 +472,7 @@ function orA(fc: FuncCompiler, cond: Cond, at: number, tee: boolean): void {
   }
   f.spillBelow(f.stack.length, true);
   fc.orThen = asm.label();
-  asm.i(`j${cond}`, fc.orThen);
+  asm.jcc(cond, fc.orThen);
 }
 
 /** B's compare of an orIf: the if starts here (a false B goes to its else) and a true A lands in its then-arm. */

@@ -41,29 +41,29 @@ function truncOp(p: Trunc) {
     if (p.signed) {
       asm.i(`cvtt${sx}2si`, R, X);
       asm.i('cmp', R, imm(1));
-      asm.i('jo', slow);
+      asm.jcc('o', slow);
     } else if (!p.i64) {
       asm.i(`cvtt${sx}2si`, R64, X);
       asm.i('mov', r64(SCRATCH), R64);
       asm.i('shr', r64(SCRATCH), imm(32));
-      asm.i('jne', slow);
+      asm.jcc('ne', slow);
     } else {
       const high = asm.label();
       asm.i(`ucomi${sx}`, X, cst(2 ** 63));
-      asm.i('jae', high);
+      asm.jcc('ae', high);
       asm.i(`cvtt${sx}2si`, R64, X);
       asm.i('test', R64, R64);
-      asm.i('js', slow);
+      asm.jcc('s', slow);
       fc.outOfLine(() => {
         asm.bind(high);
         asm.i('movaps', xmm(XSCRATCH), X);
         asm.i(`sub${sx}`, xmm(XSCRATCH), cst(2 ** 63));
         asm.i(`cvtt${sx}2si`, R64, xmm(XSCRATCH));
         asm.i('test', R64, R64);
-        asm.i('js', slow);
+        asm.jcc('s', slow);
         fc.masm.movImm(64, SCRATCH, 1n << 63n);
         asm.i('xor', R64, r64(SCRATCH));
-        asm.i('jmp', done);
+        asm.jmp(done);
       });
     }
     asm.bind(done);
@@ -81,7 +81,7 @@ function truncSlow(fc: FuncCompiler, p: Trunc, x: number, r: number, done: Retur
   const cst = (v: number) => fc.masm.constant(fbits(p.f64, v), 0n, p.f64 ? 64 : 32);
   asm.i(`ucomi${sx}`, X, X);
   if (!p.sat) {
-    asm.i('jp', fc.trap(TrapKind.InvalidConversion));
+    asm.jcc('p', fc.trap(TrapKind.InvalidConversion));
     if (p.signed) {
       // The sentinel INT_MIN is a valid result for x in the lowest truncation bucket.
       const bits = p.i64 ? 64 : 32;
@@ -90,31 +90,31 @@ function truncSlow(fc: FuncCompiler, p: Trunc, x: number, r: number, done: Retur
       asm.i(`ucomi${sx}`, X, cst(exclusive ? lower - 1 : lower));
       asm.i(exclusive ? 'jbe' : 'jb', fc.trap(TrapKind.IntOverflow));
       asm.i(`ucomi${sx}`, X, cst(0));
-      asm.i('jae', fc.trap(TrapKind.IntOverflow));
-      asm.i('jmp', done);
+      asm.jcc('ae', fc.trap(TrapKind.IntOverflow));
+      asm.jmp(done);
     } else {
-      asm.i('jmp', fc.trap(TrapKind.IntOverflow));
+      asm.jmp(fc.trap(TrapKind.IntOverflow));
     }
     return;
   }
   const zero = asm.label();
-  asm.i('jp', zero);
+  asm.jcc('p', zero);
   asm.i(`ucomi${sx}`, X, cst(0));
   const neg = asm.label();
-  asm.i('jb', neg);
+  asm.jcc('b', neg);
   // positive overflow: max value
   if (p.signed) fc.masm.movImm(p.i64 ? 64 : 32, r, p.i64 ? 0x7fffffffffffffffn : 0x7fffffffn);
   else fc.masm.movImm(p.i64 ? 64 : 32, r, p.i64 ? -1n : 0xffffffffn);
-  asm.i('jmp', done);
+  asm.jmp(done);
   asm.bind(neg);
   if (p.signed) {
     // cvtt produced INT_MIN, which is also the right result for valid x in the lowest bucket.
     fc.masm.movImm(p.i64 ? 64 : 32, r, p.i64 ? -(1n << 63n) : 0x80000000n);
-    asm.i('jmp', done);
+    asm.jmp(done);
   }
   asm.bind(zero);
   asm.i('mov', r32(r), imm(0));
-  asm.i('jmp', done);
+  asm.jmp(done);
 }
 
 function convertOp(from: 'i32s' | 'i32u' | 'i64s' | 'i64u', f64: boolean) {
@@ -131,7 +131,7 @@ function convertOp(from: 'i32s' | 'i32u' | 'i64s' | 'i64u', f64: boolean) {
     else {
       const neg = asm.label(), done = asm.label();
       asm.i('test', r64(a.r), r64(a.r));
-      asm.i('js', neg);
+      asm.jcc('s', neg);
       asm.i(`cvtsi2${sx}`, X, r64(a.r));
       asm.bind(done);
       fc.outOfLine(() => {
@@ -142,7 +142,7 @@ function convertOp(from: 'i32s' | 'i32u' | 'i64s' | 'i64u', f64: boolean) {
         asm.i('or', r64(SCRATCH), r64(a.r));
         asm.i(`cvtsi2${sx}`, X, r64(SCRATCH));
         asm.i(`add${sx}`, X, X);
-        asm.i('jmp', done);
+        asm.jmp(done);
       });
     }
     f.release(a);

@@ -71,13 +71,13 @@ function fminmax(max: boolean, f64: boolean) {
     const A = xmm(a.n), B = xmm(freg(fc, b, db));
     const nan = asm.label(), normal = asm.label(), done = asm.label();
     asm.i(`ucomi${sfx(f64)}`, A, B);
-    asm.i('jp', nan);
-    asm.i('jne', normal);
+    asm.jcc('p', nan);
+    asm.jcc('ne', normal);
     asm.i(`${max ? 'and' : 'or'}${pk(f64)}` as const, A, B);
-    asm.i('jmp', done);
+    asm.jmp(done);
     asm.bind(nan);
     asm.i(`add${sfx(f64)}`, A, B);
-    asm.i('jmp', done);
+    asm.jmp(done);
     asm.bind(normal);
     asm.i(`${max ? 'max' : 'min'}${sfx(f64)}` as const, A, B);
     asm.bind(done);
@@ -122,8 +122,8 @@ function emitRound(fc: FuncCompiler, r: number, f64: boolean, mode: Round): void
   asm.i('movaps', T, X);
   asm.i(`and${pk(f64)}`, T, masm.constant(absMask(f64)));
   asm.i(`ucomi${sfx(f64)}`, T, masm.constant(big, 0n, f64 ? 64 : 32));
-  asm.i('jp', nan);
-  asm.i('jae', done);
+  asm.jcc('p', nan);
+  asm.jcc('ae', done);
   if (mode === Round.Nearest) {
     asm.i(`add${sfx(f64)}`, T, masm.constant(big, 0n, f64 ? 64 : 32));
     asm.i(`sub${sfx(f64)}`, T, masm.constant(big, 0n, f64 ? 64 : 32));
@@ -140,7 +140,7 @@ function emitRound(fc: FuncCompiler, r: number, f64: boolean, mode: Round): void
   }
   asm.i(`and${pk(f64)}`, X, masm.constant(signMask(f64)));
   asm.i(`or${pk(f64)}`, X, T);
-  asm.i('jmp', done);
+  asm.jmp(done);
   asm.bind(nan);
   asm.i(`add${sfx(f64)}`, X, X);
   asm.bind(done);

@@ -16,7 +16,7 @@
 
 import { Op, opInfo } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
-import { imm, mem, r32, r64, ripMem, xmm, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
+import { imm, mem, r32, r64, ripMem, xmm, type AluImmOp, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
 import { allocateRanges, choosePins, noReturn } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
 import { Frame, K, cI32, isFloat, type FrameKeeper, type Val } from './frame.ts';
@@ -48,6 +48,8 @@ const FRAME_PLACEHOLDER = 0x10000;
 const NOP7 = [0x0f, 0x1f, 0x80, 0, 0, 0, 0];
 /** Ops whose 32-bit form sets ZF from its result (x86: add, sub, and, or, xor). */
 const ZF_OPS: ReadonlySet<Mnemonic> = new Set<Mnemonic>(['add', 'sub', 'and', 'or', 'xor']);
+/** ALU ops with the Assembler's typed forms (aluRR, aluRI: the same bytes without selecting a table row). */
+const TYPED_ALU: ReadonlySet<Mnemonic> = new Set<Mnemonic>(['add', 'sub', 'and', 'or', 'xor', 'cmp']);
 /** Op visitors by opcode (0xFC ops at 0x100 + sub-opcode). */
 const handlers: (Handler | undefined)[] = new Array(0x120);
 function handlerIndex(op: number): number { return op >= 0xfc00 ? 0x100 + (op & 0xff) : op; }
@@ -169,7 +171,9 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
   }
   /** Emits `mn r, src` (32 or 64 bits); after a 32-bit add/sub/and/or/xor ZF tells whether r is zero. */
   alu(mn: Mnemonic, size: 32 | 64, r: number, src: Operand): void {
-    this.asm.i(mn, size === 64 ? r64(r) : r32(r), src);
+    if (src.k === 'r' && TYPED_ALU.has(mn)) this.asm.aluRR(mn as AluImmOp, size, r, src.n);
+    else if (src.k === 'i' && TYPED_ALU.has(mn)) this.asm.aluRI(mn as AluImmOp, size, r, src.v);
+    else this.asm.i(mn, size === 64 ? r64(r) : r32(r), src);
     if (size === 32 && ZF_OPS.has(mn)) { this.zfReg = r; this.zfPos = this.asm.pos; }
   }
   /** Whether the flags' ZF already says if GPR r's 32-bit value is zero (see alu). */
@@ -480,7 +484,7 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
 
   private emitCheck(trap: Label): void {
     this.asm.i('cmp', r64(RSP), ripMem(this.ctx.stackLimit, 0, 64));
-    this.asm.i('jb', trap);
+    this.asm.jcc('b', trap);
   }
 
   /** Stores the callee-saved registers this function pins in their save slots (entry, or pass wrap's stretch start). */
@@ -509,7 +513,7 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
   exitLabel(c: Ctrl): Label {
     if (!this.leavesWrap(c)) return c.label;
     const pad = this.asm.label();
-    this.outOfLine(() => { this.asm.bind(pad); this.restoreSaved(); this.asm.i('jmp', c.label); });
+    this.outOfLine(() => { this.asm.bind(pad); this.restoreSaved(); this.asm.jmp(c.label); });
     return pad;
   }
 
@@ -537,7 +541,7 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
     asm.i('sub', r64(RSP), imm(n));
     this.emitCheck(this.stackTrap);
     this.entryRest();
-    asm.i('jmp', body);
+    asm.jmp(body);
     const d = late - (e.at + 5);                 // jmp rel32 over the first entry's push
     asm.overwrite(e.at, [0xe9, d & 0xff, (d >>> 8) & 0xff, (d >>> 16) & 0xff, (d >>> 24) & 0xff]);
   }

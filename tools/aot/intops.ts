@@ -267,7 +267,7 @@ function divide(signed: boolean, rem: boolean, size: Size) {
     const B = gpr(size, b.n), A = gpr(size, RAX);
     if (!isConst || bv === 0n) {
       asm.i('test', B, B);
-      asm.i('je', fc.trap(TrapKind.DivByZero));
+      asm.jcc('e', fc.trap(TrapKind.DivByZero));
     }
     if (!signed) {
       asm.i('xor', r32(RDX), r32(RDX));
@@ -276,9 +276,9 @@ function divide(signed: boolean, rem: boolean, size: Size) {
       if (!isConst || bv === -1n) {
         const ok = asm.label();
         asm.i('cmp', B, imm(-1));
-        asm.i('jne', ok);
+        asm.jcc('ne', ok);
         asm.i('cmp', A, imm(1));
-        asm.i('jo', fc.trap(TrapKind.IntOverflow));
+        asm.jcc('o', fc.trap(TrapKind.IntOverflow));
         asm.bind(ok);
       }
       asm.i(size === 32 ? 'cdq' : 'cqo');
@@ -287,7 +287,7 @@ function divide(signed: boolean, rem: boolean, size: Size) {
       const done = asm.label();
       asm.i('xor', r32(RDX), r32(RDX));
       asm.i('cmp', B, imm(-1));
-      asm.i('je', done);
+      asm.jcc('e', done);
       asm.i(size === 32 ? 'cdq' : 'cqo');
       asm.i('idiv', B);
       asm.bind(done);

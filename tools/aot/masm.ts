@@ -93,15 +93,13 @@ export class Masm {
 
   /** mov reg, imm without touching flags; i32 immediates are taken as their low 32 bits. */
   movImm(size: Size, d: number, v: bigint | number): void {
-    if (size === 32) {
-      this.asm.i('mov', r32(d), imm(Number(BigInt.asUintN(32, BigInt(v)))));
-    } else {
-      this.asm.i('mov', r64(d), imm(BigInt.asIntN(64, BigInt(v))));
-    }
+    if (typeof v === 'number' && (v | 0) === v) this.asm.movRI(size, d, v);     // an int32: its bits, and 64-bit sign-extends it as asIntN
+    else if (size === 32) this.asm.movRI(32, d, Number(BigInt.asUintN(32, BigInt(v))));
+    else this.asm.movRI(64, d, BigInt.asIntN(64, BigInt(v)));
   }
 
   movRR(size: Size, d: number, s: number): void {
-    if (d !== s) this.asm.i('mov', gpr(size, d), gpr(size, s));
+    if (d !== s) this.asm.aluRR('mov', size, d, s);
   }
 
   load(size: Size, d: number, m: Mem): void { this.asm.i('mov', gpr(size, d), m); }
@@ -119,7 +117,7 @@ export class Masm {
     }
   }
 
-  movX(d: number, s: number): void { if (d !== s) this.asm.i('movaps', xmm(d), xmm(s)); }
+  movX(d: number, s: number): void { if (d !== s) this.asm.movaps(d, s); }
   loadX(f64: boolean, d: number, m: Mem): void { this.asm.i(f64 ? 'movsd' : 'movss', xmm(d), m); }
   storeX(f64: boolean, m: Mem, s: number): void { this.asm.i(f64 ? 'movsd' : 'movss', m, xmm(s)); }
 

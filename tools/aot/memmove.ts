@@ -32,13 +32,13 @@ export function emitMemmove(fc: FuncCompiler): void {
   asm.i('mov', r64(SCRATCH), r64(RDI));
   asm.i('sub', r64(SCRATCH), r64(RSI));
   asm.i('cmp', r64(SCRATCH), r64(RCX));
-  asm.i('jb', back);
+  asm.jcc('b', back);
   emitForward(fc, done);
   asm.bind(done);
   fc.outOfLine(() => {
     asm.bind(back);
     emitBackward(fc);
-    asm.i('jmp', done);
+    asm.jmp(done);
   });
 }
 
@@ -48,16 +48,16 @@ function emitForward(fc: FuncCompiler, done: Label): void {
   const small = asm.label(), near = asm.label(), big = asm.label();
   const loop64 = asm.label(), after64 = asm.label(), loop16 = asm.label(), tail = asm.label();
   asm.i('cmp', r64(RCX), imm(16));
-  asm.i('jb', small);
+  asm.jcc('b', small);
   // src - 16 < dst < src: the last 16 bytes, copied after the loop, could
   // already have been overwritten; otherwise every store lies below the
   // source bytes still to be read (dst <= src - 16) or apart from them
   asm.i('cmp', r64(SCRATCH), imm(-16));
-  asm.i('ja', near);
+  asm.jcc('a', near);
   asm.i('cmp', r64(RCX), imm(REP_FROM));
-  asm.i('jae', big);
+  asm.jcc('ae', big);
   asm.i('sub', r64(RCX), imm(64));
-  asm.i('js', after64);
+  asm.jcc('s', after64);
   asm.bind(loop64);
   for (let k = 0; k < 64; k += 16) {
     asm.i('movups', xmm(X), mem(RSI, k, 128));
@@ -66,7 +66,7 @@ function emitForward(fc: FuncCompiler, done: Label): void {
   emitStep(fc, [RSI, RDI], 64, 'jns', loop64);
   asm.bind(after64);
   asm.i('add', r64(RCX), imm(48));                       // rcx = bytes left - 16
-  asm.i('js', tail);
+  asm.jcc('s', tail);
   asm.bind(loop16);
   asm.i('movups', xmm(X), mem(RSI, 0, 128));
   asm.i('movups', mem(RDI, 0, 128), xmm(X));
@@ -79,11 +79,11 @@ function emitForward(fc: FuncCompiler, done: Label): void {
     emitSmall(fc, done);
     asm.bind(near);
     asm.i('rep movsb');
-    asm.i('jmp', done);
+    asm.jmp(done);
     asm.bind(big);
     if (fc.ctx.kernel) emitRepBy8(fc, 'rep movsq', 'rep movsb');
     else asm.i('rep movsb');
-    asm.i('jmp', done);
+    asm.jmp(done);
   });
 }
 
@@ -96,24 +96,24 @@ function emitSmall(fc: FuncCompiler, done: Label): void {
   emitPair(fc, 32, lt4, done);
   asm.bind(lt4);
   asm.i('test', r32(RCX), r32(RCX));
-  asm.i('je', done);
+  asm.jcc('e', done);
   asm.bind(loop1);
   asm.i('movzx', r32(SCRATCH), mem(RSI, 0, 8));
   asm.i('mov', mem(RDI, 0, 8), r8(SCRATCH));
   emitStep(fc, [RSI, RDI], 1, 'jne', loop1);
-  asm.i('jmp', done);
+  asm.jmp(done);
 }
 
 /** n >= bits / 8 (else to `below`): the first and the last bits / 8 bytes, both loaded before either is stored. */
 function emitPair(fc: FuncCompiler, bits: 32 | 64, below: Label, done: Label): void {
   const asm = fc.asm, w = bits / 8, r = bits === 64 ? r64 : r32, movx = bits === 64 ? 'movq' : 'movd';
   asm.i('cmp', r32(RCX), imm(w));
-  asm.i('jb', below);
+  asm.jcc('b', below);
   asm.i('mov', r(SCRATCH), memIdx(RSI, RCX, 1, -w, bits));
   asm.i(movx, xmm(XSCRATCH), mem(RSI, 0, bits));
   asm.i('mov', memIdx(RDI, RCX, 1, -w, bits), r(SCRATCH));
   asm.i(movx, mem(RDI, 0, bits), xmm(XSCRATCH));
-  asm.i('jmp', done);
+  asm.jmp(done);
 }
 
 /** src < dst < src + n: 64 then 16 bytes per step from the top, then the bottom n % 16 bytes. */
@@ -122,30 +122,30 @@ function emitBackward(fc: FuncCompiler): void {
   const loop64 = asm.label(), after64 = asm.label(), loop16 = asm.label(), tail = asm.label();
   const loop1 = asm.label(), end = asm.label();
   asm.i('sub', r64(RCX), imm(64));
-  asm.i('js', after64);
+  asm.jcc('s', after64);
   asm.bind(loop64);                                      // rcx = offset of the top 64 bytes left
   for (let k = 48; k >= 0; k -= 16) {
     asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, k, 128));
     asm.i('movups', memIdx(RDI, RCX, 1, k, 128), xmm(X));
   }
   asm.i('sub', r64(RCX), imm(64));
-  asm.i('jns', loop64);
+  asm.jcc('ns', loop64);
   asm.bind(after64);
   asm.i('add', r64(RCX), imm(48));                       // rcx = bytes left - 16
-  asm.i('js', tail);
+  asm.jcc('s', tail);
   asm.bind(loop16);
   asm.i('movups', xmm(X), memIdx(RSI, RCX, 1, 0, 128));
   asm.i('movups', memIdx(RDI, RCX, 1, 0, 128), xmm(X));
   asm.i('sub', r64(RCX), imm(16));
-  asm.i('jns', loop16);
+  asm.jcc('ns', loop16);
   asm.bind(tail);
   asm.i('add', r64(RCX), imm(16));                       // rcx = bytes left (< 16)
-  asm.i('je', end);
+  asm.jcc('e', end);
   asm.bind(loop1);
   asm.i('movzx', r32(SCRATCH), memIdx(RSI, RCX, 1, -1, 8));
   asm.i('mov', memIdx(RDI, RCX, 1, -1, 8), r8(SCRATCH));
   asm.i('sub', r64(RCX), imm(1));
-  asm.i('jne', loop1);
+  asm.jcc('ne', loop1);
   asm.bind(end);
 }
 
@@ -161,17 +161,17 @@ export function emitMemset(fc: FuncCompiler): void {
   const small = asm.label(), big = asm.label(), done = asm.label();
   const loop32 = asm.label(), after32 = asm.label(), loop8 = asm.label(), tail = asm.label();
   asm.i('cmp', r64(RCX), imm(16));
-  asm.i('jb', small);
+  asm.jcc('b', small);
   asm.i('cmp', r64(RCX), imm(REP_FROM));
-  asm.i('jae', big);
+  asm.jcc('ae', big);
   asm.i('sub', r64(RCX), imm(32));
-  asm.i('js', after32);
+  asm.jcc('s', after32);
   asm.bind(loop32);
   for (let k = 0; k < 32; k += 8) asm.i('mov', mem(RDI, k, 64), r64(RAX));
   emitStep(fc, [RDI], 32, 'jns', loop32);
   asm.bind(after32);
   asm.i('add', r64(RCX), imm(24));                       // rcx = bytes left - 8
-  asm.i('js', tail);
+  asm.jcc('s', tail);
   asm.bind(loop8);
   asm.i('mov', mem(RDI, 0, 64), r64(RAX));
   emitStep(fc, [RDI], 8, 'jns', loop8);
@@ -184,25 +184,25 @@ export function emitMemset(fc: FuncCompiler): void {
     const fillPair = (n: 8 | 4, below: Label): void => {
       const size = n === 8 ? 64 : 32, v = n === 8 ? r64(RAX) : r32(RAX);
       asm.i('cmp', r32(RCX), imm(n));
-      asm.i('jb', below);
+      asm.jcc('b', below);
       asm.i('mov', mem(RDI, 0, size), v);
       asm.i('mov', memIdx(RDI, RCX, 1, -n, size), v);
-      asm.i('jmp', done);
+      asm.jmp(done);
       asm.bind(below);
     };
     asm.bind(small);
     fillPair(8, lt8);
     fillPair(4, lt4);
     asm.i('test', r32(RCX), r32(RCX));
-    asm.i('je', done);
+    asm.jcc('e', done);
     asm.bind(loop1);
     asm.i('mov', mem(RDI, 0, 8), r8(RAX));
     emitStep(fc, [RDI], 1, 'jne', loop1);
-    asm.i('jmp', done);
+    asm.jmp(done);
     asm.bind(big);
     if (fc.ctx.kernel) emitRepBy8(fc, 'rep stosq', 'rep stosb');
     else asm.i('rep stosb');
-    asm.i('jmp', done);
+    asm.jmp(done);
   });
 }
 

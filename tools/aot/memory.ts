@@ -63,7 +63,7 @@ const memBytes = (fc: FuncCompiler): Mem => ripMem(fc.ctx.memPages, 16, 64);
 function checkEnd(fc: FuncCompiler, reg: number, disp: number): void {
   fc.asm.i('lea', r64(SCRATCH), mem(reg, disp));
   fc.asm.i('cmp', r64(SCRATCH), memBytes(fc));
-  fc.asm.i('ja', fc.trap(TrapKind.MemoryOutOfBounds));
+  fc.asm.jcc('a', fc.trap(TrapKind.MemoryOutOfBounds));
 }
 
 /** Traps unless the constant `end` <= the memory's byte size. */
@@ -73,7 +73,7 @@ function checkConstEnd(fc: FuncCompiler, end: number): void {
     fc.masm.movImm(64, SCRATCH, BigInt(end));
     fc.asm.i('cmp', memBytes(fc), r64(SCRATCH));
   }
-  fc.asm.i('jb', fc.trap(TrapKind.MemoryOutOfBounds));
+  fc.asm.jcc('b', fc.trap(TrapKind.MemoryOutOfBounds));
 }
 
 interface LoadKind { t: ValType; mn: Mnemonic; size: 8 | 16 | 32 | 64; wide: boolean }
@@ -185,9 +185,9 @@ function opMemoryGrow(fc: FuncCompiler): void {
   asm.i('lea', r64(SCRATCH), memIdx(r, delta.n, 1, 0));
   fc.masm.load(32, delta.n, ripMem(ctx.memMaxPages));
   asm.i('cmp', r64(SCRATCH), r64(delta.n));
-  asm.i('ja', fail);
+  asm.jcc('a', fail);
   asm.i('mov', ripMem(ctx.memPages, 0, 32), r32(SCRATCH));
-  asm.i('jmp', done);
+  asm.jmp(done);
   asm.bind(fail);
   asm.i('mov', r32(r), imm(-1));
   asm.bind(done);
@@ -203,7 +203,7 @@ export function memBoundsCheck(fc: FuncCompiler, a: number, n: number): void {
   asm.i('shl', r64(SCRATCH), imm(16));
   asm.i('lea', r64(t), memIdx(a, n, 1, 0));
   asm.i('cmp', r64(t), r64(SCRATCH));
-  asm.i('ja', fc.trap(TrapKind.MemoryOutOfBounds));
+  asm.jcc('a', fc.trap(TrapKind.MemoryOutOfBounds));
   f.freeGpr(t);
 }
 
@@ -251,7 +251,7 @@ function opMemoryInit(fc: FuncCompiler, ins: Instr): void {
   fc.masm.load(32, SCRATCH, ripMem(ctx.dataLens[seg]));
   asm.i('lea', r64(t), memIdx(RSI, RCX, 1, 0));
   asm.i('cmp', r64(t), r64(SCRATCH));
-  asm.i('ja', fc.trap(TrapKind.MemoryOutOfBounds));
+  asm.jcc('a', fc.trap(TrapKind.MemoryOutOfBounds));
   f.freeGpr(t);
   if (!ctx.kernel) {
     memBoundsCheck(fc, RDI, RCX);

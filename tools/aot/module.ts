@@ -379,7 +379,7 @@ function emitExports(ctx: ModCtx): void {
   for (const e of ctx.m.exports) {
     if (e.kind !== 'func') continue;
     asm.bind(ctx.sym(`export:${e.name}`));
-    asm.i('jmp', ctx.sym(`func:${e.index}`));
+    asm.jmp(ctx.sym(`func:${e.index}`));
   }
 }
 
@@ -461,7 +461,7 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label, copies: DataCopy[], tabl
     asm.i('mov', r32(RCX), ripMem(t.label, 0, 32));
     asm.i('mov', r64(RDI), imm(end));
     asm.i('cmp', r64(RDI), r64(RCX));
-    asm.i('ja', trap(TrapKind.TableOutOfBounds));
+    asm.jcc('a', trap(TrapKind.TableOutOfBounds));
     if (e.items.length === 0 || end > t.max) return;          // empty, or the check above always traps
     asm.i('lea', r64(RDI), ripMem(t.data, off * 8));
     copyFrom(asm, ctx.elemLabels[k], e.items.length * 8);
@@ -473,20 +473,20 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label, copies: DataCopy[], tabl
     asm.i('shl', r64(RAX), imm(16));
     asm.i('lea', r64(RDX), ripMem(table));
     asm.i('lea', r64(R8), ripMem(table, copies.length * 16));
-    asm.i('jmp', test);
+    asm.jmp(test);
     asm.bind(loop);
     asm.i('mov', r32(RDI), mem(RDX, 0, 32));
     asm.i('mov', r32(RCX), mem(RDX, 4, 32));
     asm.i('lea', r64(R9), memIdx(RDI, RCX, 1));
     asm.i('cmp', r64(R9), r64(RAX));
-    asm.i('ja', trap(TrapKind.MemoryOutOfBounds));
+    asm.jcc('a', trap(TrapKind.MemoryOutOfBounds));
     if (!ctx.kernel) asm.i('add', r64(RDI), r64(R15));
     asm.i('mov', r64(RSI), mem(RDX, 8, 64));
     asm.i('rep movsb');
     asm.i('add', r64(RDX), imm(16));
     asm.bind(test);
     asm.i('cmp', r64(RDX), r64(R8));
-    asm.i('jb', loop);
+    asm.jcc('b', loop);
   }
   if (m.start !== null) asm.i('call', ctx.sym(`func:${m.start}`));
   asm.i('pop', r64(RBP));

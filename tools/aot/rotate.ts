@@ -61,8 +61,8 @@ export function noteRotationIf(fc: FuncCompiler, ifc: Ctrl, ifPc: number, place?
 export function rotationJump(fc: FuncCompiler, rot: Rot, cond: Cond, base: number, alsoExit?: Label): void {
   if (!headerState(fc, base)) throw new Error('rotated loop header left a different frame state');
   rot.emitted = true;
-  if (rot.fallInto && !alsoExit) { fc.asm.i(`j${negate(cond)}`, rot.exit!); return; }   // the body follows
-  fc.asm.i(`j${cond}`, rot.body!);
+  if (rot.fallInto && !alsoExit) { fc.asm.jcc(negate(cond), rot.exit!); return; }   // the body follows
+  fc.asm.jcc(cond, rot.body!);
   if (alsoExit) fc.asm.bind(alsoExit);        // the false path of a fused `x && y` header
-  fc.asm.i('jmp', rot.exit!);
+  fc.asm.jmp(rot.exit!);
 }

@@ -27,13 +27,13 @@ function boundsCheck(fc: FuncCompiler, a: number, n: number | null, len: Label, 
   fc.masm.load(32, SCRATCH, ripMem(len));
   if (n === null) {
     asm.i('cmp', r64(a), r64(SCRATCH));
-    asm.i('jae', fc.trap(kind));
+    asm.jcc('ae', fc.trap(kind));
     return;
   }
   const t = f.allocGpr();
   asm.i('lea', r64(t), memIdx(a, n, 1, 0));
   asm.i('cmp', r64(t), r64(SCRATCH));
-  asm.i('ja', fc.trap(kind));
+  asm.jcc('a', fc.trap(kind));
   f.freeGpr(t);
 }
 
@@ -73,10 +73,10 @@ function fillLoop(fc: FuncCompiler, t: TableInfo, from: number, to: number, val:
   asm.i('lea', r64(SCRATCH), ripMem(t.data));
   asm.bind(top);
   asm.i('cmp', r64(from), r64(to));
-  asm.i('jae', done);
+  asm.jcc('ae', done);
   asm.i('mov', memIdx(SCRATCH, from, 8, 0, 64), r64(val));
   asm.i('add', r64(from), imm(1));
-  asm.i('jmp', top);
+  asm.jmp(top);
   asm.bind(done);
 }
 
@@ -92,11 +92,11 @@ function opTableGrow(fc: FuncCompiler, ins: Instr): void {
   asm.i('lea', r64(delta.n), memIdx(old, delta.n, 1, 0));       // new size (64-bit, no wrap)
   fc.masm.movImm(64, SCRATCH, BigInt(t.max));
   asm.i('cmp', r64(delta.n), r64(SCRATCH));
-  asm.i('ja', fail);
+  asm.jcc('a', fail);
   asm.i('mov', ripMem(t.label, 0, 32), r32(delta.n));
   asm.i('mov', r32(i), r32(old));
   fillLoop(fc, t, i, delta.n, init.n);
-  asm.i('jmp', done);
+  asm.jmp(done);
   asm.bind(fail);
   asm.i('mov', r32(old), imm(-1));
   asm.bind(done);

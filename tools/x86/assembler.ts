@@ -2,7 +2,11 @@
 // (fixups) that finish(base) resolves once every label is bound.
 
 import { encode, FIX_ABS32, FIX_ABS64, FIX_BRANCH, FIX_REL32 } from './encode.ts';
-import { EncodeError, r64, type Label, type Operand } from './operands.ts';
+import { EncodeError, gpr, imm, r64, xmm, type Label, type Operand } from './operands.ts';
+import {
+  ALU_RR, CC, aluImm, encAluRI, encMovaps, encMovR32I, encMovR64SI, encRR, encTestRI,
+  type AluImmOp, type AluOp, type Cond,
+} from './direct.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
 const FX_STRIDE = 5;
@@ -104,6 +108,82 @@ export class Assembler {
       this.jmpStart = start; this.jmpEnd = this._n; this.jmpLabel = (a as Label).id; this.jmpFx = this.nFx;
       this.nBoundAfterJmp = 0;
     }
+  }
+
+  // ---- typed forms: the bytes i() gives for these operands, without selecting a row (direct.ts) ----
+  // Operands outside a form's domain (a register number out of range, an immediate too wide)
+  // go to i(), which encodes them the general way or throws its error.
+
+  /** `op r(d), r(s)` of `size` bits: mov, test and the ALU ops (`mov` to itself is emitted too). */
+  aluRR(op: AluOp, size: 32 | 64, d: number, s: number): void {
+    if (!isReg(d) || !isReg(s)) { this.i(op, gpr(d, size), gpr(s, size)); return; }
+    this._room(3);
+    this._n = encRR(this._buf, this._n, size === 64, ALU_RR[op], s, d);
+  }
+
+  /** `op r(d), imm` of `size` bits for an ALU op with an immediate group, or test. */
+  aluRI(op: AluImmOp | 'test', size: 32 | 64, d: number, v: number | bigint): void {
+    const x = aluImm(size, v);
+    if (x === null || !isReg(d)) { this.i(op, gpr(d, size), imm(v)); return; }
+    this._room(7);
+    const w = size === 64;
+    this._n = op === 'test' ? encTestRI(this._buf, this._n, w, d, x) : encAluRI(this._buf, this._n, w, op, d, x);
+  }
+
+  /** `mov r(d), imm` of `size` bits as i() encodes it: B8+r for what a 32-bit write holds (64-bit: [0, 2^32), zero-extended), C7 for a negative simm32, movabs (through i()) for the rest. */
+  movRI(size: 32 | 64, d: number, v: number | bigint): void {
+    const x = aluImm(32, v);                        // [-2^31, 2^32) as its low 32 bits
+    if (x !== null && isReg(d)) {
+      this._room(7);
+      this._n = size === 32 || v >= 0 ? encMovR32I(this._buf, this._n, d, x) : encMovR64SI(this._buf, this._n, d, x);
+      return;
+    }
+    this.i('mov', gpr(d, size), imm(v));
+  }
+
+  /** `movaps xmm(d), xmm(s)`. */
+  movaps(d: number, s: number): void {
+    if (!isReg(d) || !isReg(s)) { this.i('movaps', xmm(d), xmm(s)); return; }
+    this._room(4);
+    this._n = encMovaps(this._buf, this._n, d, s);
+  }
+
+  /** `jmp l`: rel8 when `l` is bound within reach (not from cold code), else rel32 (jump threading and the jump-to-next removal in bind() see it as from i()). */
+  jmp(l: Label): void {
+    this.own(l);
+    const start = this._n, off = this._labelOff[l.id];
+    this._room(5);
+    const b = this._buf;
+    if (!this._cold && off >= 0 && off - (start + 2) >= -128 && off - (start + 2) <= 127) {
+      b[start] = 0xeb; b[start + 1] = off - (start + 2);
+      this._n = start + 2;
+      return;
+    }
+    b[start] = 0xe9;
+    this._fixup(FIX_BRANCH, start + 1, l, 0, start + 5);
+    b[start + 1] = 0; b[start + 2] = 0; b[start + 3] = 0; b[start + 4] = 0;
+    this._n = start + 5;
+    if (!this._cold && off < 0) {
+      this.jmpStart = start; this.jmpEnd = this._n; this.jmpLabel = l.id; this.jmpFx = this.nFx;
+      this.nBoundAfterJmp = 0;
+    }
+  }
+
+  /** `j<cond> l`: rel8 when `l` is bound within reach (not from cold code), else rel32. */
+  jcc(cond: Cond, l: Label): void {
+    this.own(l);
+    const start = this._n, off = this._labelOff[l.id], cc = CC[cond];
+    this._room(6);
+    const b = this._buf;
+    if (!this._cold && off >= 0 && off - (start + 2) >= -128 && off - (start + 2) <= 127) {
+      b[start] = 0x70 | cc; b[start + 1] = off - (start + 2);
+      this._n = start + 2;
+      return;
+    }
+    b[start] = 0x0f; b[start + 1] = 0x80 | cc;
+    this._fixup(FIX_BRANCH, start + 2, l, 0, start + 6);
+    b[start + 2] = 0; b[start + 3] = 0; b[start + 4] = 0; b[start + 5] = 0;
+    this._n = start + 6;
   }
 
   // ---- labels ----
@@ -479,6 +559,9 @@ export class Assembler {
     return out.sort((x, y) => x.offset - y.offset || (x.name < y.name ? -1 : 1));
   }
 }
+
+/** A register number 0..15 (what r32() and xmm() accept). */
+function isReg(n: number): boolean { return (n & 15) === n; }
 
 function labelName(l: Label): string {
   return l.name ?? `#${l.id}`;
