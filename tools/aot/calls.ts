@@ -53,7 +53,7 @@ function opCall(fc: FuncCompiler, ins: Instr): void {
   passArgs(fc, t);
   if (callee.kind === 'abort') { emitAbort(fc); return; }
   fc.beforeCall();
-  fc.asm.i('call', callee.label);
+  fc.asm.call(callee.label);
   fc.afterCall();
   takeResults(fc, t, callee.kind === 'import');
 }
@@ -62,7 +62,7 @@ function opCall(fc: FuncCompiler, ins: Instr): void {
 function emitAbort(fc: FuncCompiler): void {
   const asm = fc.asm;
   [RDI, RSI, RDX, RCX].forEach((r, k) => asm.i('mov', r32(r), mem(RSP, 8 * k, 32)));
-  asm.i('call', asm.sym('abort'));
+  asm.call(asm.sym('abort'));
 }
 
 function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
@@ -74,7 +74,7 @@ function opCallIndirect(fc: FuncCompiler, ins: Instr): void {
   passArgs(fc, t);
   asm.i('cmp', r32(idx.n), ripMem(table.label, 0, 32));
   asm.jcc('ae', fc.trap(TrapKind.UndefinedElement));
-  asm.i('lea', r64(SCRATCH), ripMem(table.data));
+  asm.lea(64, SCRATCH, ripMem(table.data));
   asm.i('mov', r64(SCRATCH), memIdx(SCRATCH, idx.n, 8, 0, 64));
   asm.i('test', r64(SCRATCH), r64(SCRATCH));
   asm.jcc('e', fc.trap(TrapKind.UninitializedElement));

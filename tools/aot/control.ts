@@ -9,7 +9,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, r8, r32, r64, memIdx, ripMem, type Label } from '../x86/index.ts';
+import { imm, r8, r32, memIdx, ripMem, type Label } from '../x86/index.ts';
 import { K, isFloat, regVal, sizeOf, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { CODE_ALIGN, RAX, SCRATCH, gpr } from './masm.ts';
@@ -385,7 +385,7 @@ function opBrTable(fc: FuncCompiler, ins: Instr): void {
   asm.jcc('ae', dests[n]);
   const table = asm.label();
   const base = ir === SCRATCH ? f.allocGpr(1 << RAX) : SCRATCH;
-  asm.i('lea', r64(base), ripMem(table));
+  asm.lea(64, base, ripMem(table));
   asm.i('jmp', memIdx(base, ir, 8, 0, 64));
   if (base !== SCRATCH) f.freeGpr(base);
   fc.outOfLine(() => {

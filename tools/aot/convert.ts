@@ -113,7 +113,7 @@ function truncSlow(fc: FuncCompiler, p: Trunc, x: number, r: number, done: Retur
     asm.jmp(done);
   }
   asm.bind(zero);
-  asm.i('mov', r32(r), imm(0));
+  asm.movRI(32, r, 0);
   asm.jmp(done);
 }
 

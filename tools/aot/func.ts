@@ -438,9 +438,9 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
     for (const { kind, label, pos, fn } of stubs) {
       asm.bind(label);
       this.codeMap?.mark(asm, pos);
-      asm.i('mov', r32(RDI), imm(kind));
-      asm.i('lea', r64(RSI), ripMem(this.ctx.funcNameLabel(fn)));
-      asm.i('call', asm.sym('trap'));
+      asm.movRI(32, RDI, kind);
+      asm.lea(64, RSI, ripMem(this.ctx.funcNameLabel(fn)));
+      asm.call(asm.sym('trap'));
     }
   }
 
@@ -488,9 +488,9 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
   }
 
   /** Stores the callee-saved registers this function pins in their save slots (entry, or pass wrap's stretch start). */
-  private saveSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', this.frame.savedMem(k), r64(r))); }
+  private saveSaved(): void { this.frame.saved.forEach((r, k) => this.asm.store(64, this.frame.savedMem(k), r)); }
   /** Loads them back (return, or pass wrap's stretch left). */
-  private restoreSaved(): void { this.frame.saved.forEach((r, k) => this.asm.i('mov', r64(r), this.frame.savedMem(k))); }
+  private restoreSaved(): void { this.frame.saved.forEach((r, k) => this.asm.load(64, r, this.frame.savedMem(k))); }
 
   /** The end of wrap's stretch, falling through: values still reading its locals' registers move out, then the restore. */
   private leaveWrap(): void {
@@ -700,8 +700,8 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
       return;
     }
     const L = f.nLocalSlots;
-    asm.i('lea', r64(RDI), f.localMem(f.localTypes.length - 1));
-    asm.i('mov', r32(RCX), imm(L));                    // L 8-byte slots (rep stosq: fast under TCG too)
+    asm.lea(64, RDI, f.localMem(f.localTypes.length - 1));
+    asm.movRI(32, RCX, L);                    // L 8-byte slots (rep stosq: fast under TCG too)
     asm.i('xor', r32(RAX), r32(RAX));
     asm.i('rep stosq');
   }

@@ -161,7 +161,7 @@ export const HW_OPS: Record<string, HwOp> = {
       fc.asm.i('push', mem(RBP, 0, 64));
       fc.asm.i('push', mem(RBP, 8, 64));
       fc.callsOut = true;
-      fc.asm.i('call', fc.asm.sym('bt_print_from'));
+      fc.asm.call(fc.asm.sym('bt_print_from'));
       fc.asm.i('add', r64(RSP), imm(16));
     },
   },
@@ -169,7 +169,7 @@ export const HW_OPS: Record<string, HwOp> = {
     params: [I32], results: [],
     emit: (fc) => {
       const code = fc.frame.popFixed(RDI, ALL);
-      fc.asm.i('call', fc.asm.sym('poweroff'));
+      fc.asm.call(fc.asm.sym('poweroff'));
       release(fc, [], [code]);
     },
   },

@@ -184,8 +184,8 @@ function threeOperand(fc: FuncCompiler, mn: Mnemonic, size: Size, d: number, a0:
     const v = mn === 'sub' ? -BigInt(src.v) : BigInt(src.v);
     const disp = BigInt.asIntN(32, v);
     if (size === 64 && disp !== v) return false;   // -(-2^31) does not fit a disp32
-    fc.asm.i('lea', gpr(size, d), mem(ra, Number(disp)));
-  } else if (src.k === 'r' && mn === 'add') fc.asm.i('lea', gpr(size, d), memIdx(ra, src.n, 1, 0));
+    fc.asm.lea(size, d, mem(ra, Number(disp)));
+  } else if (src.k === 'r' && mn === 'add') fc.asm.lea(size, d, memIdx(ra, src.n, 1, 0));
   else return false;
   f.free(a0);
   return true;
@@ -198,7 +198,7 @@ function compare(cond: Cond, size: Size) {
     const db = f.stack.length - 1;
     const b = f.pop();
     const a = f.popRead();
-    fc.asm.i('cmp', gpr(size, a.r), srcOperand(fc, b, db, size));
+    fc.alu('cmp', size, a.r, srcOperand(fc, b, db, size));
     f.release(a);
     f.free(b);
     useFlags(fc, cond);
@@ -306,7 +306,7 @@ function clz(size: Size) {
     if (fc.ctx.features.lzcnt) asm.i('lzcnt', A, A);
     else {
       asm.i('bsr', A, A);
-      asm.i('mov', r32(SCRATCH), imm(size === 32 ? 63 : 127));
+      asm.movRI(32, SCRATCH, size === 32 ? 63 : 127);
       asm.i('cmove', A, gpr(size, SCRATCH));
       asm.i('xor', A, imm(size - 1));
     }
@@ -322,7 +322,7 @@ function ctz(size: Size) {
     if (fc.ctx.features.bmi1) asm.i('tzcnt', A, A);
     else {
       asm.i('bsf', A, A);
-      asm.i('mov', r32(SCRATCH), imm(size));
+      asm.movRI(32, SCRATCH, size);
       asm.i('cmove', A, gpr(size, SCRATCH));
     }
     f.push(regVal(a.t, a.n));
@@ -490,11 +490,11 @@ conds.forEach((c, i) => { on([Op.I32Eq + i], compare(c, 32)); on([Op.I64Eq + i],
 on([Op.I32Eqz], eqz(32));
 on([Op.I64Eqz], eqz(64));
 
-on([Op.I32WrapI64], unary(I32, (fc, r) => fc.asm.i('mov', r32(r), r32(r))));
-on([Op.I64ExtendI32S], unary(I64, (fc, r) => fc.asm.i('movsxd', r64(r), r32(r))));
+on([Op.I32WrapI64], unary(I32, (fc, r) => fc.asm.aluRR('mov', 32, r, r)));
+on([Op.I64ExtendI32S], unary(I64, (fc, r) => fc.asm.movsxd(r, r)));
 on([Op.I64ExtendI32U], unary(I64, (fc, r) => fc.asm.i('mov', r32(r), r32(r))));
 on([Op.I32Extend8S], unary(I32, (fc, r) => fc.asm.i('movsx', r32(r), r8(r))));
 on([Op.I32Extend16S], unary(I32, (fc, r) => fc.asm.i('movsx', r32(r), r16(r))));
 on([Op.I64Extend8S], unary(I64, (fc, r) => fc.asm.i('movsx', r64(r), r8(r))));
 on([Op.I64Extend16S], unary(I64, (fc, r) => fc.asm.i('movsx', r64(r), r16(r))));
-on([Op.I64Extend32S], unary(I64, (fc, r) => fc.asm.i('movsxd', r64(r), r32(r))));
+on([Op.I64Extend32S], unary(I64, (fc, r) => fc.asm.movsxd(r, r)));

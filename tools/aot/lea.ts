@@ -53,7 +53,7 @@ export function emitLea(fc: FuncCompiler, ins: Instr, code: number): void {
     if (m > 1) {
       xm = x.owned ? x.r : f.allocGpr();
       if (!x.owned) owned.push(xm);
-      fc.asm.i('lea', gpr(size, xm), memIdx(x.r, x.r, M_SCALE[m]));
+      fc.asm.lea(size, xm, memIdx(x.r, x.r, M_SCALE[m]));
     }
     const y = f.peek();
     if (y.k === K.Const && (size === 32 || fitsI32Val(y))) {
@@ -67,7 +67,7 @@ export function emitLea(fc: FuncCompiler, ins: Instr, code: number): void {
   }
   const pr = setTargetPin(fc);
   const d = pr >= 0 ? pr : owned.length > 0 ? owned[0] : f.allocGpr();
-  if (withAdd || m > 1) fc.asm.i('lea', gpr(size, d), addr);
+  if (withAdd || m > 1) fc.asm.lea(size, d, addr);
   else fc.masm.movRR(size, d, x.r);              // x * m computed by the imul above
   for (const r of owned) if (r !== d) f.freeGpr(r);
   if (pr >= 0) finishResultPin(fc, t);

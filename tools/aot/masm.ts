@@ -102,8 +102,8 @@ export class Masm {
     if (d !== s) this.asm.aluRR('mov', size, d, s);
   }
 
-  load(size: Size, d: number, m: Mem): void { this.asm.i('mov', gpr(size, d), m); }
-  store(size: Size, m: Mem, s: number): void { this.asm.i('mov', m, gpr(size, s)); }
+  load(size: Size, d: number, m: Mem): void { this.asm.load(size, d, m); }
+  store(size: Size, m: Mem, s: number): void { this.asm.store(size, m, s); }
 
   /** Stores an integer constant of `size` bits to memory (via r11 when it does not fit an imm32). */
   storeImm(size: Size, m: Mem, v: bigint): void {
@@ -118,8 +118,8 @@ export class Masm {
   }
 
   movX(d: number, s: number): void { if (d !== s) this.asm.movaps(d, s); }
-  loadX(f64: boolean, d: number, m: Mem): void { this.asm.i(f64 ? 'movsd' : 'movss', xmm(d), m); }
-  storeX(f64: boolean, m: Mem, s: number): void { this.asm.i(f64 ? 'movsd' : 'movss', m, xmm(s)); }
+  loadX(f64: boolean, d: number, m: Mem): void { this.asm.loadF(f64, d, m); }
+  storeX(f64: boolean, m: Mem, s: number): void { this.asm.storeF(f64, m, s); }
 
   /** Materialises float bits into xmm `d` (flags preserved: xorps and mov do not touch them). */
   xmmImm(f64: boolean, d: number, bits: bigint): void {

@@ -7,7 +7,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, xmm, type Mem, type Mnemonic } from '../x86/index.ts';
+import { imm, mem, memIdx, r8, r32, r64, ripMem, type Mem, type Mnemonic } from '../x86/index.ts';
 import { K, constBits, isFloat, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { R15, RAX, RCX, RDI, RSI, SCRATCH } from './masm.ts';
@@ -41,7 +41,7 @@ function address(fc: FuncCompiler, a: Val, d: number, offset: number, size: numb
   else { r = f.allocGpr(); f.loadTo(a, d, r); }
   if (offset + size > 0x7fffffff) {
     const t = f.allocGpr();
-    fc.asm.i('mov', r32(t), imm(offset));
+    fc.asm.movRI(32, t, offset);
     fc.asm.i('add', r64(t), r64(r));
     if (owned) f.freeGpr(r);
     if (explicit) checkEnd(fc, t, size);
@@ -61,7 +61,7 @@ const memBytes = (fc: FuncCompiler): Mem => ripMem(fc.ctx.memPages, 16, 64);
 
 /** Traps unless reg + disp (64-bit, disp < 2^31) <= the memory's byte size. */
 function checkEnd(fc: FuncCompiler, reg: number, disp: number): void {
-  fc.asm.i('lea', r64(SCRATCH), mem(reg, disp));
+  fc.asm.lea(64, SCRATCH, mem(reg, disp));
   fc.asm.i('cmp', r64(SCRATCH), memBytes(fc));
   fc.asm.jcc('a', fc.trap(TrapKind.MemoryOutOfBounds));
 }
@@ -104,13 +104,14 @@ function opLoad(fc: FuncCompiler, ins: Instr): void {
   const pr = setTargetPin(fc);                 // `local.set x (load)`: load straight into x
   if (isFloat(k.t)) {
     const x = pr >= 0 ? pr : f.allocXmm();
-    fc.asm.i(k.mn, xmm(x), m);
+    fc.asm.loadF(k.mn === 'movsd', x, m);
     if (reg >= 0) f.freeGpr(reg);
     if (pr >= 0) finishResultPin(fc, k.t); else f.push(regVal(k.t, x));
     return;
   }
   const r = pr >= 0 ? pr : reg >= 0 ? reg : f.allocGpr();
-  fc.asm.i(k.mn, k.wide ? r64(r) : r32(r), m);
+  if (k.mn === 'mov') fc.asm.load(k.wide ? 64 : 32, r, m);
+  else fc.asm.loadExt(k.mn as 'movzx' | 'movsx' | 'movsxd', k.wide ? 64 : 32, r, m);
   if (pr >= 0) {
     if (reg >= 0) f.freeGpr(reg);
     finishResultPin(fc, k.t);
@@ -121,10 +122,6 @@ const STORES: Partial<Record<Op, 8 | 16 | 32 | 64>> = {
   [Op.I32Store]: 32, [Op.I64Store]: 64, [Op.F32Store]: 32, [Op.F64Store]: 64,
   [Op.I32Store8]: 8, [Op.I32Store16]: 16, [Op.I64Store8]: 8, [Op.I64Store16]: 16, [Op.I64Store32]: 32,
 };
-
-function gprOfWidth(w: 8 | 16 | 32 | 64, n: number) {
-  return w === 8 ? r8(n) : w === 16 ? r16(n) : w === 32 ? r32(n) : r64(n);
-}
 
 function opStore(fc: FuncCompiler, ins: Instr): void {
   const f = fc.frame, asm = fc.asm;
@@ -140,16 +137,16 @@ function opStore(fc: FuncCompiler, ins: Instr): void {
     if (w === 64) fc.masm.storeImm(64, m, bits);
     else asm.i('mov', m, imm(Number(BigInt.asUintN(w, bits))));
   } else if (v.k === K.Reg && isFloat(v.t)) {
-    asm.i(w === 64 ? 'movsd' : 'movss', m, xmm(v.n));
+    asm.storeF(w === 64, m, v.n);
   } else if (v.k === K.Reg) {
-    asm.i('mov', m, gprOfWidth(w, v.n));
+    asm.store(w, m, v.n);
   } else if (f.pinnedReg(v) >= 0) {
     const pr = f.pinnedReg(v);
-    if (isFloat(v.t)) asm.i(w === 64 ? 'movsd' : 'movss', m, xmm(pr));
-    else asm.i('mov', m, gprOfWidth(w, pr));
+    if (isFloat(v.t)) asm.storeF(w === 64, m, pr);
+    else asm.store(w, m, pr);
   } else {
     fc.masm.load(w === 64 ? 64 : 32, SCRATCH, { ...(f.memOf(v, dv) as Mem), size: w === 64 ? 64 : 32 });
-    asm.i('mov', m, gprOfWidth(w, SCRATCH));
+    asm.store(w, m, SCRATCH);
   }
   f.free(v);
   if (reg >= 0) f.freeGpr(reg);
@@ -168,10 +165,10 @@ function opMemoryGrow(fc: FuncCompiler): void {
     const dl = f.popFixed(RDI);
     fc.beforeCall();
     if (ctx.multi) {
-      asm.i('lea', r64(RSI), ripMem(ctx.memPages));
-      asm.i('call', asm.sym('memory_grow_at'));
+      asm.lea(64, RSI, ripMem(ctx.memPages));
+      asm.call(asm.sym('memory_grow_at'));
     } else {
-      asm.i('call', asm.sym('memory_grow'));
+      asm.call(asm.sym('memory_grow'));
     }
     fc.afterCall();
     f.free(dl);
@@ -182,14 +179,14 @@ function opMemoryGrow(fc: FuncCompiler): void {
   const r = f.allocGpr();
   const fail = asm.label(), done = asm.label();
   fc.masm.load(32, r, ripMem(ctx.memPages));
-  asm.i('lea', r64(SCRATCH), memIdx(r, delta.n, 1, 0));
+  asm.lea(64, SCRATCH, memIdx(r, delta.n, 1, 0));
   fc.masm.load(32, delta.n, ripMem(ctx.memMaxPages));
   asm.i('cmp', r64(SCRATCH), r64(delta.n));
   asm.jcc('a', fail);
   asm.i('mov', ripMem(ctx.memPages, 0, 32), r32(SCRATCH));
   asm.jmp(done);
   asm.bind(fail);
-  asm.i('mov', r32(r), imm(-1));
+  asm.movRI(32, r, -1);
   asm.bind(done);
   f.free(delta);
   f.push(regVal(I32, r));
@@ -201,7 +198,7 @@ export function memBoundsCheck(fc: FuncCompiler, a: number, n: number): void {
   const t = f.allocGpr();
   fc.masm.load(32, SCRATCH, ripMem(fc.ctx.memPages));
   asm.i('shl', r64(SCRATCH), imm(16));
-  asm.i('lea', r64(t), memIdx(a, n, 1, 0));
+  asm.lea(64, t, memIdx(a, n, 1, 0));
   asm.i('cmp', r64(t), r64(SCRATCH));
   asm.jcc('a', fc.trap(TrapKind.MemoryOutOfBounds));
   f.freeGpr(t);
@@ -249,7 +246,7 @@ function opMemoryInit(fc: FuncCompiler, ins: Instr): void {
   const vals = popBulk(fc, RSI);
   const t = f.allocGpr();
   fc.masm.load(32, SCRATCH, ripMem(ctx.dataLens[seg]));
-  asm.i('lea', r64(t), memIdx(RSI, RCX, 1, 0));
+  asm.lea(64, t, memIdx(RSI, RCX, 1, 0));
   asm.i('cmp', r64(t), r64(SCRATCH));
   asm.jcc('a', fc.trap(TrapKind.MemoryOutOfBounds));
   f.freeGpr(t);
@@ -257,7 +254,7 @@ function opMemoryInit(fc: FuncCompiler, ins: Instr): void {
     memBoundsCheck(fc, RDI, RCX);
     asm.i('add', r64(RDI), r64(R15));
   }
-  asm.i('lea', r64(SCRATCH), ripMem(ctx.dataLabels[seg]));
+  asm.lea(64, SCRATCH, ripMem(ctx.dataLabels[seg]));
   asm.i('add', r64(RSI), r64(SCRATCH));
   asm.i('rep movsb');
   for (const v of vals) f.free(v);

@@ -385,8 +385,8 @@ function emitExports(ctx: ModCtx): void {
 
 /** rep movsb of `bytes` from `src` (label, byte offset) to the address in rdi. */
 function copyFrom(asm: Assembler, src: Label, bytes: number): void {
-  asm.i('lea', r64(RSI), ripMem(src));
-  asm.i('mov', r32(RCX), imm(bytes));
+  asm.lea(64, RSI, ripMem(src));
+  asm.movRI(32, RCX, bytes);
   asm.i('rep movsb');
 }
 
@@ -463,7 +463,7 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label, copies: DataCopy[], tabl
     asm.i('cmp', r64(RDI), r64(RCX));
     asm.jcc('a', trap(TrapKind.TableOutOfBounds));
     if (e.items.length === 0 || end > t.max) return;          // empty, or the check above always traps
-    asm.i('lea', r64(RDI), ripMem(t.data, off * 8));
+    asm.lea(64, RDI, ripMem(t.data, off * 8));
     copyFrom(asm, ctx.elemLabels[k], e.items.length * 8);
   });
   if (copies.length > 0) {
@@ -471,13 +471,13 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label, copies: DataCopy[], tabl
     const loop = asm.label(), test = asm.label();
     asm.i('mov', r32(RAX), ripMem(ctx.memPages, 0, 32));
     asm.i('shl', r64(RAX), imm(16));
-    asm.i('lea', r64(RDX), ripMem(table));
-    asm.i('lea', r64(R8), ripMem(table, copies.length * 16));
+    asm.lea(64, RDX, ripMem(table));
+    asm.lea(64, R8, ripMem(table, copies.length * 16));
     asm.jmp(test);
     asm.bind(loop);
     asm.i('mov', r32(RDI), mem(RDX, 0, 32));
     asm.i('mov', r32(RCX), mem(RDX, 4, 32));
-    asm.i('lea', r64(R9), memIdx(RDI, RCX, 1));
+    asm.lea(64, R9, memIdx(RDI, RCX, 1));
     asm.i('cmp', r64(R9), r64(RAX));
     asm.jcc('a', trap(TrapKind.MemoryOutOfBounds));
     if (!ctx.kernel) asm.i('add', r64(RDI), r64(R15));
@@ -488,14 +488,14 @@ function emitInstantiate(ctx: ModCtx, nameLabel: Label, copies: DataCopy[], tabl
     asm.i('cmp', r64(RDX), r64(R8));
     asm.jcc('b', loop);
   }
-  if (m.start !== null) asm.i('call', ctx.sym(`func:${m.start}`));
+  if (m.start !== null) asm.call(ctx.sym(`func:${m.start}`));
   asm.i('pop', r64(RBP));
   asm.i('ret');
   for (const [k, l] of trapL) {
     asm.bind(l);
-    asm.i('mov', r32(RDI), imm(k));
-    asm.i('lea', r64(RSI), ripMem(nameLabel));
-    asm.i('call', asm.sym('trap'));
+    asm.movRI(32, RDI, k);
+    asm.lea(64, RSI, ripMem(nameLabel));
+    asm.call(asm.sym('trap'));
   }
 }
 

@@ -31,7 +31,7 @@ function boundsCheck(fc: FuncCompiler, a: number, n: number | null, len: Label, 
     return;
   }
   const t = f.allocGpr();
-  asm.i('lea', r64(t), memIdx(a, n, 1, 0));
+  asm.lea(64, t, memIdx(a, n, 1, 0));
   asm.i('cmp', r64(t), r64(SCRATCH));
   asm.jcc('a', fc.trap(kind));
   f.freeGpr(t);
@@ -42,7 +42,7 @@ function opTableGet(fc: FuncCompiler, ins: Instr): void {
   const t = table(fc, ins, ins.a!);
   const idx = f.popReg();
   boundsCheck(fc, idx.n, null, t.label, TrapKind.TableOutOfBounds);
-  asm.i('lea', r64(SCRATCH), ripMem(t.data));
+  asm.lea(64, SCRATCH, ripMem(t.data));
   asm.i('mov', r64(idx.n), memIdx(SCRATCH, idx.n, 8, 0, 64));
   f.push(regVal(t.elem, idx.n));
 }
@@ -53,7 +53,7 @@ function opTableSet(fc: FuncCompiler, ins: Instr): void {
   const v = f.popReg();
   const idx = f.popReg();
   boundsCheck(fc, idx.n, null, t.label, TrapKind.TableOutOfBounds);
-  asm.i('lea', r64(SCRATCH), ripMem(t.data));
+  asm.lea(64, SCRATCH, ripMem(t.data));
   asm.i('mov', memIdx(SCRATCH, idx.n, 8, 0, 64), r64(v.n));
   f.free(v);
   f.free(idx);
@@ -70,7 +70,7 @@ function opTableSize(fc: FuncCompiler, ins: Instr): void {
 function fillLoop(fc: FuncCompiler, t: TableInfo, from: number, to: number, val: number): void {
   const asm = fc.asm;
   const top = asm.label(), done = asm.label();
-  asm.i('lea', r64(SCRATCH), ripMem(t.data));
+  asm.lea(64, SCRATCH, ripMem(t.data));
   asm.bind(top);
   asm.i('cmp', r64(from), r64(to));
   asm.jcc('ae', done);
@@ -89,7 +89,7 @@ function opTableGrow(fc: FuncCompiler, ins: Instr): void {
   const i = f.allocGpr();
   const fail = asm.label(), done = asm.label();
   fc.masm.load(32, old, ripMem(t.label));
-  asm.i('lea', r64(delta.n), memIdx(old, delta.n, 1, 0));       // new size (64-bit, no wrap)
+  asm.lea(64, delta.n, memIdx(old, delta.n, 1, 0));       // new size (64-bit, no wrap)
   fc.masm.movImm(64, SCRATCH, BigInt(t.max));
   asm.i('cmp', r64(delta.n), r64(SCRATCH));
   asm.jcc('a', fail);
@@ -98,7 +98,7 @@ function opTableGrow(fc: FuncCompiler, ins: Instr): void {
   fillLoop(fc, t, i, delta.n, init.n);
   asm.jmp(done);
   asm.bind(fail);
-  asm.i('mov', r32(old), imm(-1));
+  asm.movRI(32, old, -1);
   asm.bind(done);
   f.free(delta); f.free(init); f.freeGpr(i);
   f.push(regVal(ValType.I32, old));
@@ -119,10 +119,10 @@ function opTableFill(fc: FuncCompiler, ins: Instr): void {
 /** rdi = dst index, rsi = src index, rcx = count: scale to byte addresses and memmove. */
 function moveEntries(fc: FuncCompiler, dst: Label, src: Label): void {
   const asm = fc.asm;
-  asm.i('lea', r64(SCRATCH), ripMem(dst));
-  asm.i('lea', r64(RDI), memIdx(SCRATCH, RDI, 8, 0));
-  asm.i('lea', r64(SCRATCH), ripMem(src));
-  asm.i('lea', r64(RSI), memIdx(SCRATCH, RSI, 8, 0));
+  asm.lea(64, SCRATCH, ripMem(dst));
+  asm.lea(64, RDI, memIdx(SCRATCH, RDI, 8, 0));
+  asm.lea(64, SCRATCH, ripMem(src));
+  asm.lea(64, RSI, memIdx(SCRATCH, RSI, 8, 0));
   asm.i('shl', r64(RCX), imm(3));
   emitMemmove(fc);
 }
@@ -173,7 +173,7 @@ function opRefIsNull(fc: FuncCompiler): void {
 
 function opRefFunc(fc: FuncCompiler, ins: Instr): void {
   const r = fc.frame.allocGpr();
-  fc.asm.i('lea', r64(r), ripMem(fc.ctx.funcDesc(ins.a!)));
+  fc.asm.lea(64, r, ripMem(fc.ctx.funcDesc(ins.a!)));
   fc.frame.push(regVal(ValType.FuncRef, r));
 }
 

@@ -1,8 +1,8 @@
 // The Assembler: a growable byte buffer, labels, and references to labels
 // (fixups) that finish(base) resolves once every label is bound.
 
-import { encode, FIX_ABS32, FIX_ABS64, FIX_BRANCH, FIX_REL32 } from './encode.ts';
-import { EncodeError, gpr, imm, r64, xmm, type Label, type Operand } from './operands.ts';
+import { emitMemLast, encode, FIX_ABS32, FIX_ABS64, FIX_BRANCH, FIX_REL32 } from './encode.ts';
+import { EncodeError, gpr, imm, r64, xmm, type Label, type Mem, type Operand } from './operands.ts';
 import {
   ALU_RR, CC, aluImm, encAluRI, encMovaps, encMovR32I, encMovR64SI, encRR, encTestRI,
   type AluImmOp, type AluOp, type Cond,
@@ -116,7 +116,7 @@ export class Assembler {
 
   /** `op r(d), r(s)` of `size` bits: mov, test and the ALU ops (`mov` to itself is emitted too). */
   aluRR(op: AluOp, size: 32 | 64, d: number, s: number): void {
-    if (!isReg(d) || !isReg(s)) { this.i(op, gpr(d, size), gpr(s, size)); return; }
+    if (this.bits !== 64 || !isReg(d) || !isReg(s)) { this.i(op, gpr(d, size), gpr(s, size)); return; }
     this._room(3);
     this._n = encRR(this._buf, this._n, size === 64, ALU_RR[op], s, d);
   }
@@ -124,7 +124,7 @@ export class Assembler {
   /** `op r(d), imm` of `size` bits for an ALU op with an immediate group, or test. */
   aluRI(op: AluImmOp | 'test', size: 32 | 64, d: number, v: number | bigint): void {
     const x = aluImm(size, v);
-    if (x === null || !isReg(d)) { this.i(op, gpr(d, size), imm(v)); return; }
+    if (x === null || this.bits !== 64 || !isReg(d)) { this.i(op, gpr(d, size), imm(v)); return; }
     this._room(7);
     const w = size === 64;
     this._n = op === 'test' ? encTestRI(this._buf, this._n, w, d, x) : encAluRI(this._buf, this._n, w, op, d, x);
@@ -133,7 +133,7 @@ export class Assembler {
   /** `mov r(d), imm` of `size` bits as i() encodes it: B8+r for what a 32-bit write holds (64-bit: [0, 2^32), zero-extended), C7 for a negative simm32, movabs (through i()) for the rest. */
   movRI(size: 32 | 64, d: number, v: number | bigint): void {
     const x = aluImm(32, v);                        // [-2^31, 2^32) as its low 32 bits
-    if (x !== null && isReg(d)) {
+    if (x !== null && this.bits === 64 && isReg(d)) {
       this._room(7);
       this._n = size === 32 || v >= 0 ? encMovR32I(this._buf, this._n, d, x) : encMovR64SI(this._buf, this._n, d, x);
       return;
@@ -143,13 +143,89 @@ export class Assembler {
 
   /** `movaps xmm(d), xmm(s)`. */
   movaps(d: number, s: number): void {
-    if (!isReg(d) || !isReg(s)) { this.i('movaps', xmm(d), xmm(s)); return; }
+    if (this.bits !== 64 || !isReg(d) || !isReg(s)) { this.i('movaps', xmm(d), xmm(s)); return; }
     this._room(4);
     this._n = encMovaps(this._buf, this._n, d, s);
   }
 
+  /** `movsxd r64(d), r32(s)`. */
+  movsxd(d: number, s: number): void {
+    if (this.bits !== 64 || !isReg(d) || !isReg(s)) { this.i('movsxd', r64(d), gpr(s, 32)); return; }
+    this._room(3);
+    this._n = encRR(this._buf, this._n, true, 0x63, d, s);
+  }
+
+  /** `mov r(d), m` of `size` bits (`m` of that size or unsized). */
+  load(size: 32 | 64, d: number, m: Mem): void {
+    if (this.bits !== 64 || !isReg(d) || (m.size !== undefined && m.size !== size)) { this.i('mov', gpr(d, size), m); return; }
+    this.regMem(0, size === 64, false, 0x8b, -1, d, m);
+  }
+
+  /** `mov m, r(s)` of `size` bits (`m` of that size or unsized). */
+  store(size: 8 | 16 | 32 | 64, m: Mem, s: number): void {
+    if (this.bits !== 64 || !isReg(s) || (m.size !== undefined && m.size !== size)) { this.i('mov', m, gpr(s, size)); return; }
+    this.regMem(size === 16 ? 0x66 : 0, size === 64, size === 8, size === 8 ? 0x88 : 0x89, -1, s, m);
+  }
+
+  /** `lea r(d), m` of `size` bits. */
+  lea(size: 32 | 64, d: number, m: Mem): void {
+    if (this.bits !== 64 || !isReg(d)) { this.i('lea', gpr(d, size), m); return; }
+    this.regMem(0, size === 64, false, 0x8d, -1, d, m);
+  }
+
+  /** `movzx`/`movsx r(d), m8|m16` and `movsxd r64(d), m32`: the memory operand's size picks the form. */
+  loadExt(op: 'movzx' | 'movsx' | 'movsxd', size: 32 | 64, d: number, m: Mem): void {
+    const from = m.size;
+    const ok = this.bits === 64 && isReg(d) && (op === 'movsxd' ? size === 64 && from === 32 : from === 8 || from === 16);
+    if (!ok) { this.i(op, gpr(d, size), m); return; }
+    if (op === 'movsxd') this.regMem(0, true, false, 0x63, -1, d, m);
+    else this.regMem(0, size === 64, false, 0x0f, (op === 'movzx' ? 0xb6 : 0xbe) + (from === 16 ? 1 : 0), d, m);
+  }
+
+  /** `movss`/`movsd xmm(x), m` (f64: movsd), `m` of that size or unsized. */
+  loadF(f64: boolean, x: number, m: Mem): void {
+    if (this.bits !== 64 || !isReg(x) || (m.size !== undefined && m.size !== (f64 ? 64 : 32))) { this.i(f64 ? 'movsd' : 'movss', xmm(x), m); return; }
+    this.regMem(f64 ? 0xf2 : 0xf3, false, false, 0x0f, 0x10, x, m);
+  }
+
+  /** `movss`/`movsd m, xmm(x)` (f64: movsd), `m` of that size or unsized. */
+  storeF(f64: boolean, m: Mem, x: number): void {
+    if (this.bits !== 64 || !isReg(x) || (m.size !== undefined && m.size !== (f64 ? 64 : 32))) { this.i(f64 ? 'movsd' : 'movss', m, xmm(x)); return; }
+    this.regMem(f64 ? 0xf2 : 0xf3, false, false, 0x0f, 0x11, x, m);
+  }
+
+  /**
+   * A register-memory form, ModRM.reg = `reg`: [prefix] [REX] op [op2] ModRM [SIB] [disp].
+   * REX when W, any of reg/index/base is r8..r15, or (byteReg) reg is spl..dil.
+   */
+  private regMem(prefix: number, w: boolean, byteReg: boolean, op: number, op2: number, reg: number, m: Mem): void {
+    this._room(16);
+    const b = this._buf;
+    let p = this._n;
+    if (prefix !== 0) b[p++] = prefix;
+    const { base, index } = m;
+    const rex = (w ? 8 : 0) | ((reg >> 3) << 2) | (index !== null ? (index >> 3) << 1 : 0) | (base !== null ? base >> 3 : 0);
+    if (rex !== 0 || (byteReg && reg >= 4)) b[p++] = 0x40 | rex;
+    b[p++] = op;
+    if (op2 >= 0) b[p++] = op2;
+    this._n = emitMemLast(this, b, p, reg & 7, m);      // throws (nothing kept) on a displacement out of range
+  }
+
+  /** `call l`: rel32 (a branch fixup, as from i()). */
+  call(l: Label): void {
+    if (this.bits !== 64) { this.i('call', l); return; }
+    this.own(l);
+    this._room(5);
+    const b = this._buf, start = this._n;
+    b[start] = 0xe8;
+    this._fixup(FIX_BRANCH, start + 1, l, 0, start + 5);
+    b[start + 1] = 0; b[start + 2] = 0; b[start + 3] = 0; b[start + 4] = 0;
+    this._n = start + 5;
+  }
+
   /** `jmp l`: rel8 when `l` is bound within reach (not from cold code), else rel32 (jump threading and the jump-to-next removal in bind() see it as from i()). */
   jmp(l: Label): void {
+    if (this.bits !== 64) { this.i('jmp', l); return; }
     this.own(l);
     const start = this._n, off = this._labelOff[l.id];
     this._room(5);
@@ -171,6 +247,7 @@ export class Assembler {
 
   /** `j<cond> l`: rel8 when `l` is bound within reach (not from cold code), else rel32. */
   jcc(cond: Cond, l: Label): void {
+    if (this.bits !== 64) { this.i(`j${cond}`, l); return; }
     this.own(l);
     const start = this._n, off = this._labelOff[l.id], cc = CC[cond];
     this._room(6);

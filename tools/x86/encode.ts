@@ -398,6 +398,18 @@ function emitMem(a: CodeSink, b: Uint8Array, p: number, reg3: number, o: Mem): n
   return p;
 }
 
+/**
+ * ModRM, SIB and displacement of memory operand `o` with ModRM.reg = `reg3` at `p`, for a form
+ * the operand ends (no immediate after it): a RIP-relative operand's fixup is made here, its
+ * field relative to the end. The Assembler's typed memory forms (direct.ts) write the rest.
+ */
+export function emitMemLast(a: CodeSink, b: Uint8Array, p: number, reg3: number, o: Mem): number {
+  ripAt = -1;
+  p = emitMem(a, b, p, reg3, o);
+  if (ripAt >= 0) a._fixup(FIX_REL32, ripAt, ripLabel!, ripAddend, p);
+  return p;
+}
+
 /** A label operand: [rip + rel32] in 64-bit mode, absolute disp32 (label address + disp) in 32-bit mode. */
 function emitLabelMem(a: CodeSink, b: Uint8Array, p: number, r: number, o: Mem): number {
   const l = o.label!;
