@@ -472,7 +472,8 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
     const asm = this.asm;
     asm.align(ENTRY_ALIGN);
     const at = asm.pos;
-    asm.bind(this.ctx.sym(`func:${this.index}`));
+    const self = this.ctx.callees[this.index];                // a defined function's own label, made with the callees (sym `func:N`)
+    asm.bind(self.kind === 'local' ? self.label : this.ctx.sym(`func:${this.index}`));
     asm.i('push', r64(RBP));
     asm.i('mov', r64(RBP), r64(RSP));
     asm.i('sub', r64(RSP), imm(FRAME_PLACEHOLDER));
