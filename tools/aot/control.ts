@@ -71,7 +71,7 @@ function mergePin(fc: FuncCompiler, pc: number, c: Ctrl): void {
   c.mergeLocal = x;
   if (x < 0 || c.results.length !== 1 || f.localTypes[x] !== c.results[0]) return;
   const r = f.pinReg[x];
-  if (r >= 0 && !f.stack.some((v) => f.readsPin(v, r, c.results[0]))) c.mergeReg = r;
+  if (r >= 0 && !f.anyReadsPin(r, c.results[0])) c.mergeReg = r;
 }
 
 function pushCtrl(fc: FuncCompiler, kind: CtrlKind, ins: Instr, label: Label): Ctrl {

@@ -221,6 +221,11 @@ export class Frame {
    * Whether `v` reads pin register `reg` of the class of type `t`: a lazy read of a local pinned
    * there (locals may share one), or a value computed there from a local's last read (popReg).
    */
+  /** Whether a stack entry reads register `reg` (readsPin). */
+  anyReadsPin(reg: number, t: ValType): boolean {
+    for (let d = 0; d < this.stack.length; d++) if (this.readsPin(this.stack[d], reg, t)) return true;
+    return false;
+  }
   readsPin(v: Val, reg: number, t: ValType): boolean {
     if (isFloat(v.t) !== isFloat(t)) return false;
     return v.k === K.Local ? this.pinReg[v.n] === reg : v.k === K.Reg && v.n === reg;
@@ -326,7 +331,7 @@ export class Frame {
     if (v.k === K.Local && v.b === LAST_READ && this.pinReg[v.n] >= 0 && !isFloat(v.t)) {
       // the local's last read before it is written again: its register is this op's to clobber
       const r = this.pinReg[v.n];
-      if ((avoid & (1 << r)) === 0 && !this.stack.some((w) => this.readsPin(w, r, v.t))) return regVal(v.t, r);
+      if ((avoid & (1 << r)) === 0 && !this.anyReadsPin(r, v.t)) return regVal(v.t, r);
     }
     const r = this.alloc(v.t, avoid);
     this.loadTo(v, d, r);

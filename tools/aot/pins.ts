@@ -141,12 +141,12 @@ export function allocateRanges(f: Frame, plan: FuncPlan, ranges: LiveRanges, ker
     for (let k = act.length - 1; k >= 0; k--) {
       if (act[k].end < start[i]) { release(pool, act[k].reg); removeAt(act, k); }
     }
-    const fits = (r: number): boolean => (isKeep(r) ? keepOk(i) : volOk(i));
-    let r = takeFree(pool, callsIn(i) > 0, fits);
+    const keepFits = keepOk(i), volFits = volOk(i);      // which kind of register local i is worth
+    let r = takeFree(pool, callsIn(i) > 0, keepFits, volFits);
     if (r === undefined) {
       let light = -1;
       for (let k = 0; k < act.length; k++) {
-        if (fits(act[k].reg) && (light < 0 || uses[act[k].local] < uses[act[light].local])) light = k;
+        if (fits(act[k].reg, keepFits, volFits) && (light < 0 || uses[act[k].local] < uses[act[light].local])) light = k;
       }
       const v = act[light];
       if (!v || uses[v.local] >= uses[i]) continue;
@@ -167,18 +167,23 @@ const isKeep = (r: number): boolean => (CALLEE_SAVED & (1 << r)) !== 0;
 
 function release(pool: Pool, r: number): void { (isKeep(r) ? pool.keep : r === RDI ? pool.extra : pool.vol).unshift(r); }
 
-/** A free register `fits` accepts, callee-saved first when the range has calls; removed from the pool. */
-function takeFree(pool: Pool, calls: boolean, fits: (r: number) => boolean): number | undefined {
-  return takeFrom(calls ? pool.keep : pool.vol, fits) ?? takeFrom(calls ? pool.vol : pool.keep, fits) ?? takeFrom(pool.extra, fits);
+/** Whether register r suits a local worth a callee-saved one (`keep`) or a caller-saved one (`vol`). */
+function fits(r: number, keep: boolean, vol: boolean): boolean { return isKeep(r) ? keep : vol; }
+
+/** A free register that fits, callee-saved first when the range has calls; removed from the pool. (No closure per local: this runs per local.) */
+function takeFree(pool: Pool, calls: boolean, keep: boolean, vol: boolean): number | undefined {
+  return takeFrom(calls ? pool.keep : pool.vol, keep, vol) ?? takeFrom(calls ? pool.vol : pool.keep, keep, vol) ?? takeFrom(pool.extra, keep, vol);
 }
 
-/** The first register of `list` that `fits` accepts, removed from it, or undefined. */
-function takeFrom(list: number[], fits: (r: number) => boolean): number | undefined {
-  const k = list.findIndex(fits);
-  if (k < 0) return undefined;
-  const r = list[k];
-  removeAt(list, k);
-  return r;
+/** The first register of `list` that fits, removed from it, or undefined. */
+function takeFrom(list: number[], keep: boolean, vol: boolean): number | undefined {
+  for (let k = 0; k < list.length; k++) {
+    if (!fits(list[k], keep, vol)) continue;
+    const r = list[k];
+    removeAt(list, k);
+    return r;
+  }
+  return undefined;
 }
 
 /** Removes list[k] (splice without the array of removed elements it makes: this runs per local). */
