@@ -111,6 +111,37 @@ describe('typed forms write what i() writes', () => {
     expect(calls((a, l) => a.call(l))).toBe(calls((a, l) => a.i('call', l)));
   });
 
+  it('SSE scalar arithmetic, ucomis, xorps, cvtsi2s: every register pair and addressing shape', () => {
+    const ARITH = ['add', 'sub', 'mul', 'div', 'min', 'max', 'sqrt'] as const;
+    for (const f64 of [false, true]) {
+      const sx = f64 ? 'sd' : 'ss', ms = f64 ? 64 : 32;
+      for (const op of ARITH) {
+        for (let d = 0; d < 16; d += 3) for (let s = 0; s < 16; s += 2) {
+          expect(out((a) => a.sseArith(op, f64, d, s)), `${op}${sx} ${d},${s}`).toBe(out((a) => a.i(`${op}${sx}`, xmm(d), xmm(s))));
+        }
+        for (const r of [0, 7, 8, 15]) for (const size of [ms, undefined] as const) {
+          expect(out(eachMem(size, (a, m) => a.sseArith(op, f64, r, m))), `${op}${sx} x${r}, m`).toBe(out(eachMem(size, (a, m) => a.i(`${op}${sx}`, xmm(r), m))));
+        }
+      }
+      const u = f64 ? 'ucomisd' : 'ucomiss';
+      for (let d = 0; d < 16; d++) for (let s = 0; s < 16; s++) expect(out((a) => a.ucomis(f64, d, s))).toBe(out((a) => a.i(u, xmm(d), xmm(s))));
+      for (const r of [0, 9]) expect(out(eachMem(ms, (a, m) => a.ucomis(f64, r, m)))).toBe(out(eachMem(ms, (a, m) => a.i(u, xmm(r), m))));
+      for (const size of [32, 64] as const) for (let d = 0; d < 16; d++) for (let s = 0; s < 16; s++) {
+        expect(out((a) => a.cvtsi2s(f64, d, size, s))).toBe(out((a) => a.i(f64 ? 'cvtsi2sd' : 'cvtsi2ss', xmm(d), gpr(s, size))));
+      }
+      expect(out((a) => a.sseArith('add', f64, 1, mem(0, 0, 16)))).toBe(out((a) => a.i(`add${sx}`, xmm(1), mem(0, 0, 16))));
+    }
+    for (let d = 0; d < 16; d++) for (let s = 0; s < 16; s++) expect(out((a) => a.xorps(d, s))).toBe(out((a) => a.i('xorps', xmm(d), xmm(s))));
+  });
+
+  it('shifts and rotates by a constant: every op, size, register and count edge', () => {
+    for (const op of ['rol', 'ror', 'shl', 'shr', 'sar'] as const) for (const size of [32, 64] as const) for (let d = 0; d < 16; d++) {
+      for (const n of [0, 1, 2, 31, 63, 64, 255, 256, -1, 1.5]) {
+        expect(out((a) => a.shiftRI(op, size, d, n)), `${op}${size} r${d}, ${n}`).toBe(out((a) => a.i(op, gpr(d, size), imm(n))));
+      }
+    }
+  });
+
   it('32-bit mode: the typed forms give what i() gives there, REX-free or an error', () => {
     const out32 = (f: (a: Assembler) => void): string => {
       const a = new Assembler({ bits: 32 });

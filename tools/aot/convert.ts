@@ -125,9 +125,9 @@ function convertOp(from: 'i32s' | 'i32u' | 'i64s' | 'i64u', f64: boolean) {
     const pr = setTargetPin(fc);                  // straight into the pinned float local it is set to
     const x = pr >= 0 ? pr : f.allocXmm();
     const X = xmm(x), sx = f64 ? 'sd' : 'ss';
-    asm.i('xorps', X, X);
-    if (from === 'i32s') asm.i(`cvtsi2${sx}`, X, r32(a.r));
-    else if (from !== 'i64u') asm.i(`cvtsi2${sx}`, X, r64(a.r));
+    asm.xorps(x, x);
+    if (from === 'i32s') asm.cvtsi2s(f64, x, 32, a.r);
+    else if (from !== 'i64u') asm.cvtsi2s(f64, x, 64, a.r);
     else {
       const neg = asm.label(), done = asm.label();
       asm.i('test', r64(a.r), r64(a.r));

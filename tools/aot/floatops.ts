@@ -4,7 +4,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType } from '../wasm/types.ts';
-import { imm, r8, r32, r64, xmm, type Operand } from '../x86/index.ts';
+import { imm, r8, r32, r64, xmm, type Operand, type SseArith } from '../x86/index.ts';
 import { K, constBits, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
@@ -22,6 +22,13 @@ export function fsrc(fc: FuncCompiler, b: Val, d: number, f64: boolean): Operand
   if (b.k === K.Reg) return xmm(b.n);
   if (b.k === K.Const) return fc.masm.constant(constBits(b), 0n, f64 ? 64 : 32);
   return fc.frame.memOf(b, d);
+}
+
+/** `op{ss,sd} xmm(d), src` for src from fsrc: an xmm register or memory. */
+function sseArith(fc: FuncCompiler, op: SseArith, f64: boolean, d: number, src: Operand): void {
+  if (src.k === 'x') fc.asm.sseArith(op, f64, d, src.n);
+  else if (src.k === 'm') fc.asm.sseArith(op, f64, d, src);
+  else fc.asm.i(`${op}${sfx(f64)}`, xmm(d), src);
 }
 
 /** The value `b` in an xmm register (its own, or xmm15). */
@@ -42,7 +49,7 @@ function fbinop(mn: 'add' | 'sub' | 'mul' | 'div', f64: boolean) {
       const da = f.stack.length - 1;
       const a0 = f.pop();
       if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
-      fc.asm.i(`${mn}${sfx(f64)}` as const, xmm(pr), fsrc(fc, b, db, f64));
+      sseArith(fc, mn, f64, pr, fsrc(fc, b, db, f64));
       f.free(b);
       finishResultPin(fc, a0.t);
       return;
@@ -55,7 +62,7 @@ function fbinop(mn: 'add' | 'sub' | 'mul' | 'div', f64: boolean) {
     } else {
       a = f.popReg();
     }
-    fc.asm.i(`${mn}${sfx(f64)}` as const, xmm(a.n), fsrc(fc, b, db, f64));
+    sseArith(fc, mn, f64, a.n, fsrc(fc, b, db, f64));
     f.free(b);
     f.push(regVal(a.t, a.n));
   };
@@ -153,11 +160,12 @@ function fcompare(kind: 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge', f64: boolean) {
     const db = f.stack.length - 1;
     const b = f.pop();
     const a = f.popReg();
-    const cmp = `ucomi${sfx(f64)}` as const;
-    if (kind === 'lt' || kind === 'le') {
-      asm.i(cmp, xmm(freg(fc, b, db)), xmm(a.n));
-    } else {
-      asm.i(cmp, xmm(a.n), fsrc(fc, b, db, f64));
+    if (kind === 'lt' || kind === 'le') asm.ucomis(f64, freg(fc, b, db), a.n);
+    else {
+      const src = fsrc(fc, b, db, f64);
+      if (src.k === 'x') asm.ucomis(f64, a.n, src.n);
+      else if (src.k === 'm') asm.ucomis(f64, a.n, src);
+      else asm.i(`ucomi${sfx(f64)}`, xmm(a.n), src);
     }
     f.free(a);
     f.free(b);
@@ -183,7 +191,7 @@ for (const f64 of [false, true]) {
   on(o(Op.F32Min, Op.F64Min), fminmax(false, f64));
   on(o(Op.F32Max, Op.F64Max), fminmax(true, f64));
   on(o(Op.F32Copysign, Op.F64Copysign), copysign(f64));
-  on(o(Op.F32Sqrt, Op.F64Sqrt), funary(f64, (fc, r) => fc.asm.i(`sqrt${sfx(f64)}`, xmm(r), xmm(r))));
+  on(o(Op.F32Sqrt, Op.F64Sqrt), funary(f64, (fc, r) => fc.asm.sseArith('sqrt', f64, r, r)));
   on(o(Op.F32Abs, Op.F64Abs), funary(f64, (fc, r) => fc.asm.i(`and${pk(f64)}`, xmm(r), fc.masm.constant(absMask(f64)))));
   on(o(Op.F32Neg, Op.F64Neg), funary(f64, (fc, r) => fc.asm.i(`xor${pk(f64)}`, xmm(r), fc.masm.constant(signMask(f64)))));
   on(o(Op.F32Ceil, Op.F64Ceil), funary(f64, (fc, r) => emitRound(fc, r, f64, Round.Ceil)));

@@ -16,7 +16,7 @@
 
 import { Op, opInfo } from '../wasm/opcodes.ts';
 import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/types.ts';
-import { imm, mem, r32, r64, ripMem, xmm, type AluImmOp, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
+import { imm, mem, r32, r64, ripMem, type AluImmOp, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
 import { allocateRanges, choosePins, noReturn } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
 import { Frame, K, cI32, isFloat, type FrameKeeper, type Val } from './frame.ts';
@@ -672,7 +672,7 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
     const f = this.frame;
     for (const p of f.pinned) {
       if (p.local < f.nParams || !p.entry) continue;
-      if (p.float) this.asm.i('xorps', xmm(p.reg), xmm(p.reg));
+      if (p.float) this.asm.xorps(p.reg, p.reg);
       else this.asm.i('xor', r32(p.reg), r32(p.reg));
     }
     f.reloadParams();

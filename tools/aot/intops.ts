@@ -5,7 +5,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType, type Instr } from '../wasm/types.ts';
-import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Mnemonic, type Operand } from '../x86/index.ts';
+import { imm, mem, memIdx, r8, r16, r32, r64, ripMem, type Mnemonic, type Operand, type ShiftOp } from '../x86/index.ts';
 import { K, LAST_READ, cI32, cI64, fitsI32Val, isFloat, regVal, sizeOf, type Val } from './frame.ts';
 import { on, type FuncCompiler, type Handler } from './func.ts';
 import { RAX, RCX, RDX, SCRATCH, gpr, type Size } from './masm.ts';
@@ -223,7 +223,7 @@ function eqz(size: Size) {
   };
 }
 
-function shift(mn: Mnemonic, size: Size) {
+function shift(mn: ShiftOp, size: Size) {
   return (fc: FuncCompiler): void => {
     const f = fc.frame;
     const c = f.peek();
@@ -235,12 +235,12 @@ function shift(mn: Mnemonic, size: Size) {
         const da = f.stack.length - 1;
         const a0 = f.pop();
         if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
-        fc.asm.i(mn, gpr(size, pr), imm(n));
+        fc.asm.shiftRI(mn, size, pr, n);
         finishResultPin(fc, a0.t);
         return;
       }
       const a = f.popReg();
-      fc.asm.i(mn, gpr(size, a.n), imm(n));
+      fc.asm.shiftRI(mn, size, a.n, n);
       f.push(regVal(a.t, a.n));
       return;
     }

@@ -123,7 +123,7 @@ export class Masm {
 
   /** Materialises float bits into xmm `d` (flags preserved: xorps and mov do not touch them). */
   xmmImm(f64: boolean, d: number, bits: bigint): void {
-    if (bits === 0n) { this.asm.i('xorps', xmm(d), xmm(d)); return; }
+    if (bits === 0n) { this.asm.xorps(d, d); return; }
     this.movImm(f64 ? 64 : 32, SCRATCH, bits);
     this.asm.i(f64 ? 'movq' : 'movd', xmm(d), f64 ? r64(SCRATCH) : r32(SCRATCH));
   }

@@ -4,8 +4,8 @@
 import { emitMemLast, encode, FIX_ABS32, FIX_ABS64, FIX_BRANCH, FIX_REL32 } from './encode.ts';
 import { EncodeError, gpr, imm, r64, xmm, type Label, type Mem, type Operand } from './operands.ts';
 import {
-  ALU_RR, CC, aluImm, encAluRI, encMovaps, encMovR32I, encMovR64SI, encRR, encTestRI,
-  type AluImmOp, type AluOp, type Cond,
+  ALU_RR, CC, SHIFT_DIGIT, SSE_ARITH, aluImm, encAluRI, encMovaps, encMovR32I, encMovR64SI, encRR, encTestRI,
+  type AluImmOp, type AluOp, type Cond, type ShiftOp, type SseArith,
 } from './direct.ts';
 import type { Mnemonic } from './mnemonics.ts';
 
@@ -209,6 +209,65 @@ export class Assembler {
     b[p++] = op;
     if (op2 >= 0) b[p++] = op2;
     this._n = emitMemLast(this, b, p, reg & 7, m);      // throws (nothing kept) on a displacement out of range
+  }
+
+  /** `op{ss,sd} xmm(d), xmm(src) | m` (f64: sd): scalar add, sub, mul, div, min, max, sqrt; `m` of the scalar's size or unsized. */
+  sseArith(op: SseArith, f64: boolean, d: number, src: number | Mem): void {
+    const prefix = f64 ? 0xf2 : 0xf3, opcode = SSE_ARITH[op];
+    if (typeof src === 'number') {
+      if (this.bits !== 64 || !isReg(d) || !isReg(src)) { this.i(`${op}${f64 ? 'sd' : 'ss'}`, xmm(d), xmm(src)); return; }
+      this.regReg(prefix, false, 0x0f, opcode, d, src);
+    } else {
+      if (this.bits !== 64 || !isReg(d) || (src.size !== undefined && src.size !== (f64 ? 64 : 32))) { this.i(`${op}${f64 ? 'sd' : 'ss'}`, xmm(d), src); return; }
+      this.regMem(prefix, false, false, 0x0f, opcode, d, src);
+    }
+  }
+
+  /** `ucomiss`/`ucomisd xmm(d), xmm(src) | m` (f64: ucomisd). */
+  ucomis(f64: boolean, d: number, src: number | Mem): void {
+    const prefix = f64 ? 0x66 : 0;
+    if (typeof src === 'number') {
+      if (this.bits !== 64 || !isReg(d) || !isReg(src)) { this.i(f64 ? 'ucomisd' : 'ucomiss', xmm(d), xmm(src)); return; }
+      this.regReg(prefix, false, 0x0f, 0x2e, d, src);
+    } else {
+      if (this.bits !== 64 || !isReg(d) || (src.size !== undefined && src.size !== (f64 ? 64 : 32))) { this.i(f64 ? 'ucomisd' : 'ucomiss', xmm(d), src); return; }
+      this.regMem(prefix, false, false, 0x0f, 0x2e, d, src);
+    }
+  }
+
+  /** `xorps xmm(d), xmm(s)` (zeroes d when d = s). */
+  xorps(d: number, s: number): void {
+    if (this.bits !== 64 || !isReg(d) || !isReg(s)) { this.i('xorps', xmm(d), xmm(s)); return; }
+    this.regReg(0, false, 0x0f, 0x57, d, s);
+  }
+
+  /** `cvtsi2ss`/`cvtsi2sd xmm(d), r(s)` of `size` bits (f64: cvtsi2sd). */
+  cvtsi2s(f64: boolean, d: number, size: 32 | 64, s: number): void {
+    if (this.bits !== 64 || !isReg(d) || !isReg(s)) { this.i(f64 ? 'cvtsi2sd' : 'cvtsi2ss', xmm(d), gpr(s, size)); return; }
+    this.regReg(f64 ? 0xf2 : 0xf3, size === 64, 0x0f, 0x2a, d, s);
+  }
+
+  /** `op r(d), n` of `size` bits for a shift or rotate by a constant 0..255 (by 1: the D1 form). */
+  shiftRI(op: ShiftOp, size: 32 | 64, d: number, n: number): void {
+    if (this.bits !== 64 || !isReg(d) || (n & 255) !== n) { this.i(op, gpr(d, size), imm(n)); return; }
+    this._room(4);
+    let p = encRR(this._buf, this._n, size === 64, n === 1 ? 0xd1 : 0xc1, SHIFT_DIGIT[op], d);
+    if (n !== 1) this._buf[p++] = n;
+    this._n = p;
+  }
+
+  /** A register-register form with a two-byte opcode, ModRM.reg = `reg`: [prefix] [REX] op op2 ModRM(11, reg, rm). */
+  private regReg(prefix: number, w: boolean, op: number, op2: number, reg: number, rm: number): void {
+    this._room(5);
+    const b = this._buf;
+    let p = this._n;
+    if (prefix !== 0) b[p++] = prefix;
+    const rex = (w ? 8 : 0) | ((reg >> 3) << 2) | (rm >> 3);
+    if (rex !== 0) b[p++] = 0x40 | rex;
+    b[p++] = op;
+    b[p++] = op2;
+    b[p++] = 0xc0 | ((reg & 7) << 3) | (rm & 7);
+    this._n = p;
   }
 
   /** `call l`: rel32 (a branch fixup, as from i()). */

@@ -17,6 +17,14 @@ export const ALU_RR: Readonly<Record<AluOp, number>> = {
   add: 0x01, or: 0x09, adc: 0x11, sbb: 0x19, and: 0x21, sub: 0x29, xor: 0x31, cmp: 0x39, test: 0x85, mov: 0x89,
 };
 
+/** Shifts and rotates by a constant: `C1 /digit ib`, or `D1 /digit` by 1. */
+export type ShiftOp = 'rol' | 'ror' | 'shl' | 'shr' | 'sar';
+export const SHIFT_DIGIT: Readonly<Record<ShiftOp, number>> = { rol: 0, ror: 1, shl: 4, shr: 5, sar: 7 };
+
+/** Scalar SSE arithmetic: `F3 0F op` (ss) or `F2 0F op` (sd). */
+export type SseArith = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'sqrt';
+export const SSE_ARITH: Readonly<Record<SseArith, number>> = { sqrt: 0x51, add: 0x58, mul: 0x59, sub: 0x5c, min: 0x5d, div: 0x5e, max: 0x5f };
+
 /** Condition codes (the low nibble of jcc, setcc, cmovcc). */
 export type Cond = 'o' | 'no' | 'b' | 'ae' | 'e' | 'ne' | 'be' | 'a' | 's' | 'ns' | 'p' | 'np' | 'l' | 'ge' | 'le' | 'g';
 export const CC: Readonly<Record<Cond, number>> = {

@@ -39,4 +39,4 @@ export type { Gpr, Xmm, Cr, Seg, Mem, Imm, Label, Operand, MemSize } from './ope
 export { Assembler, type AsmChunk, type ColdMark } from './assembler.ts';
 export type { Mnemonic } from './mnemonics.ts';
 export { CONDITIONS } from './table.ts';
-export type { AluOp, AluImmOp, Cond } from './direct.ts';
+export type { AluOp, AluImmOp, Cond, ShiftOp, SseArith } from './direct.ts';
