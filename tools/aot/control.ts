@@ -88,7 +88,7 @@ function pushCtrl(fc: FuncCompiler, kind: CtrlKind, ins: Instr, label: Label): C
 export function condFromTop(fc: FuncCompiler): Cond {
   const f = fc.frame;
   const v = f.popRead();
-  if (!fc.zfHolds(v.r)) fc.asm.i('test', r32(v.r), r32(v.r));   // else the op that computed it set ZF
+  if (!fc.zfHolds(v.r)) fc.asm.aluRR('test', 32, v.r, v.r);   // else the op that computed it set ZF
   f.release(v);
   return 'ne';
 }

@@ -212,11 +212,11 @@ function eqz(size: Size) {
     const a = f.pop();
     const held = a.k === K.Reg ? a.n : f.pinnedReg(a);
     if (size === 32 && held >= 0 && !isFloat(a.t) && fc.zfHolds(held)) f.free(a);   // the op that computed it set ZF
-    else if (f.pinnedReg(a) >= 0) { const r = gpr(size, f.pinnedReg(a)); fc.asm.i('test', r, r); }
+    else if (f.pinnedReg(a) >= 0) fc.asm.aluRR('test', size, f.pinnedReg(a), f.pinnedReg(a));
     else if (a.k === K.Slot || a.k === K.Local) fc.asm.i('cmp', f.memOf(a, d), imm(0));
     else {
       const r = a.k === K.Reg ? a : (f.stack.push(a), f.popReg());
-      fc.asm.i('test', gpr(size, r.n), gpr(size, r.n));
+      fc.asm.aluRR('test', size, r.n, r.n);
       f.free(r);
     }
     useFlags(fc, 'e');
