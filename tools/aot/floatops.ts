@@ -4,7 +4,7 @@
 
 import { Op } from '../wasm/opcodes.ts';
 import { ValType } from '../wasm/types.ts';
-import { imm, r8, r32, r64, xmm, type Operand, type SseArith } from '../x86/index.ts';
+import { imm, r8, r32, r64, xmm, type Mem } from '../x86/index.ts';
 import { K, constBits, regVal, type Val } from './frame.ts';
 import { on, type FuncCompiler } from './func.ts';
 import { SCRATCH, XSCRATCH } from './masm.ts';
@@ -17,18 +17,12 @@ export function absMask(f64: boolean): bigint { return f64 ? SIGN64 - 1n : SIGN3
 function sfx(f64: boolean): 'sd' | 'ss' { return f64 ? 'sd' : 'ss'; }
 function pk(f64: boolean): 'pd' | 'ps' { return f64 ? 'pd' : 'ps'; }
 
-/** Scalar source operand for `op a, b`: xmm, memory slot, or a pool constant. */
-export function fsrc(fc: FuncCompiler, b: Val, d: number, f64: boolean): Operand {
-  if (b.k === K.Reg) return xmm(b.n);
+/** Scalar source operand for `op a, b`: an xmm register (its number), a memory slot, or a pool constant. */
+export function fsrc(fc: FuncCompiler, b: Val, d: number, f64: boolean): number | Mem {
+  if (b.k === K.Reg) return b.n;
   if (b.k === K.Const) return fc.masm.constant(constBits(b), 0n, f64 ? 64 : 32);
-  return fc.frame.memOf(b, d);
-}
-
-/** `op{ss,sd} xmm(d), src` for src from fsrc: an xmm register or memory. */
-function sseArith(fc: FuncCompiler, op: SseArith, f64: boolean, d: number, src: Operand): void {
-  if (src.k === 'x') fc.asm.sseArith(op, f64, d, src.n);
-  else if (src.k === 'm') fc.asm.sseArith(op, f64, d, src);
-  else fc.asm.i(`${op}${sfx(f64)}`, xmm(d), src);
+  const pr = fc.frame.pinnedReg(b);
+  return pr >= 0 ? pr : fc.frame.memOf(b, d) as Mem;
 }
 
 /** The value `b` in an xmm register (its own, or xmm15). */
@@ -49,7 +43,7 @@ function fbinop(mn: 'add' | 'sub' | 'mul' | 'div', f64: boolean) {
       const da = f.stack.length - 1;
       const a0 = f.pop();
       if (f.pinnedReg(a0) !== pr) { f.loadTo(a0, da, pr); f.free(a0); }
-      sseArith(fc, mn, f64, pr, fsrc(fc, b, db, f64));
+      fc.asm.sseArith(mn, f64, pr, fsrc(fc, b, db, f64));
       f.free(b);
       finishResultPin(fc, a0.t);
       return;
@@ -62,7 +56,7 @@ function fbinop(mn: 'add' | 'sub' | 'mul' | 'div', f64: boolean) {
     } else {
       a = f.popReg();
     }
-    sseArith(fc, mn, f64, a.n, fsrc(fc, b, db, f64));
+    fc.asm.sseArith(mn, f64, a.n, fsrc(fc, b, db, f64));
     f.free(b);
     f.push(regVal(a.t, a.n));
   };
@@ -161,12 +155,7 @@ function fcompare(kind: 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge', f64: boolean) {
     const b = f.pop();
     const a = f.popReg();
     if (kind === 'lt' || kind === 'le') asm.ucomis(f64, freg(fc, b, db), a.n);
-    else {
-      const src = fsrc(fc, b, db, f64);
-      if (src.k === 'x') asm.ucomis(f64, a.n, src.n);
-      else if (src.k === 'm') asm.ucomis(f64, a.n, src);
-      else asm.i(`ucomi${sfx(f64)}`, xmm(a.n), src);
-    }
+    else asm.ucomis(f64, a.n, fsrc(fc, b, db, f64));
     f.free(a);
     f.free(b);
     if (kind === 'eq' || kind === 'ne') {

@@ -4,7 +4,7 @@
 import { emitMemLast, encode, FIX_ABS32, FIX_ABS64, FIX_BRANCH, FIX_REL32 } from './encode.ts';
 import { EncodeError, gpr, imm, r64, xmm, type Label, type Mem, type Operand } from './operands.ts';
 import {
-  ALU_RR, CC, SHIFT_DIGIT, SSE_ARITH, aluImm, encAluRI, encMovaps, encMovR32I, encMovR64SI, encRR, encTestRI,
+  ALU_RR, CC, SHIFT_DIGIT, SSE_ARITH, aluImm, encAluRI, encMovR32I, encMovR64SI, encRR, encTestRI,
   type AluImmOp, type AluOp, type Cond, type ShiftOp, type SseArith,
 } from './direct.ts';
 import type { Mnemonic } from './mnemonics.ts';
@@ -144,8 +144,7 @@ export class Assembler {
   /** `movaps xmm(d), xmm(s)`. */
   movaps(d: number, s: number): void {
     if (this.bits !== 64 || !isReg(d) || !isReg(s)) { this.i('movaps', xmm(d), xmm(s)); return; }
-    this._room(4);
-    this._n = encMovaps(this._buf, this._n, d, s);
+    this.regReg(0, false, 0x0f, 0x28, d, s);
   }
 
   /** `movsxd r64(d), r32(s)`. */
@@ -213,26 +212,22 @@ export class Assembler {
 
   /** `op{ss,sd} xmm(d), xmm(src) | m` (f64: sd): scalar add, sub, mul, div, min, max, sqrt; `m` of the scalar's size or unsized. */
   sseArith(op: SseArith, f64: boolean, d: number, src: number | Mem): void {
-    const prefix = f64 ? 0xf2 : 0xf3, opcode = SSE_ARITH[op];
-    if (typeof src === 'number') {
-      if (this.bits !== 64 || !isReg(d) || !isReg(src)) { this.i(`${op}${f64 ? 'sd' : 'ss'}`, xmm(d), xmm(src)); return; }
-      this.regReg(prefix, false, 0x0f, opcode, d, src);
-    } else {
-      if (this.bits !== 64 || !isReg(d) || (src.size !== undefined && src.size !== (f64 ? 64 : 32))) { this.i(`${op}${f64 ? 'sd' : 'ss'}`, xmm(d), src); return; }
-      this.regMem(prefix, false, false, 0x0f, opcode, d, src);
-    }
+    const e = SSE_ARITH[op];
+    this.sseRM(f64 ? e.sd : e.ss, f64 ? 0xf2 : 0xf3, e.opcode, f64 ? 64 : 32, d, src);
   }
 
   /** `ucomiss`/`ucomisd xmm(d), xmm(src) | m` (f64: ucomisd). */
   ucomis(f64: boolean, d: number, src: number | Mem): void {
-    const prefix = f64 ? 0x66 : 0;
+    this.sseRM(f64 ? 'ucomisd' : 'ucomiss', f64 ? 0x66 : 0, 0x2e, f64 ? 64 : 32, d, src);
+  }
+
+  /** `mn xmm(d), xmm(src) | m`, encoded [prefix] [REX] 0F opcode ModRM; `m` of `memSize` or unsized, else i(). */
+  private sseRM(mn: Mnemonic, prefix: number, opcode: number, memSize: 32 | 64, d: number, src: number | Mem): void {
     if (typeof src === 'number') {
-      if (this.bits !== 64 || !isReg(d) || !isReg(src)) { this.i(f64 ? 'ucomisd' : 'ucomiss', xmm(d), xmm(src)); return; }
-      this.regReg(prefix, false, 0x0f, 0x2e, d, src);
-    } else {
-      if (this.bits !== 64 || !isReg(d) || (src.size !== undefined && src.size !== (f64 ? 64 : 32))) { this.i(f64 ? 'ucomisd' : 'ucomiss', xmm(d), src); return; }
-      this.regMem(prefix, false, false, 0x0f, 0x2e, d, src);
-    }
+      if (this.bits !== 64 || !isReg(d) || !isReg(src)) this.i(mn, xmm(d), xmm(src));
+      else this.regReg(prefix, false, 0x0f, opcode, d, src);
+    } else if (this.bits !== 64 || !isReg(d) || (src.size !== undefined && src.size !== memSize)) this.i(mn, xmm(d), src);
+    else this.regMem(prefix, false, false, 0x0f, opcode, d, src);
   }
 
   /** `xorps xmm(d), xmm(s)` (zeroes d when d = s). */
@@ -273,32 +268,14 @@ export class Assembler {
   /** `call l`: rel32 (a branch fixup, as from i()). */
   call(l: Label): void {
     if (this.bits !== 64) { this.i('call', l); return; }
-    this.own(l);
-    this._room(5);
-    const b = this._buf, start = this._n;
-    b[start] = 0xe8;
-    this._fixup(FIX_BRANCH, start + 1, l, 0, start + 5);
-    b[start + 1] = 0; b[start + 2] = 0; b[start + 3] = 0; b[start + 4] = 0;
-    this._n = start + 5;
+    this.branch(l, -1, 0xe8, -1);
   }
 
   /** `jmp l`: rel8 when `l` is bound within reach (not from cold code), else rel32 (jump threading and the jump-to-next removal in bind() see it as from i()). */
   jmp(l: Label): void {
     if (this.bits !== 64) { this.i('jmp', l); return; }
-    this.own(l);
-    const start = this._n, off = this._labelOff[l.id];
-    this._room(5);
-    const b = this._buf;
-    if (!this._cold && off >= 0 && off - (start + 2) >= -128 && off - (start + 2) <= 127) {
-      b[start] = 0xeb; b[start + 1] = off - (start + 2);
-      this._n = start + 2;
-      return;
-    }
-    b[start] = 0xe9;
-    this._fixup(FIX_BRANCH, start + 1, l, 0, start + 5);
-    b[start + 1] = 0; b[start + 2] = 0; b[start + 3] = 0; b[start + 4] = 0;
-    this._n = start + 5;
-    if (!this._cold && off < 0) {
+    const start = this._n;
+    if (this.branch(l, 0xeb, 0xe9, -1) && !this._cold) {
       this.jmpStart = start; this.jmpEnd = this._n; this.jmpLabel = l.id; this.jmpFx = this.nFx;
       this.nBoundAfterJmp = 0;
     }
@@ -307,19 +284,32 @@ export class Assembler {
   /** `j<cond> l`: rel8 when `l` is bound within reach (not from cold code), else rel32. */
   jcc(cond: Cond, l: Label): void {
     if (this.bits !== 64) { this.i(`j${cond}`, l); return; }
+    const cc = CC[cond];
+    this.branch(l, 0x70 | cc, 0x0f, 0x80 | cc);
+  }
+
+  /**
+   * A branch to `l`: opcode `short` with a rel8 when `l` is bound within its reach (not from cold
+   * code; short < 0: none), else opcode `long` (then `long2` unless < 0) with a rel32 branch fixup.
+   * Returns whether `l` was not bound yet (a forward rel32).
+   */
+  private branch(l: Label, short: number, long: number, long2: number): boolean {
     this.own(l);
-    const start = this._n, off = this._labelOff[l.id], cc = CC[cond];
+    const start = this._n, off = this._labelOff[l.id], rel = off - (start + 2);
     this._room(6);
     const b = this._buf;
-    if (!this._cold && off >= 0 && off - (start + 2) >= -128 && off - (start + 2) <= 127) {
-      b[start] = 0x70 | cc; b[start + 1] = off - (start + 2);
+    if (short >= 0 && !this._cold && off >= 0 && rel >= -128 && rel <= 127) {
+      b[start] = short; b[start + 1] = rel;
       this._n = start + 2;
-      return;
+      return false;
     }
-    b[start] = 0x0f; b[start + 1] = 0x80 | cc;
-    this._fixup(FIX_BRANCH, start + 2, l, 0, start + 6);
-    b[start + 2] = 0; b[start + 3] = 0; b[start + 4] = 0; b[start + 5] = 0;
-    this._n = start + 6;
+    let p = start;
+    b[p++] = long;
+    if (long2 >= 0) b[p++] = long2;
+    this._fixup(FIX_BRANCH, p, l, 0, p + 4);
+    b[p] = 0; b[p + 1] = 0; b[p + 2] = 0; b[p + 3] = 0;
+    this._n = p + 4;
+    return off < 0;
   }
 
   // ---- labels ----

@@ -1,11 +1,14 @@
-// Direct encoders for the forms compiled code uses most: register-register
-// moves and ALU ops, ALU ops and moves with an immediate, movaps between xmm
-// registers. Each writes the bytes the table (encode.ts) selects for the same
-// operands without selecting a form: the Assembler's typed methods
-// (movRR, aluRI, ...) call these, and hand anything outside their domain to
-// the table. test/x86/direct.test.ts checks them against the table operand
-// by operand. (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX Prefixes";
-// opcodes from the ADD/OR/AND/SUB/XOR/CMP, TEST, MOV and MOVAPS pages.)
+// Encoders and tables behind the Assembler's typed forms (aluRR, aluRI,
+// movRI, shiftRI, sseArith, ...): the forms compiled code uses most, written
+// as the bytes the table (encode.ts) selects for the same operands, without
+// selecting a form. Register-register and immediate forms with a one-byte
+// opcode are here; the Assembler writes the prefixed two-byte-opcode and
+// memory forms itself (regReg, regMem) and hands anything outside a form's
+// domain to i(). test/x86/direct.test.ts checks every form against i(),
+// operand by operand. (SDM Vol. 2 §2.1 "Instruction Format", §2.2.1 "REX
+// Prefixes"; opcodes from the ADD/OR/AND/SUB/XOR/CMP, TEST, MOV, shift and SSE pages.)
+
+import type { Mnemonic } from './mnemonics.ts';
 
 /** Two-operand integer ops with an `op r/m, r` form. */
 export type AluOp = 'add' | 'or' | 'adc' | 'sbb' | 'and' | 'sub' | 'xor' | 'cmp' | 'test' | 'mov';
@@ -21,9 +24,14 @@ export const ALU_RR: Readonly<Record<AluOp, number>> = {
 export type ShiftOp = 'rol' | 'ror' | 'shl' | 'shr' | 'sar';
 export const SHIFT_DIGIT: Readonly<Record<ShiftOp, number>> = { rol: 0, ror: 1, shl: 4, shr: 5, sar: 7 };
 
-/** Scalar SSE arithmetic: `F3 0F op` (ss) or `F2 0F op` (sd). */
+/** Scalar SSE arithmetic: `F3 0F op` (ss) or `F2 0F op` (sd); the mnemonics for i(). */
 export type SseArith = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'sqrt';
-export const SSE_ARITH: Readonly<Record<SseArith, number>> = { sqrt: 0x51, add: 0x58, mul: 0x59, sub: 0x5c, min: 0x5d, div: 0x5e, max: 0x5f };
+export const SSE_ARITH: Readonly<Record<SseArith, { opcode: number; ss: Mnemonic; sd: Mnemonic }>> = {
+  sqrt: { opcode: 0x51, ss: 'sqrtss', sd: 'sqrtsd' }, add: { opcode: 0x58, ss: 'addss', sd: 'addsd' },
+  mul: { opcode: 0x59, ss: 'mulss', sd: 'mulsd' }, sub: { opcode: 0x5c, ss: 'subss', sd: 'subsd' },
+  min: { opcode: 0x5d, ss: 'minss', sd: 'minsd' }, div: { opcode: 0x5e, ss: 'divss', sd: 'divsd' },
+  max: { opcode: 0x5f, ss: 'maxss', sd: 'maxsd' },
+};
 
 /** Condition codes (the low nibble of jcc, setcc, cmovcc). */
 export type Cond = 'o' | 'no' | 'b' | 'ae' | 'e' | 'ne' | 'be' | 'a' | 's' | 'ns' | 'p' | 'np' | 'l' | 'ge' | 'le' | 'g';
@@ -48,15 +56,6 @@ export function encRR(b: Uint8Array, p: number, w: boolean, opcode: number, reg:
   if (rex !== 0) b[p++] = rex;
   b[p++] = opcode;
   b[p++] = 0xc0 | ((reg & 7) << 3) | (rm & 7);
-  return p;
-}
-
-/** `movaps xmm(d), xmm(s)`: [REX] 0F 28 ModRM(11, d, s). */
-export function encMovaps(b: Uint8Array, p: number, d: number, s: number): number {
-  const rex = rexFor(false, d, s);
-  if (rex !== 0) b[p++] = rex;
-  b[p++] = 0x0f; b[p++] = 0x28;
-  b[p++] = 0xc0 | ((d & 7) << 3) | (s & 7);
   return p;
 }
 
