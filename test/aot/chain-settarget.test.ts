@@ -10,7 +10,7 @@ import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { compileWat, tmpPath } from './linux-runner.ts';
-import { differential } from './differential.ts';
+import { differentialWith, withPasses } from './passes-env.ts';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
 
 const MOD = `(module
@@ -71,17 +71,10 @@ const CALLS = [
   { name: 'share', args: X32.flatMap((a) => X32.map((b) => [a, b])) },
 ];
 
-async function withPasses<T>(passes: string, f: () => Promise<T>): Promise<T> {
-  const prev = process.env.ASUK_AOT_PASSES;
-  process.env.ASUK_AOT_PASSES = passes;
-  try { return await f(); } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
-}
-
 describe('setTarget through steps with a constant or a local', () => {
   for (const passes of ['all', '-setTarget', '-dup', '-setTarget,-dup']) {
     it(`computes them exactly (passes ${passes})`, async () => {
-      const wasm = await compileWat(MOD);
-      const { mismatches, count } = await withPasses(passes, () => differential(wasm, CALLS));
+      const { mismatches, count } = await differentialWith(passes, MOD, CALLS);
       expect(count).toBe(21 + 24 + 49 + 64 + 64 + 64);
       expect(mismatches).toEqual([]);
     }, 60_000);

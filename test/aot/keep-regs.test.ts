@@ -7,9 +7,7 @@
 // a deep expression inside (the registers left for it). The disassembly shows the kept value.
 
 import { describe, it, expect } from 'vitest';
-import { compileWat } from './linux-runner.ts';
-import { nonLeaf, slotStores, withPasses } from './passes-env.ts';
-import { differential } from './differential.ts';
+import { differentialWith, nonLeaf, slotStores } from './passes-env.ts';
 
 const arm = (then: string): string =>
   `(i32.add (i32.shl (local.get $x) (i32.const 4)) (if (result i32) (i32.and (local.get $x) (i32.const 1)) (then ${then}) (else (i32.const 7))))`;
@@ -48,18 +46,15 @@ const MOD = `(module
 describe('pass keepRegs: a register value under a construct keeps its register', () => {
   for (const passes of ['all', '-keepRegs', '-pins', '-regalloc']) {
     it(`computes what Node computes (passes ${passes})`, async () => {
-      const wasm = await compileWat(MOD);
-      await withPasses(passes, async () => {
-        const xs = [0n, 1n, 2n, 3n, 0x51n, 0x7ffffffen, 0x89abcdefn, 0xfffffffdn];
-        const one = xs.map((x) => [x]);
-        const { mismatches, count } = await differential(wasm, [
-          { name: 'call', args: one }, { name: 'div', args: one }, { name: 'shift', args: one },
-          { name: 'grow', args: one }, { name: 'hex', args: one },
-          { name: 'many', args: xs.flatMap((x) => [0n, 5n, 200n, 0xfffffff0n].map((y) => [x, y])) },
-        ]);
-        expect(count).toBe(5 * 8 + 32);
-        expect(mismatches).toEqual([]);
-      });
+      const xs = [0n, 1n, 2n, 3n, 0x51n, 0x7ffffffen, 0x89abcdefn, 0xfffffffdn];
+      const one = xs.map((x) => [x]);
+      const { mismatches, count } = await differentialWith(passes, MOD, [
+        { name: 'call', args: one }, { name: 'div', args: one }, { name: 'shift', args: one },
+        { name: 'grow', args: one }, { name: 'hex', args: one },
+        { name: 'many', args: xs.flatMap((x) => [0n, 5n, 200n, 0xfffffff0n].map((y) => [x, y])) },
+      ]);
+      expect(count).toBe(5 * 8 + 32);
+      expect(mismatches).toEqual([]);
     }, 60_000);
   }
 

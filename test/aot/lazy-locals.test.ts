@@ -8,9 +8,7 @@
 // (caller-saved register), arms that leave by different ways.
 
 import { describe, it, expect } from 'vitest';
-import { compileWat } from './linux-runner.ts';
-import { nonLeaf, slotStores, withPasses } from './passes-env.ts';
-import { differential } from './differential.ts';
+import { differentialWith, nonLeaf, slotStores } from './passes-env.ts';
 
 const MOD = `(module
   (memory 1)
@@ -72,19 +70,16 @@ const MOD = `(module
 describe('pass lazyLocals: a local.get under a construct stays a read of the local', () => {
   for (const passes of ['all', '-lazyLocals', '-pins', '-regalloc']) {
     it(`computes what Node computes (passes ${passes})`, async () => {
-      const wasm = await compileWat(MOD);
-      await withPasses(passes, async () => {
-        const xs = [0n, 1n, 2n, 3n, 7n, 40n, 0x7ffffffen, 0xfffffffdn];
-        const { mismatches, count } = await differential(wasm, [
-          { name: 'keep', args: xs.flatMap((x) => [1n, 5n, 17n].map((n) => [x, n])) },
-          { name: 'written', args: xs.map((x) => [x]) },
-          { name: 'after', args: xs.map((x) => [x]) },
-          { name: 'share', args: [0n, 1n, 2n, 5n, 9n].map((x) => [x]) },
-          { name: 'and', args: xs.map((x) => [x]) },
-        ]);
-        expect(count).toBe(24 + 8 + 8 + 5 + 8);
-        expect(mismatches).toEqual([]);
-      });
+      const xs = [0n, 1n, 2n, 3n, 7n, 40n, 0x7ffffffen, 0xfffffffdn];
+      const { mismatches, count } = await differentialWith(passes, MOD, [
+        { name: 'keep', args: xs.flatMap((x) => [1n, 5n, 17n].map((n) => [x, n])) },
+        { name: 'written', args: xs.map((x) => [x]) },
+        { name: 'after', args: xs.map((x) => [x]) },
+        { name: 'share', args: [0n, 1n, 2n, 5n, 9n].map((x) => [x]) },
+        { name: 'and', args: xs.map((x) => [x]) },
+      ]);
+      expect(count).toBe(24 + 8 + 8 + 5 + 8);
+      expect(mismatches).toEqual([]);
     }, 60_000);
   }
 

@@ -2,6 +2,7 @@
 // frame-slot stores in a function's disassembly.
 //
 //   withPasses(spec, f)                 f() with ASUK_AOT_PASSES=spec, restored after
+//   differentialWith(spec, wat, calls)  wat's calls, compiled with passes spec, against Node (differential.ts)
 //   slotStores(wat, passes, f)          `mov DWORD PTR [rbp-N],reg` in body:f of wat's Linux build
 //   nonLeaf(name)                       a callee (i32) -> i32 that pass inline keeps calls to
 
@@ -9,11 +10,20 @@ import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
 import { compileWat, tmpPath } from './linux-runner.ts';
+import { differential } from './differential.ts';
 
 export async function withPasses<T>(spec: string, f: () => Promise<T>): Promise<T> {
   const prev = process.env.ASUK_AOT_PASSES;
   process.env.ASUK_AOT_PASSES = spec;
   try { return await f(); } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+}
+
+/** `calls` to wat's exports, its Linux build compiled with passes `spec`, against Node's WebAssembly. */
+export async function differentialWith(
+  spec: string, wat: string, calls: Parameters<typeof differential>[1],
+): ReturnType<typeof differential> {
+  const wasm = await compileWat(wat);
+  return withPasses(spec, () => differential(wasm, calls));
 }
 
 /** Stores of a 32-bit register to a frame slot in the body of function `f`, built with passes `passes`. */

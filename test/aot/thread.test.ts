@@ -12,7 +12,8 @@
 
 import { describe, it, expect } from 'vitest';
 import { compileWat } from './linux-runner.ts';
-import { differential, I32_EDGES } from './differential.ts';
+import { I32_EDGES } from './differential.ts';
+import { differentialWith } from './passes-env.ts';
 import { decodeModule, decodeBody } from '../../tools/wasm/index.ts';
 import { planFunction, resolvePasses } from '../../tools/aot/plan.ts';
 import { ValType } from '../../tools/wasm/types.ts';
@@ -78,34 +79,20 @@ const LOOP = `(module
 describe('pass thread vs Node WebAssembly', () => {
   for (const spec of ['all', '-threadTail', '-thread']) {
     it(`runs a tokenizer loop as Node does (${spec})`, async () => {
-      const wasm = await compileWat(LOOP);
-      const prev = process.env.ASUK_AOT_PASSES;
-      process.env.ASUK_AOT_PASSES = spec;
-      try {
-        const args = Array.from({ length: 64 }, (_, p) => [0n, 1n, 7n, 300n, 5000n].map((n) => [BigInt(p * 977), n])).flat();
-        const { mismatches, count } = await differential(wasm, [{ name: 'scan', args }]);
-        expect(count).toBe(args.length);
-        expect(mismatches).toEqual([]);
-      } finally {
-        if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev;
-      }
+      const args = Array.from({ length: 64 }, (_, p) => [0n, 1n, 7n, 300n, 5000n].map((n) => [BigInt(p * 977), n])).flat();
+      const { mismatches, count } = await differentialWith(spec, LOOP, [{ name: 'scan', args }]);
+      expect(count).toBe(args.length);
+      expect(mismatches).toEqual([]);
     }, 120_000);
   }
 
   const chars = [...Array.from({ length: 301 }, (_, k) => BigInt(k)), ...I32_EDGES];
   for (const spec of ['all', '-thread', '-threadTail']) {
     it(`dispatches every character as Node does (${spec})`, async () => {
-      const wasm = await compileWat(WAT);
-      const prev = process.env.ASUK_AOT_PASSES;
-      process.env.ASUK_AOT_PASSES = spec;
-      try {
-        const names = ['tee', 'plain', 'none'];
-        const { mismatches, count } = await differential(wasm, names.map((name) => ({ name, args: chars.map((c) => [c, 9n]) })));
-        expect(count).toBe(names.length * chars.length);
-        expect(mismatches).toEqual([]);
-      } finally {
-        if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev;
-      }
+      const names = ['tee', 'plain', 'none'];
+      const { mismatches, count } = await differentialWith(spec, WAT, names.map((name) => ({ name, args: chars.map((c) => [c, 9n]) })));
+      expect(count).toBe(names.length * chars.length);
+      expect(mismatches).toEqual([]);
     }, 120_000);
   }
 

@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { compileWat, tmpPath } from './linux-runner.ts';
 import { differential } from './differential.ts';
+import { differentialWith, withPasses } from './passes-env.ts';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
 
 const MOD = `(module (memory 1)
@@ -75,24 +76,17 @@ describe('round-3 code-speed transformations vs Node WebAssembly', () => {
   }, 60_000);
 
   it('updates locals in their frame slots in place (pins off)', async () => {
-    const wasm = await compileWat(MOD);
-    const prev = process.env.ASUK_AOT_PASSES;
-    process.env.ASUK_AOT_PASSES = '-pins';
-    try {
-      const x32 = [0n, 1n, 0x80000000n, 0xffffffffn, 0x12345678n];
-      const x64 = [0n, 0x7fffffffn, 0xffffffffffffffffn, 0x123456789abcdefn];
-      const { mismatches, count } = await differential(wasm, [{ name: 'rmw', args: x32.flatMap((a) => x64.map((b) => [a, b])) }]);
-      expect(count).toBe(20);
-      expect(mismatches).toEqual([]);
-    } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+    const x32 = [0n, 1n, 0x80000000n, 0xffffffffn, 0x12345678n];
+    const x64 = [0n, 0x7fffffffn, 0xffffffffffffffffn, 0x123456789abcdefn];
+    const { mismatches, count } = await differentialWith('-pins', MOD, [{ name: 'rmw', args: x32.flatMap((a) => x64.map((b) => [a, b])) }]);
+    expect(count).toBe(20);
+    expect(mismatches).toEqual([]);
   }, 60_000);
 
   it('compiles the hash loop to lea + three-operand imul (objdump)', async () => {
     const path = tmpPath('fnv.elf');
-    const prev = process.env.ASUK_AOT_PASSES;
-    process.env.ASUK_AOT_PASSES = 'all';                 // the shape under test needs pins and setTarget
-    try { writeFileSync(path, buildLinuxExecutable(await compileWat(MOD), { mode: 'driver' })); }
-    finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+    const wasm = await compileWat(MOD);
+    await withPasses('all', async () => writeFileSync(path, buildLinuxExecutable(wasm, { mode: 'driver' })));   // the shape under test needs pins and setTarget
     const dis = (await execa('objdump', ['-d', '-M', 'intel', '--no-show-raw-insn', path])).stdout;
     expect(dis).toMatch(/lea\s+(\w+),\[\w+\+\w+\*1(\+0x0)?\]\s*\n.*movzx\s+\w+,BYTE PTR \[r15\+\w+\*1\]/);
     expect(dis).toMatch(/imul\s+(\w+),(\w+),0x1000193/);

@@ -12,8 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { buildLinuxExecutable } from '../../tools/aot/linux/index.ts';
 import { compileWat, tmpPath } from './linux-runner.ts';
-import { differential } from './differential.ts';
-import { nonLeaf } from './passes-env.ts';
+import { differentialWith, nonLeaf, withPasses } from './passes-env.ts';
 
 const MOD = `(module
   (memory 1)
@@ -88,10 +87,8 @@ const MOD = `(module
 /** Per function index: the addresses of its saves of r12-r14 in its entry (func:N .. body:N) and in its body, and of the targets of its backward jumps. */
 async function saves(passes: string): Promise<Map<number, { entry: number[]; body: number[]; loops: number[] }>> {
   const path = tmpPath(`wrap-${passes}.elf`);
-  const prev = process.env.ASUK_AOT_PASSES;
-  process.env.ASUK_AOT_PASSES = passes;
-  try { writeFileSync(path, buildLinuxExecutable(await compileWat(MOD), { mode: 'driver' })); }
-  finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+  const wasm = await compileWat(MOD);
+  await withPasses(passes, async () => writeFileSync(path, buildLinuxExecutable(wasm, { mode: 'driver' })));
   const dis = (await execa('objdump', ['-d', '-M', 'intel', '--no-show-raw-insn', path])).stdout;
   const out = new Map<number, { entry: number[]; body: number[]; loops: number[] }>();
   let f = -1, inBody = false;
@@ -112,22 +109,17 @@ async function saves(passes: string): Promise<Map<number, { entry: number[]; bod
 describe('pass wrap: callee-saved registers saved and restored around one stretch', () => {
   for (const passes of ['all', '-wrap']) {
     it(`gives every caller its r12-r14 back (passes ${passes})`, async () => {
-      const wasm = await compileWat(MOD);
-      const prev = process.env.ASUK_AOT_PASSES;
-      process.env.ASUK_AOT_PASSES = passes;
-      try {
-        const xs = [0n, 1n, 2n, 3n, 6n, 0x7ffffffen, 0xfffffffdn];
-        const { mismatches, count } = await differential(wasm, [
-          { name: 'drive', args: xs.flatMap((a) => xs.map((b) => [a, b])) },
-          { name: 'w', args: xs.map((x) => [x]) },
-          { name: 'out', args: xs.map((x) => [x]) },
-          { name: 'ret', args: xs.map((x) => [x]) },
-          { name: 'loop', args: xs.map((x) => [x]) },
-          { name: 'merge', args: xs.map((x) => [x]) },
-        ]);
-        expect(count).toBe(49 + 5 * 7);
-        expect(mismatches).toEqual([]);
-      } finally { if (prev === undefined) delete process.env.ASUK_AOT_PASSES; else process.env.ASUK_AOT_PASSES = prev; }
+      const xs = [0n, 1n, 2n, 3n, 6n, 0x7ffffffen, 0xfffffffdn];
+      const { mismatches, count } = await differentialWith(passes, MOD, [
+        { name: 'drive', args: xs.flatMap((a) => xs.map((b) => [a, b])) },
+        { name: 'w', args: xs.map((x) => [x]) },
+        { name: 'out', args: xs.map((x) => [x]) },
+        { name: 'ret', args: xs.map((x) => [x]) },
+        { name: 'loop', args: xs.map((x) => [x]) },
+        { name: 'merge', args: xs.map((x) => [x]) },
+      ]);
+      expect(count).toBe(49 + 5 * 7);
+      expect(mismatches).toEqual([]);
     }, 60_000);
   }
 
