@@ -171,8 +171,9 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
   }
   /** Emits `mn r, src` (32 or 64 bits); after a 32-bit add/sub/and/or/xor ZF tells whether r is zero. */
   alu(mn: Mnemonic, size: 32 | 64, r: number, src: Operand): void {
-    if (src.k === 'r' && TYPED_ALU.has(mn)) this.asm.aluRR(mn as AluImmOp, size, r, src.n);
-    else if (src.k === 'i' && TYPED_ALU.has(mn)) this.asm.aluRI(mn as AluImmOp, size, r, src.v);
+    const typed = TYPED_ALU.has(mn);
+    if (typed && src.k === 'r') this.asm.aluRR(mn as AluImmOp, size, r, src.n);
+    else if (typed && src.k === 'i') this.asm.aluRI(mn as AluImmOp, size, r, src.v);
     else this.asm.i(mn, size === 64 ? r64(r) : r32(r), src);
     if (size === 32 && ZF_OPS.has(mn)) { this.zfReg = r; this.zfPos = this.asm.pos; }
   }
