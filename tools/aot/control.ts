@@ -154,8 +154,7 @@ function restoreEntry(fc: FuncCompiler, c: Ctrl): void { restoreStack(fc, c.entr
 function restoreStack(fc: FuncCompiler, saved: Val[]): void {
   const f = fc.frame;
   f.stack = saved.map((v) => ({ ...v }));
-  f.resetRegs();
-  for (const v of f.stack) if (v.k === K.Reg) f.mark(v.t, v.n);
+  f.resetRegsToStack();
 }
 
 function opBlock(fc: FuncCompiler, ins: Instr): void {
