@@ -55,7 +55,7 @@ export function constBits(v: Val): bigint {
 }
 
 /** Registers for stack values: caller-saved only, so a function saves just the callee-saved registers it pins. */
-const GPR_ORDER = [RSI, RDI, R8, R9, R10, RBX, RAX, RCX, RDX];
+export const GPR_ORDER = [RSI, RDI, R8, R9, R10, RBX, RAX, RCX, RDX];
 const XMM_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0];
 
 /**

@@ -19,9 +19,9 @@ import { ValType, type FuncType, type Instr, type BlockType } from '../wasm/type
 import { imm, mem, r32, r64, ripMem, type AluImmOp, type Label, type Mnemonic, type Operand } from '../x86/index.ts';
 import { allocateRanges, choosePins, noReturn } from './pins.ts';
 import { aotFail, AotError } from './errors.ts';
-import { Frame, K, cI32, isFloat, type FrameKeeper, type Val } from './frame.ts';
+import { Frame, GPR_ORDER, K, cI32, isFloat, type FrameKeeper, type Val } from './frame.ts';
 import type { ModCtx } from './context.ts';
-import { CODE_ALIGN, R8, R9, R10, R15, RAX, RBP, RBX, RCX, RDI, RDX, RSI, RSP, type Masm } from './masm.ts';
+import { CODE_ALIGN, R15, RAX, RBP, RCX, RDI, RSI, RSP, type Masm } from './masm.ts';
 import { TrapKind } from './traps.ts';
 import { CtrlKind, type Ctrl, type Rot } from './blocks.ts';
 import { MarkKind, planFunction, type FuncPlan, type Mark } from './plan.ts';
@@ -86,11 +86,10 @@ function zeroing(f: Frame, ranges: LiveRanges): Map<number, number[]> | null {
 /** Pass lazyLocals: instructions keepLazy scans after a local.get for its use. */
 const LAZY_SCAN = 512;
 /**
- * Pass keepRegs: the stack's registers (frame.ts GPR_ORDER), and how many of them, not pinned or
- * kept, must stay for the construct's ops: the most one op holds at once (select: its condition
- * and both operands), so that spillOldest always has a value it may spill.
+ * Pass keepRegs: how many of the stack's registers (frame.ts GPR_ORDER), not pinned or kept,
+ * must stay for the construct's ops: the most one op holds at once (select: its condition and
+ * both operands), so that spillOldest always has a value it may spill.
  */
-const GPR_TEMPS = [RSI, RDI, R8, R9, R10, RBX, RAX, RCX, RDX];
 const KEEP_FREE = 3;
 
 export class FuncCompiler implements FrameKeeper, UseTypes {
@@ -630,7 +629,7 @@ export class FuncCompiler implements FrameKeeper, UseTypes {
     }
     if (!safe) return false;
     let free = 0;
-    for (const r of GPR_TEMPS) if ((f.gprPinned & (1 << r)) === 0) free++;
+    for (const r of GPR_ORDER) if ((f.gprPinned & (1 << r)) === 0) free++;
     for (const w of f.stack) if (w === v || this.keptReg(w)) free--;
     if (free < KEEP_FREE) return false;
     v.p = -(this.plan.endOf[at] + 2);
